@@ -1,0 +1,120 @@
+// The userspace PPP client as one pure object: line bytes and IP packets in, actions out.
+// Layers underneath (RFC 1662 framing, the RFC 1661 automaton, LCP/PAP/CHAP/IPCP policies) are
+// private to pppif/; the Asio shell (pppif/engine.h) only sees this interface.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace uclink::pppif {
+
+using Clock = std::chrono::steady_clock;
+using Bytes = std::vector<std::uint8_t>;
+using Ipv4 = std::array<std::uint8_t, 4>;
+
+/// What the caller configures; credentials are used for PAP/CHAP and never logged.
+struct SessionConfig {
+  std::uint16_t mru = 1500;
+  std::string username;
+  std::string password;
+  std::chrono::seconds echo_interval{30};  ///< 0 disables LCP echo keepalive.
+  int echo_failures = 4;
+  std::chrono::seconds restart_timer{3};  ///< RFC 1661 §4.6
+  int max_configure = 10;
+  int max_terminate = 2;
+  int max_failure_lcp = 5;
+  int max_failure_ipcp = 100;  ///< GPRS networks Nak-loop: ppp.md §0.1
+};
+
+/// Why the link went down; each is reported distinctly (issue: keepalive and link death).
+enum class DownReason {
+  kEchoTimeout,     ///< LCP echo requests went unanswered
+  kNoCarrier,       ///< "NO CARRIER" text seen in the data stream
+  kLineClosed,      ///< EOF or error on the line
+  kPeerTerminated,  ///< peer sent LCP Terminate-Request
+  kLocalClose,      ///< Close() was called
+  kNegotiationFailed,  ///< Max-Configure / Max-Failure exhausted, or a protocol rejected
+  kAuthFailed,      ///< PAP Nak or CHAP Failure
+  kLoopback,        ///< magic-number loop-back detected
+};
+const char* ToString(DownReason reason);
+
+/// Negotiated parameters once IPCP is Opened: only values the peer Acked.
+struct IpConfig {
+  Ipv4 local{};
+  Ipv4 peer{};
+  std::optional<Ipv4> dns1;
+  std::optional<Ipv4> dns2;
+  std::uint16_t mtu = 1500;  ///< from the peer's MRU
+};
+
+/// Counters exposed for status and monitoring.
+struct Counters {
+  std::uint64_t line_bytes_in = 0, line_bytes_out = 0;
+  std::uint64_t frames_in = 0, frames_out = 0;
+  std::uint64_t ip_packets_in = 0, ip_packets_out = 0;
+  std::uint64_t fcs_errors = 0, dropped = 0;
+  std::optional<std::chrono::microseconds> echo_rtt;
+  std::uint32_t local_magic = 0, peer_magic = 0;
+};
+
+enum class Phase { kDead, kEstablish, kAuthenticate, kNetwork, kRunning, kTerminate };
+const char* ToString(Phase phase);
+
+namespace action {
+/// Write these bytes to the line with one write (one or more complete HDLC frames).
+struct WriteLine { Bytes bytes; };
+/// Hand this IPv4 packet to the TUN device.
+struct DeliverIp { Bytes packet; };
+/// Call OnTimer() at (or after) this time; replaces any earlier request.
+struct SetTimer { Clock::time_point deadline; };
+/// IPCP reached Opened: configure the interface.
+struct Up { IpConfig ip; };
+/// The link is finished; the session is in kDead and must not be fed further.
+struct Down { DownReason reason; std::string detail; };
+}  // namespace action
+
+using Action = std::variant<action::WriteLine, action::DeliverIp, action::SetTimer, action::Up,
+                            action::Down>;
+
+/// A PPP client session (authenticatee only). One instance per data-mode call.
+class Session {
+ public:
+  explicit Session(SessionConfig config);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// Starts LCP negotiation (RFC 1661 Open + Up).
+  void Open(Clock::time_point now);
+  /// Closes gracefully: LCP Terminate-Request; Down{kLocalClose} follows.
+  void Close(Clock::time_point now);
+  /// Bytes read from the line (any split).
+  void OnLineBytes(std::span<const std::uint8_t> bytes, Clock::time_point now);
+  /// The line reported EOF or an error.
+  void OnLineClosed(Clock::time_point now);
+  /// An IPv4 packet read from the TUN device; dropped until IPCP is Opened.
+  void OnIpPacket(std::span<const std::uint8_t> packet, Clock::time_point now);
+  /// The timer requested by SetTimer fired.
+  void OnTimer(Clock::time_point now);
+
+  /// Returns and clears the actions accumulated since the last call, in order.
+  std::vector<Action> TakeActions();
+
+  Phase phase() const;
+  const Counters& counters() const;
+  std::optional<IpConfig> ip() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace uclink::pppif

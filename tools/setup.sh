@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every Debian package uclink needs to build, test and run (DEVELOPERS.md facts).
+# Idempotent: packages already present are skipped; safe to re-run.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  bazel-bootstrap g++ clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 git
+  libboost1.81-dev libcli11-dev libgtest-dev libgmock-dev libnl-3-dev libnl-route-3-dev
+  nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libbenchmark-dev libsystemd-dev
+  libcurl4-openssl-dev libmosquitto-dev libssl-dev
+  # runtime and test peers
+  ppp slirp mosquitto vsftpd nginx-light socat curl iproute2 netcat-openbsd procps python3 psmisc
+  # kernel-PPP VM tier
+  qemu-system-x86 linux-image-amd64 busybox-static cpio
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "tools/setup.sh: must run as root (it installs Debian packages with apt-get); try: sudo $0" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "tools/setup.sh: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "tools/setup.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+unavailable=()
+for p in "${missing[@]}"; do
+  apt-cache show "$p" >/dev/null 2>&1 || unavailable+=("$p")
+done
+if [ ${#unavailable[@]} -ne 0 ]; then
+  echo "tools/setup.sh: not in the package registry: ${unavailable[*]}" >&2
+  exit 1
+fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts these daemons on install; tests run their own instances on loopback ports.
+for svc in mosquitto vsftpd nginx; do
+  systemctl disable --now "$svc" >/dev/null 2>&1 || service "$svc" stop >/dev/null 2>&1 || true
+done
+echo "tools/setup.sh: done"
