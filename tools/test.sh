@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the project needs, then builds and runs every test.
+#   tools/test.sh                 # the whole suite
+#   tools/test.sh --config=asan   # the same under AddressSanitizer + UBSan
+# Extra arguments go to `bazel test`. Prints "N passed, N failed" last; exits non-zero on failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh || exit 1
+
+log=$(mktemp /tmp/uclink-test.XXXXXX.log)
+trap 'rm -f "$log"' EXIT
+bazel test --keep_going "$@" //... 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Bazel prints one line per test target: "//pkg:name   (cached) PASSED in 0.1s", "FAILED in",
+# "FAILED TO BUILD", "TIMEOUT in", "NO STATUS".
+passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
+failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)' "$log")
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or analysis error
+echo "${passed} passed, ${failed} failed"
+exit "$status"
