@@ -4,9 +4,9 @@
 #pragma once
 
 #include <array>
-#include <memory>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,19 +30,26 @@ struct SessionConfig {
   int max_configure = 10;
   int max_terminate = 2;
   int max_failure_lcp = 5;
-  int max_failure_ipcp = 100;  ///< GPRS networks Nak-loop: ppp.md §0.1
+  int max_failure_ipcp = 100;     ///< GPRS networks Nak-loop: ppp.md §0.1
+  std::uint32_t magic = 0;        ///< first LCP Magic-Number; 0 = drawn from random_seed
+  std::uint32_t random_seed = 0;  ///< seeds magic numbers; 0 = std::random_device
+  /// Address we Nak a peer with when it asks for 0.0.0.0 for itself (slirp: ppp.md §0.4), and
+  /// the peer address reported when it asks for none (pppd's default remote).
+  Ipv4 peer_placeholder{10, 64, 64, 64};
+  std::chrono::seconds auth_timeout{30};  ///< CHAP wait for Challenge/result (ppp.md §b)
+  int pap_max_requests = 10;              ///< PAP retransmits every restart_timer
 };
 
 /// Why the link went down; each is reported distinctly (issue: keepalive and link death).
 enum class DownReason {
-  kEchoTimeout,     ///< LCP echo requests went unanswered
-  kNoCarrier,       ///< "NO CARRIER" text seen in the data stream
-  kLineClosed,      ///< EOF or error on the line
-  kPeerTerminated,  ///< peer sent LCP Terminate-Request
-  kLocalClose,      ///< Close() was called
+  kEchoTimeout,        ///< LCP echo requests went unanswered
+  kNoCarrier,          ///< "NO CARRIER" text seen in the data stream
+  kLineClosed,         ///< EOF or error on the line
+  kPeerTerminated,     ///< peer sent LCP Terminate-Request
+  kLocalClose,         ///< Close() was called
   kNegotiationFailed,  ///< Max-Configure / Max-Failure exhausted, or a protocol rejected
-  kAuthFailed,      ///< PAP Nak or CHAP Failure
-  kLoopback,        ///< magic-number loop-back detected
+  kAuthFailed,         ///< PAP Nak or CHAP Failure
+  kLoopback,           ///< magic-number loop-back detected
 };
 const char* ToString(DownReason reason);
 
@@ -61,6 +68,8 @@ struct Counters {
   std::uint64_t frames_in = 0, frames_out = 0;
   std::uint64_t ip_packets_in = 0, ip_packets_out = 0;
   std::uint64_t fcs_errors = 0, dropped = 0;
+  std::uint64_t framing_errors = 0;  ///< runt, aborted, oversized or bad-header frames
+  std::uint64_t echo_requests_sent = 0;
   std::optional<std::chrono::microseconds> echo_rtt;
   std::uint32_t local_magic = 0, peer_magic = 0;
 };
@@ -70,19 +79,30 @@ const char* ToString(Phase phase);
 
 namespace action {
 /// Write these bytes to the line with one write (one or more complete HDLC frames).
-struct WriteLine { Bytes bytes; };
+struct WriteLine {
+  Bytes bytes;
+};
 /// Hand this IPv4 packet to the TUN device.
-struct DeliverIp { Bytes packet; };
+struct DeliverIp {
+  Bytes packet;
+};
 /// Call OnTimer() at (or after) this time; replaces any earlier request.
-struct SetTimer { Clock::time_point deadline; };
+struct SetTimer {
+  Clock::time_point deadline;
+};
 /// IPCP reached Opened: configure the interface.
-struct Up { IpConfig ip; };
+struct Up {
+  IpConfig ip;
+};
 /// The link is finished; the session is in kDead and must not be fed further.
-struct Down { DownReason reason; std::string detail; };
+struct Down {
+  DownReason reason;
+  std::string detail;
+};
 }  // namespace action
 
-using Action = std::variant<action::WriteLine, action::DeliverIp, action::SetTimer, action::Up,
-                            action::Down>;
+using Action =
+    std::variant<action::WriteLine, action::DeliverIp, action::SetTimer, action::Up, action::Down>;
 
 /// A PPP client session (authenticatee only). One instance per data-mode call.
 class Session {

@@ -1,0 +1,142 @@
+#include "control/api/status.h"
+
+#include <ctime>
+
+#include "control/api/protocol.h"
+
+namespace uclink::control::api {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+json OrNull(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+template <typename T>
+std::optional<T> Get(const json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) return std::nullopt;
+  const json& value = object[key];
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (value.is_string()) return value.get<std::string>();
+  } else if constexpr (std::is_same_v<T, int>) {
+    if (value.is_number_integer()) return value.get<int>();
+  } else {
+    if (value.is_number()) return value.get<T>();
+  }
+  return std::nullopt;
+}
+
+const json& Child(const json& object, const char* key) {
+  static const json kNull;
+  return object.is_object() && object.contains(key) ? object[key] : kNull;
+}
+
+}  // namespace
+
+json ToJson(const Status& s) {
+  json doc;
+  doc["schema"] = kSchemaVersion;
+  doc["state"] = s.state;
+  doc["mode"] = s.mode;
+  doc["backend"] = OrNull(s.backend);
+  doc["module"] = {{"manufacturer", OrNull(s.module.manufacturer)},
+                   {"model", OrNull(s.module.model)},
+                   {"revision", OrNull(s.module.revision)},
+                   {"imei", OrNull(s.module.imei)},
+                   {"imsi", OrNull(s.module.imsi)}};
+  doc["registration"] = {{"stat", OrNull(s.registration.stat)},
+                         {"name", OrNull(s.registration.name)},
+                         {"lac", OrNull(s.registration.lac)},
+                         {"ci", OrNull(s.registration.ci)},
+                         {"age_s", OrNull(s.registration.age_s)}};
+  doc["signal"] = {{"csq", OrNull(s.signal.csq)},
+                   {"rssi_dbm", OrNull(s.signal.rssi_dbm)},
+                   {"ber", OrNull(s.signal.ber)},
+                   {"age_s", OrNull(s.signal.age_s)}};
+  doc["interface"] = {{"name", OrNull(s.interface.name)},
+                      {"address", OrNull(s.interface.address)},
+                      {"peer", OrNull(s.interface.peer)},
+                      {"dns", s.interface.dns.empty() ? json(nullptr) : json(s.interface.dns)},
+                      {"mtu", OrNull(s.interface.mtu)}};
+  doc["since"] = OrNull(s.since);
+  doc["last_error"] = s.last_error
+                          ? json{{"code", s.last_error->code}, {"message", s.last_error->message}}
+                          : json(nullptr);
+  doc["attempt"] = OrNull(s.attempt);
+  doc["retry_in_s"] = OrNull(s.retry_in_s);
+  return doc;
+}
+
+Status StatusFromJson(const json& doc) {
+  Status s;
+  s.state = Get<std::string>(doc, "state").value_or("unknown");
+  s.mode = Get<std::string>(doc, "mode").value_or("none");
+  s.backend = Get<std::string>(doc, "backend");
+  const json& m = Child(doc, "module");
+  s.module = {Get<std::string>(m, "manufacturer"), Get<std::string>(m, "model"),
+              Get<std::string>(m, "revision"), Get<std::string>(m, "imei"),
+              Get<std::string>(m, "imsi")};
+  const json& r = Child(doc, "registration");
+  s.registration = {Get<int>(r, "stat"), Get<std::string>(r, "name"), Get<std::string>(r, "lac"),
+                    Get<std::string>(r, "ci"), Get<double>(r, "age_s")};
+  const json& g = Child(doc, "signal");
+  s.signal = {Get<int>(g, "csq"), Get<int>(g, "rssi_dbm"), Get<int>(g, "ber"),
+              Get<double>(g, "age_s")};
+  const json& i = Child(doc, "interface");
+  s.interface.name = Get<std::string>(i, "name");
+  s.interface.address = Get<std::string>(i, "address");
+  s.interface.peer = Get<std::string>(i, "peer");
+  s.interface.mtu = Get<int>(i, "mtu");
+  const json& dns = Child(i, "dns");
+  if (dns.is_array()) {
+    for (const json& entry : dns) {
+      if (entry.is_string()) s.interface.dns.push_back(entry.get<std::string>());
+    }
+  }
+  s.since = Get<std::string>(doc, "since");
+  const json& e = Child(doc, "last_error");
+  if (e.is_object()) {
+    s.last_error = LastError{Get<std::string>(e, "code").value_or(""),
+                             Get<std::string>(e, "message").value_or("")};
+  }
+  s.attempt = Get<int>(doc, "attempt");
+  s.retry_in_s = Get<double>(doc, "retry_in_s");
+  return s;
+}
+
+std::optional<int> CsqToDbm(int csq) {
+  if (csq < 0 || csq > 31) return std::nullopt;  // 99 = unknown (manual §2.17)
+  return -113 + 2 * csq;
+}
+
+std::optional<std::string> RegistrationStatName(int stat) {
+  switch (stat) {
+    case 0:
+      return "not-registered";
+    case 1:
+      return "registered-home";
+    case 2:
+      return "searching";
+    case 3:
+      return "denied";
+    case 4:
+      return "unknown";
+    case 5:
+      return "registered-roaming";
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string FormatUtc(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace uclink::control::api

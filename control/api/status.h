@@ -1,0 +1,75 @@
+// The "status" document (issue 6 §9): what `uclink status --json` prints. Every field the daemon
+// does not know is null, never 0, and AT-side readings carry their age.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace uclink::control::api {
+
+/// Module identity as read with AT+CGMI/CGMM/CGMR/CGSN/CIMI (UC8088 manual §2.2–§2.6).
+struct ModuleInfo {
+  std::optional<std::string> manufacturer, model, revision, imei, imsi;
+};
+
+/// Last +CGREG reading (manual §2.15) and how old it is.
+struct RegistrationInfo {
+  std::optional<int> stat;          ///< 27.007 <stat>, 0..5 on the UC8088
+  std::optional<std::string> name;  ///< "registered-home", "searching", ...
+  std::optional<std::string> lac;   ///< as the module printed it
+  std::optional<std::string> ci;
+  std::optional<double> age_s;
+};
+
+/// Last +CSQ reading (manual §2.17) and how old it is; 99 ("unknown") is reported as null.
+struct SignalInfo {
+  std::optional<int> csq;
+  std::optional<int> rssi_dbm;
+  std::optional<int> ber;
+  std::optional<double> age_s;
+};
+
+/// The IP side once the link is up.
+struct InterfaceInfo {
+  std::optional<std::string> name, address, peer;
+  std::vector<std::string> dns;  ///< empty ⇒ null
+  std::optional<int> mtu;
+};
+
+/// The last failure the manager recorded: code from control::Errc plus details.
+struct LastError {
+  std::string code;
+  std::string message;
+};
+
+/// The complete status document.
+struct Status {
+  std::string state = "idle";          ///< manager state, e.g. "online", "awaiting-registration"
+  std::string mode = "none";           ///< "ppp" | "inband" | "none"
+  std::optional<std::string> backend;  ///< "userspace" | "pppd" while a PPP backend is used
+  ModuleInfo module;
+  RegistrationInfo registration;
+  SignalInfo signal;
+  InterfaceInfo interface;
+  std::optional<std::string> since;  ///< ISO 8601 UTC time the current state was entered
+  std::optional<LastError> last_error;
+  std::optional<int> attempt;        ///< consecutive failed attempts, while recovering
+  std::optional<double> retry_in_s;  ///< in state backoff: time to the next attempt
+};
+
+nlohmann::json ToJson(const Status& status);
+/// Reads a status document back (CLI side); fields with the wrong type become null.
+Status StatusFromJson(const nlohmann::json& document);
+
+/// RSSI in dBm for a CSQ value (manual §2.17: 0 → -113, 31 → -51, 2 dBm per step); null for 99.
+std::optional<int> CsqToDbm(int csq);
+/// Name of a +CGREG <stat> (manual §2.15): "not-registered", "registered-home", ...
+std::optional<std::string> RegistrationStatName(int stat);
+
+/// Formats seconds since the Unix epoch as "2026-11-27T14:05:00Z".
+std::string FormatUtc(std::int64_t unix_seconds);
+
+}  // namespace uclink::control::api

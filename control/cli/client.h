@@ -1,0 +1,43 @@
+// A small synchronous client for uclinkd's control socket (docs/control-api.md), used by the
+// `uclink` subcommands. Plain POSIX sockets with poll() timeouts: the CLI needs no Asio.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "control/api/protocol.h"
+
+namespace uclink::control::cli {
+
+class ControlClient {
+ public:
+  /// Connects to the daemon's socket; nullopt with `error` set when it cannot be reached.
+  static std::optional<ControlClient> Connect(const std::string& path, std::error_code& error);
+  ControlClient(ControlClient&& other) noexcept;
+  ControlClient& operator=(ControlClient&& other) noexcept;
+  ~ControlClient();
+
+  /// Sends a request and reads lines until its response; events read meanwhile are kept for
+  /// ReadLine(). nullopt on timeout/disconnect (`error` says which).
+  std::optional<api::Response> Call(api::Method method, nlohmann::json params,
+                                    std::chrono::milliseconds timeout, std::error_code& error);
+  /// The next line from the daemon (kept events first); nullopt on timeout or disconnect.
+  std::optional<api::ServerLine> ReadLine(std::chrono::milliseconds timeout,
+                                          std::error_code& error);
+
+ private:
+  explicit ControlClient(int fd) : fd_(fd) {}
+  bool SendAll(const std::string& bytes, std::error_code& error);
+  std::optional<api::ServerLine> ReadSocketLine(std::chrono::milliseconds timeout,
+                                                std::error_code& error);
+
+  int fd_ = -1;
+  std::uint64_t next_id_ = 1;
+  api::LineFramer framer_;
+  std::vector<std::string> lines_;  // complete lines not yet returned
+  std::vector<api::ServerLine> kept_events_;
+};
+
+}  // namespace uclink::control::cli

@@ -1,0 +1,398 @@
+#include "control/config/config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace uclink::control {
+namespace {
+
+// Reads one TOML value into the Config; returns an error message or nullopt.
+using Reader = std::function<std::optional<std::string>(const toml::node&, Config&)>;
+
+struct Field {
+  std::string_view key;  // "section.name"
+  Reader read;
+};
+
+template <typename Get>
+Reader String(Get get) {
+  return [get](const toml::node& node, Config& c) -> std::optional<std::string> {
+    if (!node.is_string()) return "must be a string";
+    get(c) = node.as_string()->get();
+    return std::nullopt;
+  };
+}
+
+template <typename Get>
+Reader Integer(Get get) {
+  return [get](const toml::node& node, Config& c) -> std::optional<std::string> {
+    if (!node.is_integer()) return "must be an integer";
+    const std::int64_t value = node.as_integer()->get();
+    if (value < -1000000000 || value > 1000000000) return "is out of range";
+    get(c) = static_cast<int>(value);
+    return std::nullopt;
+  };
+}
+
+template <typename Get>
+Reader Boolean(Get get) {
+  return [get](const toml::node& node, Config& c) -> std::optional<std::string> {
+    if (!node.is_boolean()) return "must be true or false";
+    get(c) = node.as_boolean()->get();
+    return std::nullopt;
+  };
+}
+
+// Durations are integers in seconds (the key names end in _s).
+template <typename Get>
+Reader Duration(Get get) {
+  return [get](const toml::node& node, Config& c) -> std::optional<std::string> {
+    if (!node.is_integer()) return "must be an integer number of seconds";
+    const std::int64_t value = node.as_integer()->get();
+    if (value < 0 || value > 86400) return "must be between 0 and 86400 seconds";
+    get(c) = Seconds(value);
+    return std::nullopt;
+  };
+}
+
+template <typename Get, typename Parse>
+Reader Choice(Get get, Parse parse, std::string_view allowed) {
+  return [get, parse, allowed](const toml::node& node, Config& c) -> std::optional<std::string> {
+    if (!node.is_string()) return "must be a string: " + std::string(allowed);
+    auto value = parse(node.as_string()->get());
+    if (!value) return "must be one of " + std::string(allowed);
+    get(c) = *value;
+    return std::nullopt;
+  };
+}
+
+#define UCLINK_REF(path) \
+  [](Config & c) -> auto& { return c.path; }
+
+const std::vector<Field>& Schema() {
+  static const std::vector<Field> fields = {
+      {"modem.port", String(UCLINK_REF(modem.port))},
+      {"modem.at_port", String(UCLINK_REF(modem.at_port))},
+      {"modem.data_port", String(UCLINK_REF(modem.data_port))},
+      {"modem.baud", Integer(UCLINK_REF(modem.baud))},
+      {"modem.flow_control",
+       Choice(UCLINK_REF(modem.flow_control), FlowControlFromString, "none, rtscts")},
+      {"modem.escape_supported", Boolean(UCLINK_REF(modem.escape_supported))},
+      {"network.apn", String(UCLINK_REF(network.apn))},
+      {"network.cid", Integer(UCLINK_REF(network.cid))},
+      {"network.username", String(UCLINK_REF(network.username))},
+      {"network.password", String(UCLINK_REF(network.password))},
+      {"connection.backend",
+       Choice(UCLINK_REF(connection.backend), BackendChoiceFromString, "auto, pppd, userspace")},
+      {"connection.mode",
+       Choice(UCLINK_REF(connection.mode), ModeChoiceFromString, "auto, ppp, inband")},
+      {"connection.autoconnect", Boolean(UCLINK_REF(connection.autoconnect))},
+      {"connection.retry_ppp_after_s", Duration(UCLINK_REF(connection.retry_ppp_after))},
+      {"connection.registration_timeout_s", Duration(UCLINK_REF(connection.registration_timeout))},
+      {"connection.ppp_timeout_s", Duration(UCLINK_REF(connection.ppp_timeout))},
+      {"monitor.csq_interval_s", Duration(UCLINK_REF(monitor.csq_interval))},
+      {"monitor.cgreg_interval_s", Duration(UCLINK_REF(monitor.cgreg_interval))},
+      {"monitor.echo_interval_s", Duration(UCLINK_REF(monitor.echo_interval))},
+      {"monitor.echo_failures", Integer(UCLINK_REF(monitor.echo_failures))},
+      {"monitor.registration_lost_grace_s", Duration(UCLINK_REF(monitor.registration_lost_grace))},
+      {"backoff.initial_s", Duration(UCLINK_REF(backoff.initial))},
+      {"backoff.max_s", Duration(UCLINK_REF(backoff.max))},
+      {"backoff.reset_after_s", Duration(UCLINK_REF(backoff.reset_after))},
+      {"recovery.probe_attempts", Integer(UCLINK_REF(recovery.probe_attempts))},
+      {"recovery.cfun_cycle_after", Integer(UCLINK_REF(recovery.cfun_cycle_after))},
+      {"recovery.fail_after", Integer(UCLINK_REF(recovery.fail_after))},
+      {"recovery.ppp_failures_before_inband",
+       Integer(UCLINK_REF(recovery.ppp_failures_before_inband))},
+      {"interface.name", String(UCLINK_REF(interface.name))},
+      {"interface.default_route", Boolean(UCLINK_REF(interface.default_route))},
+      {"interface.route_metric", Integer(UCLINK_REF(interface.route_metric))},
+      {"interface.dns",
+       Choice(UCLINK_REF(interface.dns), DnsMethodFromString, "none, file, resolvconf")},
+      {"interface.mtu", Integer(UCLINK_REF(interface.mtu))},
+      {"control.socket", String(UCLINK_REF(control.socket))},
+      {"control.group", String(UCLINK_REF(control.group))},
+      {"log.level", String(UCLINK_REF(log.level))},
+  };
+  return fields;
+}
+
+#undef UCLINK_REF
+
+bool KnownSection(std::string_view section) {
+  const auto& fields = Schema();
+  return std::any_of(fields.begin(), fields.end(),
+                     [&](const Field& f) { return f.key.substr(0, f.key.find('.')) == section; });
+}
+
+const Field* FindField(std::string_view key) {
+  for (const Field& f : Schema()) {
+    if (f.key == key) return &f;
+  }
+  return nullptr;
+}
+
+int LineOf(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+bool ValidInterfaceName(const std::string& name) {
+  // Linux IFNAMSIZ is 16 including the NUL; '/' and whitespace are refused by the kernel.
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  return std::none_of(name.begin(), name.end(), [](unsigned char ch) {
+    return ch == '/' || ch == ':' || ch <= ' ' || ch >= 0x7f;
+  });
+}
+
+bool ValidAtText(const std::string& text) {
+  // The APN and credentials are quoted inside AT commands (manual §2.11): no quotes, no CR/LF.
+  return std::none_of(text.begin(), text.end(), [](unsigned char ch) {
+    return ch == '"' || ch == '\r' || ch == '\n' || ch < 0x20;
+  });
+}
+
+void Require(bool condition, std::string key, std::string message,
+             std::vector<ConfigIssue>* issues) {
+  if (!condition) issues->push_back({std::move(key), 0, std::move(message)});
+}
+
+}  // namespace
+
+const char* ToString(FlowControl value) {
+  switch (value) {
+    case FlowControl::kNone:
+      return "none";
+    case FlowControl::kRtsCts:
+      return "rtscts";
+  }
+  return "?";
+}
+
+const char* ToString(BackendChoice value) {
+  switch (value) {
+    case BackendChoice::kAuto:
+      return "auto";
+    case BackendChoice::kPppd:
+      return "pppd";
+    case BackendChoice::kUserspace:
+      return "userspace";
+  }
+  return "?";
+}
+
+const char* ToString(ModeChoice value) {
+  switch (value) {
+    case ModeChoice::kAuto:
+      return "auto";
+    case ModeChoice::kPpp:
+      return "ppp";
+    case ModeChoice::kInband:
+      return "inband";
+  }
+  return "?";
+}
+
+const char* ToString(DnsMethod value) {
+  switch (value) {
+    case DnsMethod::kNone:
+      return "none";
+    case DnsMethod::kResolvConfFile:
+      return "file";
+    case DnsMethod::kResolvconf:
+      return "resolvconf";
+  }
+  return "?";
+}
+
+std::optional<FlowControl> FlowControlFromString(std::string_view text) {
+  for (FlowControl v : {FlowControl::kNone, FlowControl::kRtsCts}) {
+    if (text == ToString(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<BackendChoice> BackendChoiceFromString(std::string_view text) {
+  for (BackendChoice v : {BackendChoice::kAuto, BackendChoice::kPppd, BackendChoice::kUserspace}) {
+    if (text == ToString(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<ModeChoice> ModeChoiceFromString(std::string_view text) {
+  for (ModeChoice v : {ModeChoice::kAuto, ModeChoice::kPpp, ModeChoice::kInband}) {
+    if (text == ToString(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<DnsMethod> DnsMethodFromString(std::string_view text) {
+  for (DnsMethod v : {DnsMethod::kNone, DnsMethod::kResolvConfFile, DnsMethod::kResolvconf}) {
+    if (text == ToString(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::string ConfigIssue::ToString() const {
+  std::string text = key;
+  if (line > 0) text += " (line " + std::to_string(line) + ")";
+  return text + ": " + message;
+}
+
+std::vector<ConfigIssue> Validate(const Config& c) {
+  std::vector<ConfigIssue> issues;
+  static constexpr std::array<int, 8> kBauds = {9600,   19200,  38400,  57600,
+                                                115200, 230400, 460800, 921600};
+  Require(!c.modem.port.empty(), "modem.port", "must name a serial device", &issues);
+  Require(std::find(kBauds.begin(), kBauds.end(), c.modem.baud) != kBauds.end(), "modem.baud",
+          "must be one of 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600", &issues);
+  Require(c.modem.data_port.empty() || !c.modem.at_port.empty(), "modem.data_port",
+          "needs modem.at_port (the second port that stays in AT mode)", &issues);
+  Require(c.network.cid == 1 || c.network.cid == 2, "network.cid",
+          "must be 1 or 2 (UC8088 manual §2.10.2 supports only these)", &issues);
+  Require(c.network.apn.size() <= 100 && ValidAtText(c.network.apn), "network.apn",
+          "must be at most 100 characters without quotes or control characters", &issues);
+  Require(ValidAtText(c.network.username) && ValidAtText(c.network.password), "network.username",
+          "credentials must not contain quotes or control characters", &issues);
+  Require(c.connection.registration_timeout.count() > 0, "connection.registration_timeout_s",
+          "must be greater than 0", &issues);
+  Require(c.connection.ppp_timeout.count() > 0, "connection.ppp_timeout_s",
+          "must be greater than 0", &issues);
+  Require(c.monitor.csq_interval.count() > 0, "monitor.csq_interval_s", "must be greater than 0",
+          &issues);
+  Require(c.monitor.cgreg_interval.count() > 0, "monitor.cgreg_interval_s",
+          "must be greater than 0", &issues);
+  Require(c.monitor.echo_failures >= 1 && c.monitor.echo_failures <= 100, "monitor.echo_failures",
+          "must be between 1 and 100", &issues);
+  Require(c.backoff.initial.count() > 0, "backoff.initial_s", "must be greater than 0", &issues);
+  Require(c.backoff.max >= c.backoff.initial, "backoff.max_s", "must be at least backoff.initial_s",
+          &issues);
+  Require(c.recovery.probe_attempts >= 1 && c.recovery.probe_attempts <= 20,
+          "recovery.probe_attempts", "must be between 1 and 20", &issues);
+  Require(c.recovery.cfun_cycle_after >= 1, "recovery.cfun_cycle_after", "must be at least 1",
+          &issues);
+  Require(c.recovery.fail_after > c.recovery.cfun_cycle_after, "recovery.fail_after",
+          "must be greater than recovery.cfun_cycle_after", &issues);
+  Require(c.recovery.ppp_failures_before_inband >= 1, "recovery.ppp_failures_before_inband",
+          "must be at least 1", &issues);
+  Require(ValidInterfaceName(c.interface.name), "interface.name",
+          "must be a Linux interface name (1..15 characters, no '/', ':' or spaces)", &issues);
+  Require(c.interface.route_metric >= 0, "interface.route_metric", "must not be negative", &issues);
+  Require(c.interface.mtu == 0 || (c.interface.mtu >= 576 && c.interface.mtu <= 1500),
+          "interface.mtu", "must be 0 (negotiated) or 576..1500", &issues);
+  Require(
+      !c.control.socket.empty() && c.control.socket.front() == '/' && c.control.socket.size() < 108,
+      "control.socket", "must be an absolute path shorter than 108 bytes (sun_path)", &issues);
+  const std::array<std::string_view, 5> levels = {"trace", "debug", "info", "warn", "error"};
+  Require(std::find(levels.begin(), levels.end(), c.log.level) != levels.end(), "log.level",
+          "must be one of trace, debug, info, warn, error", &issues);
+  return issues;
+}
+
+ConfigResult ParseConfig(std::string_view text) {
+  ConfigResult result;
+  toml::table root;
+  try {
+    root = toml::parse(text);
+  } catch (const toml::parse_error& error) {
+    result.issues.push_back({"(syntax)", static_cast<int>(error.source().begin.line),
+                             std::string(error.description())});
+    return result;
+  }
+  std::map<std::string, int> lines;
+  for (const auto& [section_key, section] : root) {
+    const std::string section_name(section_key.str());
+    if (!KnownSection(section_name)) {
+      result.issues.push_back({section_name, LineOf(section), "unknown section"});
+      continue;
+    }
+    if (!section.is_table()) {
+      result.issues.push_back({section_name, LineOf(section), "must be a [table]"});
+      continue;
+    }
+    for (const auto& [key, value] : *section.as_table()) {
+      const std::string full = section_name + "." + std::string(key.str());
+      const Field* field = FindField(full);
+      if (field == nullptr) {
+        result.issues.push_back({full, LineOf(value), "unknown key"});
+        continue;
+      }
+      lines[full] = LineOf(value);
+      if (std::optional<std::string> error = field->read(value, result.config)) {
+        result.issues.push_back({full, LineOf(value), *error});
+      }
+    }
+  }
+  if (!result.issues.empty()) return result;
+  for (ConfigIssue& issue : Validate(result.config)) {
+    auto it = lines.find(issue.key);
+    issue.line = it == lines.end() ? 0 : it->second;
+    result.issues.push_back(std::move(issue));
+  }
+  return result;
+}
+
+ConfigResult LoadConfigFile(const std::string& path, bool missing_ok) {
+  std::ifstream file(path);
+  if (!file) {
+    ConfigResult result;
+    if (!missing_ok) result.issues.push_back({path, 0, "cannot be read"});
+    return result;
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  // Bounded: a configuration is a few kilobytes; refuse anything absurd rather than parse it.
+  if (text.tellp() > 1024 * 1024) {
+    ConfigResult result;
+    result.issues.push_back({path, 0, "is larger than 1 MiB"});
+    return result;
+  }
+  return ParseConfig(text.str());
+}
+
+std::vector<ConfigIssue> ApplyOverrides(const ConfigOverrides& flags, Config* c) {
+  std::vector<ConfigIssue> issues;
+  if (flags.port) c->modem.port = *flags.port;
+  if (flags.at_port) c->modem.at_port = *flags.at_port;
+  if (flags.data_port) c->modem.data_port = *flags.data_port;
+  if (flags.apn) c->network.apn = *flags.apn;
+  if (flags.interface) c->interface.name = *flags.interface;
+  if (flags.socket) c->control.socket = *flags.socket;
+  if (flags.baud) c->modem.baud = *flags.baud;
+  if (flags.cid) c->network.cid = *flags.cid;
+  if (flags.backend) {
+    if (auto v = BackendChoiceFromString(*flags.backend)) {
+      c->connection.backend = *v;
+    } else {
+      issues.push_back({"--backend", 0, "must be one of auto, pppd, userspace"});
+    }
+  }
+  if (flags.mode) {
+    if (auto v = ModeChoiceFromString(*flags.mode)) {
+      c->connection.mode = *v;
+    } else {
+      issues.push_back({"--mode", 0, "must be one of auto, ppp, inband"});
+    }
+  }
+  // Name the flag when a flag supplied the rejected value, so the user knows what to fix.
+  const std::map<std::string_view, std::pair<bool, std::string_view>> flag_of = {
+      {"modem.port", {flags.port.has_value(), "--port"}},
+      {"modem.at_port", {flags.at_port.has_value(), "--at-port"}},
+      {"modem.data_port", {flags.data_port.has_value(), "--data-port"}},
+      {"modem.baud", {flags.baud.has_value(), "--baud"}},
+      {"network.apn", {flags.apn.has_value(), "--apn"}},
+      {"network.cid", {flags.cid.has_value(), "--cid"}},
+      {"interface.name", {flags.interface.has_value(), "--interface"}},
+      {"control.socket", {flags.socket.has_value(), "--socket"}},
+  };
+  for (ConfigIssue& issue : Validate(*c)) {
+    auto it = flag_of.find(issue.key);
+    if (it != flag_of.end() && it->second.first) issue.key = std::string(it->second.second);
+    issues.push_back(std::move(issue));
+  }
+  return issues;
+}
+
+}  // namespace uclink::control

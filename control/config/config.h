@@ -1,0 +1,152 @@
+// uclinkd configuration: /etc/uclink/uclink.toml (docs/configuration.md lists every key), then
+// command-line overrides. Loading never throws; every problem names the key and the line.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace uclink::control {
+
+/// Default location of the configuration file.
+inline constexpr std::string_view kDefaultConfigPath = "/etc/uclink/uclink.toml";
+
+/// RTS/CTS or none (UART wiring dependent).
+enum class FlowControl { kNone, kRtsCts };
+/// Which PPP implementation runs the data link.
+enum class BackendChoice { kAuto, kPppd, kUserspace };
+/// How the manager gets the module online (issue 6 §5).
+enum class ModeChoice { kAuto, kPpp, kInband };
+/// What is done with the DNS servers IPCP (or the module) reports.
+enum class DnsMethod { kNone, kResolvConfFile, kResolvconf };
+
+const char* ToString(FlowControl value);
+const char* ToString(BackendChoice value);
+const char* ToString(ModeChoice value);
+const char* ToString(DnsMethod value);
+std::optional<FlowControl> FlowControlFromString(std::string_view text);
+std::optional<BackendChoice> BackendChoiceFromString(std::string_view text);
+std::optional<ModeChoice> ModeChoiceFromString(std::string_view text);
+std::optional<DnsMethod> DnsMethodFromString(std::string_view text);
+
+using Seconds = std::chrono::seconds;
+
+/// [modem]: the serial side.
+struct ModemConfig {
+  std::string port = "/dev/ttyUSB0";  ///< the AT + data port when only one exists
+  std::string at_port;                ///< optional second port used for AT while PPP runs
+  std::string data_port;              ///< optional port for CGDATA/PPP (defaults to `port`)
+  int baud = 115200;
+  FlowControl flow_control = FlowControl::kNone;
+  /// The UC8088 manual documents no "+++"/ATO; enable only for firmware known to support it.
+  bool escape_supported = false;
+};
+
+/// [network]: PDP context and PPP credentials.
+struct NetworkConfig {
+  std::string apn;  ///< empty: the module's default PDP parameters (manual §2.10)
+  int cid = 1;      ///< manual §2.10.2: only cid 1 and 2 exist
+  std::string username;
+  std::string password;  ///< never logged nor reported
+};
+
+/// [connection]
+struct ConnectionConfig {
+  BackendChoice backend = BackendChoice::kAuto;
+  ModeChoice mode = ModeChoice::kAuto;
+  bool autoconnect = true;       ///< connect when the daemon starts
+  Seconds retry_ppp_after{600};  ///< in-band fallback: try PPP again after this (0 = never)
+  Seconds registration_timeout{120};
+  Seconds ppp_timeout{30};  ///< CONNECT → IP up
+};
+
+/// [monitor]
+struct MonitorConfig {
+  Seconds csq_interval{15};
+  Seconds cgreg_interval{30};
+  Seconds echo_interval{30};  ///< LCP echo; 0 disables
+  int echo_failures = 4;
+  Seconds registration_lost_grace{15};  ///< ModemManager's deferred-unregistration 15 s
+};
+
+/// [backoff]: 5 s doubling to 10 min, reset after 60 s online (wvdial's ladder).
+struct BackoffConfig {
+  Seconds initial{5};
+  Seconds max{600};
+  Seconds reset_after{60};
+};
+
+/// [recovery]: the escalation ladder.
+struct RecoveryConfig {
+  int probe_attempts = 5;    ///< "AT" tries per probe
+  int cfun_cycle_after = 3;  ///< failed attempts before AT+CFUN=0/1 joins the init
+  int fail_after = 8;        ///< failed attempts before the manager reports failed
+  int ppp_failures_before_inband = 3;
+};
+
+/// [interface]: the IP side.
+struct InterfaceConfig {
+  std::string name = "uclink0";
+  bool default_route = true;
+  int route_metric = 700;  ///< NetworkManager's default for WWAN devices
+  DnsMethod dns = DnsMethod::kNone;
+  int mtu = 0;  ///< 0 = as negotiated
+};
+
+/// [control]: the control socket.
+struct ControlConfig {
+  std::string socket = "/run/uclink/uclinkd.sock";
+  std::string group;  ///< group allowed to use mutating methods; empty = root only
+};
+
+/// [log]
+struct LogConfig {
+  std::string level = "info";  ///< trace|debug|info|warn|error
+};
+
+/// The whole configuration.
+struct Config {
+  ModemConfig modem;
+  NetworkConfig network;
+  ConnectionConfig connection;
+  MonitorConfig monitor;
+  BackoffConfig backoff;
+  RecoveryConfig recovery;
+  InterfaceConfig interface;
+  ControlConfig control;
+  LogConfig log;
+};
+
+/// One validation problem: "modem.baud (line 3): must be one of ...".
+struct ConfigIssue {
+  std::string key;  ///< dotted key, e.g. "network.cid"
+  int line = 0;     ///< 1-based; 0 when not from the file (flags, file-level errors)
+  std::string message;
+  std::string ToString() const;
+};
+
+/// A configuration and the problems found while building it; usable only when ok().
+struct ConfigResult {
+  Config config;
+  std::vector<ConfigIssue> issues;
+  bool ok() const { return issues.empty(); }
+};
+
+/// Parses TOML text (source_name appears in messages only).
+ConfigResult ParseConfig(std::string_view toml_text);
+/// Reads and parses a file. A missing file is an issue unless `missing_ok` (default path).
+ConfigResult LoadConfigFile(const std::string& path, bool missing_ok);
+
+/// Command-line flags of uclinkd; each set field replaces the file's value.
+struct ConfigOverrides {
+  std::optional<std::string> port, at_port, data_port, apn, backend, mode, interface, socket;
+  std::optional<int> baud, cid;
+};
+/// Applies flags on top of `config`, then re-validates; issues name the flag ("--baud").
+std::vector<ConfigIssue> ApplyOverrides(const ConfigOverrides& flags, Config* config);
+/// Checks the cross-field rules and ranges; used by ParseConfig and ApplyOverrides.
+std::vector<ConfigIssue> Validate(const Config& config);
+
+}  // namespace uclink::control

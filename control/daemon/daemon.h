@@ -1,0 +1,98 @@
+// uclinkd's wiring: the AT channel(s) from chat/, the connection manager, a PPP backend from
+// pppif/ and the control socket, all on one io_context thread (STYLE.md §8). The manager decides;
+// this class only turns its actions into I/O and I/O into its events.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "chat/at_channel.h"
+#include "control/config/config.h"
+#include "control/daemon/control_server.h"
+#include "control/manager/connection_manager.h"
+#include "pppif/backend.h"
+
+namespace uclink::control {
+
+/// Where the configuration came from, so SIGHUP/"reload" can read it again the same way.
+struct ConfigSource {
+  std::string path = std::string(kDefaultConfigPath);
+  bool explicit_path = false;  ///< given with --config: a missing file is an error
+  ConfigOverrides overrides;
+};
+
+/// Reads the file and applies the overrides; the issues are empty on success.
+ConfigResult LoadConfig(const ConfigSource& source);
+
+class Daemon {
+ public:
+  Daemon(boost::asio::io_context& io, Config config, ConfigSource source);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  /// Opens the control socket, the port(s) and the PPP backend; connects if autoconnect.
+  /// Only a control-socket error is fatal: a missing port is retried by the manager's back-off.
+  std::error_code Start();
+  /// SIGTERM: hang up cleanly (bounded), close everything, then call `done`.
+  void Shutdown(std::function<void()> done);
+  /// SIGHUP / "reload": re-reads the configuration; returns the problems (empty = applied).
+  std::vector<ConfigIssue> Reload();
+  /// Called on every state change (uclinkd uses it for sd_notify STATUS=).
+  void SetStateObserver(std::function<void(State)> observer) { on_state_ = std::move(observer); }
+
+ private:
+  struct Port {
+    std::unique_ptr<chat::AtChannel> channel;
+    chat::ByteTransport* transport = nullptr;  ///< owned by `channel`; for raw LCP frames
+  };
+
+  std::error_code OpenPorts();
+  std::error_code OpenPort(const std::string& path, Port* port, bool data_port);
+  void ClosePorts();
+  void CreateBackend();
+  ManagerOptions MakeManagerOptions() const;
+
+  void Feed(Event event);
+  void Perform(const Action& action);
+  void PerformSendAt(const act::SendAt& send);
+  void PerformWriteRaw(const act::WriteRaw& raw);
+  void PerformStartPpp();
+  void PerformResumeCommandMode();
+  void ArmTick();
+  void OnAtReply(std::uint64_t id, const chat::AtReply& reply);
+  void OnUrc(const chat::Urc& urc);
+  void OnRequest(const api::Request& request, ControlServer::Reply reply);
+  void HandleAt(const api::Request& request, ControlServer::Reply reply);
+  Port& PortFor(bool data_port);
+  void MaybeFinishShutdown();
+
+  boost::asio::io_context& io_;
+  Config config_;
+  ConfigSource source_;
+  std::unique_ptr<ControlServer> server_;
+  std::unique_ptr<ConnectionManager> manager_;
+  std::unique_ptr<pppif::PppBackend> backend_;
+  std::string backend_error_;
+  Port control_port_;  ///< at_port when configured, else the one port
+  Port data_port_;     ///< used only with a second port
+  int line_fd_ = -1;   ///< the data line between CONNECT and ResumeCommandMode
+  std::string leftover_;
+  bool start_ppp_pending_ = false;  ///< StartPpp arrived before the data-mode hand-over
+  bool resume_pending_ = false;     ///< ResumeCommandMode arrived before the hand-over
+  boost::asio::steady_timer tick_;
+  boost::asio::steady_timer shutdown_deadline_;
+  std::deque<Event> inbox_;
+  bool feeding_ = false;
+  bool shutting_down_ = false;
+  std::function<void()> on_shutdown_done_;
+  std::function<void(State)> on_state_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace uclink::control

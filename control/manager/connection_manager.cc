@@ -1,0 +1,473 @@
+#include "control/manager/connection_manager.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace uclink::control {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Registration re-check while waiting (ModemManager re-checks every 3 s, modem-managers §c.1).
+constexpr Clock::duration kRegistrationPoll = 3s;
+// After an LCP Terminate, the module's PPP acknowledges and prints NO CARRIER; give it time.
+constexpr Clock::duration kAfterTerminate = 2s;
+
+bool IsRegistered(int stat) { return stat == 1 || stat == 5; }  // manual §2.15: home, roaming
+
+// 27.007 / manual §3.1: SIM problems that no redial will fix.
+bool IsSimError(const ev::AtDone& done) {
+  return done.outcome == AtOutcome::kCmeError && done.code >= 10 && done.code <= 16;
+}
+
+template <typename T>
+const T* As(const Event& event) {
+  return std::get_if<T>(&event);
+}
+
+}  // namespace
+
+ConnectionManager::ConnectionManager(ManagerOptions options, Clock::time_point now)
+    : options_(std::move(options)), now_(now), state_since_(now) {
+  backend_available_ = options_.ppp_backend_available;
+}
+
+std::vector<Action> ConnectionManager::Handle(Event event, Clock::time_point now) {
+  now_ = std::max(now_, now);
+  queue_.push_back(std::move(event));
+  if (draining_) return {};  // cannot happen from outside; documents the no-re-entrance rule
+  draining_ = true;
+  while (!queue_.empty()) {
+    Event next = std::move(queue_.front());
+    queue_.pop_front();
+    Dispatch(next);
+  }
+  draining_ = false;
+  return std::exchange(actions_, {});
+}
+
+void ConnectionManager::Reconfigure(ManagerOptions options) {
+  pending_options_ = std::move(options);
+}
+
+bool ConnectionManager::AtPortAvailable() const {
+  if (!options_.config.modem.at_port.empty()) return true;
+  return !line_handed_over_ && state_ != State::kDialing;
+}
+
+void ConnectionManager::Dispatch(const Event& event) {
+  if (As<ev::Tick>(event)) {
+    FireDueTimers();
+    return;
+  }
+  if (const auto* timer = As<ev::Timer>(event)) {
+    // A timer re-armed or cancelled after it was queued is stale.
+    const auto index = static_cast<std::size_t>(timer->id);
+    if (timer->generation != timer_generation_[index]) return;
+  }
+  Observe(event);
+  switch (state_) {
+    case State::kIdle:
+      return HandleIdle(event);
+    case State::kProbing:
+      return HandleProbing(event);
+    case State::kConfiguring:
+      return HandleConfiguring(event);
+    case State::kAwaitingRegistration:
+      return HandleAwaitingRegistration(event);
+    case State::kAttaching:
+      return HandleAttaching(event);
+    case State::kDialing:
+      return HandleDialing(event);
+    case State::kNegotiatingPpp:
+      return HandleNegotiatingPpp(event);
+    case State::kOnline:
+      return HandleOnline(event);
+    case State::kActivatingInband:
+      return HandleActivatingInband(event);
+    case State::kOnlineInband:
+      return HandleOnlineInband(event);
+    case State::kHangingUp:
+      return HandleHangingUp(event);
+    case State::kBackoff:
+      return HandleBackoff(event);
+    case State::kFailed:
+      return HandleFailed(event);
+  }
+}
+
+// Bookkeeping that does not depend on the state: readings, the user's goal, AT completions.
+void ConnectionManager::Observe(const Event& event) {
+  if (const auto* reg = As<ev::Registration>(event)) {
+    const bool changed = !registration_ || registration_->stat != reg->stat ||
+                         registration_->lac != reg->lac || registration_->ci != reg->ci;
+    registration_ = *reg;
+    registration_at_ = now_;
+    if (changed) {
+      Emit(act::Publish{"registration",
+                        {{"stat", reg->stat},
+                         {"name", api::RegistrationStatName(reg->stat).value_or("unknown")},
+                         {"lac", reg->lac ? nlohmann::json(*reg->lac) : nullptr},
+                         {"ci", reg->ci ? nlohmann::json(*reg->ci) : nullptr}}});
+    }
+  } else if (const auto* sig = As<ev::Signal>(event)) {
+    const bool changed = !signal_ || signal_->csq != sig->csq || signal_->ber != sig->ber;
+    signal_ = *sig;
+    signal_at_ = now_;
+    if (changed) {
+      auto dbm = api::CsqToDbm(sig->csq);
+      Emit(act::Publish{
+          "signal",
+          {{"csq", sig->csq == 99 ? nlohmann::json(nullptr) : nlohmann::json(sig->csq)},
+           {"rssi_dbm", dbm ? nlohmann::json(*dbm) : nullptr},
+           {"ber", sig->ber == 99 ? nlohmann::json(nullptr) : nlohmann::json(sig->ber)}}});
+    }
+  } else if (As<ev::UserConnect>(event)) {
+    goal_online_ = true;
+  } else if (As<ev::UserDisconnect>(event)) {
+    goal_online_ = false;
+  }
+}
+
+bool ConnectionManager::IsOurs(const ev::AtDone* done, AtPurpose purpose) const {
+  return done != nullptr && pending_at_ && pending_at_->id == done->id &&
+         pending_at_->purpose == purpose;
+}
+
+// ---- per-state handlers ------------------------------------------------------------------
+
+void ConnectionManager::HandleIdle(const Event& event) {
+  if (As<ev::UserConnect>(event)) {
+    attempt_ = 0;
+    ppp_failures_ = 0;
+    TransitionTo(State::kProbing, "connect requested");
+  } else if (As<ev::PortClosed>(event)) {
+    port_closed_ = true;
+  }
+}
+
+void ConnectionManager::HandleProbing(const Event& event) {
+  const auto* done = As<ev::AtDone>(event);
+  if (IsOurs(done, AtPurpose::kProbe)) {
+    pending_at_.reset();
+    if (done->outcome != AtOutcome::kTimeout) {
+      // Any answer, even ERROR, proves the module is in command mode.
+      data_mode_ = false;
+      TransitionTo(State::kConfiguring, "module answers AT");
+      return;
+    }
+    ++probe_tries_;
+    if (probe_tries_ >= options_.config.recovery.probe_attempts) {
+      Fail(Errc::kModuleNotResponding,
+           "no answer to AT after " + std::to_string(probe_tries_) + " tries");
+      return;
+    }
+    if (probe_tries_ == 1) {
+      // A silent module may still be in PPP from an earlier run: ask its PPP to terminate.
+      Emit(act::WriteRaw{LcpTerminateRequestFrame(0x5a)});
+      SetTimer(TimerId::kRetry, kAfterTerminate);
+    } else {
+      SendProbe();
+    }
+  } else if (const auto* timer = As<ev::Timer>(event); timer && timer->id == TimerId::kRetry) {
+    if (!pending_at_) SendProbe();
+  } else if (As<ev::NoCarrier>(event)) {
+    // The Terminate worked: the module is back in command mode. Probe at once.
+    CancelTimer(TimerId::kRetry);
+    if (!pending_at_) SendProbe();
+  } else if (const auto* closed = As<ev::PortClosed>(event)) {
+    LoseLine(closed->why);
+  } else if (As<ev::UserDisconnect>(event)) {
+    TransitionTo(State::kIdle, "disconnect requested");
+  }
+}
+
+void ConnectionManager::HandleConfiguring(const Event& event) {
+  const auto* done = As<ev::AtDone>(event);
+  if (IsOurs(done, AtPurpose::kScriptStep)) {
+    switch (ContinueScript(*done)) {
+      case StepResult::kRunning:
+        return;
+      case StepResult::kCompleted:
+        return TransitionTo(State::kAwaitingRegistration, "module configured");
+      case StepResult::kFailed:
+        if (IsSimError(*failed_step_)) {
+          return Fail(Errc::kSimError, DescribeFailedStep(), /*fatal=*/true);
+        }
+        return Fail(Errc::kInitFailed, DescribeFailedStep());
+    }
+  } else if (const auto* closed = As<ev::PortClosed>(event)) {
+    LoseLine(closed->why);
+  } else if (As<ev::UserDisconnect>(event)) {
+    TransitionTo(State::kIdle, "disconnect requested");
+  }
+}
+
+void ConnectionManager::HandleAwaitingRegistration(const Event& event) {
+  const auto* done = As<ev::AtDone>(event);
+  if (const auto* reg = As<ev::Registration>(event)) {
+    const std::string name = api::RegistrationStatName(reg->stat).value_or("?");
+    if (IsRegistered(reg->stat)) {
+      if (attached_) return DialOrActivate("registered (" + name + ")");
+      TransitionTo(State::kAttaching, "registered (" + name + ")");
+    } else if (reg->stat == 3) {
+      Fail(Errc::kRegistrationDenied, "+CGREG stat 3 (registration denied)");
+    } else if (reg->stat == 0 && !attached_) {
+      // Stat 0 = not registered and not searching: on the UC8088 the attach is what starts the
+      // search (manual §2.15.3: AT+CGATT=1 → "+CGREG: 2", "+CGREG: 1", OK; §2.10.2).
+      TransitionTo(State::kAttaching, "not searching: AT+CGATT=1 starts the registration");
+    }
+  } else if (IsOurs(done, AtPurpose::kPollCgreg)) {
+    pending_at_.reset();
+    if (done->outcome == AtOutcome::kTimeout) {
+      Fail(Errc::kModuleNotResponding, "AT+CGREG? timed out");
+    }
+  } else if (const auto* timer = As<ev::Timer>(event)) {
+    if (timer->id == TimerId::kRetry) {
+      if (!pending_at_) Poll(AtPurpose::kPollCgreg);
+      SetTimer(TimerId::kRetry, kRegistrationPoll);
+    } else if (timer->id == TimerId::kStateTimeout) {
+      const std::string last =
+          registration_ ? api::RegistrationStatName(registration_->stat).value_or("?") : "none";
+      Fail(Errc::kRegistrationTimeout,
+           "not registered after " +
+               std::to_string(options_.config.connection.registration_timeout.count()) +
+               " s (last stat: " + last + ")");
+    }
+  } else if (const auto* closed = As<ev::PortClosed>(event)) {
+    LoseLine(closed->why);
+  } else if (As<ev::UserDisconnect>(event)) {
+    TransitionTo(State::kIdle, "disconnect requested");
+  }
+}
+
+void ConnectionManager::HandleAttaching(const Event& event) {
+  const auto* done = As<ev::AtDone>(event);
+  if (IsOurs(done, AtPurpose::kScriptStep)) {
+    switch (ContinueScript(*done)) {
+      case StepResult::kRunning:
+        return;
+      case StepResult::kCompleted:
+        attached_ = true;
+        // Dial only when registered (1/5) and attached (at-stacks lesson 18, Zephyr PR #29260).
+        if (registration_ && IsRegistered(registration_->stat)) return DialOrActivate("attached");
+        return TransitionTo(State::kAwaitingRegistration, "attached; waiting for registration");
+      case StepResult::kFailed:
+        return Fail(Errc::kAttachFailed, DescribeFailedStep());
+    }
+  } else if (const auto* closed = As<ev::PortClosed>(event)) {
+    LoseLine(closed->why);
+  } else if (As<ev::UserDisconnect>(event)) {
+    TransitionTo(State::kIdle, "disconnect requested");
+  }
+}
+
+void ConnectionManager::DialOrActivate(std::string why) {
+  if (UseInband()) {
+    return TransitionTo(State::kActivatingInband,
+                        why + (fallback_active_ ? "; in-band fallback active" : "; mode in-band"));
+  }
+  if (!backend_available_) {
+    return Fail(Errc::kBackendUnavailable, "mode = ppp but no PPP backend can run");
+  }
+  TransitionTo(State::kDialing, std::move(why));
+}
+
+void ConnectionManager::HandleDialing(const Event& event) {
+  const auto* done = As<ev::AtDone>(event);
+  if (IsOurs(done, AtPurpose::kScriptStep)) {
+    const StepResult result = ContinueScript(*done);
+    if (result == StepResult::kRunning) return;
+    if (result == StepResult::kCompleted) {
+      // CONNECT: the AT channel has handed the line (and any bytes after CONNECT) over.
+      line_handed_over_ = true;
+      data_mode_ = true;
+      context_active_ = true;
+      if (!goal_online_) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
+      ppp_running_ = true;
+      Emit(act::StartPpp{});
+      return TransitionTo(State::kNegotiatingPpp, "CONNECT");
+    }
+    if (done->outcome == AtOutcome::kTimeout) {
+      data_mode_ = true;  // a late CONNECT may have switched the module
+      return Fail(Errc::kDialTimeout, DescribeFailedStep());
+    }
+    if (!goal_online_) return TransitionTo(State::kIdle, "disconnect requested");
+    if (options_.config.connection.mode == ModeChoice::kAuto) {
+      return FallBackToInband(Errc::kDialRefused, DescribeFailedStep());
+    }
+    return Fail(Errc::kDialRefused, DescribeFailedStep());
+  }
+  if (const auto* closed = As<ev::PortClosed>(event)) LoseLine(closed->why);
+  // A disconnect while CGDATA is in flight waits for its result (see above): a CONNECT may
+  // already be on its way and must be hung up properly.
+}
+
+void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
+  if (const auto* up = As<ev::PppUp>(event)) {
+    link_ = *up;
+    ppp_failures_ = 0;
+    Emit(act::Publish{"link",
+                      {{"up", true},
+                       {"interface", up->ifname},
+                       {"address", up->address},
+                       {"peer", up->peer},
+                       {"dns", up->dns},
+                       {"mtu", up->mtu}}});
+    return TransitionTo(State::kOnline, "IP up: " + up->address);
+  }
+  const bool auto_mode = options_.config.connection.mode == ModeChoice::kAuto;
+  const int limit = options_.config.recovery.ppp_failures_before_inband;
+  if (const auto* down = As<ev::PppDown>(event)) {
+    ppp_running_ = false;
+    ReclaimLine();
+    if (down->no_carrier) data_mode_ = false;
+    ++ppp_failures_;
+    if (auto_mode && ppp_failures_ >= limit) {
+      return FallBackToInband(
+          Errc::kPppFailed,
+          down->reason + " (" + std::to_string(ppp_failures_) + " PPP failures in a row)");
+    }
+    return Fail(Errc::kPppFailed, down->reason);
+  }
+  if (const auto* unavailable = As<ev::PppUnavailable>(event)) {
+    ppp_running_ = false;
+    backend_available_ = false;
+    if (auto_mode) return FallBackToInband(Errc::kBackendUnavailable, unavailable->why);
+    return Fail(Errc::kBackendUnavailable, unavailable->why);
+  }
+  if (const auto* timer = As<ev::Timer>(event); timer && timer->id == TimerId::kStateTimeout) {
+    ++ppp_failures_;
+    if (auto_mode && ppp_failures_ >= limit) {
+      return FallBackToInband(Errc::kPppTimeout, "no IP after CONNECT");
+    }
+    return Fail(Errc::kPppTimeout,
+                "no IP " + std::to_string(options_.config.connection.ppp_timeout.count()) +
+                    " s after CONNECT");
+  }
+  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(closed->why);
+  if (As<ev::UserDisconnect>(event)) FinishOrHangUp(NextStep::kIdle, "disconnect requested");
+}
+
+void ConnectionManager::HandleOnline(const Event& event) {
+  if (const auto* down = As<ev::PppDown>(event)) {
+    ppp_running_ = false;
+    ReclaimLine();
+    if (down->no_carrier) {
+      data_mode_ = false;
+      return Fail(Errc::kNoCarrier, down->reason);
+    }
+    return Fail(Errc::kLinkDead, down->reason);
+  }
+  if (As<ev::NoCarrier>(event)) {
+    data_mode_ = false;
+    return Fail(Errc::kNoCarrier, "NO CARRIER while online");
+  }
+  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(closed->why);
+  if (As<ev::UserDisconnect>(event)) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
+  HandleMonitoring(event);
+}
+
+void ConnectionManager::HandleActivatingInband(const Event& event) {
+  const auto* done = As<ev::AtDone>(event);
+  if (IsOurs(done, AtPurpose::kScriptStep)) {
+    switch (ContinueScript(*done)) {
+      case StepResult::kRunning:
+        return;
+      case StepResult::kCompleted:
+        context_active_ = true;
+        return TransitionTo(State::kOnlineInband, "PDP context active");
+      case StepResult::kFailed:
+        // Only a timeout leaves the activation's outcome unknown.
+        context_active_ = failed_step_->outcome == AtOutcome::kTimeout;
+        return Fail(Errc::kInbandActivationFailed, DescribeFailedStep());
+    }
+  } else if (const auto* closed = As<ev::PortClosed>(event)) {
+    LoseLine(closed->why);
+  } else if (As<ev::UserDisconnect>(event)) {
+    context_active_ = true;  // AT+CGACT=1 is in flight: its outcome is unknown
+    FinishOrHangUp(NextStep::kIdle, "disconnect requested");
+  }
+}
+
+void ConnectionManager::HandleOnlineInband(const Event& event) {
+  if (const auto* timer = As<ev::Timer>(event); timer && timer->id == TimerId::kRetryPpp) {
+    fallback_active_ = false;
+    ppp_failures_ = 0;
+    return FinishOrHangUp(NextStep::kRedial, "retrying PPP after in-band period");
+  }
+  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(closed->why);
+  if (As<ev::UserDisconnect>(event)) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
+  HandleMonitoring(event);
+}
+
+// Monitoring while online: polls (when the AT port is free), registration loss, stability.
+void ConnectionManager::HandleMonitoring(const Event& event) {
+  const auto& monitor = options_.config.monitor;
+  if (const auto* reg = As<ev::Registration>(event)) {
+    if (IsRegistered(reg->stat)) {
+      CancelTimer(TimerId::kRegistrationLost);
+    } else if (!deadlines_[static_cast<std::size_t>(TimerId::kRegistrationLost)]) {
+      SetTimer(TimerId::kRegistrationLost, monitor.registration_lost_grace);
+    }
+    return;
+  }
+  if (const auto* done = As<ev::AtDone>(event)) {
+    if (IsOurs(done, AtPurpose::kPollCsq) || IsOurs(done, AtPurpose::kPollCgreg)) {
+      pending_at_.reset();
+      if (done->outcome == AtOutcome::kTimeout) {
+        return Fail(Errc::kModuleNotResponding, "monitoring poll timed out");
+      }
+      FlushDuePolls();
+    }
+    return;
+  }
+  const auto* timer = As<ev::Timer>(event);
+  if (timer == nullptr) return;
+  switch (timer->id) {
+    case TimerId::kCsqPoll:
+      SetTimer(TimerId::kCsqPoll, monitor.csq_interval);
+      return Poll(AtPurpose::kPollCsq);
+    case TimerId::kCgregPoll:
+      SetTimer(TimerId::kCgregPoll, monitor.cgreg_interval);
+      return Poll(AtPurpose::kPollCgreg);
+    case TimerId::kRegistrationLost:
+      return Fail(
+          Errc::kRegistrationLost,
+          "not registered for " + std::to_string(monitor.registration_lost_grace.count()) + " s");
+    case TimerId::kOnlineStable:
+      // Online long enough: the next failure starts the ladder from the bottom again.
+      attempt_ = 0;
+      return;
+    case TimerId::kStateTimeout:
+    case TimerId::kRetry:
+    case TimerId::kRetryPpp:
+      return;
+  }
+}
+
+void ConnectionManager::HandleBackoff(const Event& event) {
+  if (const auto* timer = As<ev::Timer>(event); timer && timer->id == TimerId::kRetry) {
+    TransitionTo(State::kProbing, "back-off over (attempt " + std::to_string(attempt_ + 1) + ")");
+  } else if (As<ev::UserConnect>(event)) {
+    TransitionTo(State::kProbing, "connect requested");
+  } else if (As<ev::UserDisconnect>(event)) {
+    TransitionTo(State::kIdle, "disconnect requested");
+  } else if (As<ev::PortClosed>(event)) {
+    port_closed_ = true;
+  }
+}
+
+void ConnectionManager::HandleFailed(const Event& event) {
+  if (As<ev::UserConnect>(event)) {
+    attempt_ = 0;
+    ppp_failures_ = 0;
+    TransitionTo(State::kProbing, "connect requested");
+  } else if (As<ev::UserDisconnect>(event)) {
+    TransitionTo(State::kIdle, "disconnect requested");
+  } else if (As<ev::PortClosed>(event)) {
+    port_closed_ = true;
+  }
+}
+
+}  // namespace uclink::control

@@ -1,0 +1,173 @@
+// The connection manager: one pure state machine that takes events and the current time and
+// returns actions (docs/state-machine.md). Events are queued and handled one at a time; a
+// handler never re-enters the machine. One io_context thread owns it in the daemon.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/api/status.h"
+#include "control/config/config.h"
+#include "control/manager/errc.h"
+#include "control/manager/events.h"
+#include "control/manager/scripts.h"
+
+namespace uclink::control {
+
+/// What the manager needs besides the configuration: facts the daemon found at start-up.
+struct ManagerOptions {
+  Config config;
+  bool ppp_backend_available = true;       ///< false: no pppd and no TUN: PPP is impossible
+  std::string backend_name = "userspace";  ///< shown in status while PPP is in use
+};
+
+/// Delay before attempt `attempt` (1-based count of consecutive failures): initial, doubling,
+/// capped at max (wvdial's 5 s → 600 s ladder, modem-managers §c.4).
+Clock::duration NextRedialDelay(int attempt, Clock::duration initial, Clock::duration max);
+
+/// Why an AT command was sent (for logs and tests).
+enum class AtPurpose { kProbe, kScriptStep, kPollCsq, kPollCgreg };
+const char* ToString(AtPurpose purpose);
+
+/// Phases of kHangingUp, in order; each is skipped when it has nothing to do.
+enum class HangupPhase { kStart, kStoppingPpp, kAwaitingNoCarrier, kResync, kDeactivating };
+const char* ToString(HangupPhase phase);
+
+/// Where to go once a hang-up (or a failure without one) is finished.
+enum class NextStep { kIdle, kBackoff, kRedial, kInband, kFailed };
+const char* ToString(NextStep next);
+
+class ConnectionManager {
+ public:
+  ConnectionManager(ManagerOptions options, Clock::time_point now);
+
+  /// Queues `event`, handles everything queued, and returns the actions to perform in order.
+  std::vector<Action> Handle(Event event, Clock::time_point now);
+  /// When the daemon should send ev::Tick next; nullopt when no timer is armed.
+  std::optional<Clock::time_point> NextDeadline() const;
+  /// Replaces the options at the next attempt (SIGHUP / "reload").
+  void Reconfigure(ManagerOptions options);
+
+  State state() const { return state_; }
+  /// Whether a user AT command can be sent now: false while the only port is in data mode.
+  bool AtPortAvailable() const;
+  /// The status document; `unix_now` converts steady times to wall-clock "since".
+  api::Status Snapshot(Clock::time_point now, std::int64_t unix_now) const;
+
+ private:
+  struct PendingAt {
+    std::uint64_t id = 0;
+    AtPurpose purpose = AtPurpose::kProbe;
+  };
+
+  // The one dispatch function and the per-state handlers.
+  void Dispatch(const Event& event);
+  void HandleIdle(const Event& event);
+  void HandleProbing(const Event& event);
+  void HandleConfiguring(const Event& event);
+  void HandleAwaitingRegistration(const Event& event);
+  void HandleAttaching(const Event& event);
+  void HandleDialing(const Event& event);
+  void HandleNegotiatingPpp(const Event& event);
+  void HandleOnline(const Event& event);
+  void HandleActivatingInband(const Event& event);
+  void HandleOnlineInband(const Event& event);
+  void HandleHangingUp(const Event& event);
+  void HandleBackoff(const Event& event);
+  void HandleFailed(const Event& event);
+
+  // Transitions.
+  void TransitionTo(State next, std::string why);
+  void Enter(State state);
+  void Fail(Errc code, std::string detail, bool fatal = false);
+  void FallBackToInband(Errc code, std::string detail);
+  void FinishOrHangUp(NextStep next, std::string why);
+  void GoTo(NextStep next, std::string why);
+  void AdvanceHangup();
+
+  // Global bookkeeping done in every state.
+  void Observe(const Event& event);
+  void RecordError(Errc code, std::string detail);
+  void ReclaimLine();
+  void LoseLine(const std::string& why);
+  bool UseInband() const;
+  void DialOrActivate(std::string why);
+
+  // AT traffic.
+  void SendAt(AtPurpose purpose, const ScriptStep& step, bool data_port = false);
+  void SendProbe();
+  void RunScript(std::vector<ScriptStep> steps, bool data_port = false);
+  enum class StepResult { kRunning, kCompleted, kFailed };
+  StepResult ContinueScript(const ev::AtDone& done);
+  bool IsOurs(const ev::AtDone* done, AtPurpose purpose) const;
+  void Poll(AtPurpose purpose);
+  void FlushDuePolls();
+  bool PollingAllowed() const;
+  void HandleMonitoring(const Event& event);
+  std::string DescribeFailedStep() const;
+
+  // Timers.
+  void SetTimer(TimerId id, Clock::duration after);
+  void CancelTimer(TimerId id);
+  void FireDueTimers();
+
+  void Emit(Action action) { actions_.push_back(std::move(action)); }
+
+  ManagerOptions options_;
+  std::optional<ManagerOptions> pending_options_;
+  Clock::time_point now_;
+  State state_ = State::kIdle;
+  Clock::time_point state_since_;
+
+  std::deque<Event> queue_;
+  bool draining_ = false;
+  std::vector<Action> actions_;
+
+  std::array<std::optional<Clock::time_point>, kTimerCount> deadlines_{};
+  std::array<std::uint64_t, kTimerCount> timer_generation_{};
+
+  std::uint64_t next_at_id_ = 1;
+  std::optional<PendingAt> pending_at_;
+  std::vector<ScriptStep> script_;
+  std::size_t step_ = 0;
+  bool script_on_data_port_ = false;
+  std::optional<ev::AtDone> failed_step_;
+  bool csq_due_ = false;
+  bool cgreg_due_ = false;
+
+  // Recovery counters and the user's goal.
+  bool goal_online_ = false;
+  int attempt_ = 0;       ///< consecutive failed attempts (reset after reset_after online)
+  int ppp_failures_ = 0;  ///< consecutive PPP failures (reset when PPP comes up)
+  int probe_tries_ = 0;
+  bool fallback_active_ = false;
+  bool attached_ = false;  ///< AT+CGATT=1 succeeded in this attempt
+  bool backend_available_ = true;
+
+  // What the line and the module are (possibly) doing.
+  bool port_closed_ = false;
+  bool line_handed_over_ = false;  ///< CONNECT seen; the line belongs to data mode
+  bool data_mode_ = false;         ///< the module may be in PPP data mode
+  bool ppp_running_ = false;
+  bool context_active_ = false;  ///< a PDP context may be active (CONNECT or CGACT=1)
+
+  HangupPhase hangup_phase_ = HangupPhase::kStart;
+  NextStep after_hangup_ = NextStep::kIdle;
+  bool resynced_ = false;
+  int resync_tries_ = 0;
+
+  // Status.
+  api::ModuleInfo module_;
+  std::optional<ev::Registration> registration_;
+  std::optional<Clock::time_point> registration_at_;
+  std::optional<ev::Signal> signal_;
+  std::optional<Clock::time_point> signal_at_;
+  std::optional<ev::PppUp> link_;
+  std::optional<api::LastError> last_error_;
+};
+
+}  // namespace uclink::control

@@ -1,0 +1,45 @@
+#include "control/manager/errc.h"
+
+#include <string>
+
+namespace uclink::control {
+namespace {
+
+class Category : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "uclink.control"; }
+  std::string message(int value) const override { return Describe(static_cast<Errc>(value)); }
+};
+
+}  // namespace
+
+const char* ToString(Errc errc) {
+  switch (errc) {
+#define UCLINK_X(name, wire, text) \
+  case Errc::name:                 \
+    return wire;
+    UCLINK_CONTROL_ERRORS(UCLINK_X)
+#undef UCLINK_X
+  }
+  return "unknown-error";
+}
+
+const char* Describe(Errc errc) {
+  switch (errc) {
+#define UCLINK_X(name, wire, text) \
+  case Errc::name:                 \
+    return text;
+    UCLINK_CONTROL_ERRORS(UCLINK_X)
+#undef UCLINK_X
+  }
+  return "unknown error";
+}
+
+const std::error_category& ControlCategory() {
+  static const Category category;
+  return category;
+}
+
+std::error_code make_error_code(Errc errc) { return {static_cast<int>(errc), ControlCategory()}; }
+
+}  // namespace uclink::control

@@ -1,0 +1,146 @@
+// What the connection manager consumes (events) and produces (actions). The Asio daemon turns
+// AT-channel completions, decoded URCs, PPP backend callbacks and user requests into events, and
+// performs the actions; the manager itself does no I/O (STYLE.md §1).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "control/manager/scripts.h"
+
+namespace uclink::control {
+
+using Clock = std::chrono::steady_clock;
+
+/// What the manager is doing.
+enum class State {
+  kIdle,                  ///< offline by request; nothing in progress
+  kProbing,               ///< "AT" until the module answers (recovering a stuck data mode)
+  kConfiguring,           ///< init script: ATE0, CMEE, CFUN, identity, CGDCONT, CGREG=1
+  kAwaitingRegistration,  ///< waiting for +CGREG stat 1 or 5 (URC or poll)
+  kAttaching,             ///< AT+CGATT=1
+  kDialing,               ///< AT+CGDATA="PPP",<cid> → CONNECT
+  kNegotiatingPpp,        ///< PPP backend running, IPCP not yet up
+  kOnline,                ///< PPP up with an address
+  kActivatingInband,      ///< AT+CGACT=1,<cid> for the module's own IP stack
+  kOnlineInband,          ///< PDP active, in-band services usable, AT polling continues
+  kHangingUp,             ///< stop PPP, wait NO CARRIER, resync AT, AT+CGACT=0
+  kBackoff,               ///< waiting before the next attempt
+  kFailed,                ///< gave up; last_error says why; a user connect starts over
+};
+const char* ToString(State state);
+
+/// The manager's timers; each fires as an ev::Timer.
+enum class TimerId {
+  kStateTimeout,      ///< the current state's budget (registration, PPP, hang-up phases)
+  kRetry,             ///< probe retry, registration poll, back-off expiry
+  kCsqPoll,           ///< AT+CSQ while the AT port is free
+  kCgregPoll,         ///< AT+CGREG? while the AT port is free
+  kRegistrationLost,  ///< grace period after losing registration while online
+  kOnlineStable,      ///< online long enough to reset the back-off
+  kRetryPpp,          ///< in-band: time to try PPP again
+};
+inline constexpr int kTimerCount = 7;
+const char* ToString(TimerId timer);
+
+namespace ev {
+/// The user (control socket, autoconnect) wants the link up.
+struct UserConnect {};
+/// The user wants the link down and to stay down.
+struct UserDisconnect {};
+/// An AT command sent with act::SendAt finished. `code` is the +CME/+EXT number.
+struct AtDone {
+  std::uint64_t id = 0;
+  AtOutcome outcome = AtOutcome::kOk;
+  int code = 0;
+  std::vector<std::string> info;  ///< information lines, echo and finals removed
+};
+/// A +CGREG reading, from the URC or from an AT+CGREG? answer (decoded by chat/commands).
+struct Registration {
+  int stat = 0;
+  std::optional<std::string> lac, ci;
+};
+/// A +CSQ reading (decoded by chat/commands).
+struct Signal {
+  int csq = 99;
+  int ber = 99;
+};
+/// "NO CARRIER" seen on the AT side outside a command: the module left data mode.
+struct NoCarrier {};
+/// The PPP backend has the interface up.
+struct PppUp {
+  std::string ifname, address, peer;
+  std::vector<std::string> dns;
+  int mtu = 1500;
+};
+/// The PPP backend stopped; `no_carrier` when the module's NO CARRIER ended it.
+struct PppDown {
+  std::string reason;
+  bool no_carrier = false;
+};
+/// No PPP backend could be started (pppd missing, no TUN, no CAP_NET_ADMIN...).
+struct PppUnavailable {
+  std::string why;
+};
+/// The serial port vanished or failed.
+struct PortClosed {
+  std::string why;
+};
+/// Time has passed; the manager fires due timers. Cheap to send spuriously.
+struct Tick {};
+/// A timer became due (queued internally by Tick).
+struct Timer {
+  TimerId id = TimerId::kRetry;
+  std::uint64_t generation = 0;  ///< stale when the timer was re-armed or cancelled since
+};
+}  // namespace ev
+
+using Event = std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration,
+                           ev::Signal, ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable,
+                           ev::PortClosed, ev::Tick, ev::Timer>;
+/// "user-connect", "at-done", ... for logs.
+const char* EventName(const Event& event);
+
+namespace act {
+/// Submit this command to the AT channel; report the end as ev::AtDone{id}.
+struct SendAt {
+  std::uint64_t id = 0;
+  std::string command;
+  Millis timeout{0};
+  bool expect_connect = false;  ///< CONNECT ends it and hands the line over to data mode
+  bool data_port = false;       ///< with two ports: send on the data port (the dial)
+};
+/// Write raw bytes to the (data) line, bypassing AT framing: an LCP Terminate-Request.
+struct WriteRaw {
+  std::vector<std::uint8_t> bytes;
+};
+/// Start the PPP backend on the line handed over at CONNECT (with the leftover bytes).
+struct StartPpp {};
+/// Stop the PPP backend gracefully (LCP Terminate); ev::PppDown follows.
+struct StopPpp {};
+/// Data mode is over: give the line back to the AT channel so it sees NO CARRIER and AT.
+struct ResumeCommandMode {};
+/// The port failed earlier: reopen it before the next AT command.
+struct ReopenPort {};
+/// The state changed; the daemon logs "old → new (why)".
+struct Transition {
+  State from = State::kIdle;
+  State to = State::kIdle;
+  std::string why;
+};
+/// Publish an event to subscribers (api::Event name + data).
+struct Publish {
+  std::string name;
+  nlohmann::json data;
+};
+}  // namespace act
+
+using Action = std::variant<act::SendAt, act::WriteRaw, act::StartPpp, act::StopPpp,
+                            act::ResumeCommandMode, act::ReopenPort, act::Transition, act::Publish>;
+
+}  // namespace uclink::control

@@ -1,0 +1,78 @@
+// How the connection manager runs PPP once the module answered CONNECT to AT+CGDATA="PPP",1
+// (UC8088 manual §2.15): it hands the line descriptor, and the bytes chat/ already read past
+// CONNECT, to a PppBackend, then waits for on_up / on_down.
+//
+// Implementations: UserspacePppBackend (pppif/userspace_backend.h: our PPP client on a TUN
+// device, for systems without kernel PPP) and, later, one that runs pppd on /dev/ppp.
+//
+// Contract, common to every implementation:
+//   - Start() begins negotiation at once; errors it can detect synchronously (no TUN device, a
+//     second Start while running) are returned and no callback follows.
+//   - on_up(ip, ifname) fires when IPCP is Opened and the interface is configured (addresses,
+//     MTU, link up, default route and DNS if configured); it may fire again after a
+//     renegotiation.
+//   - on_down(reason, detail) fires exactly once per successful Start(), after the interface
+//     configuration is undone and the backend no longer touches the line descriptor. The line
+//     then belongs to chat/ again (typically "+++"/ATH or waiting for NO CARRIER).
+//   - Stop() asks for a clean LCP Terminate; on_down(kLocalClose, ...) follows within a bound.
+//   - Callbacks run on the io_context thread, never from inside Start() or Stop().
+//   - The caller keeps ownership of line_fd and must keep it open until on_down.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "pppif/session.h"
+
+namespace uclink::pppif {
+
+/// A backend's state for `uclink status` and monitoring.
+struct BackendStatus {
+  bool running = false;  ///< between a successful Start() and on_down
+  Phase phase = Phase::kDead;
+  std::string ifname;                   ///< empty before the first Start()
+  std::optional<IpConfig> ip;           ///< while IPCP is Opened
+  Counters counters;                    ///< bytes, frames, FCS errors, echo RTT, magic numbers
+  std::optional<DownReason> last_down;  ///< why the previous link ended
+  std::string last_detail;              ///< its detail text
+};
+
+/// Runs the PPP link over a line descriptor in data mode.
+class PppBackend {
+ public:
+  using UpHandler = std::function<void(const IpConfig& ip, const std::string& ifname)>;
+  using DownHandler = std::function<void(DownReason reason, const std::string& detail)>;
+
+  virtual ~PppBackend() = default;
+
+  /// Sets the handler for "link up and interface configured".
+  void set_on_up(UpHandler handler) { on_up_ = std::move(handler); }
+  /// Sets the handler for "link finished".
+  void set_on_down(DownHandler handler) { on_down_ = std::move(handler); }
+
+  /// Starts PPP on `line_fd`; `leftover` holds the bytes read after CONNECT, fed first.
+  virtual std::error_code Start(int line_fd, std::vector<std::uint8_t> leftover) = 0;
+  /// Clean close (LCP Terminate); on_down follows. No effect when not running.
+  virtual void Stop() = 0;
+  /// The current state, negotiated parameters and counters.
+  virtual BackendStatus status() const = 0;
+
+ protected:
+  void NotifyUp(const IpConfig& ip, const std::string& ifname) {
+    if (auto handler = on_up_; handler) handler(ip, ifname);
+  }
+  void NotifyDown(DownReason reason, const std::string& detail) {
+    if (auto handler = on_down_; handler) handler(reason, detail);
+  }
+
+ private:
+  UpHandler on_up_;
+  DownHandler on_down_;
+};
+
+}  // namespace uclink::pppif

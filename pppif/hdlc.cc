@@ -1,0 +1,375 @@
+#include "pppif/hdlc.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
+#include <string_view>
+
+#include "pppif/fcs.h"
+
+namespace uclink::pppif {
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// Bit tricks from "Bit Twiddling Hacks" (haszero / hasless): non-zero iff some byte of `x` is
+// zero / below 0x20. Used only as a filter; the exact test runs per byte on a hit.
+constexpr std::uint64_t HasZero(std::uint64_t x) { return (x - kOnes) & ~x & kHighs; }
+constexpr std::uint64_t HasControl(std::uint64_t x) { return (x - 0x20 * kOnes) & ~x & kHighs; }
+
+// RFC 1662 §4.2: flag and escape always, control characters when the ACCM says so.
+inline bool IsSpecial(std::uint8_t c, std::uint32_t accm) {
+  return c == kFlag || c == kEscape || (c < 0x20 && ((accm >> c) & 1U) != 0);
+}
+
+// Length of the leading run of bytes that need no escaping: eight bytes per step, since on
+// random data runs average 128 bytes with ACCM 0 and ~7 with ACCM 0xFFFFFFFF.
+std::size_t PlainRun(const std::uint8_t* p, std::size_t n, std::uint32_t accm) {
+  std::size_t i = 0;
+  const bool control = accm != 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    const std::uint64_t hit = HasZero(x ^ (kFlag * kOnes)) | HasZero(x ^ (kEscape * kOnes)) |
+                              (control ? HasControl(x) : 0);
+    if (hit == 0) continue;
+    for (std::size_t j = 0; j < 8; ++j) {
+      if (IsSpecial(p[i + j], accm)) return i + j;
+    }
+  }
+  for (; i < n; ++i) {
+    if (IsSpecial(p[i], accm)) return i;
+  }
+  return n;
+}
+
+// One flag bit per byte value, without a table: flag, escape, or a control character in `accm`.
+inline std::uint32_t SpecialBit(std::uint8_t c, std::uint32_t accm) {
+  return (static_cast<std::uint32_t>(c < 0x20) & (accm >> (c & 0x1F))) |
+         static_cast<std::uint32_t>(c == kFlag) | static_cast<std::uint32_t>(c == kEscape);
+}
+
+// Wire form of each byte value under a non-zero ACCM: one or two bytes, and the length in bits
+// 16+. One load and one two-byte store per byte, no branch (escapes are too frequent to predict).
+void BuildEscapeTable(std::uint32_t accm, std::array<std::uint32_t, 256>& table) {
+  for (unsigned c = 0; c < 256; ++c) {
+    const std::uint32_t e = SpecialBit(static_cast<std::uint8_t>(c), accm) & 1U;
+    table[c] = e != 0 ? (kEscape | ((c ^ 0x20U) << 8) | (2U << 16)) : (c | (1U << 16));
+  }
+}
+
+std::uint8_t* EscapeWithTable(const std::uint8_t* p, std::size_t n,
+                              const std::array<std::uint32_t, 256>& table, std::uint8_t* o) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    // A third of the words of random data need no escaping even with a full ACCM.
+    if ((HasZero(x ^ (kFlag * kOnes)) | HasZero(x ^ (kEscape * kOnes)) | HasControl(x)) == 0) {
+      std::memcpy(o, &x, 8);
+      o += 8;
+      continue;
+    }
+    for (std::size_t j = 0; j < 8; ++j) {
+      const std::uint32_t t = table[p[i + j]];
+      o[0] = static_cast<std::uint8_t>(t);
+      o[1] = static_cast<std::uint8_t>(t >> 8);
+      o += t >> 16;
+    }
+  }
+  for (; i < n; ++i) {
+    const std::uint32_t t = table[p[i]];
+    o[0] = static_cast<std::uint8_t>(t);
+    o[1] = static_cast<std::uint8_t>(t >> 8);
+    o += t >> 16;
+  }
+  return o;
+}
+
+// ACCM 0: runs average 128 bytes on random data; copy them whole.
+std::uint8_t* EscapeRuns(const std::uint8_t* p, std::size_t n, std::uint8_t* o) {
+  while (n > 0) {
+    const std::size_t run = PlainRun(p, n, 0);
+    std::memcpy(o, p, run);
+    o += run;
+    p += run;
+    n -= run;
+    if (n == 0) break;
+    *o++ = kEscape;
+    *o++ = static_cast<std::uint8_t>(*p++ ^ 0x20);
+    --n;
+  }
+  return o;
+}
+
+constexpr std::string_view kNoCarrier = "NO CARRIER";
+constexpr std::uint8_t kNoMatch = 0xFF;
+
+}  // namespace
+
+TxFraming SelectFraming(std::uint16_t protocol, std::span<const std::uint8_t> info,
+                        const TxFraming& negotiated) {
+  if (protocol == kProtoLcp && !info.empty() && info[0] >= 1 && info[0] <= 7) return TxFraming{};
+  return negotiated;
+}
+
+std::size_t HdlcEncoder::Encode(std::uint16_t protocol, std::span<const std::uint8_t> info,
+                                const TxFraming& framing, bool leading_flag, std::uint8_t* out) {
+  std::uint8_t header[4];
+  std::size_t h = 0;
+  if (!framing.acfc) {
+    header[h++] = 0xFF;
+    header[h++] = 0x03;
+  }
+  if (!framing.pfc || protocol > 0xFF) header[h++] = static_cast<std::uint8_t>(protocol >> 8);
+  header[h++] = static_cast<std::uint8_t>(protocol);
+  std::uint16_t fcs = FcsUpdate(kFcsInit, std::span<const std::uint8_t>(header, h));
+  fcs = static_cast<std::uint16_t>(~FcsUpdate(fcs, info));
+  const std::uint8_t trailer[2] = {static_cast<std::uint8_t>(fcs),
+                                   static_cast<std::uint8_t>(fcs >> 8)};
+  std::uint8_t* o = out;
+  if (leading_flag) *o++ = kFlag;
+  if (framing.accm == 0) {
+    o = EscapeRuns(header, h, o);
+    o = EscapeRuns(info.data(), info.size(), o);
+    o = EscapeRuns(trailer, 2, o);
+  } else {
+    if (!table_accm_ || *table_accm_ != framing.accm) {
+      BuildEscapeTable(framing.accm, table_);
+      table_accm_ = framing.accm;
+    }
+    o = EscapeWithTable(header, h, table_, o);
+    o = EscapeWithTable(info.data(), info.size(), table_, o);
+    o = EscapeWithTable(trailer, 2, table_, o);
+  }
+  *o++ = kFlag;
+  return static_cast<std::size_t>(o - out);
+}
+
+void HdlcEncoder::Append(std::uint16_t protocol, std::span<const std::uint8_t> info,
+                         const TxFraming& framing, bool leading_flag,
+                         std::vector<std::uint8_t>& out) {
+  const std::size_t old = out.size();
+  out.resize(old + MaxEncodedSize(info.size()));
+  out.resize(old + Encode(protocol, info, framing, leading_flag, out.data() + old));
+}
+
+std::size_t EncodeFrame(std::uint16_t protocol, std::span<const std::uint8_t> info,
+                        const TxFraming& framing, bool leading_flag, std::uint8_t* out) {
+  HdlcEncoder encoder;
+  return encoder.Encode(protocol, info, framing, leading_flag, out);
+}
+
+void AppendFrame(std::uint16_t protocol, std::span<const std::uint8_t> info,
+                 const TxFraming& framing, bool leading_flag, std::vector<std::uint8_t>& out) {
+  HdlcEncoder encoder;
+  encoder.Append(protocol, info, framing, leading_flag, out);
+}
+
+const char* ToString(FrameError error) {
+  switch (error) {
+    case FrameError::kBadFcs:
+      return "bad FCS";
+    case FrameError::kRunt:
+      return "runt frame";
+    case FrameError::kAborted:
+      return "aborted frame";
+    case FrameError::kOversized:
+      return "oversized frame";
+    case FrameError::kBadHeader:
+      return "bad address/control or protocol field";
+  }
+  return "unknown frame error";
+}
+
+HdlcDeframer::HdlcDeframer(std::size_t max_frame) : max_frame_(max_frame), buf_(max_frame) {}
+
+void HdlcDeframer::SetReceiveAccm(std::uint32_t accm) { accm_ = accm; }
+
+void HdlcDeframer::Feed(std::span<const std::uint8_t> bytes, HdlcSink& sink) {
+  const std::uint8_t* p = bytes.data();
+  const std::size_t n = bytes.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (hunting_ || text_active_ || len_ >= max_frame_) {
+      FeedByte(p[i++], sink);
+      continue;
+    }
+    const std::size_t room = std::min(n - i, max_frame_ - len_);
+    if (accm_ == 0) {
+      if (escaped_) {  // the byte after 7D; then back to copying runs
+        FeedByte(p[i++], sink);
+        continue;
+      }
+      // Runs of plain bytes are long: copy them whole, then one special byte the slow way.
+      const std::size_t run = PlainRun(p + i, room, accm_);
+      std::memcpy(buf_.data() + len_, p + i, run);
+      len_ += run;
+      i += run;
+      if (run < room) FeedByte(p[i++], sink);
+      continue;
+    }
+    i += UnescapeRun(p + i, room);
+    if (i < n && len_ < max_frame_) FeedByte(p[i++], sink);  // the flag that stopped the run
+  }
+}
+
+// Branch-free unescaping up to a flag, with the same rules as FeedByte: flagged control
+// characters vanish without ending an escape, 7D starts one, anything else is stored.
+std::size_t HdlcDeframer::UnescapeRun(const std::uint8_t* p, std::size_t n) {
+  std::uint8_t* out = buf_.data() + len_;
+  std::size_t w = 0;
+  std::uint32_t escaped = escaped_ ? 1U : 0U;
+  std::size_t k = 0;
+  bool at_flag = false;
+  while (k < n && !at_flag) {
+    // Eight plain bytes with no escape pending are copied at once (a third of the words of a
+    // full-ACCM stream of random data); any word with a candidate goes byte by byte.
+    if (escaped == 0 && k + 8 <= n) {
+      std::uint64_t x;
+      std::memcpy(&x, p + k, 8);
+      if ((HasZero(x ^ (kFlag * kOnes)) | HasZero(x ^ (kEscape * kOnes)) | HasControl(x)) == 0) {
+        std::memcpy(out + w, &x, 8);
+        w += 8;
+        k += 8;
+        continue;
+      }
+    }
+    const std::size_t stop = std::min(n, k + 8);
+    for (; k < stop; ++k) {
+      const std::uint8_t c = p[k];
+      if (c == kFlag) {
+        at_flag = true;
+        break;
+      }
+      const std::uint32_t drop = static_cast<std::uint32_t>(c < 0x20) & (accm_ >> (c & 0x1F)) & 1U;
+      const std::uint32_t escape = static_cast<std::uint32_t>(c == kEscape);
+      out[w] = static_cast<std::uint8_t>(c ^ (escaped << 5));
+      w += (escape | drop) ^ 1U;
+      escaped = (escaped & drop) | (escape & (drop ^ 1U));
+    }
+  }
+  len_ += w;
+  escaped_ = escaped != 0;
+  return k;
+}
+
+void HdlcDeframer::StartSegment() {
+  len_ = 0;
+  escaped_ = false;
+  text_active_ = true;
+  text_match_ = 0;
+}
+
+void HdlcDeframer::FeedByte(std::uint8_t byte, HdlcSink& sink) {
+  if (hunting_) {
+    if (byte == kFlag) {
+      hunting_ = false;
+      StartSegment();
+    } else {
+      FeedText(byte, sink);
+    }
+    return;
+  }
+  if (text_active_) FeedText(byte, sink);
+  if (byte == kFlag) {
+    if (escaped_) {  // RFC 1662 §4.3: "7D 7E" aborts; the flag opens the next frame
+      Discard(FrameError::kAborted, sink);
+      StartSegment();
+    } else {
+      EndFrame(sink);
+    }
+  } else if (byte < 0x20 && ((accm_ >> byte) & 1U) != 0) {
+    // RFC 1662 §4.2: flagged control characters received unescaped were inserted by the DCE.
+  } else if (byte == kEscape) {
+    escaped_ = true;
+  } else {
+    Push(escaped_ ? static_cast<std::uint8_t>(byte ^ 0x20) : byte, sink);
+    escaped_ = false;
+  }
+}
+
+// Modem text ("\r\nNO CARRIER\r\n") arrives between frames or while hunting; frames themselves
+// start with FF or a binary protocol byte, so only all-text segments and lines are matched.
+void HdlcDeframer::FeedText(std::uint8_t byte, HdlcSink& sink) {
+  if (byte == '\r' || byte == '\n') {
+    text_active_ = true;
+    text_match_ = 0;
+    return;
+  }
+  if (!text_active_) return;
+  if (byte < 0x20 || byte > 0x7E) {
+    text_active_ = false;
+    return;
+  }
+  if (text_match_ != kNoMatch && byte == static_cast<std::uint8_t>(kNoCarrier[text_match_])) {
+    if (++text_match_ == kNoCarrier.size()) {
+      text_match_ = kNoMatch;
+      sink.OnNoCarrier();
+    }
+    return;
+  }
+  text_match_ = kNoMatch;
+}
+
+void HdlcDeframer::Push(std::uint8_t byte, HdlcSink& sink) {
+  if (len_ >= max_frame_) {
+    Discard(FrameError::kOversized, sink);
+    hunting_ = true;  // lwIP bug #58441: never accumulate past the limit; resync on a flag
+    return;
+  }
+  buf_[len_++] = byte;
+}
+
+void HdlcDeframer::Discard(FrameError error, HdlcSink& sink) {
+  len_ = 0;
+  escaped_ = false;
+  sink.OnFrameError(error);
+}
+
+void HdlcDeframer::EndFrame(HdlcSink& sink) {
+  const std::size_t size = len_;
+  if (size == 0) {  // RFC 1662 §3.1: back-to-back flags are time fill, not an error
+    StartSegment();
+    return;
+  }
+  if (size < 4) {  // RFC 1662 §4.3; also the lwIP empty-frame crash (ppp.md §E4)
+    Discard(FrameError::kRunt, sink);
+    StartSegment();
+    return;
+  }
+  if (FcsUpdate(kFcsInit, std::span<const std::uint8_t>(buf_.data(), size)) != kFcsGood) {
+    Discard(FrameError::kBadFcs, sink);
+    StartSegment();
+    return;
+  }
+  std::span<const std::uint8_t> body(buf_.data(), size - 2);
+  // RFC 1662 §3.2: FF 03 is optional on receive (ACFC), even on LCP (ppp.md pitfall 3).
+  if (body[0] == 0xFF) {
+    if (body.size() < 2 || body[1] != 0x03) {
+      Discard(FrameError::kBadHeader, sink);
+      StartSegment();
+      return;
+    }
+    body = body.subspan(2);
+  }
+  // RFC 1661 §2: protocol fields end in an odd octet; a leading odd octet means PFC.
+  std::uint16_t protocol = 0;
+  if (!body.empty() && (body[0] & 1U) != 0) {
+    protocol = body[0];
+    body = body.subspan(1);
+  } else if (body.size() >= 2 && (body[1] & 1U) != 0) {
+    protocol = static_cast<std::uint16_t>(body[0] << 8 | body[1]);
+    body = body.subspan(2);
+  } else {
+    Discard(FrameError::kBadHeader, sink);
+    StartSegment();
+    return;
+  }
+  sink.OnFrame(protocol, body);
+  StartSegment();
+}
+
+}  // namespace uclink::pppif

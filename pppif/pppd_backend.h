@@ -1,0 +1,80 @@
+// The PppBackend that runs pppd on kernel PPP (/dev/ppp) behind a pty bridge (issue 8): uclink
+// keeps the serial port, pppd gets the pty slave, PppdBridge copies bytes and spots NO CARRIER,
+// //pppif:pppd_hook reports ip-up/ip-down over a datagram socket, pppd's exit status becomes the
+// DownReason. The Asio shell around the pure pieces in pppif/pppd_*.h.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "pppif/backend.h"
+#include "pppif/pppd_exit.h"
+#include "pppif/pppd_options.h"
+
+namespace uclink::pppif {
+
+/// Configuration of the pppd backend. `pppd.tty`, `pppd.secrets_file` and `pppd.event_socket`
+/// are filled in by Start(); everything else is passed through BuildPppdArgv.
+struct PppdBackendOptions {
+  PppdOptions pppd;
+  std::string password;  ///< PAP/CHAP secret: goes to the 0600 secrets file only, never logged
+  std::string runtime_dir = "/run/uclink";  ///< parent of the per-session private directory
+  /// Stop(): SIGTERM first (pppd sends LCP Terminate-Request, exits 5), SIGKILL after this
+  /// (NetworkManager waits 5 s, modem-managers.md §c).
+  std::chrono::milliseconds stop_timeout{5000};
+  /// How long a mid-frame NO CARRIER waits for a flag (pppif/pppd_bridge.h).
+  std::chrono::milliseconds no_carrier_confirm{500};
+  /// Per-direction bound on bytes queued for writing; reading the source pauses above it.
+  std::size_t queue_high_water = 64 * 1024;
+};
+
+/// Whether the pppd backend can run here: pppd is executable and /dev/ppp opens (issue 8
+/// item 2, backend selection "auto").
+bool PppdBackendAvailable(const std::string& pppd_path, std::error_code& why_not);
+
+/// The DownReason a pppd termination means, given what the bridge and Stop() saw.
+DownReason DownReasonFor(const PppdTermination& termination, bool carrier_lost,
+                         bool stop_requested);
+
+class PppdBackend final : public PppBackend {
+ public:
+  static std::unique_ptr<PppdBackend> Create(boost::asio::io_context& io,
+                                             PppdBackendOptions options, std::error_code& ec);
+  /// Kills a running pppd (SIGKILL, reaped) and removes the private directory; no callbacks.
+  ~PppdBackend() override;
+
+  /// Creates the pty and private directory, binds the event socket, spawns pppd and starts the
+  /// bridge with `leftover` first. Errors: InterfaceErrc::kAlreadyStarted, PppdErrc (argv,
+  /// secrets), system_category (pty, spawn); no callback follows an error.
+  std::error_code Start(int line_fd, std::vector<std::uint8_t> leftover) override;
+  /// SIGTERM to pppd; on_down(kLocalClose) follows when it exits (SIGKILL after stop_timeout).
+  void Stop() override;
+  BackendStatus status() const override;
+
+  /// Module bytes that followed NO CARRIER (result codes for the AT channel) of the last link.
+  std::vector<std::uint8_t> TakeAtChannelBytes();
+  /// pppd's argv of the current or last link (contains no secret).
+  const std::vector<std::string>& last_argv() const { return last_argv_; }
+  /// How pppd ended last time.
+  const PppdTermination& last_termination() const { return last_termination_; }
+
+ private:
+  struct Run;
+  PppdBackend(boost::asio::io_context& io, PppdBackendOptions options);
+  void Finish(const std::shared_ptr<Run>& run, const PppdTermination& termination);
+
+  boost::asio::io_context& io_;
+  PppdBackendOptions options_;
+  std::shared_ptr<Run> run_;
+  BackendStatus status_;
+  std::vector<std::uint8_t> at_channel_bytes_;
+  std::vector<std::string> last_argv_;
+  PppdTermination last_termination_;
+};
+
+}  // namespace uclink::pppif

@@ -1,0 +1,117 @@
+#include "pppif/userspace_backend.h"
+
+#include <utility>
+
+#include "pppif/interface_errc.h"
+#include "pppif/session_core.h"
+
+namespace uclink::pppif {
+
+std::unique_ptr<UserspacePppBackend> UserspacePppBackend::Create(boost::asio::io_context& io,
+                                                                 UserspaceBackendOptions options,
+                                                                 std::error_code& ec) {
+  std::unique_ptr<RouteNetlink> netlink = RouteNetlink::Connect(ec);
+  if (ec) return nullptr;
+  return std::unique_ptr<UserspacePppBackend>(
+      new UserspacePppBackend(io, std::move(options), std::move(netlink)));
+}
+
+UserspacePppBackend::UserspacePppBackend(boost::asio::io_context& io,
+                                         UserspaceBackendOptions options,
+                                         std::unique_ptr<RouteNetlink> netlink)
+    : io_(io),
+      options_(std::move(options)),
+      netlink_(std::move(netlink)),
+      setup_(*netlink_),
+      dns_(options_.dns) {}
+
+UserspacePppBackend::~UserspacePppBackend() {
+  engine_.reset();  // no callbacks from here on
+  Teardown();
+}
+
+std::error_code UserspacePppBackend::Start(int line_fd, std::vector<std::uint8_t> leftover) {
+  if (running_) return InterfaceErrc::kAlreadyStarted;
+  std::error_code ec;
+  tun_ = TunDevice::Open(options_.tun, ec);
+  if (ec) return ec;
+  ifname_ = tun_.name();
+  setup_failure_.clear();
+  dns_error_.clear();
+  engine_ = std::make_unique<Engine>(
+      io_, MakeSessionCore(options_.session), options_.engine,
+      EngineCallbacks{
+          .on_up = [this](const IpConfig& ip,
+                          const std::string& ifname) { OnEngineUp(ip, ifname); },
+          .on_down = [this](DownReason reason,
+                            const std::string& detail) { OnEngineDown(reason, detail); },
+          .on_phase = nullptr,
+      });
+  ec = engine_->Start(line_fd, std::move(leftover), tun_.fd(), ifname_);
+  if (ec) {
+    tun_.Close();
+    return ec;
+  }
+  running_ = true;
+  return {};
+}
+
+void UserspacePppBackend::Stop() {
+  if (running_ && engine_) engine_->Stop();
+}
+
+void UserspacePppBackend::OnEngineUp(const IpConfig& ip, const std::string& ifname) {
+  if (const std::error_code ec =
+          setup_.Apply({.ifindex = tun_.ifindex(),
+                        .local = ip.local,
+                        .peer = ip.peer,
+                        .mtu = ip.mtu,
+                        .default_route_metric = options_.default_route_metric});
+      ec) {
+    // Without addresses the link carries nothing: end it, and say why in on_down.
+    setup_failure_ = std::string(ToString(InterfaceErrc::kInterfaceSetup)) + ": " + ec.message();
+    engine_->Stop();
+    return;
+  }
+  std::vector<Ipv4> servers;
+  for (const std::optional<Ipv4>& dns : {ip.dns1, ip.dns2}) {
+    if (dns && *dns != Ipv4{}) servers.push_back(*dns);
+  }
+  // Name resolution is an extra: a failed hand-off is reported in status, the link stays up.
+  dns_error_ = dns_.Apply(ifname, servers);
+  NotifyUp(ip, ifname);
+}
+
+void UserspacePppBackend::OnEngineDown(DownReason reason, const std::string& detail) {
+  Teardown();
+  running_ = false;
+  last_down_ = reason;
+  last_detail_ = setup_failure_.empty() ? detail : setup_failure_ + "; " + detail;
+  NotifyDown(reason, last_detail_);
+}
+
+void UserspacePppBackend::Teardown() {
+  dns_.Revert();
+  setup_.Undo();
+  tun_.Close();
+}
+
+BackendStatus UserspacePppBackend::status() const {
+  BackendStatus status;
+  status.running = running_;
+  status.ifname = ifname_;
+  status.last_down = last_down_;
+  status.last_detail = last_detail_;
+  if (engine_) {
+    status.phase = engine_->phase();
+    status.ip = running_ ? engine_->ip() : std::nullopt;
+    status.counters = engine_->counters();
+  }
+  return status;
+}
+
+const EngineCounters* UserspacePppBackend::engine_counters() const {
+  return engine_ ? &engine_->engine_counters() : nullptr;
+}
+
+}  // namespace uclink::pppif

@@ -1,0 +1,186 @@
+// Configuration as a specification: defaults, what the file may say, and how mistakes read.
+#include "control/config/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace uclink::control {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ConfigTest, EmptyFileGivesTheDocumentedDefaults) {
+  ConfigResult r = ParseConfig("");
+  ASSERT_TRUE(r.ok());
+  const Config& c = r.config;
+  EXPECT_EQ(c.modem.port, "/dev/ttyUSB0");
+  EXPECT_EQ(c.modem.baud, 115200);
+  EXPECT_EQ(c.modem.flow_control, FlowControl::kNone);
+  EXPECT_FALSE(c.modem.escape_supported);
+  EXPECT_EQ(c.network.cid, 1);
+  EXPECT_EQ(c.connection.backend, BackendChoice::kAuto);
+  EXPECT_EQ(c.connection.mode, ModeChoice::kAuto);
+  EXPECT_EQ(c.monitor.csq_interval, Seconds(15));
+  EXPECT_EQ(c.monitor.cgreg_interval, Seconds(30));
+  EXPECT_EQ(c.monitor.registration_lost_grace, Seconds(15));
+  EXPECT_EQ(c.backoff.initial, Seconds(5));
+  EXPECT_EQ(c.backoff.max, Seconds(600));
+  EXPECT_EQ(c.backoff.reset_after, Seconds(60));
+  EXPECT_EQ(c.interface.route_metric, 700);
+  EXPECT_TRUE(c.interface.default_route);
+  EXPECT_EQ(c.control.socket, "/run/uclink/uclinkd.sock");
+}
+
+TEST(ConfigTest, FileValuesReplaceDefaults) {
+  ConfigResult r = ParseConfig(R"(
+[modem]
+port = "/dev/ttyS2"
+baud = 57600
+flow_control = "rtscts"
+[network]
+apn = "cmnet"
+cid = 2
+[connection]
+backend = "pppd"
+mode = "inband"
+[monitor]
+csq_interval_s = 5
+)");
+  ASSERT_TRUE(r.ok()) << r.issues[0].ToString();
+  EXPECT_EQ(r.config.modem.port, "/dev/ttyS2");
+  EXPECT_EQ(r.config.modem.baud, 57600);
+  EXPECT_EQ(r.config.modem.flow_control, FlowControl::kRtsCts);
+  EXPECT_EQ(r.config.network.apn, "cmnet");
+  EXPECT_EQ(r.config.network.cid, 2);
+  EXPECT_EQ(r.config.connection.backend, BackendChoice::kPppd);
+  EXPECT_EQ(r.config.connection.mode, ModeChoice::kInband);
+  EXPECT_EQ(r.config.monitor.csq_interval, Seconds(5));
+}
+
+TEST(ConfigTest, CidOutsideTheManualsRangeNamesKeyAndLine) {
+  ConfigResult r = ParseConfig("[network]\napn = \"x\"\ncid = 3\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "network.cid");
+  EXPECT_EQ(r.issues[0].line, 3);
+  EXPECT_THAT(r.issues[0].ToString(), HasSubstr("network.cid (line 3)"));
+}
+
+TEST(ConfigTest, WrongTypeNamesKeyAndLine) {
+  ConfigResult r = ParseConfig("[modem]\n\nbaud = \"fast\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "modem.baud");
+  EXPECT_EQ(r.issues[0].line, 3);
+  EXPECT_THAT(r.issues[0].message, HasSubstr("integer"));
+}
+
+TEST(ConfigTest, MisspelledKeyIsReported) {
+  ConfigResult r = ParseConfig("[network]\napnn = \"cmnet\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "network.apnn");
+  EXPECT_EQ(r.issues[0].message, "unknown key");
+}
+
+TEST(ConfigTest, UnknownSectionIsReported) {
+  ConfigResult r = ParseConfig("[modme]\nport = \"/dev/x\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "modme");
+}
+
+TEST(ConfigTest, UnknownModeListsTheChoices) {
+  ConfigResult r = ParseConfig("[connection]\nmode = \"fast\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_THAT(r.issues[0].message, HasSubstr("auto, ppp, inband"));
+}
+
+TEST(ConfigTest, SyntaxErrorGivesTheLine) {
+  ConfigResult r = ParseConfig("[modem]\nport = \n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "(syntax)");
+  EXPECT_EQ(r.issues[0].line, 2);
+}
+
+TEST(ConfigTest, ApnWithAQuoteIsRefusedBecauseItIsQuotedInCgdcont) {
+  ConfigResult r = ParseConfig("[network]\napn = 'a\"b'\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "network.apn");
+}
+
+TEST(ConfigTest, BackoffMaxBelowInitialIsRefused) {
+  ConfigResult r = ParseConfig("[backoff]\ninitial_s = 30\nmax_s = 10\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "backoff.max_s");
+  EXPECT_EQ(r.issues[0].line, 3);
+}
+
+TEST(ConfigTest, DataPortNeedsAnAtPort) {
+  ConfigResult r = ParseConfig("[modem]\ndata_port = \"/dev/ttyUSB1\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "modem.data_port");
+}
+
+TEST(ConfigTest, LongInterfaceNameIsRefused) {
+  ConfigResult r = ParseConfig("[interface]\nname = \"a-very-long-interface\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "interface.name");
+}
+
+TEST(ConfigTest, MissingDefaultFileMeansDefaults) {
+  ConfigResult r = LoadConfigFile("/nonexistent/uclink.toml", /*missing_ok=*/true);
+  EXPECT_TRUE(r.ok());
+}
+
+TEST(ConfigTest, MissingExplicitFileIsAnError) {
+  ConfigResult r = LoadConfigFile("/nonexistent/uclink.toml", /*missing_ok=*/false);
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_THAT(r.issues[0].message, HasSubstr("cannot be read"));
+}
+
+TEST(OverridesTest, FlagsReplaceFileValues) {
+  Config c = ParseConfig("[network]\napn = \"file\"\n").config;
+  ConfigOverrides flags;
+  flags.apn = "flag";
+  flags.port = "/dev/pts/7";
+  flags.mode = "ppp";
+  flags.cid = 2;
+  EXPECT_TRUE(ApplyOverrides(flags, &c).empty());
+  EXPECT_EQ(c.network.apn, "flag");
+  EXPECT_EQ(c.modem.port, "/dev/pts/7");
+  EXPECT_EQ(c.connection.mode, ModeChoice::kPpp);
+  EXPECT_EQ(c.network.cid, 2);
+}
+
+TEST(OverridesTest, BadFlagValueNamesTheFlag) {
+  Config c;
+  ConfigOverrides flags;
+  flags.baud = 1234;
+  std::vector<ConfigIssue> issues = ApplyOverrides(flags, &c);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].key, "--baud");
+}
+
+TEST(OverridesTest, UnknownBackendIsRefused) {
+  Config c;
+  ConfigOverrides flags;
+  flags.backend = "slip";
+  std::vector<ConfigIssue> issues = ApplyOverrides(flags, &c);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].key, "--backend");
+}
+
+TEST(EnumNamesTest, EveryChoiceRoundTrips) {
+  for (auto v : {ModeChoice::kAuto, ModeChoice::kPpp, ModeChoice::kInband}) {
+    EXPECT_EQ(ModeChoiceFromString(ToString(v)), v);
+  }
+  for (auto v : {BackendChoice::kAuto, BackendChoice::kPppd, BackendChoice::kUserspace}) {
+    EXPECT_EQ(BackendChoiceFromString(ToString(v)), v);
+  }
+  for (auto v : {DnsMethod::kNone, DnsMethod::kResolvConfFile, DnsMethod::kResolvconf}) {
+    EXPECT_EQ(DnsMethodFromString(ToString(v)), v);
+  }
+  for (auto v : {FlowControl::kNone, FlowControl::kRtsCts}) {
+    EXPECT_EQ(FlowControlFromString(ToString(v)), v);
+  }
+}
+
+}  // namespace
+}  // namespace uclink::control

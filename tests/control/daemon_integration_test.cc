@@ -1,0 +1,264 @@
+// uclink-sim (pty, --fast, slirp as the PPP peer) + uclinkd + the uclink client commands, in a
+// network namespace this test creates. Every wait is bounded; only our own children are killed.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+struct Child {
+  pid_t pid = -1;
+  std::string out;  // file with stdout+stderr
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+Child Spawn(const std::vector<std::string>& argv, const std::string& out,
+            std::optional<uid_t> as_user = std::nullopt) {
+  Child child;
+  child.out = out;
+  child.pid = ::fork();
+  if (child.pid == 0) {
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    if (as_user && (::setgid(65534) != 0 || ::setuid(*as_user) != 0)) _exit(126);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    _exit(127);
+  }
+  return child;
+}
+
+// Waits for the child to exit; kills it (by its own pid) when the bound is exceeded.
+int WaitExit(Child& child, std::chrono::milliseconds bound) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(child.pid, &status, WNOHANG) == child.pid) {
+      child.pid = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  ::kill(child.pid, SIGKILL);
+  ::waitpid(child.pid, &status, 0);
+  child.pid = -1;
+  return -1;
+}
+
+void Stop(Child& child, std::chrono::milliseconds bound = 25s) {
+  if (child.pid <= 0) return;
+  ::kill(child.pid, SIGTERM);
+  WaitExit(child, bound);
+}
+
+bool WaitForPath(const std::string& path, std::chrono::milliseconds bound) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (fs::exists(path)) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+class DaemonIntegrationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // A private network namespace: the TUN device, addresses and routes vanish with the test.
+    ASSERT_EQ(::unshare(CLONE_NEWNET), 0) << "needs root (CAP_SYS_ADMIN)";
+    ASSERT_EQ(std::system("ip link set lo up"), 0);
+  }
+
+  void SetUp() override {
+    // Short: a socket path must fit sun_path (108 bytes); Bazel's TEST_TMPDIR does not.
+    char dir[] = "/tmp/uclink-it-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+    modem_ = (dir_ / "modem").string();
+    socket_ = (dir_ / "uclinkd.sock").string();
+    config_ = (dir_ / "uclink.toml").string();
+    std::ofstream(config_) << "[connection]\nautoconnect = false\n[monitor]\necho_interval_s = 5\n";
+  }
+
+  void TearDown() override {
+    Stop(daemon_);
+    Stop(sim_, 5s);
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  void StartSim(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {"cmd/uclink-sim", "--fast", "--link", modem_};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    sim_ = Spawn(argv, (dir_ / "sim.log").string());
+    ASSERT_TRUE(WaitForPath(modem_, 5s)) << ReadFile(sim_.out);
+  }
+
+  void StartDaemon(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {"cmd/uclinkd", "--config", config_, "--port", modem_,
+                                     "--socket",    socket_,    "--apn", "cmnet",  "-v"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    daemon_ = Spawn(argv, (dir_ / "uclinkd.log").string());
+    ASSERT_TRUE(WaitForPath(socket_, 5s)) << ReadFile(daemon_.out);
+  }
+
+  // Runs the client; returns its exit code and output.
+  std::pair<int, std::string> Uclink(std::vector<std::string> args,
+                                     std::optional<uid_t> as_user = std::nullopt) {
+    std::vector<std::string> argv = {"tests/control/uclink_for_tests", "--socket", socket_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const std::string out = (dir_ / ("uclink-" + std::to_string(runs_++) + ".out")).string();
+    Child client = Spawn(argv, out, as_user);
+    const int code = WaitExit(client, 40s);
+    return {code, ReadFile(out)};
+  }
+
+  nlohmann::json Status() {
+    auto [code, out] = Uclink({"status", "--json"});
+    EXPECT_EQ(code, 0) << out;
+    return nlohmann::json::parse(out, nullptr, false);
+  }
+
+  // Polls status until `state` (bounded).
+  bool WaitForState(const std::string& state, std::chrono::milliseconds bound) {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    while (std::chrono::steady_clock::now() < deadline) {
+      nlohmann::json s = Status();
+      if (s.is_object() && s["state"] == state) return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  }
+
+  fs::path dir_;
+  std::string modem_, socket_, config_;
+  Child sim_, daemon_;
+  int runs_ = 0;
+};
+
+TEST_F(DaemonIntegrationTest, ConnectsThroughSlirpAndShowsTheAddress) {
+  StartSim();
+  StartDaemon();
+  auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
+  ASSERT_EQ(code, 0) << out << ReadFile(daemon_.out);
+  EXPECT_THAT(out, HasSubstr("registering"));
+  EXPECT_THAT(out, HasSubstr("dialing"));
+  EXPECT_THAT(out, HasSubstr("online: uclink0 address 10.0.2.15"));
+  nlohmann::json s = Status();
+  EXPECT_EQ(s["state"], "online");
+  EXPECT_EQ(s["mode"], "ppp");
+  EXPECT_EQ(s["backend"], "userspace");
+  EXPECT_EQ(s["interface"]["address"], "10.0.2.15");
+  EXPECT_EQ(s["registration"]["stat"], 1);
+  EXPECT_TRUE(s["signal"]["age_s"].is_number());
+  auto [kv_code, kv] = Uclink({"status", "--keyvalue"});
+  EXPECT_EQ(kv_code, 0);
+  EXPECT_THAT(kv, HasSubstr("interface.address=10.0.2.15"));
+}
+
+TEST_F(DaemonIntegrationTest, FallsBackToInbandWhenCgdataIsRefused) {
+  StartSim({"--refuse-cgdata"});
+  StartDaemon();
+  auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
+  ASSERT_EQ(code, 0) << out << ReadFile(daemon_.out);
+  EXPECT_THAT(out, HasSubstr("online (in-band)"));
+  nlohmann::json s = Status();
+  EXPECT_EQ(s["state"], "online-inband");
+  EXPECT_EQ(s["mode"], "inband");
+  EXPECT_EQ(s["last_error"]["code"], "dial-refused");
+}
+
+TEST_F(DaemonIntegrationTest, DisconnectFromInbandReturnsToIdle) {
+  StartSim({"--refuse-cgdata"});
+  StartDaemon();
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0);
+  auto [code, out] = Uclink({"disconnect"});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_TRUE(WaitForState("idle", 10s)) << ReadFile(daemon_.out);
+}
+
+TEST_F(DaemonIntegrationTest, SigtermWhileOnlineStopsWithinTheBudget) {
+  StartSim();
+  StartDaemon();
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0);
+  ::kill(daemon_.pid, SIGTERM);
+  EXPECT_EQ(WaitExit(daemon_, 25s), 0) << ReadFile(daemon_.out);
+  EXPECT_FALSE(fs::exists(socket_));
+}
+
+TEST_F(DaemonIntegrationTest, TwoClientsAtOnceAreBothAnswered) {
+  StartSim();
+  StartDaemon();
+  Child monitor =
+      Spawn({"tests/control/uclink_for_tests", "--socket", socket_, "monitor", "--json"},
+            (dir_ / "monitor.out").string());
+  auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
+  ASSERT_EQ(code, 0) << out;
+  ::kill(monitor.pid, SIGTERM);
+  WaitExit(monitor, 5s);
+  const std::string events = ReadFile(monitor.out);
+  EXPECT_THAT(events, HasSubstr(R"("to":"online")"));
+  EXPECT_THAT(events, HasSubstr(R"("event":"link")"));
+}
+
+TEST_F(DaemonIntegrationTest, SocketRefusesOtherUsers) {
+  StartSim();
+  StartDaemon();
+  // A copy nobody can execute (the runfiles tree is under root's home).
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  fs::copy_file("tests/control/uclink_for_tests", dir_ / "uclink");
+  const std::string out_file = (dir_ / "nobody.out").string();
+  Child client = Spawn({(dir_ / "uclink").string(), "--socket", socket_, "status"}, out_file,
+                       /*as_user=*/65534);
+  const int code = WaitExit(client, 10s);
+  const std::string out = ReadFile(out_file);
+  EXPECT_EQ(code, 3) << out;  // mode 0660 root:root: nobody cannot even connect
+  EXPECT_THAT(out, HasSubstr("Permission denied"));
+}
+
+TEST_F(DaemonIntegrationTest, NoDaemonIsExitCodeThree) {
+  auto [code, out] = Uclink({"status"});
+  EXPECT_EQ(code, 3);
+  EXPECT_THAT(out, HasSubstr("cannot reach uclinkd"));
+}
+
+TEST_F(DaemonIntegrationTest, BadConfigurationNamesKeyAndLineAndExitsTwo) {
+  std::ofstream(config_) << "[network]\ncid = 7\n";
+  Child daemon =
+      Spawn({"cmd/uclinkd", "--config", config_, "--socket", socket_}, (dir_ / "bad.log").string());
+  EXPECT_EQ(WaitExit(daemon, 5s), 2);
+  EXPECT_THAT(ReadFile(daemon.out), HasSubstr("network.cid (line 2)"));
+}
+
+}  // namespace

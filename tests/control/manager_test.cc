@@ -1,0 +1,771 @@
+// The connection manager as a specification: each test is one scenario, read top to bottom as
+// "the manager sends / the module answers". Time is a fake clock; nothing sleeps.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "control/manager/connection_manager.h"
+#include "tests/control/manager_test_support.h"
+
+namespace uclink::control {
+namespace {
+
+using testing::ManagerDriver;
+using namespace std::chrono_literals;
+
+class ConnectionManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { d.Start(); }
+  ManagerDriver d;
+};
+
+// ---- connect flow ---------------------------------------------------------------------------
+
+TEST_F(ConnectionManagerTest, StartsIdleAndSendsNothing) {
+  EXPECT_EQ(d.state(), State::kIdle);
+  EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
+  EXPECT_TRUE(d.Feed(ev::Tick{}).empty());
+}
+
+TEST_F(ConnectionManagerTest, ConnectStartsWithAProbe) {
+  d.Feed(ev::UserConnect{});
+  EXPECT_EQ(d.state(), State::kProbing);
+  EXPECT_EQ(d.AtCommand(), "AT");
+}
+
+TEST_F(ConnectionManagerTest, InitScriptRunsInTheDocumentedOrder) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  EXPECT_EQ(d.state(), State::kAwaitingRegistration);
+  EXPECT_EQ(d.AtCommand(), "AT+CGREG?");
+}
+
+TEST_F(ConnectionManagerTest, IdentityRepliesFillTheStatusModuleFields) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  api::Status s = d.status();
+  EXPECT_EQ(s.module.manufacturer, "UNICORE");
+  EXPECT_EQ(s.module.model, "UC8088");
+  EXPECT_EQ(s.module.revision, "V1.0");
+  EXPECT_EQ(s.module.imei, "861234567890123");
+  EXPECT_EQ(s.module.imsi, "460001234567890");
+}
+
+TEST_F(ConnectionManagerTest, FailedIdentityReadDoesNotStopTheInit) {
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("ATE0", AtOutcome::kOk);
+  d.Expect("AT+CMEE=1", AtOutcome::kOk);
+  d.Expect("AT+CFUN=1", AtOutcome::kOk);
+  d.Expect("AT+CGMI", AtOutcome::kOk, {"UNICORE"});
+  d.Expect("AT+CGMM", AtOutcome::kOk, {"UC8088"});
+  d.Expect("AT+CGMR", AtOutcome::kOk, {"V1.0"});
+  d.Expect("AT+CGSN", AtOutcome::kOk, {"861234567890123"});
+  d.Expect("AT+CIMI", AtOutcome::kCmeError, {}, 10);
+  EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IP\",\"cmnet\"");
+  EXPECT_EQ(d.status().module.imsi, std::nullopt);
+}
+
+TEST_F(ConnectionManagerTest, StaysWaitingWhileSearching) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.Feed(ev::Registration{2, {}, {}});
+  d.Reply(AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kAwaitingRegistration);
+}
+
+TEST_F(ConnectionManagerTest, RegistrationUrcStartsTheAttach) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.Expect("AT+CGREG?", AtOutcome::kOk);  // answered "+CGREG: 1,2": still searching
+  d.Feed(ev::Registration{1, {}, {}});    // then the URC "+CGREG: 1" (manual §2.15.3)
+  EXPECT_EQ(d.state(), State::kAttaching);
+  EXPECT_EQ(d.AtCommand(), "AT+CSQ");
+}
+
+TEST_F(ConnectionManagerTest, RoamingCountsAsRegistered) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(5);
+  EXPECT_EQ(d.state(), State::kAttaching);
+}
+
+TEST_F(ConnectionManagerTest, NotSearchingModuleIsAttachedToStartTheSearch) {
+  // UC8088 manual §2.15.3: stat 0 until AT+CGATT=1, whose URCs "+CGREG: 2", "+CGREG: 1" come
+  // before its OK.
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(0);
+  EXPECT_EQ(d.state(), State::kAttaching);
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  ASSERT_EQ(d.AtCommand(), "AT+CGATT=1");
+  d.Feed(ev::Registration{2, {}, {}});
+  d.Feed(ev::Registration{1, {}, {}});
+  d.Reply(AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kDialing);
+}
+
+TEST_F(ConnectionManagerTest, AttachedButUnregisteredWaitsForTheUrcBeforeDialing) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(0);
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CGATT=1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kAwaitingRegistration);
+  d.Expect("AT+CGREG?", AtOutcome::kOk);
+  d.Feed(ev::Registration{5, {}, {}});
+  EXPECT_EQ(d.state(), State::kDialing);
+}
+
+TEST_F(ConnectionManagerTest, PollsCgregEveryThreeSecondsWhileWaiting) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.Expect("AT+CGREG?", AtOutcome::kOk);
+  d.Advance(2900ms);
+  EXPECT_EQ(d.PendingAtCount(), 0u);
+  d.Advance(100ms);
+  EXPECT_EQ(d.AtCommand(), "AT+CGREG?");
+}
+
+TEST_F(ConnectionManagerTest, RegistrationDeniedBacksOff) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(3);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "registration-denied");
+}
+
+TEST_F(ConnectionManagerTest, RegistrationTimeoutBacksOff) {
+  d.options.config.connection.registration_timeout = 10s;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  for (int i = 0; i < 4; ++i) {
+    d.Expect("AT+CGREG?", AtOutcome::kOk);
+    d.Advance(3s);
+  }
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "registration-timeout");
+}
+
+TEST_F(ConnectionManagerTest, AttachFailureBacksOffThenSucceeds) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CGATT=1", AtOutcome::kCmeError, {}, 30);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->message, "AT+CGATT=1 → +CME ERROR: 30");
+  d.Advance(5s);
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  EXPECT_EQ(d.state(), State::kDialing);
+}
+
+TEST_F(ConnectionManagerTest, DialsWithCgdataAndStartsPppOnConnect) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  ASSERT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
+  EXPECT_TRUE(d.at()->expect_connect);
+  d.Reply(AtOutcome::kConnect);
+  EXPECT_TRUE(d.EmittedLast<act::StartPpp>());
+  EXPECT_EQ(d.state(), State::kNegotiatingPpp);
+}
+
+TEST_F(ConnectionManagerTest, PppUpIsOnlineWithAddressInStatus) {
+  d.BringOnline();
+  EXPECT_EQ(d.state(), State::kOnline);
+  api::Status s = d.status();
+  EXPECT_EQ(s.state, "online");
+  EXPECT_EQ(s.mode, "ppp");
+  EXPECT_EQ(s.backend, "userspace");
+  EXPECT_EQ(s.interface.address, "10.0.2.15");
+  EXPECT_EQ(s.interface.peer, "10.0.2.2");
+  EXPECT_EQ(s.interface.name, "uclink0");
+  EXPECT_EQ(s.registration.stat, 1);
+  EXPECT_EQ(s.registration.name, "registered-home");
+  EXPECT_EQ(s.signal.csq, 21);
+  EXPECT_EQ(s.signal.rssi_dbm, -71);
+  EXPECT_EQ(s.signal.ber, std::nullopt);  // 99 = unknown (manual §2.17)
+}
+
+TEST_F(ConnectionManagerTest, SinglePortReadingsAgeWhileOnline) {
+  d.BringOnline();
+  d.Advance(40s);
+  api::Status s = d.status();
+  EXPECT_EQ(d.PendingAtCount(), 0u);  // nothing may be sent: the only port carries PPP
+  EXPECT_DOUBLE_EQ(*s.signal.age_s, 40.0);
+  EXPECT_DOUBLE_EQ(*s.registration.age_s, 40.0);
+}
+
+TEST_F(ConnectionManagerTest, UserAtIsRefusedWhileTheOnlyPortIsInDataMode) {
+  EXPECT_TRUE(d.manager->AtPortAvailable());
+  d.BringOnline();
+  EXPECT_FALSE(d.manager->AtPortAvailable());
+}
+
+TEST_F(ConnectionManagerTest, SecondAtPortKeepsPollingWhileOnline) {
+  d.options.config.modem.at_port = "/dev/ttyUSB2";
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  ASSERT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
+  EXPECT_TRUE(d.at()->data_port);
+  d.Reply(AtOutcome::kConnect);
+  d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {}, 1500});
+  EXPECT_TRUE(d.manager->AtPortAvailable());
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Advance(15s);
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Advance(15s);
+  d.Expect("AT+CSQ", AtOutcome::kOk);     // CSQ every 15 s ...
+  d.Expect("AT+CGREG?", AtOutcome::kOk);  // ... CGREG every 30 s, one command at a time
+}
+
+TEST_F(ConnectionManagerTest, TransitionsAreAnnouncedWithOldAndNewState) {
+  d.Feed(ev::UserConnect{});
+  ASSERT_FALSE(d.last.empty());
+  const auto* t = std::get_if<act::Transition>(&d.last.front());
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->from, State::kIdle);
+  EXPECT_EQ(t->to, State::kProbing);
+  EXPECT_EQ(t->why, "connect requested");
+}
+
+// ---- the module may still be in data mode ----------------------------------------------------
+
+TEST_F(ConnectionManagerTest, SilentProbeSendsLcpTerminateThenRetries) {
+  d.Feed(ev::UserConnect{});
+  d.Reply(AtOutcome::kTimeout);
+  ASSERT_EQ(d.last.size(), 1u);
+  const auto* raw = std::get_if<act::WriteRaw>(&d.last.front());
+  ASSERT_NE(raw, nullptr);
+  EXPECT_EQ(raw->bytes, LcpTerminateRequestFrame(0x5a));
+  EXPECT_EQ(d.PendingAtCount(), 0u);
+  d.Advance(2s);
+  EXPECT_EQ(d.AtCommand(), "AT");
+}
+
+TEST_F(ConnectionManagerTest, NoCarrierAfterTerminateProbesAtOnce) {
+  d.Feed(ev::UserConnect{});
+  d.Reply(AtOutcome::kTimeout);
+  d.Feed(ev::NoCarrier{});
+  d.Expect("AT", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kConfiguring);
+}
+
+TEST_F(ConnectionManagerTest, MuteModuleBacksOffWithModuleNotResponding) {
+  d.Feed(ev::UserConnect{});
+  d.Reply(AtOutcome::kTimeout);
+  d.Advance(2s);
+  for (int i = 0; i < 4; ++i) d.Expect("AT", AtOutcome::kTimeout);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "module-not-responding");
+}
+
+TEST_F(ConnectionManagerTest, LcpTerminateFrameIsValidHdlc) {
+  std::vector<std::uint8_t> frame = LcpTerminateRequestFrame(1);
+  ASSERT_GE(frame.size(), 12u);
+  EXPECT_EQ(frame.front(), 0x7e);
+  EXPECT_EQ(frame.back(), 0x7e);
+  // Unescape (RFC 1662 §4.2) and check the FCS: the good-FCS residue is 0xF0B8 (§C.2).
+  std::vector<std::uint8_t> body;
+  for (std::size_t i = 1; i + 1 < frame.size(); ++i) {
+    body.push_back(frame[i] == 0x7d ? frame[++i] ^ 0x20 : frame[i]);
+  }
+  EXPECT_EQ(Fcs16(0xffff, body), 0xf0b8);
+  EXPECT_EQ(std::vector<std::uint8_t>(body.begin(), body.begin() + 8),
+            (std::vector<std::uint8_t>{0xff, 0x03, 0xc0, 0x21, 0x05, 0x01, 0x00, 0x04}));
+}
+
+// ---- recovery --------------------------------------------------------------------------------
+
+TEST_F(ConnectionManagerTest, RedialsAfterNoCarrierWithBackoff) {
+  d.BringOnline();
+  d.Feed(ev::PppDown{"NO CARRIER", true});
+  EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
+  EXPECT_EQ(d.state(), State::kHangingUp);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "no-carrier");
+  d.Advance(4900ms);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  d.Advance(100ms);
+  EXPECT_EQ(d.state(), State::kProbing);
+  EXPECT_EQ(d.AtCommand(), "AT");
+}
+
+TEST_F(ConnectionManagerTest, EchoTimeoutTerminatesWaitsForNoCarrierAndResyncs) {
+  d.BringOnline();
+  d.Feed(ev::PppDown{"LCP echo timeout", false});
+  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());  // the module may still be in data mode
+  EXPECT_EQ(d.PendingAtCount(), 0u);
+  d.Feed(ev::NoCarrier{});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "link-dead");
+}
+
+TEST_F(ConnectionManagerTest, NoCarrierWaitIsBoundedToTwoSeconds) {
+  d.BringOnline();
+  d.Feed(ev::PppDown{"LCP echo timeout", false});
+  d.Advance(2s);
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kBackoff);
+}
+
+TEST_F(ConnectionManagerTest, BackoffDoublesUpToTenMinutes) {
+  EXPECT_EQ(NextRedialDelay(1, 5s, 600s), 5s);
+  EXPECT_EQ(NextRedialDelay(2, 5s, 600s), 10s);
+  EXPECT_EQ(NextRedialDelay(3, 5s, 600s), 20s);
+  EXPECT_EQ(NextRedialDelay(7, 5s, 600s), 320s);
+  EXPECT_EQ(NextRedialDelay(8, 5s, 600s), 600s);
+  EXPECT_EQ(NextRedialDelay(1000, 5s, 600s), 600s);
+}
+
+TEST_F(ConnectionManagerTest, SecondFailureWaitsTenSeconds) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(3);
+  d.Advance(5s);
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(3);
+  EXPECT_EQ(d.status().attempt, 2);
+  d.Advance(9s);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_DOUBLE_EQ(*d.status().retry_in_s, 1.0);
+  d.Advance(1s);
+  EXPECT_EQ(d.state(), State::kProbing);
+}
+
+TEST_F(ConnectionManagerTest, BackoffResetsAfterSixtySecondsOnline) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(3);
+  d.Advance(5s);
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+  d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {}, 1500});
+  EXPECT_EQ(d.status().attempt, 1);
+  d.Advance(60s);
+  EXPECT_EQ(d.status().attempt, std::nullopt);
+  d.Feed(ev::PppDown{"NO CARRIER", true});
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Advance(5s);  // back to the first rung: 5 s, not 10 s
+  EXPECT_EQ(d.state(), State::kProbing);
+}
+
+TEST_F(ConnectionManagerTest, RegistrationLostForFifteenSecondsRedials) {
+  d.options.config.modem.at_port = "/dev/ttyUSB2";
+  d.Start();
+  d.BringOnline();
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Feed(ev::Registration{2, {}, {}});
+  d.Advance(14s);
+  EXPECT_EQ(d.state(), State::kOnline);
+  d.Advance(1s);
+  EXPECT_EQ(d.state(), State::kHangingUp);
+  EXPECT_TRUE(d.Emitted<act::StopPpp>(d.last));
+  EXPECT_EQ(d.status().last_error->code, "registration-lost");
+}
+
+TEST_F(ConnectionManagerTest, RegistrationBackWithinGraceKeepsTheLink) {
+  d.options.config.modem.at_port = "/dev/ttyUSB2";
+  d.Start();
+  d.BringOnline();
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Feed(ev::Registration{2, {}, {}});
+  d.Advance(10s);
+  d.Feed(ev::Registration{1, {}, {}});
+  d.Advance(10s);
+  EXPECT_EQ(d.state(), State::kOnline);
+}
+
+TEST_F(ConnectionManagerTest, PortVanishingWhileOnlineReopensBeforeTheNextProbe) {
+  d.BringOnline();
+  d.Feed(ev::PortClosed{"read: EIO"});
+  EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "port-closed");
+  d.Advance(5s);
+  EXPECT_TRUE(d.Emitted<act::ReopenPort>(d.last));
+  EXPECT_EQ(d.AtCommand(), "AT");
+}
+
+TEST_F(ConnectionManagerTest, SimErrorFailsWithoutRetry) {
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("ATE0", AtOutcome::kOk);
+  d.Expect("AT+CMEE=1", AtOutcome::kOk);
+  d.Expect("AT+CFUN=1", AtOutcome::kCmeError, {}, 10);  // SIM not inserted (manual §3.1)
+  EXPECT_EQ(d.state(), State::kFailed);
+  EXPECT_EQ(d.status().last_error->code, "sim-error");
+  EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
+}
+
+TEST_F(ConnectionManagerTest, RepeatedFailuresCycleTheRadio) {
+  d.options.config.recovery.cfun_cycle_after = 1;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(3);
+  d.Advance(5s);
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CFUN=0", AtOutcome::kOk);
+  EXPECT_EQ(d.AtCommand(), "ATE0");
+}
+
+TEST_F(ConnectionManagerTest, GivesUpAfterTheLastRungWithTheReason) {
+  d.options.config.recovery.probe_attempts = 1;
+  d.options.config.recovery.fail_after = 2;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", AtOutcome::kTimeout);
+  d.Advance(5s);
+  d.Expect("AT", AtOutcome::kTimeout);
+  EXPECT_EQ(d.state(), State::kFailed);
+  EXPECT_EQ(d.status().last_error->code, "too-many-failures");
+  EXPECT_THAT(d.status().last_error->message, ::testing::HasSubstr("no answer to AT"));
+}
+
+TEST_F(ConnectionManagerTest, ConnectFromFailedStartsOver) {
+  d.options.config.recovery.probe_attempts = 1;
+  d.options.config.recovery.fail_after = 2;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", AtOutcome::kTimeout);
+  d.Advance(5s);
+  d.Expect("AT", AtOutcome::kTimeout);
+  d.Feed(ev::UserConnect{});
+  EXPECT_EQ(d.state(), State::kProbing);
+  EXPECT_EQ(d.status().attempt, std::nullopt);
+}
+
+TEST_F(ConnectionManagerTest, DialTimeoutRecoversAsIfInDataMode) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kTimeout);
+  EXPECT_EQ(d.state(), State::kHangingUp);
+  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());
+  d.Advance(2s);
+  d.Expect("AT", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "dial-timeout");
+}
+
+TEST_F(ConnectionManagerTest, PppTimeoutStopsTheBackend) {
+  d.ConnectUntilConnect();
+  d.Advance(30s);
+  EXPECT_EQ(d.state(), State::kHangingUp);
+  EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
+  EXPECT_EQ(d.status().last_error->code, "ppp-timeout");
+}
+
+TEST_F(ConnectionManagerTest, BackendIgnoringStopIsGivenUpAfterFiveSeconds) {
+  d.BringOnline();
+  d.Feed(ev::UserDisconnect{});
+  d.Advance(5s);  // no PppDown
+  EXPECT_TRUE(d.Emitted<act::ResumeCommandMode>(d.all));
+  d.Feed(ev::NoCarrier{});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kIdle);
+}
+
+// ---- fallback to in-band -------------------------------------------------------------------
+
+TEST_F(ConnectionManagerTest, FallsBackToInbandWhenCgdataRefused) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kError);
+  EXPECT_EQ(d.state(), State::kActivatingInband);
+  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kOnlineInband);
+  api::Status s = d.status();
+  EXPECT_EQ(s.mode, "inband");
+  EXPECT_EQ(s.backend, std::nullopt);
+  EXPECT_EQ(s.last_error->code, "dial-refused");
+  EXPECT_EQ(s.attempt, std::nullopt);  // a fallback is not a failed attempt
+}
+
+TEST_F(ConnectionManagerTest, ModePppBacksOffWhenCgdataRefused) {
+  d.options.config.connection.mode = ModeChoice::kPpp;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kNoCarrier);
+  EXPECT_EQ(d.state(), State::kBackoff);
+}
+
+TEST_F(ConnectionManagerTest, FallsBackToInbandAfterThreePppFailures) {
+  d.ConnectUntilConnect();
+  for (int failure = 1; failure <= 3; ++failure) {
+    d.Feed(ev::PppDown{"LCP negotiation failed", false});
+    d.Feed(ev::NoCarrier{});
+    d.Expect("AT", AtOutcome::kOk);
+    d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+    if (failure == 3) break;
+    ASSERT_EQ(d.state(), State::kBackoff);
+    d.Advance(NextRedialDelay(failure, 5s, 600s));
+    d.AnswerProbeAndInit();
+    d.AnswerRegistered();
+    d.AnswerAttach();
+    d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+  }
+  EXPECT_EQ(d.state(), State::kActivatingInband);
+  EXPECT_EQ(d.AtCommand(), "AT+CGACT=1,1");
+}
+
+TEST_F(ConnectionManagerTest, FallsBackToInbandWhenNoBackendCanRun) {
+  d.ConnectUntilConnect();
+  d.Feed(ev::PppUnavailable{"no /dev/net/tun"});
+  EXPECT_EQ(d.state(), State::kHangingUp);
+  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());  // nothing runs PPP: terminate it ourselves
+  d.Feed(ev::NoCarrier{});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kOnlineInband);
+}
+
+TEST_F(ConnectionManagerTest, KnownMissingBackendSkipsTheDial) {
+  d.options.ppp_backend_available = false;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  EXPECT_EQ(d.AtCommand(), "AT+CGACT=1,1");
+}
+
+TEST_F(ConnectionManagerTest, ModeInbandActivatesWithoutDialing) {
+  d.options.config.connection.mode = ModeChoice::kInband;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kOnlineInband);
+}
+
+TEST_F(ConnectionManagerTest, InbandPollsCsqEvery15sAndCgregEvery30s) {
+  d.options.config.connection.mode = ModeChoice::kInband;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Feed(ev::Signal{18, 0});
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  EXPECT_EQ(d.status().signal.csq, 18);
+  d.Advance(15s);
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Advance(15s);
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CGREG?", AtOutcome::kOk);
+  EXPECT_EQ(d.PendingAtCount(), 0u);
+}
+
+TEST_F(ConnectionManagerTest, InbandMonitorTimeoutMeansTheModuleIsGone) {
+  d.options.config.connection.mode = ModeChoice::kInband;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CSQ", AtOutcome::kTimeout);
+  EXPECT_EQ(d.state(), State::kHangingUp);
+  EXPECT_EQ(d.status().last_error->code, "module-not-responding");
+}
+
+TEST_F(ConnectionManagerTest, RetriesPppAfterTheInbandPeriod) {
+  d.options.config.connection.retry_ppp_after = 600s;
+  d.options.config.monitor.csq_interval = 10000s;
+  d.options.config.monitor.cgreg_interval = 10000s;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kError);
+  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Advance(600s);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kProbing);
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  EXPECT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
+}
+
+// ---- disconnect ----------------------------------------------------------------------------
+
+TEST_F(ConnectionManagerTest, DisconnectStopsPppWaitsNoCarrierAndDeactivates) {
+  d.BringOnline();
+  d.Feed(ev::UserDisconnect{});
+  EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
+  d.Feed(ev::PppDown{"local close", false});
+  EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
+  EXPECT_FALSE(d.EmittedLast<act::WriteRaw>());  // the backend already sent Terminate
+  d.Feed(ev::NoCarrier{});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kIdle);
+  EXPECT_EQ(d.status().mode, "none");
+  EXPECT_EQ(d.status().interface.address, std::nullopt);
+  EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
+}
+
+TEST_F(ConnectionManagerTest, DisconnectWhileDialingHangsUpTheLateConnect) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Feed(ev::UserDisconnect{});
+  EXPECT_EQ(d.state(), State::kDialing);  // CGDATA is in flight: wait for its result
+  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+  EXPECT_FALSE(d.Emitted<act::StartPpp>(d.all));
+  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());
+  EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
+  d.Feed(ev::NoCarrier{});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kIdle);
+}
+
+TEST_F(ConnectionManagerTest, DisconnectWhileRegisteringGoesIdleAtOnce) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.Feed(ev::UserDisconnect{});
+  EXPECT_EQ(d.state(), State::kIdle);
+}
+
+TEST_F(ConnectionManagerTest, DisconnectInBackoffGoesIdle) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered(3);
+  d.Feed(ev::UserDisconnect{});
+  EXPECT_EQ(d.state(), State::kIdle);
+  d.Advance(1h);
+  EXPECT_EQ(d.state(), State::kIdle);
+}
+
+TEST_F(ConnectionManagerTest, ConnectDuringHangupRedials) {
+  d.BringOnline();
+  d.Feed(ev::UserDisconnect{});
+  d.Feed(ev::UserConnect{});
+  d.Feed(ev::PppDown{"local close", true});
+  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kProbing);
+}
+
+TEST_F(ConnectionManagerTest, InbandDisconnectDeactivatesTheContext) {
+  d.options.config.connection.mode = ModeChoice::kInband;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Feed(ev::UserDisconnect{});
+  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.state(), State::kIdle);
+}
+
+// ---- events, staleness, names ----------------------------------------------------------------
+
+TEST_F(ConnectionManagerTest, StaleAtReplyIsIgnored) {
+  d.Feed(ev::UserConnect{});
+  d.Feed(ev::AtDone{9999, AtOutcome::kOk, 0, {}});
+  EXPECT_EQ(d.state(), State::kProbing);
+  EXPECT_TRUE(d.last.empty());
+}
+
+TEST_F(ConnectionManagerTest, RegistrationChangesArePublishedOnce) {
+  d.Feed(ev::Registration{2, {}, {}});
+  d.Feed(ev::Registration{2, {}, {}});
+  d.Feed(ev::Registration{1, "3342", "7A1"});
+  int published = 0;
+  for (const Action& a : d.all) {
+    if (const auto* p = std::get_if<act::Publish>(&a); p && p->name == "registration") ++published;
+  }
+  EXPECT_EQ(published, 2);
+}
+
+TEST_F(ConnectionManagerTest, UnknownSignalIsNullNotZero) {
+  d.Feed(ev::Signal{99, 99});
+  api::Status s = d.status();
+  EXPECT_EQ(s.signal.csq, std::nullopt);
+  EXPECT_EQ(s.signal.rssi_dbm, std::nullopt);
+  EXPECT_DOUBLE_EQ(*s.signal.age_s, 0.0);
+}
+
+TEST_F(ConnectionManagerTest, ReconfigureAppliesAtTheNextAttempt) {
+  ManagerOptions changed = d.options;
+  changed.config.network.apn = "internet";
+  d.manager->Reconfigure(changed);
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", AtOutcome::kOk);
+  for (const char* cmd :
+       {"ATE0", "AT+CMEE=1", "AT+CFUN=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN", "AT+CIMI"}) {
+    d.Expect(cmd, AtOutcome::kOk);
+  }
+  EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IP\",\"internet\"");
+}
+
+TEST(ScriptsTest, EmptyApnLeavesTheApnOut) {
+  std::vector<ScriptStep> init = Expand(Script::kInit, 2, "");
+  auto it = std::find_if(init.begin(), init.end(),
+                         [](const ScriptStep& s) { return s.command.starts_with("AT+CGDCONT"); });
+  ASSERT_NE(it, init.end());
+  EXPECT_EQ(it->command, "AT+CGDCONT=2,\"IP\"");
+}
+
+TEST(ScriptsTest, DialExpectsConnectAndKnowsItsRefusals) {
+  std::vector<ScriptStep> dial = Expand(Script::kDial, 1, "x");
+  ASSERT_EQ(dial.size(), 1u);
+  EXPECT_EQ(dial[0].expect, Expect::kConnect);
+  EXPECT_THAT(dial[0].failures, ::testing::Contains(AtOutcome::kNoCarrier));
+}
+
+TEST(NamesTest, EveryStateHasADistinctName) {
+  std::set<std::string> names;
+  for (int i = 0; i <= static_cast<int>(State::kFailed); ++i) {
+    names.insert(ToString(static_cast<State>(i)));
+  }
+  EXPECT_EQ(names.size(), static_cast<std::size_t>(State::kFailed) + 1);
+  EXPECT_EQ(names.count("?"), 0u);
+}
+
+TEST(NamesTest, EveryErrorHasAWireNameAndMeaning) {
+  for (int i = 0; i <= static_cast<int>(Errc::kTooManyFailures); ++i) {
+    const auto e = static_cast<Errc>(i);
+    EXPECT_STRNE(ToString(e), "unknown-error");
+    EXPECT_EQ(std::error_code(e).message(), Describe(e));
+  }
+}
+
+}  // namespace
+}  // namespace uclink::control

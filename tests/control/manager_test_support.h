@@ -1,0 +1,144 @@
+// A driver for ConnectionManager tests: a fake clock, the last AT command sent, and helpers that
+// play the module's part of a script. Test-only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/manager/connection_manager.h"
+
+namespace uclink::control::testing {
+
+using namespace std::chrono_literals;
+
+class ManagerDriver {
+ public:
+  ManagerDriver() { options.config.network.apn = "cmnet"; }
+
+  void Start() { manager = std::make_unique<ConnectionManager>(options, now); }
+
+  std::vector<Action> Feed(Event event) {
+    std::vector<Action> actions = manager->Handle(std::move(event), now);
+    for (const Action& action : actions) {
+      if (const auto* at = std::get_if<act::SendAt>(&action)) queue_.push_back(*at);
+      all.push_back(action);
+    }
+    last = actions;
+    return actions;
+  }
+
+  /// Moves the fake clock forward, firing every timer that falls due on the way, in order.
+  void Advance(Clock::duration by) {
+    const Clock::time_point target = now + by;
+    while (true) {
+      std::optional<Clock::time_point> next = manager->NextDeadline();
+      if (!next || *next > target) break;
+      now = std::max(now, *next);
+      Feed(ev::Tick{});
+    }
+    now = target;
+  }
+
+  /// The oldest AT command not yet answered (the AT channel answers in order), if any.
+  std::optional<act::SendAt> at() const {
+    return queue_.empty() ? std::nullopt : std::optional(queue_.front());
+  }
+  std::string AtCommand() const { return queue_.empty() ? "(none)" : queue_.front().command; }
+  std::size_t PendingAtCount() const { return queue_.size(); }
+
+  /// Answers the oldest pending AT command.
+  std::vector<Action> Reply(AtOutcome outcome, std::vector<std::string> info = {}, int code = 0) {
+    EXPECT_FALSE(queue_.empty()) << "no AT command is pending";
+    if (queue_.empty()) return {};
+    ev::AtDone done{queue_.front().id, outcome, code, std::move(info)};
+    queue_.pop_front();
+    return Feed(done);
+  }
+
+  /// Expects `command` to be pending and answers it.
+  void Expect(const std::string& command, AtOutcome outcome, std::vector<std::string> info = {},
+              int code = 0) {
+    ASSERT_EQ(AtCommand(), command);
+    Reply(outcome, std::move(info), code);
+  }
+
+  /// Plays a module that answers the init script (after a probe).
+  void AnswerProbeAndInit() {
+    Expect("AT", AtOutcome::kOk);
+    Expect("ATE0", AtOutcome::kOk);
+    Expect("AT+CMEE=1", AtOutcome::kOk);
+    Expect("AT+CFUN=1", AtOutcome::kOk);
+    Expect("AT+CGMI", AtOutcome::kOk, {"UNICORE"});
+    Expect("AT+CGMM", AtOutcome::kOk, {"UC8088"});
+    Expect("AT+CGMR", AtOutcome::kOk, {"V1.0"});
+    Expect("AT+CGSN", AtOutcome::kOk, {"861234567890123"});
+    Expect("AT+CIMI", AtOutcome::kOk, {"460001234567890"});
+    Expect("AT+CGDCONT=1,\"IP\",\"cmnet\"", AtOutcome::kOk);
+    Expect("AT+CGREG=1", AtOutcome::kOk);
+  }
+
+  /// The CGREG? poll answered "registered, home" (the daemon decodes the line into the event).
+  void AnswerRegistered(int stat = 1) {
+    ASSERT_EQ(AtCommand(), "AT+CGREG?");
+    Feed(ev::Registration{stat, "3342", "7A1"});
+    Reply(AtOutcome::kOk);
+  }
+
+  /// Attach script: one CSQ reading, then AT+CGATT=1.
+  void AnswerAttach() {
+    ASSERT_EQ(AtCommand(), "AT+CSQ");
+    Feed(ev::Signal{21, 99});
+    Reply(AtOutcome::kOk);
+    Expect("AT+CGATT=1", AtOutcome::kOk);
+  }
+
+  /// From idle to kNegotiatingPpp.
+  void ConnectUntilConnect() {
+    Feed(ev::UserConnect{});
+    AnswerProbeAndInit();
+    AnswerRegistered();
+    AnswerAttach();
+    Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+  }
+
+  /// From idle to kOnline.
+  void BringOnline() {
+    ConnectUntilConnect();
+    Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {"10.0.2.3"}, 1500});
+  }
+
+  template <typename T>
+  bool Emitted(const std::vector<Action>& actions) const {
+    return std::any_of(actions.begin(), actions.end(),
+                       [](const Action& a) { return std::holds_alternative<T>(a); });
+  }
+  template <typename T>
+  bool EmittedLast() const {
+    return Emitted<T>(last);
+  }
+  template <typename T>
+  int Count() const {
+    return static_cast<int>(std::count_if(
+        all.begin(), all.end(), [](const Action& a) { return std::holds_alternative<T>(a); }));
+  }
+
+  State state() const { return manager->state(); }
+  api::Status status() const { return manager->Snapshot(now, 1'800'000'000); }
+
+  ManagerOptions options;
+  Clock::time_point now = Clock::time_point{} + 1000h;
+  std::unique_ptr<ConnectionManager> manager;
+  std::vector<Action> last;
+  std::vector<Action> all;
+
+ private:
+  std::deque<act::SendAt> queue_;
+};
+
+}  // namespace uclink::control::testing

@@ -1,0 +1,20 @@
+// Test helpers: hex text to bytes and back, so vectors read like the captures in ppp.md §e.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace uclink::pppif::testing {
+
+/// Parses hex digit pairs; spaces are ignored ("ff 03 c0 21").
+std::vector<std::uint8_t> Hex(std::string_view text);
+
+/// Formats bytes as lower-case pairs separated by spaces.
+std::string ToHex(const std::vector<std::uint8_t>& bytes);
+
+/// Bytes of a text (for modem result text in the data stream).
+std::vector<std::uint8_t> Text(std::string_view text);
+
+}  // namespace uclink::pppif::testing

@@ -1,0 +1,222 @@
+// PppdBackend's Asio shell against a fake pppd (testdata/fake_pppd.py: this host has no kernel
+// PPP; the real pppd runs in the VM tier, tests/vm). The bridge, the hook socket, exit mapping,
+// Stop and cleanup are real.
+#include "pppif/pppd_backend.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <string>
+
+#include "pppif/interface_errc.h"
+#include "pppif/pppd_errc.h"
+
+namespace uclink::pppif {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string Absolute(const char* runfile) {
+  return (std::filesystem::current_path() / runfile).string();
+}
+
+class PppdBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, line_), 0);
+    options_.pppd.pppd_path = Absolute("tests/pppif/testdata/fake_pppd.py");
+    options_.pppd.hook_path = Absolute("pppif/pppd_hook");
+    options_.pppd.ipparam = "test-link";
+    options_.runtime_dir = "/tmp";  // short: a socket path must fit sockaddr_un (108 bytes)
+    options_.stop_timeout = 3s;
+  }
+  void TearDown() override {
+    backend_.reset();
+    ::close(line_[0]);
+    ::close(line_[1]);
+  }
+
+  void CreateBackend() {
+    std::error_code ec;
+    backend_ = PppdBackend::Create(io_, options_, ec);
+    ASSERT_TRUE(backend_) << ec.message();
+    backend_->set_on_up([this](const IpConfig& ip, const std::string& ifname) {
+      up_ = ip;
+      ifname_ = ifname;
+    });
+    backend_->set_on_down([this](DownReason reason, const std::string& detail) {
+      down_ = reason;
+      detail_ = detail;
+    });
+  }
+
+  // Runs the io_context until `done` holds; bounded so a broken backend fails, not hangs.
+  template <typename Predicate>
+  bool RunUntil(Predicate done) {
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io_.restart();
+      io_.run_one_for(100ms);
+    }
+    return done();
+  }
+
+  // Reads from the modem side of the line while running the backend until `want` was seen.
+  bool ModemReceives(const std::string& want) {
+    std::string seen;
+    return RunUntil([&] {
+      char buffer[256];
+      ssize_t n = ::recv(line_[1], buffer, sizeof(buffer), MSG_DONTWAIT);
+      if (n > 0) seen.append(buffer, static_cast<std::size_t>(n));
+      return seen.find(want) != std::string::npos;
+    });
+  }
+
+  void ModemSends(const std::string& bytes) {
+    ASSERT_EQ(::send(line_[1], bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
+  }
+
+  boost::asio::io_context io_;
+  int line_[2] = {-1, -1};  // [0] for the backend, [1] plays the module
+  PppdBackendOptions options_;
+  std::unique_ptr<PppdBackend> backend_;
+  std::optional<IpConfig> up_;
+  std::string ifname_;
+  std::optional<DownReason> down_;
+  std::string detail_;
+};
+
+TEST_F(PppdBackendTest, IpUpFromTheHookReportsAddressesDnsAndInterface) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+  EXPECT_EQ(ifname_, "ppp9");
+  EXPECT_EQ(up_->local, (Ipv4{10, 9, 0, 2}));
+  EXPECT_EQ(up_->peer, (Ipv4{10, 9, 0, 1}));
+  EXPECT_EQ(up_->dns1, (Ipv4{10, 9, 0, 53}));
+  EXPECT_EQ(up_->dns2, (Ipv4{10, 9, 0, 54}));
+  EXPECT_TRUE(backend_->status().running);
+  EXPECT_EQ(backend_->status().phase, Phase::kRunning);
+}
+
+TEST_F(PppdBackendTest, BytesAfterConnectReachPppdBeforeLaterOnes) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {'A', 'B', 'C'}));
+  ModemSends("DEF");
+  // The fake echoes what it reads: the CONNECT leftovers must come back first, in order.
+  EXPECT_TRUE(ModemReceives("ABCDEF"));
+}
+
+TEST_F(PppdBackendTest, PppdBytesReachTheModem) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  EXPECT_TRUE(ModemReceives("PPPD-HELLO"));
+}
+
+TEST_F(PppdBackendTest, StopTerminatesPppdAndReportsLocalClose) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+  backend_->Stop();
+  ASSERT_TRUE(RunUntil([&] { return down_.has_value(); }));
+  EXPECT_EQ(*down_, DownReason::kLocalClose);
+  EXPECT_EQ(backend_->last_termination().exit_status, 5);
+  EXPECT_FALSE(backend_->status().running);
+}
+
+TEST_F(PppdBackendTest, NoCarrierFromTheModemEndsTheLinkAsNoCarrier) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+  ModemSends("\x7e\r\nNO CARRIER\r\n");
+  ASSERT_TRUE(RunUntil([&] { return down_.has_value(); }));
+  EXPECT_EQ(*down_, DownReason::kNoCarrier);
+  // The pty was closed: pppd saw a hang-up (pppd(8) exit 16).
+  EXPECT_EQ(backend_->last_termination().exit_status, 16);
+  EXPECT_EQ(backend_->TakeAtChannelBytes(), std::vector<std::uint8_t>{'\n'});
+}
+
+TEST_F(PppdBackendTest, AuthenticationFailureExitIsReportedAsAuthFailed) {
+  options_.pppd.user_options = {"fake-exit=19"};
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  ASSERT_TRUE(RunUntil([&] { return down_.has_value(); }));
+  EXPECT_EQ(*down_, DownReason::kAuthFailed);
+  EXPECT_THAT(detail_, HasSubstr("19"));
+}
+
+TEST_F(PppdBackendTest, PasswordGoesToAFileNotTheCommandLine) {
+  options_.pppd.username = "gprs";
+  options_.password = "top-secret";
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  const auto& argv = backend_->last_argv();
+  EXPECT_THAT(argv, Contains("file"));
+  for (const auto& word : argv) EXPECT_THAT(word, Not(HasSubstr("top-secret")));
+}
+
+TEST_F(PppdBackendTest, PrivateDirectoryIsRemovedWhenTheLinkEnds) {
+  options_.password = "x";
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  const auto& argv = backend_->last_argv();
+  auto file = std::find(argv.begin(), argv.end(), "file");
+  ASSERT_NE(file, argv.end());
+  std::filesystem::path secrets = *(file + 1);
+  EXPECT_TRUE(std::filesystem::exists(secrets));
+  backend_->Stop();
+  ASSERT_TRUE(RunUntil([&] { return down_.has_value(); }));
+  EXPECT_FALSE(std::filesystem::exists(secrets.parent_path()));
+}
+
+TEST_F(PppdBackendTest, SecondStartWhileRunningIsRefused) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  EXPECT_EQ(backend_->Start(line_[0], {}), InterfaceErrc::kAlreadyStarted);
+}
+
+TEST_F(PppdBackendTest, ReservedUserOptionIsRefusedAtCreate) {
+  options_.pppd.user_options = {"connect", "/bin/sh"};
+  std::error_code ec;
+  EXPECT_FALSE(PppdBackend::Create(io_, options_, ec));
+  EXPECT_EQ(ec, PppdErrc::kReservedOption);
+}
+
+TEST_F(PppdBackendTest, MissingPppdBinaryIsASpawnError) {
+  options_.pppd.pppd_path = "/nonexistent/pppd";
+  CreateBackend();
+  EXPECT_EQ(backend_->Start(line_[0], {}), std::errc::no_such_file_or_directory);
+}
+
+TEST(PppdDownReasonTest, ExitStatusesMapToDownReasons) {
+  auto exited = [](int status) { return PppdTermination{.exit_status = status}; };
+  EXPECT_EQ(DownReasonFor(exited(0), false, false), DownReason::kPeerTerminated);
+  EXPECT_EQ(DownReasonFor(exited(15), false, false), DownReason::kEchoTimeout);
+  EXPECT_EQ(DownReasonFor(exited(16), false, false), DownReason::kLineClosed);
+  EXPECT_EQ(DownReasonFor(exited(17), false, false), DownReason::kLoopback);
+  EXPECT_EQ(DownReasonFor(exited(19), false, false), DownReason::kAuthFailed);
+  EXPECT_EQ(DownReasonFor(exited(11), false, false), DownReason::kAuthFailed);
+  EXPECT_EQ(DownReasonFor(exited(10), false, false), DownReason::kNegotiationFailed);
+  EXPECT_EQ(DownReasonFor(exited(4), false, false), DownReason::kNegotiationFailed);
+  EXPECT_EQ(DownReasonFor(exited(99), false, false), DownReason::kNegotiationFailed);
+}
+
+TEST(PppdDownReasonTest, NoCarrierSeenByTheBridgeWinsOverHangup) {
+  EXPECT_EQ(DownReasonFor(PppdTermination{.exit_status = 16}, true, false), DownReason::kNoCarrier);
+}
+
+TEST(PppdDownReasonTest, OurStopIsLocalCloseWhateverTheStatus) {
+  EXPECT_EQ(DownReasonFor(PppdTermination{.exit_status = 5}, false, true), DownReason::kLocalClose);
+  EXPECT_EQ(DownReasonFor(PppdTermination{.exit_status = std::nullopt, .signal = 9}, false, true),
+            DownReason::kLocalClose);
+}
+
+}  // namespace
+}  // namespace uclink::pppif

@@ -1,0 +1,215 @@
+#include "tests/sim/services/service_test_util.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <fstream>
+#include <thread>
+
+namespace uclink::sim::services::testing {
+namespace asio = boost::asio;
+
+std::string ToString(const HostEvent& e) {
+  switch (e.kind) {
+    case HostEvent::Kind::kInfo:
+      return "I:" + e.text;
+    case HostEvent::Kind::kOk:
+      return "OK";
+    case HostEvent::Kind::kError:
+      return "E:" + e.text;
+    case HostEvent::Kind::kPlainError:
+      return "ERROR";
+    case HostEvent::Kind::kUrc:
+      return "U:" + e.text;
+    case HostEvent::Kind::kRaw:
+      return "R:" + e.text;
+    case HostEvent::Kind::kPrompt:
+      return "P:" + e.text;
+  }
+  return "?";
+}
+
+std::string ToString(const std::vector<HostEvent>& events) {
+  std::string out;
+  for (const auto& e : events) out += ToString(e).substr(0, 200) + "\n";
+  return out;
+}
+
+void FakeServiceHost::Info(std::string_view line) {
+  events.push_back({HostEvent::Kind::kInfo, std::string(line)});
+}
+void FakeServiceHost::Ok() {
+  events.push_back({HostEvent::Kind::kOk, ""});
+  ++finals;
+}
+void FakeServiceHost::Error(ErrorKind kind, int code) {
+  events.push_back({HostEvent::Kind::kError,
+                    (kind == ErrorKind::kCme ? "CME " : "EXT ") + std::to_string(code)});
+  ++finals;
+}
+void FakeServiceHost::PlainError() {
+  events.push_back({HostEvent::Kind::kPlainError, ""});
+  ++finals;
+}
+void FakeServiceHost::Urc(std::string_view line) {
+  events.push_back({HostEvent::Kind::kUrc, std::string(line)});
+}
+void FakeServiceHost::Raw(std::string_view bytes) {
+  events.push_back({HostEvent::Kind::kRaw, std::string(bytes)});
+}
+void FakeServiceHost::Prompt(int length, std::function<void(std::string)> done) {
+  events.push_back({HostEvent::Kind::kPrompt, std::to_string(length)});
+  done(prompt_payload);
+}
+
+std::string FakeServiceHost::ResolveTarget(std::string_view host) const {
+  const std::string h(host);
+  if (auto it = host_map.find(h); it != host_map.end()) return it->second;
+  if (h == "127.0.0.1" || h == "localhost") return "127.0.0.1";
+  return "";
+}
+
+SimCommand ParseLine(const std::string& line) {
+  SimCommand cmd;
+  cmd.raw = line;
+  std::size_t end = 2;  // after "AT"
+  while (end < line.size() && line[end] != '=' && line[end] != '?') ++end;
+  for (std::size_t i = 2; i < end; ++i) {
+    char c = line[i];
+    cmd.name.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+  }
+  if (line.compare(end, 2, "=?") == 0) {
+    cmd.form = SimCommand::Form::kTest;
+  } else if (end < line.size() && line[end] == '?') {
+    cmd.form = SimCommand::Form::kRead;
+  } else if (end < line.size()) {
+    cmd.form = SimCommand::Form::kSet;
+  }
+  return cmd;
+}
+
+Driver::Driver() : services(std::make_unique<Services>(io, host)) {}
+
+Driver::~Driver() {
+  services.reset();
+  io.poll();
+}
+
+std::vector<HostEvent> Driver::Run(const std::string& line) {
+  const std::size_t start = host.events.size();
+  const int finals = host.finals;
+  services->Execute(ParseLine(line));
+  RunUntil([&] { return host.finals > finals; });
+  return {host.events.begin() + static_cast<long>(start), host.events.end()};
+}
+
+bool Driver::RunUntil(const std::function<bool()>& done, std::chrono::milliseconds bound) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_one_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+std::vector<std::string> Driver::Urcs(const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const auto& e : host.events) {
+    if (e.kind == HostEvent::Kind::kUrc && e.text.rfind(prefix, 0) == 0) out.push_back(e.text);
+  }
+  return out;
+}
+
+std::vector<std::string> Driver::WaitUrcs(const std::string& prefix, std::size_t count) {
+  RunUntil([&] { return Urcs(prefix).size() >= count; });
+  return Urcs(prefix);
+}
+
+unsigned short FreePort() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+bool WaitListening(unsigned short port) {
+  for (int i = 0; i < 250; ++i) {
+    asio::io_context io;
+    asio::ip::tcp::socket s(io);
+    boost::system::error_code ec;
+    s.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (!ec) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // server start-up, bounded
+  }
+  return false;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+int RunToExit(const std::vector<std::string>& argv) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+TestCert MakeTestCert(const std::string& dir) {
+  TestCert out{dir + "/cert.pem", dir + "/key.pem"};
+  const int rc = RunToExit({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                            "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", out.key_path,
+                            "-out", out.cert_path, "-subj", "/CN=localhost", "-days", "2"});
+  if (rc != 0) return {};
+  return out;
+}
+
+std::string MakeTempDir(const std::string& tag, bool under_tmp) {
+  const char* base = under_tmp ? nullptr : getenv("TEST_TMPDIR");
+  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/" + tag + "-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  return pattern;
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string TestBytes(std::size_t n, unsigned seed) {
+  std::string out(n, '\0');
+  unsigned x = seed * 2654435761u + 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    x = x * 1103515245u + 12345u;
+    out[i] = static_cast<char>((x >> 16) & 0xff);
+  }
+  return out;
+}
+
+}  // namespace uclink::sim::services::testing

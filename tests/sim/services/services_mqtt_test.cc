@@ -1,0 +1,239 @@
+// The MQTT commands (manual §2.53–2.61) against a real mosquitto the test starts on a loopback
+// ephemeral port with a temporary configuration.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tests/sim/services/service_test_util.h"
+
+namespace uclink::sim::services::testing {
+namespace {
+
+// The command's own answer: a report of our own publish may overtake the PUBACK, and the
+// simulator core holds URCs back until the command finished anyway.
+std::string Answer(const std::vector<HostEvent>& events) {
+  std::vector<HostEvent> own;
+  for (const auto& e : events) {
+    if (e.kind != HostEvent::Kind::kUrc) own.push_back(e);
+  }
+  return ToString(own);
+}
+
+class MqttServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(MakeTempDir("uclink-mosquitto", true));
+    port_ = FreePort();
+    const std::string conf = *dir_ + "/mosquitto.conf";
+    WriteFile(conf, "listener " + std::to_string(port_) +
+                        " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                        // Stay root: dropping to "mosquitto" needs setgroups(), which Bazel's
+                        // sandbox forbids.
+                        "user root\nlog_type error\n");
+    server_ = new ChildProcess({"/usr/sbin/mosquitto", "-c", conf});
+    listening_ = WaitListening(port_);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    std::error_code ec;
+    std::filesystem::remove_all(*dir_, ec);
+    delete dir_;
+  }
+  void SetUp() override { ASSERT_TRUE(listening_) << "mosquitto did not start"; }
+
+  std::string Config(const std::string& client) {
+    return "AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(port_) + ",\"" + client +
+           "\",1,60,\"\",\"\"";
+  }
+  void Connect(const std::string& client) {
+    ASSERT_EQ(ToString(d_.Run(Config(client))), "OK\n");
+    ASSERT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
+  }
+
+  static std::string* dir_;
+  static unsigned short port_;
+  static ChildProcess* server_;
+  static bool listening_;
+  Driver d_;
+};
+
+std::string* MqttServiceTest::dir_ = nullptr;
+unsigned short MqttServiceTest::port_ = 0;
+ChildProcess* MqttServiceTest::server_ = nullptr;
+bool MqttServiceTest::listening_ = false;
+
+TEST_F(MqttServiceTest, ManualTestSessionRoundTrips) {
+  // Manual §2.61 "MQTT 测试": config, connect, state, sub, pub, +MQTTSUB report, disconnect.
+  Connect("example");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSTATE")), "I:+MQTTSTATE:1\nOK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"topic1\",1")), "OK\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"topic1\",1,0,\"hello\"")), "OK\n");
+  EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
+            std::vector<std::string>{"+MQTTSUB:\"topic1\",5,\"hello\""});
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTDISCONNECT")), "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSTATE")), "I:+MQTTSTATE:0\nOK\n");
+}
+
+TEST_F(MqttServiceTest, OneKiBMessageArrivesIn200ByteSegmentsByteForByte) {
+  Connect("segments");
+  std::string message;
+  for (int i = 0; i < 1024; ++i) message.push_back(static_cast<char>('!' + (i * 7) % 90));
+  message[100] = '"';  // quotes inside the data travel too: the segment length says where it ends
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"big\",0")), "OK\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"big\",0,0,\"" + message + "\"")), "OK\n");
+  const auto urcs = d_.WaitUrcs("+MQTTSUB:", 6);
+  ASSERT_EQ(urcs.size(), 6u);
+  const std::string head = "+MQTTSUB:\"big\",1024,\"";
+  std::string joined;
+  for (std::size_t i = 0; i < urcs.size(); ++i) {
+    ASSERT_EQ(urcs[i].rfind(head, 0), 0u) << urcs[i];
+    EXPECT_EQ(urcs[i].back(), '"');
+    const std::string segment = urcs[i].substr(head.size(), urcs[i].size() - head.size() - 1);
+    EXPECT_EQ(segment.size(), i < 5 ? 200u : 24u);
+    joined += segment;
+  }
+  EXPECT_EQ(joined, message);
+}
+
+TEST_F(MqttServiceTest, Qos2PublishAnswersOkAfterTheHandshake) {
+  Connect("qos2");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"q2\",2")), "OK\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"q2\",2,0,\"exactly once\"")), "OK\n");
+  EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
+            std::vector<std::string>{"+MQTTSUB:\"q2\",12,\"exactly once\""});
+}
+
+TEST_F(MqttServiceTest, MessageWithCommasAndQuotesIsDeliveredVerbatim) {
+  // Manual §2.61 onenet example: JSON payload inside the quoted message.
+  Connect("json");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"j\",1")), "OK\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"j\",1,0,\"{\"id\":123,\"dp\":[1,2]}\"")), "OK\n");
+  EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
+            std::vector<std::string>{"+MQTTSUB:\"j\",21,\"{\"id\":123,\"dp\":[1,2]}\""});
+}
+
+TEST_F(MqttServiceTest, SubscriptionsAreListedByTheReadForm) {
+  Connect("lister");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"a/b\",1")), "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB?")), "I:+MQTTSUB: \"a/b\",1\nOK\n");
+}
+
+TEST_F(MqttServiceTest, UnsubscribedTopicIsNoLongerReported) {
+  Connect("unsub");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"gone\",1")), "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTUNSUB=\"gone\"")), "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"kept\",1")), "OK\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"gone\",1,0,\"x\"")), "OK\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"kept\",1,0,\"y\"")), "OK\n");
+  // The broker keeps per-session order: once "kept" arrived, "gone" would have come first.
+  EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1), std::vector<std::string>{"+MQTTSUB:\"kept\",1,\"y\""});
+}
+
+TEST_F(MqttServiceTest, ConfigReadFormShowsSettings) {
+  EXPECT_EQ(ToString(d_.Run(Config("reader"))), "OK\n");
+  EXPECT_EQ(
+      ToString(d_.Run("AT+MQTTCONFIG?")),
+      "I:+MQTTCONFIG: \"127.0.0.1\"," + std::to_string(port_) + ",\"reader\",1,60,\"\",\"\"\nOK\n");
+}
+
+TEST_F(MqttServiceTest, ClosedPortIsTable34NetworkError) {
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(FreePort()) +
+                            ",\"x\",1,60,\"\",\"\"")),
+            "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "I:+MQTTCONNECT: 5\nERROR\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSTATE")), "I:+MQTTSTATE:0\nOK\n");
+}
+
+TEST_F(MqttServiceTest, UnmappedBrokerIsNeverContacted) {
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"mqtt.example.com\",1883,\"x\",1,60,\"\",\"\"")),
+            "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "I:+MQTTCONNECT: 5\nERROR\n");
+}
+
+TEST_F(MqttServiceTest, PublishWithoutConnectionIsTable34NetworkError) {
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"t\",0,0,\"x\"")), "I:+MQTTPUB: 5\nERROR\n");
+}
+
+TEST_F(MqttServiceTest, TopicAndMessageOver1024BytesAreTooLong) {
+  Connect("limits");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"" + std::string(1025, 't') + "\",0,0,\"x\"")),
+            "E:CME 24\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"t\",0,0,\"" + std::string(1025, 'm') + "\"")),
+            "E:CME 24\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"" + std::string(1025, 't') + "\",0")), "E:CME 24\n");
+}
+
+TEST_F(MqttServiceTest, NamesOver64BytesAreTooLong) {
+  EXPECT_EQ(ToString(d_.Run(Config(std::string(65, 'c')))), "E:CME 24\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"127.0.0.1\",1883,\"c\",1,60,\"" +
+                            std::string(65, 'u') + "\",\"\"")),
+            "E:CME 24\n");
+}
+
+TEST_F(MqttServiceTest, CertificateOver1536BytesIsTooLong) {
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTLS=1,0,\"" + std::string(1537, 'A') + "\",1537")),
+            "E:CME 24\n");
+}
+
+TEST_F(MqttServiceTest, ManualSpellingMqtttlsStoresTheCertificate) {
+  EXPECT_TRUE(d_.services->Handles(ParseLine("AT+MQTTTLS=0")));
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTTLS=1,0,\"-----BEGIN CERTIFICATE-----\\nAA==\\n"
+                            "-----END CERTIFICATE-----\",60")),
+            "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTLS?")), "I:+MQTTLS:1,ca,,\nOK\n");
+}
+
+TEST_F(MqttServiceTest, TlsWithoutRootCertificateIsParameterError) {
+  EXPECT_EQ(ToString(d_.Run(Config("tls"))), "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTLS=1")), "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "I:+MQTTCONNECT: 3\nERROR\n");
+}
+
+TEST_F(MqttServiceTest, TlsSessionWithUploadedRootCertificateRoundTrips) {
+  // A second broker with a TLS listener; its self-signed certificate is the root the client
+  // uploads with AT+MQTTLS, line ends escaped as the manual's §2.61 procedure does.
+  const std::string dir = MakeTempDir("uclink-mqtts", true);
+  const TestCert cert = MakeTestCert(dir);
+  ASSERT_FALSE(cert.cert_path.empty());
+  const unsigned short port = FreePort();
+  const std::string conf = dir + "/tls.conf";
+  WriteFile(conf, "listener " + std::to_string(port) + " 127.0.0.1\nallow_anonymous true\n" +
+                      "persistence false\nuser root\nlog_type error\ncafile " + cert.cert_path +
+                      "\ncertfile " + cert.cert_path + "\nkeyfile " + cert.key_path + "\n");
+  {
+    ChildProcess broker({"/usr/sbin/mosquitto", "-c", conf});
+    ASSERT_TRUE(WaitListening(port));
+    std::ifstream in(cert.cert_path);
+    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string escaped;
+    for (char c : pem) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+    EXPECT_EQ(ToString(d_.Run("AT+MQTTLS=1,0,\"" + escaped + "\"," + std::to_string(pem.size()))),
+              "OK\n");
+    EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(port) +
+                              ",\"tls\",1,60,\"\",\"\"")),
+              "OK\n");
+    EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
+    EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"s\",1")), "OK\n");
+    EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"s\",1,0,\"secret\"")), "OK\n");
+    EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1), std::vector<std::string>{"+MQTTSUB:\"s\",6,\"secret\""});
+    EXPECT_EQ(ToString(d_.Run("AT+MQTTDISCONNECT")), "OK\n");
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST_F(MqttServiceTest, ResetDropsTheConnection) {
+  Connect("reset");
+  d_.services->Reset();
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSTATE")), "I:+MQTTSTATE:0\nOK\n");
+}
+
+TEST_F(MqttServiceTest, SecondConnectWhileConnectedIsNotAllowed) {
+  Connect("twice");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "E:CME 3\n");
+}
+
+}  // namespace
+}  // namespace uclink::sim::services::testing

@@ -1,0 +1,36 @@
+#!/bin/busybox sh
+# PID 1 of the VM tier's initramfs (copied by tests/vm/run.sh). Loads the modules, mounts the host
+# root read-only over virtio-9p, gives it writable /tmp and /run, chroots into it to run the
+# scenario and powers off. The scenario prints "UCLINK-VM-RESULT {json}"; anything that goes
+# wrong here prints a failing result line instead, so the host never waits for its timeout.
+bb=/bin/busybox
+$bb mount -t proc proc /proc
+$bb mount -t sysfs sysfs /sys
+$bb mount -t devtmpfs devtmpfs /dev
+. /vm.conf
+
+fail() {
+  echo "UCLINK-VM-RESULT {\"scenario\":\"${scenario}\",\"status\":\"fail\",\"error\":\"init: $1\"}"
+  $bb sync
+  $bb poweroff -f
+}
+
+for m in $($bb cat /modules/order); do
+  $bb insmod "/modules/${m}.ko" || fail "insmod ${m}"
+done
+$bb mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /newroot \
+  || fail "mount 9p"
+$bb mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp || fail "tmpfs /tmp"
+$bb mount -t tmpfs -o mode=755 tmpfs /newroot/run || fail "tmpfs /run"
+$bb mkdir -p /newroot/run/lock /newroot/run/netns
+for d in dev proc sys; do $bb mount -o bind "/${d}" "/newroot/${d}" || fail "bind ${d}"; done
+$bb mkdir -p /newroot/dev/pts
+$bb mount -t devpts -o newinstance,ptmxmode=0666 devpts /newroot/dev/pts || fail "devpts"
+$bb mount -o bind /newroot/dev/pts/ptmx /newroot/dev/ptmx || fail "ptmx"
+echo "UCLINK-VM-BOOTED uptime=$($bb cut -d' ' -f1 /proc/uptime)"
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TMPDIR=/tmp
+export UCLINK_WORKSPACE="${workspace}" UCLINK_BIN_DIR="${bin_dir}"
+$bb chroot /newroot /bin/bash "${scenario_file}" || true
+$bb sync
+$bb poweroff -f
