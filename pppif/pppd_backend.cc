@@ -166,6 +166,11 @@ struct PppdBackend::Run : std::enable_shared_from_this<Run> {
   std::deque<Bytes> to_modem, to_pppd;
   std::size_t to_modem_bytes = 0, to_pppd_bytes = 0;
   bool writing_modem = false, writing_pppd = false, line_paused = false, pty_paused = false;
+  // pppd configures its tty with TCSAFLUSH and then switches it to the PPP line discipline,
+  // both of which discard queued input (pppd sys-linux.c set_up_tty, establish_ppp). Its first
+  // output (LCP Configure-Request) comes after both, so module bytes (including those that came
+  // with CONNECT) wait in to_pppd and the line is not read until pppd has written once.
+  bool pppd_ready = false;
   // 16 KiB per read, as the userspace engine (EngineOptions::line_read_chunk): few syscalls.
   std::array<std::uint8_t, 16 * 1024> line_buffer{}, pty_buffer{};
   std::array<char, 2048> event_buffer{};
@@ -173,6 +178,7 @@ struct PppdBackend::Run : std::enable_shared_from_this<Run> {
   void Apply(BridgeActions actions);
   void ReadLine();
   void ReadPty();
+  void OnPtyRead(boost::system::error_code ec, std::size_t n);
   void WriteModem();
   void WritePppd();
   void ReceiveEvent();
@@ -241,15 +247,24 @@ void PppdBackend::Run::ReadLine() {
 void PppdBackend::Run::ReadPty() {
   pty.async_read_some(asio::buffer(pty_buffer),
                       [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                        // EIO once pppd closed the slave: its exit arrives through the pidfd.
-                        if (self->finished || ec) return;
-                        self->Apply(self->bridge.OnPppdBytes({self->pty_buffer.data(), n}));
-                        if (self->to_modem_bytes > self->high_water) {
-                          self->pty_paused = true;
-                          return;
-                        }
-                        self->ReadPty();
+                        self->OnPtyRead(ec, n);
                       });
+}
+
+void PppdBackend::Run::OnPtyRead(boost::system::error_code ec, std::size_t n) {
+  // EIO once pppd closed the slave: its exit arrives through the pidfd.
+  if (finished || ec) return;
+  Apply(bridge.OnPppdBytes({pty_buffer.data(), n}));
+  if (!pppd_ready) {
+    pppd_ready = true;
+    WritePppd();
+    if (bridge.state() == BridgeState::kBridging) ReadLine();
+  }
+  if (to_modem_bytes > high_water) {
+    pty_paused = true;
+    return;
+  }
+  ReadPty();
 }
 
 void PppdBackend::Run::WriteModem() {
@@ -270,7 +285,7 @@ void PppdBackend::Run::WriteModem() {
 }
 
 void PppdBackend::Run::WritePppd() {
-  if (writing_pppd || to_pppd.empty() || !pty.is_open()) return;
+  if (!pppd_ready || writing_pppd || to_pppd.empty() || !pty.is_open()) return;
   writing_pppd = true;
   asio::async_write(pty, asio::buffer(to_pppd.front()),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
@@ -387,9 +402,8 @@ std::error_code PppdBackend::Start(int line_fd, std::vector<std::uint8_t> leftov
   status_ = BackendStatus{.running = true, .phase = Phase::kEstablish};
   run->ReceiveEvent();
   run->WaitForExit();
-  // The bytes read with CONNECT go first; then both directions start.
+  // The bytes read with CONNECT are queued first; the line is read once pppd is ready.
   run->Apply(run->bridge.Start(leftover, std::chrono::steady_clock::now()));
-  if (run->bridge.state() == BridgeState::kBridging) run->ReadLine();
   run->ReadPty();
   return {};
 }

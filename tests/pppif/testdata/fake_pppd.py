@@ -49,11 +49,11 @@ def main():
     while True:
         try:
             data = os.read(fd, 4096)
-        except OSError:
+            if not data:
+                return 16
+            os.write(fd, data)
+        except OSError:  # EIO: the master side closed, i.e. a hang-up
             return 16
-        if not data:
-            return 16
-        os.write(fd, data)
 
 
 if __name__ == "__main__":

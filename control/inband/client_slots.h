@@ -1,0 +1,45 @@
+// The module has one TCP and one UDP client (UC8088 manual §2.22: "当前只能各支持 1 个客户端").
+// ClientSlots hands each out to one user at a time; a second user is refused with kBusy or
+// queued, by its own choice. Pure: owners are opaque numbers.
+#ifndef UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_
+#define UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string_view>
+
+#include "chat/commands/ip.h"
+
+namespace uclink::control::inband {
+
+class ClientSlots {
+ public:
+  using Owner = std::uint64_t;
+  enum class Grant { kGranted, kBusy, kQueued };
+
+  // Takes the client of `mode` for `owner`; if it is taken, kBusy or (wait) kQueued.
+  Grant Acquire(chat::SocketMode mode, Owner owner, bool wait);
+  // Gives it back (or leaves the queue); returns the queued owner that now holds it, if any.
+  std::optional<Owner> Release(chat::SocketMode mode, Owner owner);
+  // The current holder.
+  std::optional<Owner> holder(chat::SocketMode mode) const;
+  std::size_t waiting(chat::SocketMode mode) const;
+
+ private:
+  struct Slot {
+    std::optional<Owner> holder;
+    std::deque<Owner> queue;
+  };
+  Slot& SlotOf(chat::SocketMode mode);
+  const Slot& SlotOf(chat::SocketMode mode) const;
+
+  Slot tcp_;
+  Slot udp_;
+};
+
+std::string_view ToString(ClientSlots::Grant grant);
+
+}  // namespace uclink::control::inband
+
+#endif  // UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_

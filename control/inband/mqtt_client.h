@@ -1,0 +1,85 @@
+// The module's MQTT client as a pure state machine (UC8088 manual §2.53–§2.61): AT+MQTTCONFIG,
+// optional AT+MQTTTLS certificates (≤ 1536 bytes each), AT+MQTTCONNECT, AT+MQTTSTATE, then
+// publish/subscribe/unsubscribe requests one at a time and `+MQTTSUB` messages reassembled from
+// their 200-byte segments (§2.57). Result codes from table 3.4. Any failure disconnects
+// (AT+MQTTDISCONNECT) so the module's client is released, then ends the operation.
+#ifndef UCLINK_CONTROL_INBAND_MQTT_CLIENT_H_
+#define UCLINK_CONTROL_INBAND_MQTT_CLIENT_H_
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chat/commands/mqtt.h"
+#include "control/inband/operation.h"
+
+namespace uclink::control::inband {
+
+struct MqttCertificate {
+  chat::CertType type = chat::CertType::kRootCa;
+  // PEM text; its line ends are sent as the two-character escape \n (§2.61 step 2).
+  std::string pem;
+};
+
+struct MqttSessionOptions {
+  chat::MqttConfig config;
+  std::vector<MqttCertificate> certificates;  // non-empty: TLS (AT+MQTTTLS=1,...)
+};
+
+// Segments of one report carry at most this many bytes (§2.57).
+inline constexpr std::size_t kMqttSegment = 200;
+
+class MqttClient : public Operation {
+ public:
+  enum class State { kIdle, kConfiguring, kConnecting, kCheckingState, kOnline, kClosing, kClosed };
+
+  explicit MqttClient(MqttSessionOptions options);
+
+  // Checks the limits, then configures and connects: ReadyAction when MQTTSTATE says 1.
+  void Connect(chat::TimePoint now);
+  // Queued requests; each ends with SentAction{0} once the module answered OK.
+  void Publish(std::string topic, int qos, bool retain, std::string message);
+  void Subscribe(std::string topic, int qos);
+  void Unsubscribe(std::string topic);
+  // AT+MQTTDISCONNECT after queued requests; DoneAction without error.
+  void Disconnect();
+
+  void OnReply(const chat::AtReply& reply, chat::TimePoint now) override;
+  void OnUrc(const chat::Urc& urc, chat::TimePoint now) override;
+  void OnTimer(chat::TimePoint now) override;
+
+  State state() const { return state_; }
+
+ private:
+  struct Request {
+    std::string command;
+    std::string name;  // "MQTTPUB" for table 3.4 codes in the reply
+  };
+
+  void Enqueue(chat::Result<std::string> text, std::string name);
+  void Pump();
+  void Fail(ServiceError error);
+  ServiceError FailureOf(const chat::AtReply& reply, std::string_view name) const;
+
+  MqttSessionOptions options_;
+  State state_ = State::kIdle;
+  std::deque<Request> setup_;
+  std::deque<Request> requests_;
+  std::optional<Request> in_flight_;
+  bool disconnect_requested_ = false;
+  ServiceError pending_error_;
+  // Reassembly of a segmented message.
+  std::string partial_topic_;
+  std::string partial_;
+  std::size_t partial_total_ = 0;
+};
+
+std::string_view ToString(MqttClient::State state);
+
+// Table 3.4's text for an MQTT code: "9 (A CONNECT or at least one subscription was refused ...)".
+std::string DescribeMqttCode(int code);
+
+}  // namespace uclink::control::inband
+
+#endif  // UCLINK_CONTROL_INBAND_MQTT_CLIENT_H_

@@ -1,0 +1,216 @@
+// The control socket as a specification: framing, ordering, authorisation, subscriptions.
+// A real Unix socket in a temporary directory; the io_context runs on this thread only while a
+// test waits for an answer (bounded by run_for), so nothing sleeps.
+#include "control/daemon/control_server.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace uclink::control {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+class ControlServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/uclink-cs-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+    path_ = dir_ + "/s.sock";
+  }
+  void TearDown() override {
+    server_.reset();
+    for (int fd : fds_) ::close(fd);
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Start(PeerPolicy policy = {}) {
+    server_ = std::make_unique<ControlServer>(
+        io_,
+        [this](const api::Request& request, ControlServer::Reply reply) {
+          handled_.push_back(api::ToString(request.method));
+          if (request.method == api::Method::kAt) {
+            deferred_ = reply;  // answered later, as an AT command would be
+            return;
+          }
+          api::Response response;
+          response.id = request.id;
+          response.result = {{"method", api::ToString(request.method)}};
+          reply(response);
+        },
+        policy);
+    ASSERT_FALSE(server_->Listen(path_));
+  }
+
+  int Connect() {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strcpy(address.sun_path, path_.c_str());
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    fds_.push_back(fd);
+    return fd;
+  }
+
+  void Send(int fd, const std::string& bytes) {
+    ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()));
+  }
+
+  // Runs the server until `count` lines arrived on `fd` (bounded: 2 s of io time).
+  std::vector<std::string> Lines(int fd, std::size_t count) {
+    std::vector<std::string> lines;
+    for (int round = 0; round < 200 && lines.size() < count; ++round) {
+      io_.run_for(10ms);
+      io_.restart();
+      char buffer[65536];
+      ssize_t n;
+      while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+        for (std::string& line : framer_.Feed(std::string_view(buffer, n)).lines) {
+          lines.push_back(std::move(line));
+        }
+      }
+    }
+    return lines;
+  }
+
+  boost::asio::io_context io_;
+  std::string dir_, path_;
+  std::unique_ptr<ControlServer> server_;
+  std::vector<int> fds_;
+  std::vector<std::string> handled_;
+  ControlServer::Reply deferred_;
+  api::LineFramer framer_{1 << 20};
+};
+
+TEST_F(ControlServerTest, SocketIsMode0660) {
+  Start();
+  struct stat st {};
+  ASSERT_EQ(::stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+}
+
+TEST_F(ControlServerTest, AnswersCarryTheRequestId) {
+  Start();
+  int fd = Connect();
+  Send(fd, "{\"id\":41,\"method\":\"status\"}\n");
+  std::vector<std::string> lines = Lines(fd, 1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], R"({"id":41,"ok":true,"result":{"method":"status"}})");
+}
+
+TEST_F(ControlServerTest, PipelinedRequestsAreAnsweredInOrderBehindASlowOne) {
+  Start();
+  int fd = Connect();
+  Send(fd,
+       "{\"id\":1,\"method\":\"at\",\"params\":{\"command\":\"AT\"}}\n"
+       "{\"id\":2,\"method\":\"status\"}\n");
+  EXPECT_TRUE(Lines(fd, 1).empty());  // status waits behind the AT command
+  EXPECT_THAT(handled_, ::testing::ElementsAre("at"));
+  api::Response at;
+  at.id = 1;
+  deferred_(at);
+  std::vector<std::string> lines = Lines(fd, 2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], HasSubstr("\"id\":1"));
+  EXPECT_THAT(lines[1], HasSubstr("\"id\":2"));
+}
+
+TEST_F(ControlServerTest, GarbageGetsBadRequestAndTheSessionGoesOn) {
+  Start();
+  int fd = Connect();
+  Send(fd, "hello\n{\"id\":2,\"method\":\"status\"}\n");
+  std::vector<std::string> lines = Lines(fd, 2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], HasSubstr("bad-request"));
+  EXPECT_THAT(lines[1], HasSubstr("\"ok\":true"));
+}
+
+TEST_F(ControlServerTest, OverlongRequestIsRefusedWithoutBufferingIt) {
+  Start();
+  int fd = Connect();
+  const std::string huge(api::kMaxLineBytes + 10, 'x');
+  for (std::size_t at = 0; at < huge.size(); at += 16384) {
+    Send(fd, huge.substr(at, 16384));
+    io_.run_for(5ms);
+    io_.restart();
+  }
+  Send(fd, "\n{\"id\":3,\"method\":\"status\"}\n");
+  std::vector<std::string> lines = Lines(fd, 2);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], HasSubstr("request-too-long"));
+  EXPECT_THAT(lines[1], HasSubstr("\"id\":3"));
+}
+
+TEST_F(ControlServerTest, SubscribersReceivePublishedEvents) {
+  Start();
+  int subscriber = Connect();
+  int other = Connect();
+  Send(subscriber, "{\"id\":1,\"method\":\"subscribe\"}\n");
+  ASSERT_EQ(Lines(subscriber, 1).size(), 1u);
+  server_->Publish({"state", "2026-11-27T00:00:00Z", {{"to", "online"}}});
+  std::vector<std::string> lines = Lines(subscriber, 1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr(R"("event":"state")"));
+  EXPECT_TRUE(Lines(other, 1).empty());
+}
+
+TEST_F(ControlServerTest, ClientThatNeverReadsIsDroppedNotBuffered) {
+  Start();
+  int fd = Connect();
+  int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  Send(fd, "{\"id\":1,\"method\":\"subscribe\"}\n");
+  io_.run_for(20ms);
+  io_.restart();
+  const std::string big(8000, 'e');
+  for (int i = 0; i < 2000 && server_->session_count() > 0; ++i) {
+    server_->Publish({"state", "t", {{"pad", big}}});
+    io_.run_for(1ms);
+    io_.restart();
+  }
+  EXPECT_EQ(server_->session_count(), 0u);
+}
+
+TEST_F(ControlServerTest, StopRemovesTheSocketFile) {
+  Start();
+  server_->Stop();
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST(PeerPolicyTest, RootOnlyByDefault) {
+  PeerPolicy policy;
+  EXPECT_TRUE(policy.Allows({1, 0, 0}));
+  EXPECT_FALSE(policy.Allows({1, 1000, 1000}));
+}
+
+TEST(PeerPolicyTest, PrimaryGroupMemberIsAllowed) {
+  std::error_code error;
+  std::optional<PeerPolicy> policy = PeerPolicy::ForGroup("root", error);
+  ASSERT_TRUE(policy.has_value()) << error.message();
+  EXPECT_TRUE(policy->Allows({1, 12345, 0}));
+  EXPECT_FALSE(policy->Allows({1, 12345, 12345}));
+}
+
+TEST(PeerPolicyTest, UnknownGroupIsAConfigurationError) {
+  std::error_code error;
+  EXPECT_FALSE(PeerPolicy::ForGroup("no-such-group-uclink", error).has_value());
+  EXPECT_TRUE(error);
+}
+
+}  // namespace
+}  // namespace uclink::control
