@@ -198,7 +198,9 @@ bool Module::Step() {
       mode_ = LineMode::kCommand;
       EmitLine("OK");
     } else {  // a lone "+" or "++": ordinary data after all
-      Push({ModuleAction::Kind::kWritePeer, std::string(static_cast<std::size_t>(pluses_), '+')});
+      if (!silent_) {
+        Push({ModuleAction::Kind::kWritePeer, std::string(static_cast<std::size_t>(pluses_), '+')});
+      }
       pluses_ = 0;
     }
     return true;
@@ -255,9 +257,9 @@ void Module::CompleteLine() {
 }
 
 void Module::DataBytes(std::string_view bytes) {
-  if (silent_) return;
+  // silent-ppp kills the link to the peer, not the module: "+++" still works.
   if (!scenario_.escape) {
-    Push({ModuleAction::Kind::kWritePeer, std::string(bytes)});
+    if (!silent_) Push({ModuleAction::Kind::kWritePeer, std::string(bytes)});
     return;
   }
   std::string forward;
@@ -272,7 +274,7 @@ void Module::DataBytes(std::string_view bytes) {
     forward.push_back(c);
     last_data_ = now_;
   }
-  if (!forward.empty()) Push({ModuleAction::Kind::kWritePeer, std::move(forward)});
+  if (!forward.empty() && !silent_) Push({ModuleAction::Kind::kWritePeer, std::move(forward)});
 }
 
 std::size_t Module::PromptBytes(std::string_view bytes) {

@@ -14,7 +14,7 @@ namespace uclink::sim {
 /// One AT command as the simulator parsed it.
 struct SimCommand {
   enum class Form { kExec, kTest, kRead, kSet };
-  std::string name;               ///< upper-case, with '+': "+IPCREATE", "+FTPGET", "+CSQ"
+  std::string name;  ///< upper-case, with '+': "+IPCREATE", "+FTPGET", "+CSQ"
   Form form = Form::kExec;
   std::vector<std::string> args;  ///< set-form arguments, surrounding quotes removed
   std::vector<bool> quoted;       ///< per argument: was it quoted in the input

@@ -23,6 +23,23 @@ std::string_view ToString(IpSocket::State state) {
   return "?";
 }
 
+namespace {
+
+// The <mode> field of `+IPRECV=" TCP", 3, ` or `+IPCLOSE="TCP"`: the first parameter.
+std::optional<chat::SocketMode> ModeOfLine(std::string_view line) {
+  const auto sep = line.find_first_of(":=");
+  if (sep == std::string_view::npos) return std::nullopt;
+  std::string_view rest = line.substr(sep + 1);
+  rest = rest.substr(0, rest.find(','));
+  std::string field;
+  for (char c : rest) {
+    if (c != '"' && c != ' ') field += c;
+  }
+  return chat::SocketModeFromString(field);
+}
+
+}  // namespace
+
 IpSocket::IpSocket(IpSocketOptions options) : options_(std::move(options)) {
   options_.max_part = std::clamp<std::size_t>(options_.max_part, 1, chat::kMaxIpSendData);
 }
@@ -181,20 +198,14 @@ void IpSocket::OnSendReply(const chat::AtReply& reply) {
 void IpSocket::OnUrc(const chat::Urc& urc, chat::TimePoint) {
   if (done()) return;
   if (urc.kind == chat::UrcKind::kIpReceive) {
-    auto header = chat::DecodeIprecvHeader(urc.line, true);
-    if (!header || header->mode != options_.mode) return;
+    // The URC's line is the header up to the length's comma: `+IPRECV="TCP", 3, `.
+    if (ModeOfLine(urc.line) != options_.mode) return;
     if (state_ == State::kOpen || state_ == State::kClosing) Emit(DataAction{urc.payload});
     return;
   }
   // uclink-sim reports a TCP peer's close as `+IPCLOSE="TCP"`; the manual names no such URC.
   if (chat::UrcTable::HasPrefix(urc.line, "+IPCLOSE")) {
-    auto parts = chat::SplitInfoLine(urc.line);
-    auto mode = parts ? chat::SocketModeFromString(parts->params.size() >= 2
-                                                       ? parts->params.substr(
-                                                             1, parts->params.size() - 2)
-                                                       : parts->params)
-                      : std::nullopt;
-    if (mode != options_.mode || state_ != State::kOpen) return;
+    if (ModeOfLine(urc.line) != options_.mode || state_ != State::kOpen) return;
     TransitionTo(State::kClosed);
     parts_.clear();
     if (awaiting_reply()) {

@@ -20,8 +20,6 @@ class Category : public std::error_category {
         return "operation not allowed";
       case Errc::kIpCloseFail:
         return "IP CLOSE FAIL";
-      case Errc::kUnsupported:
-        return "operation not supported";
     }
     return "unknown services error " + std::to_string(ev);
   }
@@ -48,8 +46,6 @@ std::string_view ToString(Errc e) {
       return "kNotAllowed";
     case Errc::kIpCloseFail:
       return "kIpCloseFail";
-    case Errc::kUnsupported:
-      return "kUnsupported";
   }
   return "?";
 }
@@ -67,8 +63,6 @@ void ReplyError(ServiceHost& host, Errc e) {
       return host.Error(ErrorKind::kCme, 3);
     case Errc::kIpCloseFail:
       return host.Error(ErrorKind::kCme, 514);
-    case Errc::kUnsupported:
-      return host.Error(ErrorKind::kCme, 4);
   }
 }
 

@@ -17,7 +17,6 @@ enum class Errc {
   kNoNetwork,         ///< CFUN/attach/PDP not ready: +CME ERROR: 30 (no network service)
   kNotAllowed,        ///< wrong state, e.g. a second TCP client: +CME ERROR: 3
   kIpCloseFail,       ///< IPCLOSE of a socket that does not exist: +CME ERROR: 514
-  kUnsupported,       ///< a form the command does not have: +CME ERROR: 4
 };
 
 /// The category of `Errc` ("uclink.sim.services").

@@ -121,7 +121,7 @@ void HttpService::Para(const SimCommand& cmd) {
       host_.Info("+HTTPPARA: PATH," + path_);
       host_.Info("+HTTPPARA: PORT," + std::to_string(port_));
       host_.Info("+HTTPPARA: TIMEOUT," + std::to_string(timeout_s_));
-      host_.Info("+HTTPPARA: MODE,0");
+      host_.Info("+HTTPPARA: MODE," + std::string(report_mode_ ? "1" : "0"));
       return host_.Ok();
     case SimCommand::Form::kExec:
       return ReplyError(host_, Errc::kBadParameter);
@@ -155,10 +155,10 @@ void HttpService::Para(const SimCommand& cmd) {
     if (value.size() > kMaxUserData) return ReplyError(host_, Errc::kTooLong);
     body_ = value;
   } else if (tag == "MODE") {
-    // Only the read mode (HTTPREAD pulls the data) is simulated.
+    // §2.45: 0 = the host reads with HTTPREAD, 1 = the module reports the data by itself.
     const auto n = ParseInt(value, 0, 1);
     if (!n) return ReplyError(host_, Errc::kBadParameter);
-    if (*n != 0) return ReplyError(host_, Errc::kUnsupported);
+    report_mode_ = *n == 1;
   } else {
     return ReplyError(host_, Errc::kBadParameter);
   }
@@ -331,6 +331,18 @@ void HttpService::Finish(CURLcode result) {
   // Manual §2.50: "+HTTPACTION:0,292" — table 3.3 code 0, then the response length.
   host_.Info("+HTTPACTION:0," + std::to_string(response_.size()));
   host_.Ok();
+  if (report_mode_) Report();
+}
+
+void HttpService::Report() {
+  // Report mode: the body follows as URCs in the +FTPGET style, "+HTTPREAD:<n>,<n bytes>",
+  // ending with "+HTTPREAD:0,"; nothing is left for AT+HTTPREAD.
+  for (std::size_t off = 0; off < response_.size(); off += kMaxReportChunk) {
+    const std::string piece = response_.substr(off, kMaxReportChunk);
+    host_.Urc("+HTTPREAD:" + std::to_string(piece.size()) + "," + piece);
+  }
+  host_.Urc("+HTTPREAD:0,");
+  read_offset_ = response_.size();
 }
 
 void HttpService::Read(const SimCommand& cmd) {

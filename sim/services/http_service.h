@@ -37,6 +37,7 @@ class HttpService : public std::enable_shared_from_this<HttpService> {
   std::string EffectiveUrl(std::string* host) const;
   bool Start(Method method, const std::string& url, const std::string& address);
   void Finish(CURLcode result);
+  void Report();
   void ReleaseEasy();
   static size_t OnBody(char* data, size_t size, size_t n, void* userp);
   static size_t OnHeader(char* data, size_t size, size_t n, void* userp);
@@ -49,6 +50,7 @@ class HttpService : public std::enable_shared_from_this<HttpService> {
   std::string path_;
   long port_ = 0;
   long timeout_s_ = 50;  // manual §2.45: "默认时间 50S"
+  bool report_mode_ = false;
   // The next request's headers and body: consumed by HTTPACTION.
   std::vector<std::string> headers_;
   std::string body_;

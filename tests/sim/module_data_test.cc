@@ -161,6 +161,14 @@ TEST_F(ModuleEscapeTest, PlusesWithoutALeadingGuardAreData) {
   EXPECT_EQ(forwarded, "a+++");
 }
 
+TEST_F(ModuleEscapeTest, EscapeStillWorksWhenThePeerLinkIsSilent) {
+  Connect();
+  h_.Control("silent-ppp");
+  Escape();
+  EXPECT_EQ(h_.TakeSerial(), "\r\nOK\r\n");
+  EXPECT_EQ(h_.Lines("ATH"), Lines{"OK"});
+}
+
 TEST_F(ModuleEscapeTest, AtoResumesTheSession) {
   Connect();
   Escape();

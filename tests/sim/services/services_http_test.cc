@@ -26,6 +26,7 @@ const std::string kBigBody = TestBytes(64 << 10, 3);
 //   /big      200, 64 KiB of binary bytes
 //   /missing  404, "not here"
 //   /echo     200, "<method>\n<X-Test header>\n<request body>"
+//   /truncated  a body cut short by the server
 //   other     200, "hello"
 class HttpServer {
  public:
@@ -102,6 +103,11 @@ class HttpServer {
     } else if (path == "/missing") {
       status = "404 Not Found";
       out = "not here";
+    } else if (path == "/truncated") {
+      // Announces 100 bytes, sends 10, closes: the server dies mid-body.
+      const std::string partial = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+      asio::write(s, asio::buffer(partial), ec);
+      return;
     } else if (path == "/echo") {
       out = method + "\n" + Header(head, "X-Test") + "\n" + body;
     }
@@ -239,6 +245,27 @@ TEST_F(HttpServiceTest, MappedHostKeepsItsNameInTheHostHeader) {
   SetUrl("http://api.example:" + std::to_string(server_.port()) + "/");
   EXPECT_EQ(ToString(d_.Run("AT+HTTPACTION=0")), "I:+HTTPACTION:0,5\nOK\n");
   EXPECT_NE(server_.last_request().find("Host: api.example:"), std::string::npos);
+}
+
+TEST_F(HttpServiceTest, ServerClosingMidBodyIsTable33NetworkError) {
+  SetUrl(Base() + "/truncated");
+  EXPECT_EQ(ToString(d_.Run("AT+HTTPACTION=0")), "I:+HTTPACTION:202,0\nERROR\n");
+  EXPECT_EQ(ToString(d_.Run("AT+HTTPREAD")), "E:CME 3\n");
+}
+
+TEST_F(HttpServiceTest, ReportModePushesTheBodyAsUrcs) {
+  SetUrl(Base() + "/big");
+  EXPECT_EQ(ToString(d_.Run("AT+HTTPPARA=MODE,1")), "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+HTTPACTION=0")).rfind("I:+HTTPACTION:0,65536\nOK\n", 0), 0u);
+  std::string body;
+  for (const auto& urc : d_.Urcs("+HTTPREAD:")) {
+    const std::size_t comma = urc.find(',');
+    EXPECT_EQ(urc.size() - comma - 1, std::stoul(urc.substr(10, comma - 10)));
+    body += urc.substr(comma + 1);
+  }
+  EXPECT_EQ(d_.Urcs("+HTTPREAD:").back(), "+HTTPREAD:0,");
+  EXPECT_EQ(body.size(), kBigBody.size());
+  EXPECT_TRUE(body == kBigBody);
 }
 
 TEST_F(HttpServiceTest, RefusedConnectionIsTable33ConnectionError) {

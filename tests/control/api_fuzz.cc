@@ -1,0 +1,32 @@
+// Fuzzes everything that parses bytes from the control socket: the line framer, request and
+// server-line parsing, AT parameters, and the status document reader. Bad input must never crash,
+// throw or grow memory beyond the framer's bound.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "control/api/protocol.h"
+#include "control/api/status.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace uclink::control::api;
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  LineFramer framer(1024);
+  LineFramer::Output out = framer.Feed(bytes);
+  if (framer.buffered() > 1024) __builtin_trap();
+  for (const std::string& line : out.lines) {
+    ParsedRequest parsed = ParseRequest(line);
+    if (parsed.request) {
+      Error error;
+      (void)ParseAtParams(parsed.request->params, &error);
+      (void)EncodeRequest(*parsed.request);
+    }
+    ServerLine server = ParseServerLine(line);
+    if (server.response) {
+      (void)StatusFromJson(server.response->result);
+      (void)FlattenKeyValue(server.response->result);
+      (void)EncodeResponse(*server.response);
+    }
+  }
+  return 0;
+}

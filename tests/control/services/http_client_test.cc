@@ -1,0 +1,213 @@
+// HttpClient: the manual's HTTP sessions (§2.49–§2.51) and every error path.
+#include "control/inband/http_client.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/control/services/inband_harness.h"
+
+namespace uclink::control::inband {
+namespace {
+
+using testing::InbandHarness;
+
+HttpRequest Get(std::string url) {
+  HttpRequest r;
+  r.url = std::move(url);
+  return r;
+}
+
+TEST(HttpClientTest, PostOfManual250ReadsTheAnnouncedLengthAtEverySplit) {
+  const std::string body(292, 'b');
+  for (std::size_t chunk : testing::ChunkSizes()) {
+    HttpRequest request = Get("http://httpbin.org/post");
+    request.method = chat::HttpMethod::kPost;
+    HttpClient client(request);
+    InbandHarness h(client, chunk);
+    h.Script({
+        {"AT+HTTPTLS=0\r", "OK\r\n"},
+        {"AT+HTTPPARA=url,http://httpbin.org/post\r", "OK\r\n"},
+        {"AT+HTTPINIT\r", "OK\r\n"},
+        {"AT+HTTPACTION=3\r", "\r\n+HTTPACTION:0,292\r\n\r\nOK\r\n"},
+        {"AT+HTTPREAD\r", "\r\n+HTTPREAD:292,\r\n" + body + "\r\nOK\r\n"},
+    });
+    client.Start({});
+    h.Run();
+    EXPECT_EQ(h.Data(), body) << "chunk " << chunk;
+    ASSERT_TRUE(h.Done()) << "chunk " << chunk;
+    EXPECT_FALSE(*h.Done()) << h.Done()->message;
+    EXPECT_TRUE(h.script_done());
+  }
+}
+
+TEST(HttpClientTest, BodyLongerThanOneReadIsReadInAsManyReadsAsNeeded) {
+  HttpClient client(Get("http://10.0.2.2:8080/big"));
+  InbandHarness h(client);
+  const std::string a(1024, 'a'), b(1024, 'b'), c(452, 'c');
+  h.Script({
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,http://10.0.2.2:8080/big\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPACTION=0\r", "+HTTPACTION:0,2500\r\nOK\r\n"},
+      {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + a + "\r\nOK\r\n"},
+      {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + b + "\r\nOK\r\n"},
+      {"AT+HTTPREAD\r", "+HTTPREAD:452,\r\n" + c + "\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  EXPECT_EQ(h.Data(), a + b + c);
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done());
+  EXPECT_EQ(h.Events<ProgressAction>().back().done, 2500u);
+}
+
+TEST(HttpClientTest, ActionResultPrintedAfterOkArrivesAsUrc) {
+  HttpClient client(Get("https://www.baidu.com"));
+  InbandHarness h(client);
+  h.Script({
+      {"AT+HTTPTLS=1\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,https://www.baidu.com\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPACTION=0\r", "OK\r\n"},
+      {"AT+HTTPREAD\r", "+HTTPREAD:3,\r\nabc\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  EXPECT_EQ(client.step(), HttpClient::Step::kAwaitAction);
+  h.Inject("\r\n+httpaction:0,3\r\n");  // §2.49 writes it in lower case
+  EXPECT_EQ(h.Data(), "abc");
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done());
+}
+
+TEST(HttpClientTest, MissingActionResultTimesOut) {
+  HttpClient client(Get("http://a/"));
+  InbandHarness h(client);
+  h.Script({
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPACTION=0\r", "OK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  ASSERT_EQ(h.Events<TimerAction>().size(), 1u);
+  h.FireTimer();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kTimeout);
+}
+
+TEST(HttpClientTest, FailedRequestNamesTheTable33Code) {
+  HttpClient client(Get("http://10.0.2.2:9/"));
+  InbandHarness h(client);
+  h.Script({
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,http://10.0.2.2:9/\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPACTION=0\r", "+HTTPACTION:203,0\r\nERROR\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kServiceError);
+  EXPECT_NE(h.Done()->message.find("203 (A network connection error occurred.)"),
+            std::string::npos)
+      << h.Done()->message;
+}
+
+TEST(HttpClientTest, HeadersGoOneUserLineEachAndTheBodyInHttpdataParts) {
+  HttpRequest request = Get("http://api.heclouds.com/devices/632952758/datapoints");
+  request.method = chat::HttpMethod::kPut;
+  request.headers = {"api-key:z40o57s9ctWnrAySMfpIfyq1A5M=", "Content-Type:application/json"};
+  request.body = std::string(600, 'j');
+  HttpClient client(request);
+  InbandHarness h(client);
+  h.Script({
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,http://api.heclouds.com/devices/632952758/datapoints\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPPARA=user,api-key:z40o57s9ctWnrAySMfpIfyq1A5M=\r", "OK\r\n"},
+      {"AT+HTTPPARA=user,Content-Type:application/json\r", "OK\r\n"},
+      {"AT+HTTPDATA=512," + std::string(512, 'j') + "\r", "OK\r\n"},
+      {"AT+HTTPDATA=88," + std::string(88, 'j') + "\r", "OK\r\n"},
+      {"AT+HTTPACTION=2\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  EXPECT_TRUE(h.script_done());
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+}
+
+TEST(HttpClientTest, UrlOver1024BytesIsRefusedBeforeAnythingIsSent) {
+  HttpClient client(Get("http://a/" + std::string(1100, 'x')));
+  InbandHarness h(client);
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
+  EXPECT_NE(h.Done()->message.find("1024"), std::string::npos) << h.Done()->message;
+  EXPECT_TRUE(h.written().empty());
+}
+
+TEST(HttpClientTest, HeaderOver512BytesIsRefusedNamingTheLimit) {
+  HttpRequest request = Get("http://a/");
+  request.headers = {"X-Big: " + std::string(600, 'v')};
+  HttpClient client(request);
+  InbandHarness h(client);
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_NE(h.Done()->message.find("512"), std::string::npos) << h.Done()->message;
+  EXPECT_TRUE(h.written().empty());
+}
+
+TEST(HttpClientTest, BinaryBodyIsRefusedInlineAndSentAfterThePromptOtherwise) {
+  HttpRequest request = Get("http://a/");
+  request.method = chat::HttpMethod::kPost;
+  request.body = std::string("a\r\nb", 4);
+  {
+    HttpClient client(request);
+    InbandHarness h(client);
+    client.Start({});
+    h.Run();
+    ASSERT_TRUE(h.Done());
+    EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
+  }
+  request.encoding = PayloadEncoding::kPrompt;
+  HttpClient client(request);
+  InbandHarness h(client);
+  h.Script({
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPDATA=4\r", "> "},
+      {"a\r\nb", "OK\r\n"},
+      {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  EXPECT_TRUE(h.script_done());
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done());
+}
+
+TEST(HttpClientTest, ModuleErrorMidReadEndsTheRequest) {
+  HttpClient client(Get("http://a/"));
+  InbandHarness h(client);
+  h.Script({
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPACTION=0\r", "+HTTPACTION:0,10\r\nOK\r\n"},
+      {"AT+HTTPREAD\r", "+HTTPREAD:4,\r\nabcd\r\nOK\r\n"},
+      {"AT+HTTPREAD\r", "ERROR\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kModuleError);
+  EXPECT_EQ(h.Data(), "abcd");
+}
+
+}  // namespace
+}  // namespace uclink::control::inband
