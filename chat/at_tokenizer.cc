@@ -1,6 +1,7 @@
 #include "chat/at_tokenizer.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace uclink::chat {
 namespace {
@@ -35,6 +36,17 @@ constexpr std::array<std::uint8_t, 256> MakeByteClasses() {
   return classes;
 }
 constexpr std::array<std::uint8_t, 256> kByteClass = MakeByteClasses();
+
+// True if any byte of `word` is a control byte (< 0x20) or DEL: 8 bytes per step on the common
+// path (the classic "has less than" bit trick; exact for thresholds up to 0x80).
+bool HasControlByte(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  const std::uint64_t del = word ^ (kOnes * 0x7f);
+  const std::uint64_t is_del = (del - kOnes) & ~del & kHighs;
+  return (below_space | is_del) != 0;
+}
 
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
@@ -380,6 +392,12 @@ std::optional<AtToken> AtTokenizer::NextLine() {
     bool scanning = scan_.phase != HeaderScan::Phase::kOff;
     for (;;) {
       if (!scanning) {
+        while (i + 8 <= limit) {
+          std::uint64_t word;
+          std::memcpy(&word, base + i, sizeof word);
+          if (HasControlByte(word)) break;
+          i += 8;
+        }
         while (i < limit && kByteClass[input_[i]] == kText) ++i;
       }
       if (i >= limit) break;

@@ -204,8 +204,14 @@ void HdlcDeframer::Feed(std::span<const std::uint8_t> bytes, HdlcSink& sink) {
       FeedByte(p[i++], sink);
       continue;
     }
-    // Fast path: copy a run of plain bytes whole, then decode an escape pair in place.
     const std::size_t room = std::min(n - i, max_frame_ - len_);
+    if (accm_ != 0) {
+      // Escapes every few bytes: a branch-free loop beats copying short runs.
+      i += UnescapeRun(p + i, room);
+      if (i < n && len_ < max_frame_) FeedByte(p[i++], sink);  // the flag that stopped it
+      continue;
+    }
+    // ACCM 0: copy a run of plain bytes whole, then decode an escape pair in place.
     const std::size_t run = PlainRun(p + i, room, accm_);
     std::memcpy(buf_.data() + len_, p + i, run);
     len_ += run;
@@ -221,6 +227,47 @@ void HdlcDeframer::Feed(std::span<const std::uint8_t> bytes, HdlcSink& sink) {
     }
     FeedByte(p[i++], sink);  // flag, dropped control character, or an unusual escape
   }
+}
+
+// Branch-free unescaping up to a flag, with the same rules as FeedByte: flagged control
+// characters vanish without ending an escape, 7D starts one, anything else is stored.
+std::size_t HdlcDeframer::UnescapeRun(const std::uint8_t* p, std::size_t n) {
+  std::uint8_t* out = buf_.data() + len_;
+  const std::uint32_t accm = accm_;
+  std::size_t w = 0;
+  std::uint32_t escaped = escaped_ ? 1U : 0U;
+  std::size_t k = 0;
+  bool at_flag = false;
+  while (k < n && !at_flag) {
+    // Eight plain bytes with no escape pending are copied at once (a third of the words of a
+    // full-ACCM stream of random data); any word with a candidate goes byte by byte.
+    if (escaped == 0 && k + 8 <= n) {
+      std::uint64_t x;
+      std::memcpy(&x, p + k, 8);
+      if ((HasZero(x ^ (kFlag * kOnes)) | HasZero(x ^ (kEscape * kOnes)) | HasControl(x)) == 0) {
+        std::memcpy(out + w, &x, 8);
+        w += 8;
+        k += 8;
+        continue;
+      }
+    }
+    const std::size_t stop = std::min(n, k + 8);
+    for (; k < stop; ++k) {
+      const std::uint8_t c = p[k];
+      if (c == kFlag) {
+        at_flag = true;
+        break;
+      }
+      const std::uint32_t drop = static_cast<std::uint32_t>(c < 0x20) & (accm >> (c & 0x1F)) & 1U;
+      const std::uint32_t escape = static_cast<std::uint32_t>(c == kEscape);
+      out[w] = static_cast<std::uint8_t>(c ^ (escaped << 5));
+      w += (escape | drop) ^ 1U;
+      escaped = (escaped & drop) | (escape & (drop ^ 1U));
+    }
+  }
+  len_ += w;
+  escaped_ = escaped != 0;
+  return k;
 }
 
 void HdlcDeframer::StartSegment() {

@@ -99,6 +99,7 @@ class HdlcDeframer {
   void FeedByte(std::uint8_t byte, HdlcSink& sink);
   void FeedText(std::uint8_t byte, HdlcSink& sink);
   void Push(std::uint8_t byte, HdlcSink& sink);
+  std::size_t UnescapeRun(const std::uint8_t* p, std::size_t n);
   void EndFrame(HdlcSink& sink);
   void Discard(FrameError error, HdlcSink& sink);
 

@@ -188,10 +188,9 @@ struct PppdBackend::Run : std::enable_shared_from_this<Run> {
 
 void PppdBackend::Run::HangUpPppd() {
   // Closing the master hangs up pppd's line: it exits 16 ("modem hangup", pppd(8)).
+  // Queued bytes stay until the Run is freed: an aborted write may still name its buffer.
   boost::system::error_code ignored;
   pty.close(ignored);
-  to_pppd.clear();
-  to_pppd_bytes = 0;
 }
 
 void PppdBackend::Run::Apply(BridgeActions actions) {
@@ -207,7 +206,7 @@ void PppdBackend::Run::Apply(BridgeActions actions) {
     } else if (std::holds_alternative<bridge::CarrierLost>(action)) {
       carrier_lost = true;
       HangUpPppd();
-    } else if (auto* at = std::get_if<bridge::ToAtChannel>(&action)) {
+    } else if (auto* at = std::get_if<bridge::ToAtChannel>(&action); at && owner) {
       auto& kept = owner->at_channel_bytes_;
       std::size_t room = kMaxAtChannelBytes - std::min(kMaxAtChannelBytes, kept.size());
       kept.insert(kept.end(), at->bytes.begin(),

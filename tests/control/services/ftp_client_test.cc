@@ -58,15 +58,15 @@ TEST(FtpClientTest, GetReassemblesThePiecesExactly) {
   FtpClient client(Session(), {FtpVerb::kGet, "123", ""});
   InbandHarness h(client);
   h.Script(Login());
-  h.Script({{"AT+FTPSIZE=123\r", "+FTPSIZE:24\r\nOK\r\n"}, {"AT+FTPGET=1,123\r", "OK\r\n"}});
+  h.Script({{"AT+FTPSIZE=123\r", "+FTPSIZE:22\r\nOK\r\n"}, {"AT+FTPGET=1,123\r", "OK\r\n"}});
   client.Start({});
   h.Run();
   h.Script({kQuit});
-  h.Inject("\r\n+FTPGET:20, 1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
+  h.Inject("\r\n+FTPGET:18, 1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
   EXPECT_EQ(h.Data(), std::string("1234\r\n5678,\"\r\n\x01\x02\r\nabcd"));
   ASSERT_TRUE(h.Done());
   EXPECT_FALSE(*h.Done()) << h.Done()->message;
-  EXPECT_EQ(h.Events<ProgressAction>().back().done, 24u);
+  EXPECT_EQ(h.Events<ProgressAction>().back().done, 22u);
 }
 
 TEST(FtpClientTest, GetEndsAtTheZeroLengthPieceWhenTheSizeIsUnknown) {
@@ -274,6 +274,10 @@ TEST(FtpClientTest, ActiveAsciiSessionOnAnotherPortSaysSo) {
       {"AT+FTPMODE=0\r", "OK\r\n"},
       {"AT+FTPTYPE=A\r", "+FTPTYPE:0\r\nOK\r\n"},
       {"AT+FTPSERV=192.168.2.222,2121\r", "+FTPSERV:0\r\nOK\r\n"},
+      {"AT+FTPUN=ftp\r", "OK\r\n"},
+      {"AT+FTPPW=ucchip123\r", "OK\r\n"},
+      {"AT+FTPRMD=d\r", "OK\r\n"},
+      kQuit,
   });
   client.Start({});
   h.Run();
