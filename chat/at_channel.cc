@@ -32,7 +32,7 @@ void AtChannel::Start() {
 }
 
 CommandId AtChannel::Submit(AtCommand command, ReplyHandler on_reply) {
-  const CommandId id = engine_.Submit(std::move(command));
+  const CommandId id = engine_.Submit(std::move(command), Clock::now());
   handlers_[id] = std::move(on_reply);
   Pump();
   return id;

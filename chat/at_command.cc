@@ -45,8 +45,8 @@ CommandName ParseCommandName(std::string_view text) {
     if (text[i] != ' ') result.name.push_back(Upper(text[i]));
     ++i;
   }
-  if (!result.name.empty() && (result.name[0] == '+' || result.name[0] == '&' ||
-                               result.name[0] == '^')) {
+  if (!result.name.empty() &&
+      (result.name[0] == '+' || result.name[0] == '&' || result.name[0] == '^')) {
     result.name.erase(0, 1);
   }
   const std::string_view rest = text.substr(std::min(i, text.size()));

@@ -65,7 +65,13 @@ std::string_view ToString(EngineState state) {
 
 AtEngine::AtEngine(AtEngineOptions options) : options_(std::move(options)) {}
 
-CommandId AtEngine::Submit(AtCommand command) {
+CommandId AtEngine::Submit(AtCommand command) { return Enqueue(std::move(command), std::nullopt); }
+
+CommandId AtEngine::Submit(AtCommand command, TimePoint now) {
+  return Enqueue(std::move(command), now);
+}
+
+CommandId AtEngine::Enqueue(AtCommand command, std::optional<TimePoint> now) {
   const CommandId id = next_id_++;
   if (!ValidCommandText(command.text) || state_ == EngineState::kClosed) {
     AtReply reply;
@@ -74,22 +80,28 @@ CommandId AtEngine::Submit(AtCommand command) {
     return id;
   }
   queue_.emplace_back(id, std::move(command));
-  StartNext();
+  StartNext(now);
+  if (now) UpdateTimer();
   return id;
 }
 
 void AtEngine::TransitionTo(EngineState next) { state_ = next; }
 
-void AtEngine::StartNext() {
+Duration AtEngine::TimeoutOf(const AtCommand& command) const {
+  return command.timeout.value_or(options_.timeouts.For(command.text));
+}
+
+void AtEngine::StartNext(std::optional<TimePoint> now) {
   if (state_ != EngineState::kIdle || queue_.empty()) return;
   if (needs_resync_) {
     resync_attempts_ = 0;
-    SendResync(TimePoint{});
+    SendResync(now);
     return;
   }
   in_flight_ = InFlight{queue_.front().first, std::move(queue_.front().second), AtReply{}, false};
   queue_.pop_front();
   actions_.push_back(WriteAction{in_flight_->command.text + "\r"});
+  if (now) command_deadline_ = *now + TimeoutOf(in_flight_->command);
   TransitionTo(EngineState::kSending);
 }
 
@@ -97,8 +109,7 @@ void AtEngine::OnWritten(TimePoint now) {
   switch (state_) {
     case EngineState::kSending: {
       const AtCommand& command = in_flight_->command;
-      const Duration timeout = command.timeout.value_or(options_.timeouts.For(command.text));
-      command_deadline_ = now + timeout;
+      command_deadline_ = now + TimeoutOf(command);
       TransitionTo(command.payload.empty() ? EngineState::kAwaitingReply
                                            : EngineState::kAwaitingPrompt);
       break;
@@ -143,7 +154,7 @@ void AtEngine::OnBytes(std::span<const std::uint8_t> bytes, TimePoint now) {
     actions_.push_back(EnterDataModeAction{std::move(leftover_), cr_at_end});
     leftover_.clear();
   }
-  StartNext();
+  StartNext(now);
   UpdateTimer();
 }
 
@@ -279,7 +290,7 @@ void AtEngine::HandleResyncLine(std::string_view line, TimePoint now) {
       needs_resync_ = false;
       command_deadline_.reset();
       TransitionTo(EngineState::kIdle);
-      StartNext();
+      StartNext(now);
       return;
     }
   }
@@ -316,8 +327,7 @@ void AtEngine::EmitUrc(std::string_view line) {
   actions_.push_back(UrcAction{Urc{urcs_.Classify(line), std::string(line), {}, false}});
 }
 
-void AtEngine::CompleteWithFinal(const FinalResult& final, std::string_view line,
-                                 TimePoint now) {
+void AtEngine::CompleteWithFinal(const FinalResult& final, std::string_view line, TimePoint now) {
   AtReply& reply = in_flight_->reply;
   reply.final = final.kind;
   reply.final_line = TrimRight(line.substr(std::min(line.find_first_not_of(' '), line.size())));
@@ -400,7 +410,7 @@ void AtEngine::OnTimer(TimePoint now) {
         break;
     }
   }
-  StartNext();
+  StartNext(now);
   UpdateTimer();
 }
 
@@ -413,9 +423,9 @@ void AtEngine::StartResync(TimePoint now) {
   TransitionTo(EngineState::kResyncQuiet);
 }
 
-void AtEngine::SendResync(TimePoint now) {
-  (void)now;
+void AtEngine::SendResync(std::optional<TimePoint> now) {
   command_deadline_.reset();
+  if (now) command_deadline_ = *now + options_.resync_timeout;
   actions_.push_back(WriteAction{std::string(kResyncCommand) + "\r"});
   TransitionTo(EngineState::kResyncSending);
 }

@@ -91,8 +91,10 @@ class AtEngine {
  public:
   explicit AtEngine(AtEngineOptions options = {});
 
-  // Queues a command; returns its id. Its CompleteAction carries the same id.
+  // Queues a command; returns its id. Its CompleteAction carries the same id. With `now`, the
+  // timeout also covers a write that never completes (RTS/CTS held off).
   CommandId Submit(AtCommand command);
+  CommandId Submit(AtCommand command, TimePoint now);
   // Bytes read from the port.
   void OnBytes(std::span<const std::uint8_t> bytes, TimePoint now);
   void OnBytes(std::string_view bytes, TimePoint now);
@@ -123,8 +125,11 @@ class AtEngine {
   };
   enum class PayloadTarget { kNone, kReply, kUrc };
 
+  CommandId Enqueue(AtCommand command, std::optional<TimePoint> now);
   void TransitionTo(EngineState next);
-  void StartNext();
+  Duration TimeoutOf(const AtCommand& command) const;
+  // `now`: when known, the command timeout starts with the write (a stuck write times out too).
+  void StartNext(std::optional<TimePoint> now);
   void HandleToken(const AtToken& token, TimePoint now);
   void HandleLine(std::string_view line, TimePoint now);
   void HandleFinal(const FinalResult& final, std::string_view line, TimePoint now);
@@ -139,7 +144,7 @@ class AtEngine {
   void CompleteWithFinal(const FinalResult& final, std::string_view line, TimePoint now);
   void FailAll(Errc errc);
   void StartResync(TimePoint now);
-  void SendResync(TimePoint now);
+  void SendResync(std::optional<TimePoint> now);
   void ResyncFailed(TimePoint now);
   void UpdateTimer();
 

@@ -26,9 +26,9 @@ enum class TokenKind {
 // Why a line was dropped.
 enum class TokenError {
   kNone,
-  kLineTooLong,      // longer than AtTokenizer::kMaxLine; resynchronised at the next line end
-  kBinaryGarbage,    // NUL or other control bytes inside a line
-  kPayloadTrailer,   // unexpected bytes between a payload's end and its line end
+  kLineTooLong,     // longer than AtTokenizer::kMaxLine; resynchronised at the next line end
+  kBinaryGarbage,   // NUL or other control bytes inside a line
+  kPayloadTrailer,  // unexpected bytes between a payload's end and its line end
 };
 
 // The tokenizer's mode.
@@ -53,8 +53,8 @@ std::string_view ToString(PayloadPlacement placement);
 // A response header that announces a payload. The line's name is matched case-insensitively,
 // ignoring spaces (the manual writes both `+FTPGET` and `+ FTPGET`), followed by `:` or `=`.
 struct PayloadRule {
-  std::string_view name;     // upper case, no spaces, e.g. "+IPRECV"
-  int length_field;          // 0-based index of the decimal length among the comma-separated fields
+  std::string_view name;  // upper case, no spaces, e.g. "+IPRECV"
+  int length_field;       // 0-based index of the decimal length among the comma-separated fields
   PayloadPlacement placement;
 };
 
@@ -114,10 +114,10 @@ class AtTokenizer {
     const PayloadRule* rule = nullptr;
     int field = 0;
     bool in_quotes = false;
-    bool digits = false;      // the current field has digits
+    bool digits = false;        // the current field has digits
     bool after_digits = false;  // spaces after the digits
-    bool content = false;     // the current field has non-space content
-    bool valid = true;        // the length field is a clean decimal so far
+    bool content = false;       // the current field has non-space content
+    bool valid = true;          // the length field is a clean decimal so far
     std::size_t value = 0;
   };
   enum class LineState { kNormal, kDiscard, kTrailer };
@@ -144,7 +144,7 @@ class AtTokenizer {
   bool line_bad_ = false;
   bool line_started_ = false;
   bool clear_pending_ = false;
-  bool skip_lf_ = false;        // the last terminator was CR: a following LF is not a new line
+  bool skip_lf_ = false;  // the last terminator was CR: a following LF is not a new line
   bool skip_prompt_space_ = false;
   HeaderScan scan_;
   // Payload state.

@@ -81,8 +81,6 @@ const std::error_category& ChatCategory() {
   return category;
 }
 
-std::error_code make_error_code(Errc errc) {
-  return {static_cast<int>(errc), ChatCategory()};
-}
+std::error_code make_error_code(Errc errc) { return {static_cast<int>(errc), ChatCategory()}; }
 
 }  // namespace uclink::chat

@@ -111,8 +111,7 @@ std::string SerialPort::LockPathFor(const std::string& lock_dir, const std::stri
 }
 
 std::unique_ptr<SerialPort> SerialPort::Open(boost::asio::io_context& io,
-                                             const SerialOptions& options,
-                                             std::error_code& error) {
+                                             const SerialOptions& options, std::error_code& error) {
   error.clear();
   if (!BaudConstant(options.baud)) {
     error = std::make_error_code(std::errc::invalid_argument);
@@ -154,22 +153,24 @@ void SerialPort::ReadMore() {
   if (closed_ || reading_ || !descriptor_.is_open()) return;
   reading_ = true;
   std::weak_ptr<int> alive = alive_;
-  descriptor_.async_read_some(
-      boost::asio::buffer(buffer_),
-      [this, alive](const boost::system::error_code& ec, std::size_t n) {
-        if (alive.expired()) return;
-        reading_ = false;
-        if (ec == boost::asio::error::operation_aborted || closed_) return;
-        if (ec) {
-          // EOF on a closed pty master, EIO when a USB adapter is unplugged: an event.
-          Fail(ec == boost::asio::error::eof ? std::make_error_code(std::errc::io_error)
-                                             : std::error_code(ec.value(), std::generic_category()));
-          return;
-        }
-        if (on_bytes_) on_bytes_(std::span<const std::uint8_t>(buffer_.data(), n));
-        if (alive.expired()) return;
-        ReadMore();
-      });
+  descriptor_.async_read_some(boost::asio::buffer(buffer_),
+                              [this, alive](const boost::system::error_code& ec, std::size_t n) {
+                                if (alive.expired()) return;
+                                reading_ = false;
+                                if (ec == boost::asio::error::operation_aborted || closed_) return;
+                                if (ec) {
+                                  // EOF on a closed pty master, EIO when a USB adapter is
+                                  // unplugged: an event.
+                                  Fail(ec == boost::asio::error::eof
+                                           ? std::make_error_code(std::errc::io_error)
+                                           : std::error_code(ec.value(), std::generic_category()));
+                                  return;
+                                }
+                                if (on_bytes_)
+                                  on_bytes_(std::span<const std::uint8_t>(buffer_.data(), n));
+                                if (alive.expired()) return;
+                                ReadMore();
+                              });
 }
 
 void SerialPort::Write(std::string bytes, WrittenHandler on_written) {
@@ -181,19 +182,18 @@ void SerialPort::WriteMore() {
   if (writing_ || writes_.empty() || closed_ || !descriptor_.is_open()) return;
   writing_ = true;
   std::weak_ptr<int> alive = alive_;
-  boost::asio::async_write(
-      descriptor_, boost::asio::buffer(writes_.front().first),
-      [this, alive](const boost::system::error_code& ec, std::size_t) {
-        if (alive.expired()) return;
-        writing_ = false;
-        if (writes_.empty()) return;
-        WrittenHandler done = std::move(writes_.front().second);
-        writes_.pop_front();
-        if (ec == boost::asio::error::operation_aborted) return;
-        if (done) done(std::error_code(ec.value(), std::generic_category()));
-        if (alive.expired()) return;
-        WriteMore();
-      });
+  boost::asio::async_write(descriptor_, boost::asio::buffer(writes_.front().first),
+                           [this, alive](const boost::system::error_code& ec, std::size_t) {
+                             if (alive.expired()) return;
+                             writing_ = false;
+                             if (writes_.empty()) return;
+                             WrittenHandler done = std::move(writes_.front().second);
+                             writes_.pop_front();
+                             if (ec == boost::asio::error::operation_aborted) return;
+                             if (done) done(std::error_code(ec.value(), std::generic_category()));
+                             if (alive.expired()) return;
+                             WriteMore();
+                           });
 }
 
 void SerialPort::Fail(std::error_code error) {

@@ -39,10 +39,10 @@ class ByteTransport {
 };
 
 struct SerialOptions {
-  std::string path;           // /dev/ttyUSB0, /dev/pts/N or a symlink to one
-  int baud = 115200;          // 1200 … 921600
-  bool rtscts = false;        // hardware flow control
-  bool lock = true;           // create a UUCP lock file (pppd's `lock` option)
+  std::string path;     // /dev/ttyUSB0, /dev/pts/N or a symlink to one
+  int baud = 115200;    // 1200 … 921600
+  bool rtscts = false;  // hardware flow control
+  bool lock = true;     // create a UUCP lock file (pppd's `lock` option)
   std::string lock_dir = "/run/lock";
 };
 

@@ -66,6 +66,18 @@ void BuildEscapeTable(std::uint32_t accm, std::array<std::uint32_t, 256>& table)
   }
 }
 
+// Stores both bytes of a table entry (the second is overwritten next if unused); advances.
+inline std::uint8_t* PutWire(std::uint32_t entry, std::uint8_t* o) {
+  if constexpr (std::endian::native == std::endian::little) {
+    const auto pair = static_cast<std::uint16_t>(entry);
+    std::memcpy(o, &pair, 2);
+  } else {
+    o[0] = static_cast<std::uint8_t>(entry);
+    o[1] = static_cast<std::uint8_t>(entry >> 8);
+  }
+  return o + (entry >> 16);
+}
+
 std::uint8_t* EscapeWithTable(const std::uint8_t* p, std::size_t n,
                               const std::array<std::uint32_t, 256>& table, std::uint8_t* o) {
   std::size_t i = 0;
@@ -79,17 +91,11 @@ std::uint8_t* EscapeWithTable(const std::uint8_t* p, std::size_t n,
       continue;
     }
     for (std::size_t j = 0; j < 8; ++j) {
-      const std::uint32_t t = table[p[i + j]];
-      o[0] = static_cast<std::uint8_t>(t);
-      o[1] = static_cast<std::uint8_t>(t >> 8);
-      o += t >> 16;
+      o = PutWire(table[p[i + j]], o);
     }
   }
   for (; i < n; ++i) {
-    const std::uint32_t t = table[p[i]];
-    o[0] = static_cast<std::uint8_t>(t);
-    o[1] = static_cast<std::uint8_t>(t >> 8);
-    o += t >> 16;
+    o = PutWire(table[p[i]], o);
   }
   return o;
 }
@@ -237,33 +243,17 @@ std::size_t HdlcDeframer::UnescapeRun(const std::uint8_t* p, std::size_t n) {
   std::size_t w = 0;
   std::uint32_t escaped = escaped_ ? 1U : 0U;
   std::size_t k = 0;
-  bool at_flag = false;
-  while (k < n && !at_flag) {
-    // Eight plain bytes with no escape pending are copied at once (a third of the words of a
-    // full-ACCM stream of random data); any word with a candidate goes byte by byte.
-    if (escaped == 0 && k + 8 <= n) {
-      std::uint64_t x;
-      std::memcpy(&x, p + k, 8);
-      if ((HasZero(x ^ (kFlag * kOnes)) | HasZero(x ^ (kEscape * kOnes)) | HasControl(x)) == 0) {
-        std::memcpy(out + w, &x, 8);
-        w += 8;
-        k += 8;
-        continue;
-      }
-    }
-    const std::size_t stop = std::min(n, k + 8);
-    for (; k < stop; ++k) {
-      const std::uint8_t c = p[k];
-      if (c == kFlag) {
-        at_flag = true;
-        break;
-      }
-      const std::uint32_t drop = static_cast<std::uint32_t>(c < 0x20) & (accm >> (c & 0x1F)) & 1U;
-      const std::uint32_t escape = static_cast<std::uint32_t>(c == kEscape);
-      out[w] = static_cast<std::uint8_t>(c ^ (escaped << 5));
-      w += (escape | drop) ^ 1U;
-      escaped = (escaped & drop) | (escape & (drop ^ 1U));
-    }
+  // The flag ends the run; memchr finds it with wide loads, so the loop needs no exit test.
+  const void* flag = std::memchr(p, kFlag, n);
+  const std::size_t end =
+      flag != nullptr ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(flag) - p) : n;
+  for (; k < end; ++k) {
+    const std::uint8_t c = p[k];
+    const std::uint32_t drop = static_cast<std::uint32_t>(c < 0x20) & (accm >> (c & 0x1F)) & 1U;
+    const std::uint32_t escape = static_cast<std::uint32_t>(c == kEscape);
+    out[w] = static_cast<std::uint8_t>(c ^ (escaped << 5));
+    w += (escape | drop) ^ 1U;
+    escaped = (escaped & drop) | (escape & (drop ^ 1U));
   }
   len_ += w;
   escaped_ = escaped != 0;

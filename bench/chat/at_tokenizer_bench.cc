@@ -81,8 +81,8 @@ void BM_TokenizeAndClassify(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(mix.size()));
-  state.counters["lines"] = benchmark::Counter(static_cast<double>(lines),
-                                               benchmark::Counter::kIsRate);
+  state.counters["lines"] =
+      benchmark::Counter(static_cast<double>(lines), benchmark::Counter::kIsRate);
   state.counters["allocs_per_line"] =
       static_cast<double>(allocations) / static_cast<double>(lines ? lines : 1);
   benchmark::DoNotOptimize(finals);

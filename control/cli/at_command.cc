@@ -93,8 +93,7 @@ void AddAtCommand(CLI::App& app) {
   at->add_option("--timeout,-t", flags->timeout_s,
                  "Timeout per command in seconds (default: the command's own, e.g. 2 s)");
   at->add_flag("--json", flags->json, "Print the answers as JSON");
-  at->add_option("commands", flags->commands, "AT commands, e.g. 'AT+CSQ' 'AT+CGREG?'")
-      ->required();
+  at->add_option("commands", flags->commands, "AT commands, e.g. 'AT+CSQ' 'AT+CGREG?'")->required();
   at->callback([flags] {
     const int code = RunAt(*flags);
     if (code != 0) throw CLI::RuntimeError(code);

@@ -178,7 +178,7 @@ void RunConnect(const Options& o) {
     if (!line->event) continue;
     const api::Event& event = *line->event;
     if (event.name == "error") {
-      std::printf("[%6.1fs] error %s: %s\n", elapsed(), Text(event.data["code"]).c_str(),
+      std::printf("[%7.3fs] error %s: %s\n", elapsed(), Text(event.data["code"]).c_str(),
                   Text(event.data["message"]).c_str());
       continue;
     }
@@ -188,7 +188,7 @@ void RunConnect(const Options& o) {
     if (state == "online") {
       status = CallOrExit(client, api::Method::kStatus).result;
     }
-    std::printf("[%6.1fs] %s\n", elapsed(), Describe(event.data, status).c_str());
+    std::printf("[%7.3fs] %s\n", elapsed(), Describe(event.data, status).c_str());
     std::fflush(stdout);
     if (state == "failed") {
       std::fprintf(stderr, "uclink: connect failed: %s\n", Text(event.data["why"]).c_str());

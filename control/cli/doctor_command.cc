@@ -22,7 +22,7 @@ int RunDoctorCommand(const DoctorFlags& flags) {
       doctor::RunDoctor(env, flags.options, AtSessionOpener(flags.lock_dir));
   if (flags.json) {
     std::cout << doctor::ToJson(report).dump(2, ' ', false,
-                                             nlohmann::json::error_handler_t::replace)
+                                             nlohmann::ordered_json::error_handler_t::replace)
               << "\n";
   } else {
     std::cout << doctor::FormatHuman(report);

@@ -41,8 +41,11 @@ json StringOrNull(const std::string& text) { return text.empty() ? json(nullptr)
 
 // Manual §2.2–§2.6.
 json ProbeModule(const Run& run) {
-  json module = {{"manufacturer", nullptr}, {"model", nullptr}, {"revision", nullptr},
-                 {"imei", nullptr},         {"imsi", nullptr}};
+  json module = {{"manufacturer", nullptr},
+                 {"model", nullptr},
+                 {"revision", nullptr},
+                 {"imei", nullptr},
+                 {"imsi", nullptr}};
   if (auto line = FirstLine(run(chat::AtCommand::FromText("AT+CGMI")))) {
     if (auto v = chat::DecodeCgmi(*line)) module["manufacturer"] = *v;
   }
@@ -102,8 +105,11 @@ json ProbePdpContexts(const Run& run) {
   const auto entry = [&contexts](int cid) -> json& {
     auto [it, inserted] = contexts.try_emplace(cid);
     if (inserted) {
-      it->second = {{"cid", cid},        {"type", nullptr},   {"apn", nullptr},
-                    {"active", nullptr}, {"address", nullptr}};
+      it->second = {{"cid", cid},
+                    {"type", nullptr},
+                    {"apn", nullptr},
+                    {"active", nullptr},
+                    {"address", nullptr}};
     }
     return it->second;
   };
@@ -144,8 +150,8 @@ void PrintText(const json& doc) {
             << "imsi:         " << Text(m["imsi"]) << "\n"
             << "cfun:         " << Text(doc["cfun"]) << "\n";
   const json& s = doc["signal"];
-  std::cout << "signal:       csq " << Text(s["csq"]) << ", " << Text(s["rssi_dbm"])
-            << " dBm, ber " << Text(s["ber"]) << "\n";
+  std::cout << "signal:       csq " << Text(s["csq"]) << ", " << Text(s["rssi_dbm"]) << " dBm, ber "
+            << Text(s["ber"]) << "\n";
   const json& r = doc["registration"];
   std::cout << "registration: " << Text(r["stat"]) << " (" << Text(r["name"]) << "), lac "
             << Text(r["lac"]) << ", ci " << Text(r["ci"]) << "\n"
@@ -162,8 +168,7 @@ int RunProbe(const ProbeFlags& flags) {
   std::error_code error;
   auto session = AtSession::Open(flags.port, error);
   if (!session) {
-    std::cerr << "uclink probe: cannot open " << flags.port.port << ": " << error.message()
-              << "\n";
+    std::cerr << "uclink probe: cannot open " << flags.port.port << ": " << error.message() << "\n";
     return static_cast<int>(AtExit::kCannotOpen);
   }
   const chat::AtReply hello = session->Run(chat::AtCommand::FromText("AT"));
@@ -171,9 +176,8 @@ int RunProbe(const ProbeFlags& flags) {
     std::cerr << "uclink probe: the module does not answer AT: " << hello.error.message() << "\n";
     return static_cast<int>(AtExit::kNoAnswer);
   }
-  const json doc = Probe([&session](chat::AtCommand command) {
-    return session->Run(std::move(command));
-  });
+  const json doc =
+      Probe([&session](chat::AtCommand command) { return session->Run(std::move(command)); });
   if (flags.json) {
     std::cout << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {

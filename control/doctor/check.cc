@@ -28,15 +28,16 @@ const CheckResult* Report::Find(std::string_view name) const {
   return nullptr;
 }
 
-nlohmann::json ToJson(const Report& report) {
-  nlohmann::json checks = nlohmann::json::array();
+nlohmann::ordered_json ToJson(const Report& report) {
+  using nlohmann::ordered_json;
+  ordered_json checks = ordered_json::array();
   for (const CheckResult& c : report.checks) {
     checks.push_back({{"name", c.name},
                       {"status", ToString(c.status)},
                       {"finding", c.finding},
-                      {"fix", c.fix.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.fix)}});
+                      {"fix", c.fix.empty() ? ordered_json(nullptr) : ordered_json(c.fix)}});
   }
-  nlohmann::json skipped = nlohmann::json::array();
+  ordered_json skipped = ordered_json::array();
   for (const SkippedCheck& s : report.skipped) {
     skipped.push_back({{"name", s.name}, {"reason", s.reason}});
   }

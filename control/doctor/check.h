@@ -46,8 +46,8 @@ struct Report {
 };
 
 /// `--json`: {"checks": [{"name","status","finding","fix"}], "skipped": [{"name","reason"}],
-/// "ok": bool}. "fix" is null for a passing check.
-nlohmann::json ToJson(const Report& report);
+/// "ok": bool}, keys in that order. "fix" is null for a passing check.
+nlohmann::ordered_json ToJson(const Report& report);
 
 /// One line per check, "✔ name: finding", "! ...", "✘ ..."; the fix indented below it; the
 /// skipped checks and a summary line last.

@@ -28,7 +28,7 @@ CheckResult Unreadable(std::string name, const std::string& command, const chat:
 // Manual §2.1: +CFUN: 0 minimum functionality (radio off), 1 full.
 CheckResult CheckCfun(const AtRunner& run, const std::string& port, std::optional<int>* fun) {
   const chat::AtReply reply = run(chat::AtCommand::FromText("AT+CFUN?"));
-  const auto line = FirstLine(reply, port);
+  const auto line = FirstLine(reply);
   const auto decoded = line ? std::optional(chat::DecodeCfun(*line)) : std::nullopt;
   if (!decoded || !*decoded) return Unreadable("cfun", "AT+CFUN?", reply, port);
   *fun = (*decoded)->fun;
@@ -43,7 +43,7 @@ CheckResult CheckCfun(const AtRunner& run, const std::string& port, std::optiona
 CheckResult CheckRegistration(const AtRunner& run, const std::string& port,
                               std::optional<int> fun) {
   const chat::AtReply reply = run(chat::AtCommand::FromText("AT+CGREG?"));
-  const auto line = FirstLine(reply, port);
+  const auto line = FirstLine(reply);
   const auto decoded =
       line ? std::optional(chat::DecodeCgreg(*line, /*query_in_flight=*/true)) : std::nullopt;
   if (!decoded || !*decoded) {
@@ -87,7 +87,7 @@ CheckResult CheckRegistration(const AtRunner& run, const std::string& port,
 // Manual §2.17: <rss> 0–31, 99 unknown (never shown as 0 %); below 10 is marginal for GPRS.
 CheckResult CheckSignal(const AtRunner& run, const std::string& port) {
   const chat::AtReply reply = run(chat::AtCommand::FromText("AT+CSQ"));
-  const auto line = FirstLine(reply, port);
+  const auto line = FirstLine(reply);
   const auto decoded = line ? std::optional(chat::DecodeCsq(*line)) : std::nullopt;
   if (!decoded || !*decoded) return Unreadable("signal", "AT+CSQ", reply, port);
   const chat::SignalQuality& q = **decoded;
@@ -108,18 +108,15 @@ CheckResult CheckSignal(const AtRunner& run, const std::string& port) {
 }  // namespace
 
 void CheckModule(const AtRunner& run, const std::string& port, Report* report) {
-  chat::AtReply hello;
-  for (int attempt = 0; attempt < kAtTries && !hello.final; ++attempt) {
-    chat::AtCommand at = chat::AtCommand::FromText("AT");
-    at.timeout = kAtTimeout;
-    hello = run(std::move(at));
-  }
+  chat::AtCommand at = chat::AtCommand::FromText("AT");
+  at.timeout = kAtTimeout;
+  const chat::AtReply hello = run(std::move(at));
   if (!hello.final) {
     report->checks.push_back(
         {"module", CheckStatus::kFail,
-         "no answer to AT on " + port + " (" + std::to_string(kAtTries) + " tries, " +
-             std::to_string(kAtTimeout.count()) + " ms each)",
-         "check power, wiring and the baud rate (--baud, [modem] baud); a module left in data "
+         "no answer to AT on " + port + " within " + std::to_string(kAtTimeout.count()) + " ms",
+         "check power, wiring and the baud rate ([modem] baud in the configuration); a module left "
+         "in data "
          "mode by a killed PPP session answers nothing until the call ends: power-cycle it"});
     for (std::string_view name : kDependentChecks) {
       report->skipped.push_back({std::string(name), "the module does not answer"});

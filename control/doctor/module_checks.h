@@ -16,10 +16,10 @@ namespace uclink::control::doctor {
 /// Sends one command and returns its reply (bounded by the command's timeout).
 using AtRunner = std::function<chat::AtReply(chat::AtCommand)>;
 
-/// How long "AT" may take before the module counts as not answering, and how often it is tried
-/// (manual §2.19: in retention mode the first command after a pause is lost).
+/// How long "AT" may take before the module counts as not answering. One try: any final result
+/// counts as an answer (in retention mode, manual §2.19, the first command gets ERROR), and after
+/// a timeout the AT channel resynchronises for seconds before it would send a second one.
 inline constexpr std::chrono::milliseconds kAtTimeout{1000};
-inline constexpr int kAtTries = 2;
 
 /// Appends "module", then "cfun", "registration" and "signal" to `report`; when the module does
 /// not answer, the last three go to report->skipped.

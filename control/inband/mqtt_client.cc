@@ -47,6 +47,30 @@ std::string EscapePem(std::string_view pem) {
   return out;
 }
 
+struct ReportHeader {
+  std::string topic;
+  std::size_t length = 0;
+};
+
+// The URC's line is the header up to the message's opening quote: `+MQTTSUB:"topic1",5,"`
+// (§2.61). The topic is quoted and may hold commas.
+std::optional<ReportHeader> ParseReportHeader(std::string_view line) {
+  const auto open = line.find('"');
+  if (open == std::string_view::npos) return std::nullopt;
+  const auto close = line.find("\",", open + 1);
+  if (close == std::string_view::npos) return std::nullopt;
+  ReportHeader header{std::string(line.substr(open + 1, close - open - 1)), 0};
+  std::string_view rest = line.substr(close + 2);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  std::size_t digits = 0;
+  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9' && digits < 8) {
+    header.length = header.length * 10 + static_cast<std::size_t>(rest[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  return header;
+}
+
 }  // namespace
 
 MqttClient::MqttClient(MqttSessionOptions options) : options_(std::move(options)) {}
@@ -191,9 +215,9 @@ void MqttClient::OnReply(const chat::AtReply& reply, chat::TimePoint) {
 
 void MqttClient::OnUrc(const chat::Urc& urc, chat::TimePoint) {
   if (done() || urc.kind != chat::UrcKind::kMqttMessage) return;
-  auto header = chat::DecodeMqttsubHeader(urc.line, true);
+  auto header = ParseReportHeader(urc.line);
   if (!header) return;
-  const std::size_t total = header->payload.length;
+  const std::size_t total = header->length;
   // §2.57: reports over 200 bytes come in segments, each repeating topic and the whole length
   // (uclink-sim's reading of the manual); a segment completes the message once all arrived.
   if (partial_.empty() || partial_topic_ != header->topic || partial_total_ != total) {

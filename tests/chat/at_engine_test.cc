@@ -81,8 +81,9 @@ TEST(AtEngineTest, FreeTextAnswersAreInfoLines) {
 
 TEST(AtEngineTest, CgmrPrefixedLinesAreTheAnswer) {
   // Manual §2.4.1.
-  EXPECT_EQ(RunAtEverySplit("AT+CGMR", "+SOFTV:012345678\r\n+HARDV:00123456\r\n+MANUF:ucchip\r\nOK\r\n"),
-            "info=[+SOFTV:012345678|+HARDV:00123456|+MANUF:ucchip|] final=OK error=none");
+  EXPECT_EQ(
+      RunAtEverySplit("AT+CGMR", "+SOFTV:012345678\r\n+HARDV:00123456\r\n+MANUF:ucchip\r\nOK\r\n"),
+      "info=[+SOFTV:012345678|+HARDV:00123456|+MANUF:ucchip|] final=OK error=none");
 }
 
 TEST(AtEngineTest, CommandsRunOneAtATimeInOrder) {
@@ -342,9 +343,9 @@ TEST(AtEngineFailureModes, GarbledLineIsReportedAndTheAnswerStillCompletes) {
 }
 
 TEST(AtEngineFailureModes, OverlongLineIsReportedAndTheAnswerStillCompletes) {
-  EXPECT_EQ(RunAtEverySplit("AT+CSQ", std::string(5000, 'Z') + "\r\n+CSQ: 1,2\r\nOK\r\n")
-                .substr(0, 42),
-            "info=[+CSQ: 1,2|] final=OK error=none urc(");
+  EXPECT_EQ(
+      RunAtEverySplit("AT+CSQ", std::string(5000, 'Z') + "\r\n+CSQ: 1,2\r\nOK\r\n").substr(0, 42),
+      "info=[+CSQ: 1,2|] final=OK error=none urc(");
 }
 
 // F16 (esp-protocols #327, atat #184): echo on, off, with or without leading CRLF.
@@ -473,6 +474,15 @@ TEST(AtEngineTest, TableOverrideApplies) {
   EXPECT_FALSE(h.Reply(id));
   h.Advance(seconds(1));
   EXPECT_TRUE(h.Reply(id));
+}
+
+TEST(AtEngineTest, WriteThatNeverCompletesTimesOut) {
+  // RTS/CTS held off: the bytes never leave; the command must still end.
+  EngineHarness h;
+  const CommandId id = h.SubmitNow("AT+CSQ");
+  h.Advance(seconds(2));
+  ASSERT_TRUE(h.Reply(id));
+  EXPECT_EQ(h.Reply(id)->error, Errc::kTimeout);
 }
 
 TEST(AtEngineTest, TimeoutsCountAsFailuresUntilTheModuleAnswers) {

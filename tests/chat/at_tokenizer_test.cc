@@ -48,8 +48,8 @@ Tokens Run(const std::vector<std::string_view>& reads, const OnToken& on_token) 
           rendered = "end";
           break;
         case TokenKind::kError:
-          rendered = "error(" + std::string(ToString(token->error)) + "):" +
-                     std::to_string(token->text.size());
+          rendered = "error(" + std::string(ToString(token->error)) +
+                     "):" + std::to_string(token->text.size());
           break;
       }
       if (!rendered.empty()) out.push_back(rendered);
@@ -64,8 +64,8 @@ Tokens TokenizeAllSplits(std::string_view transcript, const OnToken& on_token = 
   const auto splits = AllSplits(transcript);
   const Tokens whole = Run(splits.front(), on_token);
   for (const auto& reads : splits) {
-    EXPECT_EQ(Run(reads, on_token), whole) << "split into " << reads.size() << " reads, first "
-                                            << reads.front().size() << " bytes";
+    EXPECT_EQ(Run(reads, on_token), whole)
+        << "split into " << reads.size() << " reads, first " << reads.front().size() << " bytes";
   }
   return whole;
 }

@@ -23,6 +23,12 @@ class EngineHarness {
     Drain();
     return id;
   }
+  // Submits with the current time, so the timeout also covers the write.
+  CommandId SubmitNow(std::string text) {
+    const CommandId id = engine.Submit(AtCommand::FromText(std::move(text)), now);
+    Drain();
+    return id;
+  }
   // Completes the pending write (the shell's write handler).
   void Written() {
     engine.OnWritten(now);

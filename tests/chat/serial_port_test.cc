@@ -185,5 +185,31 @@ TEST_F(SerialPortTest, ConnectHandsTheDescriptorAndLeftoverToTheDataConsumer) {
   ::close(data_fd);
 }
 
+TEST_F(SerialPortTest, CommandModeResumesAfterTheDataConsumerReturnsThePort) {
+  PtyResponder& module = Responder();
+  module.On("AT+CGDATA=\"PPP\",1", "\r\nCONNECT\r\n");
+  module.On("AT+CMEE?", "\r\n+CMEE: 1\r\n\r\nOK\r\n");
+  module.On("AT+CSQ", "\r\n+CSQ: 17,99\r\n\r\nOK\r\n");
+  std::error_code error;
+  AtChannel channel(io_, SerialPort::Open(io_, options_, error));
+  std::optional<AtReply> csq;
+  channel.SetDataModeHandler([&](int fd, std::string, bool) {
+    // The PPP side is done at once: hand the port back, with a command already queued.
+    channel.Submit(AtCommand::FromText("AT+CSQ"), [&](const AtReply& r) {
+      csq = r;
+      io_.stop();
+    });
+    channel.ResumeCommandMode(fd);
+  });
+  channel.Submit(AtCommand::FromText("AT+CGDATA=\"PPP\",1"), [](const AtReply&) {});
+  channel.Start();
+  io_.run_for(5s);
+  ASSERT_TRUE(csq);
+  EXPECT_TRUE(csq->ok());
+  EXPECT_EQ(csq->info, (std::vector<std::string>{"+CSQ: 17,99"}));
+  EXPECT_EQ(module.received(),
+            (std::vector<std::string>{"AT+CGDATA=\"PPP\",1", "AT+CMEE?", "AT+CSQ"}));
+}
+
 }  // namespace
 }  // namespace uclink::chat

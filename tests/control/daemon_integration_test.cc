@@ -6,7 +6,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,6 +92,27 @@ bool WaitForPath(const std::string& path, std::chrono::milliseconds bound) {
     std::this_thread::sleep_for(20ms);
   }
   return false;
+}
+
+// One raw request line over the control socket; returns the first line of the answer.
+std::string Request(const std::string& socket_path, const std::string& line) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return "";
+  }
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  const std::string request = line + "\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string answer;
+  char c;
+  while (::recv(fd, &c, 1, 0) == 1 && c != '\n') answer.push_back(c);
+  ::close(fd);
+  return answer;
 }
 
 class DaemonIntegrationTest : public ::testing::Test {
@@ -263,6 +286,28 @@ TEST_F(DaemonIntegrationTest, BadConfigurationNamesKeyAndLineAndExitsTwo) {
       Spawn({"cmd/uclinkd", "--config", config_, "--socket", socket_}, (dir_ / "bad.log").string());
   EXPECT_EQ(WaitExit(daemon, 5s), 2);
   EXPECT_THAT(ReadFile(daemon.out), HasSubstr("network.cid (line 2)"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(DaemonIntegrationTest, ReloadRefusesAnInvalidFileAndSighupAppliesAValidOne) {
+  StartSim();
+  StartDaemon();
+  std::ofstream(config_) << "[network]\ncid = 9\n";
+  const std::string answer = Request(socket_, R"({"id":7,"method":"reload"})");
+  EXPECT_THAT(answer, HasSubstr("config-invalid"));
+  EXPECT_THAT(answer, HasSubstr("network.cid (line 2)"));
+  EXPECT_EQ(Status()["state"], "idle");  // still running, still answering
+  std::ofstream(config_) << "[connection]\nautoconnect = false\n";
+  ::kill(daemon_.pid, SIGHUP);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         ReadFile(daemon_.out).find("configuration reloaded") == std::string::npos) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("configuration reloaded"));
 }
 
 }  // namespace

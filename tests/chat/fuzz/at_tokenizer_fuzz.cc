@@ -32,7 +32,8 @@ void FuzzTokenizer(std::span<const std::uint8_t> bytes, std::size_t chunk) {
         Check(!token->text.empty() && token->text.size() <= AtTokenizer::kMaxLine);
         Check(token->text.find_first_of("\r\n") == std::string_view::npos);
       }
-      if (token->kind == TokenKind::kPayloadHeader) Check(token->length <= AtTokenizer::kMaxPayload);
+      if (token->kind == TokenKind::kPayloadHeader)
+        Check(token->length <= AtTokenizer::kMaxPayload);
     }
   }
 }

@@ -1,0 +1,221 @@
+#include "control/native/curl_client.h"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace uclink::control::native {
+namespace {
+
+using inband::Errc;
+using inband::MakeError;
+using inband::ServiceError;
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Easy = std::unique_ptr<CURL, EasyDeleter>;
+using List = std::unique_ptr<curl_slist, ListDeleter>;
+
+struct Transfer {
+  const DataSink* sink = nullptr;
+  const ProgressSink* progress = nullptr;
+  std::size_t received = 0;
+  std::optional<std::size_t> total;
+  std::string_view upload;
+  std::size_t uploaded = 0;
+};
+
+size_t OnWrite(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t bytes = size * n;
+  if (*t->sink) (*t->sink)(std::string_view(data, bytes));
+  t->received += bytes;
+  if (t->progress && *t->progress) (*t->progress)(t->received, t->total);
+  return bytes;
+}
+
+size_t OnRead(char* buffer, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t room = size * n;
+  const size_t bytes = std::min(room, t->upload.size() - t->uploaded);
+  std::copy_n(t->upload.data() + t->uploaded, bytes, buffer);
+  t->uploaded += bytes;
+  if (t->progress && *t->progress) (*t->progress)(t->uploaded, t->upload.size());
+  return bytes;
+}
+
+void Common(CURL* easy, const NativeOptions& options, Transfer& transfer) {
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT, options.timeout_s);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 20L);
+  if (!options.interface.empty()) {
+    curl_easy_setopt(easy, CURLOPT_INTERFACE, options.interface.c_str());
+  }
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &OnWrite);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(easy, CURLOPT_READFUNCTION, &OnRead);
+  curl_easy_setopt(easy, CURLOPT_READDATA, &transfer);
+}
+
+ServiceError CurlFailure(CURLcode code, const char* error_buffer) {
+  const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_OPERATION_TIMEDOUT:
+      return MakeError(code == CURLE_OPERATION_TIMEDOUT ? Errc::kTimeout : Errc::kConnectFailed,
+                       detail);
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+      return MakeError(Errc::kPeerClosed, detail);
+    default:
+      return MakeError(Errc::kServiceError, detail);
+  }
+}
+
+// The manual's limits apply in both modes so a script behaves the same (issue 7).
+std::optional<ServiceError> CheckLimits(const inband::HttpRequest& request) {
+  inband::HttpRequest copy = request;
+  copy.encoding = inband::PayloadEncoding::kPrompt;  // any byte travels over PPP
+  inband::HttpClient probe(copy);
+  probe.Start({});
+  for (auto& action : probe.TakeActions()) {
+    if (auto* done = std::get_if<inband::DoneAction>(&action)) return done->error;
+  }
+  return std::nullopt;
+}
+
+std::string FtpUrl(const inband::FtpSession& s, const std::string& path) {
+  std::string url = "ftp://" + s.host + ":" + std::to_string(s.port) + "/";
+  url += path.starts_with("/") ? "%2F" + path.substr(1) : path;
+  return url;
+}
+
+}  // namespace
+
+ServiceError HttpFetch(const inband::HttpRequest& request, const NativeOptions& options,
+                       const DataSink& sink, const ProgressSink& progress) {
+  if (auto error = CheckLimits(request)) return *error;
+  Easy easy(curl_easy_init());
+  if (!easy) return MakeError(Errc::kServiceError, "curl_easy_init failed");
+  Transfer transfer{&sink, &progress};
+  Common(easy.get(), options, transfer);
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(easy.get(), CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+  List headers;
+  for (const std::string& h : request.headers) {
+    headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  }
+  headers.reset(curl_slist_append(headers.release(), "Expect:"));
+  curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
+  switch (request.method) {
+    case chat::HttpMethod::kGet:
+      break;
+    case chat::HttpMethod::kHead:
+      // The module returns the header block as HEAD's data; do the same.
+      curl_easy_setopt(easy.get(), CURLOPT_NOBODY, 1L);
+      curl_easy_setopt(easy.get(), CURLOPT_HEADERFUNCTION, &OnWrite);
+      curl_easy_setopt(easy.get(), CURLOPT_HEADERDATA, &transfer);
+      break;
+    case chat::HttpMethod::kPut:
+    case chat::HttpMethod::kPost:
+      curl_easy_setopt(easy.get(), CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(easy.get(), CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      if (request.method == chat::HttpMethod::kPut) {
+        curl_easy_setopt(easy.get(), CURLOPT_CUSTOMREQUEST, "PUT");
+      }
+      break;
+  }
+  const CURLcode code = curl_easy_perform(easy.get());
+  if (code != CURLE_OK) return CurlFailure(code, error_buffer);
+  return {};
+}
+
+ServiceError FtpRun(const inband::FtpSession& session, const inband::FtpRequest& request,
+                    const NativeOptions& options, const DataSink& sink,
+                    const ProgressSink& progress) {
+  // Same limits as in-band: run the pure client's validation.
+  {
+    inband::FtpSession copy = session;
+    copy.encoding = inband::PayloadEncoding::kPrompt;
+    inband::FtpClient probe(copy, {request.verb, request.path, {}});
+    probe.Start({});
+    for (auto& action : probe.TakeActions()) {
+      if (auto* done = std::get_if<inband::DoneAction>(&action)) return done->error;
+    }
+  }
+  Easy easy(curl_easy_init());
+  if (!easy) return MakeError(Errc::kServiceError, "curl_easy_init failed");
+  Transfer transfer{&sink, &progress};
+  transfer.upload = request.data;
+  Common(easy.get(), options, transfer);
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(easy.get(), CURLOPT_PROTOCOLS_STR, "ftp");
+  curl_easy_setopt(easy.get(), CURLOPT_USERNAME, session.user.c_str());
+  curl_easy_setopt(easy.get(), CURLOPT_PASSWORD, session.password.c_str());
+  // §2.26: passive (1) or active (0); active lets curl pick the local address.
+  if (!session.passive) curl_easy_setopt(easy.get(), CURLOPT_FTPPORT, "-");
+  curl_easy_setopt(easy.get(), CURLOPT_FTP_USE_EPSV, 0L);
+  if (session.type == chat::FtpTransferType::kAscii) {
+    curl_easy_setopt(easy.get(), CURLOPT_TRANSFERTEXT, 1L);
+  }
+  List quote;
+  std::string url;
+  switch (request.verb) {
+    case inband::FtpVerb::kList: {
+      std::string dir = request.path;
+      if (!dir.empty() && !dir.ends_with("/")) dir += "/";
+      url = FtpUrl(session, dir);
+      break;
+    }
+    case inband::FtpVerb::kGet:
+      url = FtpUrl(session, request.path);
+      break;
+    case inband::FtpVerb::kPut:
+      url = FtpUrl(session, request.path);
+      curl_easy_setopt(easy.get(), CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(easy.get(), CURLOPT_INFILESIZE_LARGE,
+                       static_cast<curl_off_t>(request.data.size()));
+      break;
+    case inband::FtpVerb::kSize:
+      url = FtpUrl(session, request.path);
+      curl_easy_setopt(easy.get(), CURLOPT_NOBODY, 1L);
+      break;
+    case inband::FtpVerb::kMkdir:
+    case inband::FtpVerb::kRmdir: {
+      url = FtpUrl(session, "");
+      const std::string verb = request.verb == inband::FtpVerb::kMkdir ? "MKD " : "RMD ";
+      quote.reset(curl_slist_append(nullptr, (verb + request.path).c_str()));
+      curl_easy_setopt(easy.get(), CURLOPT_QUOTE, quote.get());
+      curl_easy_setopt(easy.get(), CURLOPT_NOBODY, 1L);
+      break;
+    }
+  }
+  curl_easy_setopt(easy.get(), CURLOPT_URL, url.c_str());
+  const CURLcode code = curl_easy_perform(easy.get());
+  if (code != CURLE_OK) {
+    long reply = 0;
+    curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &reply);
+    ServiceError error = CurlFailure(code, error_buffer);
+    if (reply >= 400) error.message += ": FTP code " + inband::DescribeFtpCode(static_cast<int>(reply));
+    return error;
+  }
+  if (request.verb == inband::FtpVerb::kSize) {
+    curl_off_t length = -1;
+    curl_easy_getinfo(easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length < 0) return MakeError(Errc::kProtocol, "the server did not report the size");
+    sink(std::to_string(length) + "\n");
+  }
+  return {};
+}
+
+}  // namespace uclink::control::native
