@@ -1,6 +1,7 @@
 #include "pppif/pppd_backend.h"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -88,12 +89,13 @@ IpConfig ToIpConfig(const PppdHookEvent& event, const PppdOptions& options) {
 
 }  // namespace
 
-bool PppdBackendAvailable(const std::string& pppd_path, std::error_code& why_not) {
+bool PppdBackendAvailable(const std::string& pppd_path, std::error_code& why_not,
+                          const std::string& ppp_device) {
   if (::access(pppd_path.c_str(), X_OK) != 0) {
     why_not = LastError();
     return false;
   }
-  int fd = ::open("/dev/ppp", O_RDWR | O_CLOEXEC);
+  int fd = ::open(ppp_device.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     why_not = LastError();
     return false;
@@ -312,10 +314,11 @@ void PppdBackend::Run::ReceiveEvent() {
                              status.ip = ip;
                              status.ifname = decoded.event.ifname;
                              status.phase = Phase::kRunning;
-                             self->owner->NotifyUp(ip, decoded.event.ifname);
+                             self->owner->OnIpUp(ip, decoded.event.ifname);
                            } else {
                              status.ip.reset();
                              status.phase = Phase::kTerminate;
+                             self->owner->UndoRouteAndDns();
                            }
                          }
                          if (!self->finished) self->ReceiveEvent();
@@ -343,13 +346,20 @@ std::unique_ptr<PppdBackend> PppdBackend::Create(boost::asio::io_context& io,
   probe.tty = "/dev/null";
   if (probe.ipparam.empty()) probe.ipparam = "probe";
   if ((ec = BuildPppdArgv(probe).error)) return nullptr;
-  return std::unique_ptr<PppdBackend>(new PppdBackend(io, std::move(options)));
+  std::unique_ptr<RouteNetlink> netlink;
+  if (options.default_route_metric) {
+    netlink = RouteNetlink::Connect(ec);
+    if (!netlink) return nullptr;
+  }
+  return std::unique_ptr<PppdBackend>(new PppdBackend(io, std::move(options), std::move(netlink)));
 }
 
-PppdBackend::PppdBackend(boost::asio::io_context& io, PppdBackendOptions options)
-    : io_(io), options_(std::move(options)) {}
+PppdBackend::PppdBackend(boost::asio::io_context& io, PppdBackendOptions options,
+                         std::unique_ptr<RouteNetlink> netlink)
+    : io_(io), options_(std::move(options)), netlink_(std::move(netlink)), dns_(options_.dns) {}
 
 PppdBackend::~PppdBackend() {
+  UndoRouteAndDns();
   if (!run_) return;
   run_->owner = nullptr;
   run_->finished = true;
@@ -428,7 +438,8 @@ void PppdBackend::Finish(const std::shared_ptr<Run>& run, const PppdTermination&
   run->pidfd.close(ignored);
   run->bridge_timer.cancel();
   run->kill_timer.cancel();
-  run->dir.reset();  // removes the secrets file and the socket
+  run->dir.reset();   // removes the secrets file and the socket
+  UndoRouteAndDns();  // pppd may die without running ip-down (SIGKILL, crash)
   last_termination_ = termination;
   DownReason reason = DownReasonFor(termination, run->carrier_lost, run->stop_requested);
   std::error_code error = ToErrorCode(termination);
@@ -439,6 +450,36 @@ void PppdBackend::Finish(const std::shared_ptr<Run>& run, const PppdTermination&
   status_.last_down = reason;
   status_.last_detail = detail;
   NotifyDown(reason, detail);
+}
+
+void PppdBackend::OnIpUp(const IpConfig& ip, const std::string& ifname) {
+  UndoRouteAndDns();  // a renegotiation reports ip-up again, possibly with new values
+  route_error_.clear();
+  if (netlink_ && options_.default_route_metric) {
+    // pppd created the interface in our namespace; it has no ifindex in the hook's arguments.
+    if (unsigned index = ::if_nametoindex(ifname.c_str()); index == 0) {
+      route_error_ = LastError();
+    } else if (!(route_error_ = netlink_->AddDefaultRoute(static_cast<int>(index),
+                                                          *options_.default_route_metric))) {
+      route_ = DefaultRoute{static_cast<int>(index), *options_.default_route_metric};
+    }
+  }
+  std::vector<Ipv4> servers;
+  for (const std::optional<Ipv4>& dns : {ip.dns1, ip.dns2}) {
+    if (dns && *dns != Ipv4{}) servers.push_back(*dns);
+  }
+  // As in the userspace backend: a missing route or DNS is reported in status, the link stays.
+  dns_error_ = dns_.Apply(ifname, servers);
+  NotifyUp(ip, ifname);
+}
+
+void PppdBackend::UndoRouteAndDns() {
+  dns_.Revert();
+  if (route_ && netlink_) {
+    // Fails harmlessly when pppd already removed the interface (the kernel drops its routes).
+    netlink_->DeleteDefaultRoute(route_->ifindex, route_->metric);
+  }
+  route_.reset();
 }
 
 BackendStatus PppdBackend::status() const { return status_; }

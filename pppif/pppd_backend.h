@@ -1,18 +1,24 @@
 // The PppBackend that runs pppd on kernel PPP (/dev/ppp) behind a pty bridge (issue 8): uclink
 // keeps the serial port, pppd gets the pty slave, PppdBridge copies bytes and spots NO CARRIER,
 // //pppif:pppd_hook reports ip-up/ip-down over a datagram socket, pppd's exit status becomes the
-// DownReason. The Asio shell around the pure pieces in pppif/pppd_*.h.
+// DownReason. The Asio shell around the pure pieces in pppif/pppd_*.h. pppd runs with
+// nodefaultroute and without its own resolv.conf handling (BuildPppdArgv): on ip-up this backend
+// adds the default route and hands DNS over through pppif/netlink.h and pppif/dns.h, exactly as
+// the userspace backend does, and takes both back on ip-down or when pppd exits.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "pppif/backend.h"
+#include "pppif/dns.h"
+#include "pppif/netlink.h"
 #include "pppif/pppd_exit.h"
 #include "pppif/pppd_options.h"
 
@@ -31,11 +37,19 @@ struct PppdBackendOptions {
   std::chrono::milliseconds no_carrier_confirm{500};
   /// Per-direction bound on bytes queued for writing; reading the source pauses above it.
   std::size_t queue_high_water = 64 * 1024;
+  /// Add 0.0.0.0/0 via pppd's interface with this metric from ip-up to ip-down.
+  std::optional<std::uint32_t> default_route_metric;
+  /// Where the DNS servers from ip-up (usepeerdns: DNS1/DNS2) go.
+  DnsOptions dns;
 };
 
-/// Whether the pppd backend can run here: pppd is executable and /dev/ppp opens (issue 8
-/// item 2, backend selection "auto").
-bool PppdBackendAvailable(const std::string& pppd_path, std::error_code& why_not);
+/// The kernel PPP channel device pppd opens (ppp_generic).
+inline constexpr const char* kPppDevicePath = "/dev/ppp";
+
+/// Whether the pppd backend can run here: pppd is executable and `ppp_device` opens read-write
+/// (issue 8 item 2, backend selection "auto"). `why_not` is the failing step's errno.
+bool PppdBackendAvailable(const std::string& pppd_path, std::error_code& why_not,
+                          const std::string& ppp_device = kPppDevicePath);
 
 /// The DownReason a pppd termination means, given what the bridge and Stop() saw.
 DownReason DownReasonFor(const PppdTermination& termination, bool carrier_lost,
@@ -43,6 +57,9 @@ DownReason DownReasonFor(const PppdTermination& termination, bool carrier_lost,
 
 class PppdBackend final : public PppBackend {
  public:
+  /// Validates the static argv; opens the rtnetlink socket when a default route is configured,
+  /// in the calling thread's network namespace (the io_context thread must be in the same one:
+  /// pppd's interface is looked up by name there).
   static std::unique_ptr<PppdBackend> Create(boost::asio::io_context& io,
                                              PppdBackendOptions options, std::error_code& ec);
   /// Kills a running pppd (SIGKILL, reaped) and removes the private directory; no callbacks.
@@ -62,14 +79,27 @@ class PppdBackend final : public PppBackend {
   const std::vector<std::string>& last_argv() const { return last_argv_; }
   /// How pppd ended last time.
   const PppdTermination& last_termination() const { return last_termination_; }
+  /// Why the default route of the current or last link could not be added (the link stays up).
+  std::error_code route_error() const { return route_error_; }
+  /// The DNS hand-off error of the current or last link, if any (the link stays up without DNS).
+  std::error_code dns_error() const { return dns_error_; }
 
  private:
   struct Run;
-  PppdBackend(boost::asio::io_context& io, PppdBackendOptions options);
+  PppdBackend(boost::asio::io_context& io, PppdBackendOptions options,
+              std::unique_ptr<RouteNetlink> netlink);
   void Finish(const std::shared_ptr<Run>& run, const PppdTermination& termination);
+  // ip-up: default route and DNS for `ip` on `ifname`, then on_up.
+  void OnIpUp(const IpConfig& ip, const std::string& ifname);
+  // Removes what OnIpUp added; idempotent (ip-down, pppd exit, destruction).
+  void UndoRouteAndDns();
 
   boost::asio::io_context& io_;
   PppdBackendOptions options_;
+  std::unique_ptr<RouteNetlink> netlink_;  // null without default_route_metric
+  DnsConfigurator dns_;
+  std::optional<DefaultRoute> route_;  // the route OnIpUp added
+  std::error_code route_error_, dns_error_;
   std::shared_ptr<Run> run_;
   BackendStatus status_;
   std::vector<std::uint8_t> at_channel_bytes_;
