@@ -2,11 +2,13 @@
 #include <CLI/CLI.hpp>
 
 #include "control/cli/at_command.h"
+#include "control/cli/client_commands.h"
 #include "control/cli/probe_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app("uclink: connection manager for the UC8088 GPRS module", "uclink");
   app.require_subcommand(1);
+  uclink::control::cli::AddClientCommands(app);  // --socket, connect, disconnect, status, monitor
   uclink::control::cli::AddAtCommand(app);
   uclink::control::cli::AddProbeCommand(app);
   try {

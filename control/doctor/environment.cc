@@ -23,11 +23,11 @@ std::optional<std::string> ReadSmallFile(const std::string& path, std::size_t li
   return text;
 }
 
-std::optional<long long> ParseNumber(std::string_view text, int base = 10) {
+std::optional<long long> ParseNumber(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
   long long value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
 }
@@ -183,9 +183,12 @@ std::optional<unsigned long long> EffectiveCapabilities(const Environment& env) 
   std::istringstream lines(*text);
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind("CapEff:", 0) != 0) continue;
-    if (auto value = ParseNumber(std::string_view(line).substr(7), 16)) {
-      return static_cast<unsigned long long>(*value);
-    }
+    // 64 bits of hex: parsed unsigned, since future capability numbers may reach bit 63.
+    std::string_view hex = std::string_view(line).substr(7);
+    while (!hex.empty() && (hex.front() == ' ' || hex.front() == '\t')) hex.remove_prefix(1);
+    unsigned long long value = 0;
+    const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+    if (ec == std::errc() && end != hex.data()) return value;
   }
   return std::nullopt;
 }

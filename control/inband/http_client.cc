@@ -39,6 +39,20 @@ std::string DescribeHttpCode(int code) {
 
 namespace {
 
+// Table 3.3 codes that mean the server could not be reached or did not answer in time map to
+// the same errors as a refused or timed-out connection in PPP mode.
+Errc ErrcOfHttpCode(int code) {
+  switch (code) {
+    case 202:  // a network error occurred
+    case 203:  // a network connection error occurred
+      return Errc::kConnectFailed;
+    case 208:  // the response did not arrive within the timeout
+      return Errc::kTimeout;
+    default:
+      return Errc::kServiceError;
+  }
+}
+
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && chat::EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
 }
@@ -146,7 +160,7 @@ void HttpClient::OnReply(const chat::AtReply& reply, chat::TimePoint now) {
         if (!reply.ok()) {
           // A failed request: `+HTTPACTION:<code>,0` then ERROR (table 3.3 code).
           auto result = chat::DecodeHttpaction(line);
-          return Finish(MakeError(Errc::kServiceError,
+          return Finish(MakeError(ErrcOfHttpCode(result->status),
                                   "HTTP request failed: " + DescribeHttpCode(result->status)));
         }
         return OnActionResult(line);
@@ -207,8 +221,8 @@ void HttpClient::OnActionResult(std::string_view line) {
   // uclink-sim and §2.50 print 0 for success (the manual's "request type" reading would make a
   // POST's success 3, which no example shows).
   if (result->status != 0) {
-    return Finish(
-        MakeError(Errc::kServiceError, "HTTP request failed: " + DescribeHttpCode(result->status)));
+    return Finish(MakeError(ErrcOfHttpCode(result->status),
+                            "HTTP request failed: " + DescribeHttpCode(result->status)));
   }
   length_ = result->length;
   Emit(ProgressAction{0, length_});

@@ -21,7 +21,7 @@ struct ServiceMode {
   // true: PPP mode (native sockets/libcurl); false: in-band AT commands on `port`.
   bool native = false;
   // In-band: the module's AT port, its speed, and the PDP context activated first
-  // (AT+CGACT=1,<cid>, manual §2.25.1; 0 skips it).
+  // (AT+CFUN=1, AT+CGATT=1, AT+CGACT=1,<cid>, manual §2.25.1; 0 skips the prelude).
   std::string port;
   int baud = 115200;
   int cid = 1;

@@ -10,6 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 
 #include "control/services/facade_inband.h"
 #include "control/services/stream_pump.h"
@@ -252,8 +254,10 @@ std::unique_ptr<mosquitto, MosqDeleter> MakeClient(const ServiceMode& mode,
                                  static_cast<std::size_t>(msg->payloadlen)));
         }
       });
-  const char* bind = mode.interface.empty() ? nullptr : nullptr;  // bound through the route
-  int rc = mosquitto_connect_bind(m.get(), c.host.c_str(), c.port, c.keepalive_s, bind);
+  // libmosquitto binds to an address, not a device: the broker is reached through the route the
+  // PPP link installed (mode.interface is not applied here).
+  (void)mode;
+  int rc = mosquitto_connect(m.get(), c.host.c_str(), c.port, c.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
     error = MosquittoError(rc, "cannot connect to " + c.host + ":" + std::to_string(c.port));
     return nullptr;

@@ -39,9 +39,14 @@ ServiceError InbandSession::Open() {
   });
   channel_->Start();
   if (mode_.cid > 0) {
-    const std::string text = "AT+CGACT=1," + std::to_string(mode_.cid);
-    chat::AtReply reply = RunCommand(text);
-    if (!reply.ok()) return inband::ModuleFailure(text, reply);
+    // The one-off prelude of §2.25.1/§2.43: power up, attach, activate. Each is a no-op on a
+    // module that is already there (the daemon's in-band mode skips it with cid 0).
+    for (const std::string& text :
+         {std::string("AT+CFUN=1"), std::string("AT+CGATT=1"),
+          "AT+CGACT=1," + std::to_string(mode_.cid)}) {
+      chat::AtReply reply = RunCommand(text);
+      if (!reply.ok()) return inband::ModuleFailure(text, reply);
+    }
   }
   return {};
 }

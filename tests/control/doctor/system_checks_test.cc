@@ -346,6 +346,11 @@ TEST_F(BackendTest, MissingCapNetAdminFailsAndNamesTheUnitSetting) {
   EXPECT_THAT(check.fix, HasSubstr("AmbientCapabilities=CAP_NET_ADMIN"));
 }
 
+TEST_F(BackendTest, CapabilityMaskWithTheTopBitSetIsRead) {
+  host_.Write("proc/self/status", "CapEff:\tffffffffffffffff\n");
+  EXPECT_EQ(CheckCapNetAdmin(host_.env(), config_).status, CheckStatus::kOk);
+}
+
 TEST_F(BackendTest, UnreadableCapabilitiesOnlyWarn) {
   EXPECT_EQ(CheckCapNetAdmin(host_.env(), config_).status, CheckStatus::kWarn);
 }
