@@ -9,7 +9,7 @@ class PppdCategoryImpl final : public std::error_category {
  public:
   const char* name() const noexcept override { return "uclink.pppif.pppd"; }
   std::string message(int value) const override {
-    switch (static_cast<PppdErrc>(value)) {
+    switch (static_cast<PppdErrc>(value - 1)) {
 #define UCLINK_X(name, wire, text) \
   case PppdErrc::name:             \
     return std::string(wire) + ": " + text;
@@ -49,6 +49,9 @@ const std::error_category& PppdCategory() {
   return category;
 }
 
-std::error_code make_error_code(PppdErrc errc) { return {static_cast<int>(errc), PppdCategory()}; }
+std::error_code make_error_code(
+    PppdErrc errc) {  // Codes start at 1: std::error_code treats value 0 as "no error" (`if (ec)`).
+  return {static_cast<int>(errc) + 1, PppdCategory()};
+}
 
 }  // namespace uclink::pppif

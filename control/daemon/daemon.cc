@@ -208,14 +208,13 @@ std::error_code Daemon::OpenPort(const std::string& path, Port* port, bool data_
   });
   if (data_port) {
     port->channel->SetDataModeHandler(
-        [this, alive](int fd, std::string leftover, bool drop_leading_lf) {
+        [this, alive](int fd, std::string leftover, bool /*drop_leading_lf*/) {
           if (alive.expired()) return;
           line_fd_ = fd;
-          // A LF right after CONNECT's CR belongs to the CONNECT line, not to PPP.
+          // The channel flags a CONNECT line whose LF has not arrived yet; that LF is then the
+          // first byte read from the fd. Both PPP backends discard bytes before the first flag
+          // (RFC 1662 §4: only flag-delimited frames count), so it needs no special case here.
           leftover_ = std::move(leftover);
-          if (drop_leading_lf && !leftover_.empty() && leftover_.front() == '\n') {
-            leftover_.erase(0, 1);
-          }
           // The channel reports the reply to AT+CGDATA before the hand-over: the manager may
           // already have asked for PPP (or, after a disconnect, for the line back).
           if (std::exchange(start_ppp_pending_, false)) {

@@ -115,9 +115,9 @@ void CheckModule(const AtRunner& run, const std::string& port, Report* report) {
     report->checks.push_back(
         {"module", CheckStatus::kFail,
          "no answer to AT on " + port + " within " + std::to_string(kAtTimeout.count()) + " ms",
-         "check power, wiring and the baud rate ([modem] baud in the configuration); a module left "
-         "in data "
-         "mode by a killed PPP session answers nothing until the call ends: power-cycle it"});
+         "check power, wiring and the baud rate ([modem] baud in the configuration); a module "
+         "left in data mode by a killed PPP session answers nothing until the call ends: "
+         "power-cycle it"});
     for (std::string_view name : kDependentChecks) {
       report->skipped.push_back({std::string(name), "the module does not answer"});
     }

@@ -8,7 +8,7 @@ namespace {
 class Category : public std::error_category {
  public:
   const char* name() const noexcept override { return "uclink.control"; }
-  std::string message(int value) const override { return Describe(static_cast<Errc>(value)); }
+  std::string message(int value) const override { return Describe(static_cast<Errc>(value - 1)); }
 };
 
 }  // namespace
@@ -40,6 +40,9 @@ const std::error_category& ControlCategory() {
   return category;
 }
 
-std::error_code make_error_code(Errc errc) { return {static_cast<int>(errc), ControlCategory()}; }
+std::error_code make_error_code(
+    Errc errc) {  // Codes start at 1: std::error_code treats value 0 as "no error" (`if (ec)`).
+  return {static_cast<int>(errc) + 1, ControlCategory()};
+}
 
 }  // namespace uclink::control

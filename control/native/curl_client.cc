@@ -38,6 +38,8 @@ size_t OnWrite(char* data, size_t size, size_t n, void* user) {
   return bytes;
 }
 
+size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
+
 size_t OnRead(char* buffer, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t room = size * n;
@@ -160,6 +162,8 @@ ServiceError FtpRun(const inband::FtpSession& session, const inband::FtpRequest&
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(easy.get(), CURLOPT_PROTOCOLS_STR, "ftp");
+  // NOBODY requests (size, mkdir, rmdir) produce header lines; they are not output.
+  curl_easy_setopt(easy.get(), CURLOPT_HEADERFUNCTION, &Discard);
   curl_easy_setopt(easy.get(), CURLOPT_USERNAME, session.user.c_str());
   curl_easy_setopt(easy.get(), CURLOPT_PASSWORD, session.password.c_str());
   // §2.26: passive (1) or active (0); active lets curl pick the local address.

@@ -24,7 +24,7 @@ using DataSink = std::function<void(std::string_view)>;
 using ProgressSink = std::function<void(std::size_t done, std::optional<std::size_t> total)>;
 
 // One HTTP request; the body (or, for HEAD, the header block, as the module returns it) goes to
-// `sink`. Status codes ≥ 400 are errors of kind kServiceError naming the status.
+// `sink`. Like the module, an HTTP error status is not an error: its body is the output.
 inband::ServiceError HttpFetch(const inband::HttpRequest& request, const NativeOptions& options,
                                const DataSink& sink, const ProgressSink& progress = {});
 

@@ -12,6 +12,15 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
+// std::error_code treats value 0 as success, so no documented error may encode to it.
+TEST(ErrcTest, EveryCodeIsAnError) {
+#define UCLINK_X(name, wire, text)                                     \
+  EXPECT_TRUE(static_cast<bool>(make_error_code(Errc::name))) << wire; \
+  EXPECT_EQ(make_error_code(Errc::name).message(), text);
+  UCLINK_CONTROL_API_ERRORS(UCLINK_X)
+#undef UCLINK_X
+}
+
 TEST(ParseRequestTest, StatusWithIdParses) {
   ParsedRequest parsed = ParseRequest(R"({"id":7,"method":"status"})");
   ASSERT_TRUE(parsed.request.has_value());

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "control/manager/connection_manager.h"
+#include "control/manager/errc.h"
 #include "tests/control/manager_test_support.h"
 
 namespace uclink::control {
@@ -13,6 +14,14 @@ namespace {
 
 using testing::ManagerDriver;
 using namespace std::chrono_literals;
+
+// std::error_code treats value 0 as success, so no failure reason may encode to it.
+TEST(ControlErrcTest, EveryReasonIsAnError) {
+#define UCLINK_X(name, wire, text) \
+  EXPECT_TRUE(static_cast<bool>(make_error_code(Errc::name))) << wire;
+  UCLINK_CONTROL_ERRORS(UCLINK_X)
+#undef UCLINK_X
+}
 
 class ConnectionManagerTest : public ::testing::Test {
  protected:

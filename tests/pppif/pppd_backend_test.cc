@@ -10,10 +10,15 @@
 
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "pppif/interface_errc.h"
+#include "pppif/netlink.h"
 #include "pppif/pppd_errc.h"
+#include "pppif/tun.h"
+#include "tests/pppif/e2e/netns.h"
 
 namespace uclink::pppif {
 namespace {
@@ -193,6 +198,113 @@ TEST_F(PppdBackendTest, MissingPppdBinaryIsASpawnError) {
   options_.pppd.pppd_path = "/nonexistent/pppd";
   CreateBackend();
   EXPECT_EQ(backend_->Start(line_[0], {}), std::errc::no_such_file_or_directory);
+}
+
+// Default route and DNS on ip-up, through pppif/netlink.h and pppif/dns.h (issue 8: pppd runs
+// with nodefaultroute, uclink applies both itself). Each test runs in a network namespace it
+// creates, with a TUN device named like the fake pppd's interface (ppp9) standing in for the
+// kernel's ppp unit, so the route really goes into a routing table.
+class PppdRouteAndDnsTest : public PppdBackendTest {
+ protected:
+  void SetUp() override {
+    if (const std::string reason = testing::NetAdminUnavailableReason(); !reason.empty()) {
+      GTEST_SKIP() << reason;
+    }
+    PppdBackendTest::SetUp();
+    resolv_conf_ = std::filesystem::path(::testing::TempDir()) / "pppd-resolv.conf";
+    std::ofstream(resolv_conf_) << "nameserver 192.0.2.1\n";
+    options_.default_route_metric = kMetric;
+    options_.dns.method = DnsMethod::kResolvConfFile;
+    options_.dns.resolv_conf_path = resolv_conf_.string();
+    std::error_code ec;
+    ns_ = testing::NetNamespace::Create(ec);
+    ASSERT_FALSE(ec) << ec.message();
+  }
+  void TearDown() override {
+    if (ns_) ns_->Run([&] { PppdBackendTest::TearDown(); });
+    tun_.Close();
+    std::filesystem::remove(resolv_conf_);
+  }
+
+  // Creates ppp9 (up) and the checking netlink socket inside the namespace.
+  void CreateInterface() {
+    std::error_code ec;
+    tun_ = TunDevice::Open({.name = "ppp9"}, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    netlink_ = RouteNetlink::Connect(ec);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_FALSE(netlink_->SetUp(tun_.ifindex(), true));
+  }
+
+  std::vector<DefaultRoute> Routes() {
+    std::error_code ec;
+    std::vector<DefaultRoute> routes = netlink_->QueryDefaultRoutes(ec);
+    EXPECT_FALSE(ec) << ec.message();
+    return routes;
+  }
+
+  std::string ResolvConf() {
+    std::ifstream file(resolv_conf_);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  static constexpr std::uint32_t kMetric = 77;
+  std::unique_ptr<testing::NetNamespace> ns_;
+  TunDevice tun_;
+  std::unique_ptr<RouteNetlink> netlink_;
+  std::filesystem::path resolv_conf_;
+};
+
+TEST_F(PppdRouteAndDnsTest, IpUpAddsTheDefaultRouteWithTheMetricAndPublishesDns) {
+  ns_->Run([&] {
+    CreateInterface();
+    CreateBackend();
+    ASSERT_FALSE(backend_->Start(line_[0], {}));
+    ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+    EXPECT_THAT(Routes(), Contains(DefaultRoute{tun_.ifindex(), kMetric}));
+    EXPECT_FALSE(backend_->route_error()) << backend_->route_error().message();
+    EXPECT_THAT(ResolvConf(), HasSubstr("nameserver 10.9.0.53\nnameserver 10.9.0.54\n"));
+  });
+}
+
+TEST_F(PppdRouteAndDnsTest, StopRemovesTheRouteAndRestoresResolvConf) {
+  ns_->Run([&] {
+    CreateInterface();
+    CreateBackend();
+    ASSERT_FALSE(backend_->Start(line_[0], {}));
+    ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+    backend_->Stop();
+    ASSERT_TRUE(RunUntil([&] { return down_.has_value(); }));
+    EXPECT_THAT(Routes(), Not(Contains(DefaultRoute{tun_.ifindex(), kMetric})));
+    EXPECT_EQ(ResolvConf(), "nameserver 192.0.2.1\n");
+  });
+}
+
+TEST_F(PppdRouteAndDnsTest, PppdEndingWithoutIpDownStillLosesRouteAndDns) {
+  ns_->Run([&] {
+    CreateInterface();
+    CreateBackend();
+    ASSERT_FALSE(backend_->Start(line_[0], {}));
+    ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+    // NO CARRIER: the bridge hangs up the pty, the fake exits 16 without running ip-down.
+    ModemSends("\x7e\r\nNO CARRIER\r\n");
+    ASSERT_TRUE(RunUntil([&] { return down_.has_value(); }));
+    EXPECT_THAT(Routes(), Not(Contains(DefaultRoute{tun_.ifindex(), kMetric})));
+    EXPECT_EQ(ResolvConf(), "nameserver 192.0.2.1\n");
+  });
+}
+
+TEST_F(PppdRouteAndDnsTest, MissingInterfaceIsARouteErrorAndTheLinkStaysUp) {
+  ns_->Run([&] {
+    CreateBackend();  // no ppp9 in this namespace
+    ASSERT_FALSE(backend_->Start(line_[0], {}));
+    ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+    EXPECT_EQ(backend_->route_error(), std::errc::no_such_device);
+    EXPECT_TRUE(backend_->status().running);
+    EXPECT_FALSE(down_.has_value());
+  });
 }
 
 TEST(PppdDownReasonTest, ExitStatusesMapToDownReasons) {

@@ -11,6 +11,14 @@
 namespace uclink::pppif {
 namespace {
 
+// std::error_code treats value 0 as success, so no backend error may encode to it.
+TEST(PppdErrcTest, EveryCodeIsAnError) {
+#define UCLINK_X(name, wire, text) \
+  EXPECT_TRUE(static_cast<bool>(make_error_code(PppdErrc::name))) << wire;
+  UCLINK_PPPIF_PPPD_ERRORS(UCLINK_X)
+#undef UCLINK_X
+}
+
 // pppd(8) SCRIPTS: interface-name tty-device speed local-IP remote-IP ipparam.
 const std::vector<std::string_view> kArgs = {"ppp0",      "/dev/pts/3", "115200",
                                              "10.64.0.2", "10.64.0.1",  "uclink-1"};
