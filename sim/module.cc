@@ -104,8 +104,9 @@ void Module::OnSerial(std::string_view bytes, TimePoint now) {
 void Module::OnPeer(std::string_view bytes, TimePoint now) {
   Enter(now);
   ++depth_;
-  if (session_.active && !session_.suspended && !silent_ && mode_ == LineMode::kData) {
-    Emit(bytes);
+  if (session_.active && !silent_) {
+    WatchPpp(PppSide::kNetwork, bytes);
+    if (!session_.suspended && mode_ == LineMode::kData) Emit(bytes);
   }
   --depth_;
   Drain();
@@ -146,6 +147,7 @@ std::optional<Module::TimePoint> Module::NextDeadline() const {
     consider(start_ + scenario_.timeline[timeline_next_].at);
   }
   if (pluses_ > 0) consider(last_plus_ + kEscapeGuard);
+  if (hangup_at_) consider(*hangup_at_);
   return next;
 }
 
@@ -161,7 +163,7 @@ std::vector<ModuleAction> Module::TakeActions() { return std::exchange(actions_,
 void Module::Drain() {
   if (depth_ > 0) return;  // a handler never re-enters: the outermost call drains
   ++depth_;
-  while (Step()) {
+  while (Step() || ResumeUrcSources()) {
   }
   --depth_;
 }
@@ -182,6 +184,15 @@ bool Module::Step() {
   if (booting_until_ && *booting_until_ <= now_) {
     booting_until_.reset();
     EmitLine(scenario_.banner);
+    return true;
+  }
+  if (hangup_at_ && *hangup_at_ <= now_) {
+    // The PPP session was terminated: a real module ends the call (NO CARRIER).
+    hangup_at_.reset();
+    if (session_.active) {
+      Push({ModuleAction::Kind::kStopPeer});
+      EndSession(true);
+    }
     return true;
   }
   if (!Ready()) return false;
@@ -258,6 +269,7 @@ void Module::CompleteLine() {
 
 void Module::DataBytes(std::string_view bytes) {
   // silent-ppp kills the link to the peer, not the module: "+++" still works.
+  WatchPpp(PppSide::kHost, bytes);
   if (!scenario_.escape) {
     if (!silent_) Push({ModuleAction::Kind::kWritePeer, std::string(bytes)});
     return;
@@ -472,7 +484,27 @@ void Module::Push(ModuleAction action) {
 
 // ---- data sessions --------------------------------------------------------------------------
 
+void Module::WatchPpp(PppSide from, std::string_view bytes) {
+  HdlcDeframer& frames = from == PppSide::kHost ? host_frames_ : network_frames_;
+  frames.Feed(bytes, [this, from](std::string_view frame) {
+    if (std::optional<std::uint8_t> code = LcpCode(frame)) OnLcp(from, *code);
+  });
+}
+
+void Module::OnLcp(PppSide from, std::uint8_t code) {
+  // RFC 1661 §5.5: Terminate-Request from either side, answered by the other's Terminate-Ack,
+  // ends the PPP session; a real UC8088 then ends the call. The grace lets the Ack reach the
+  // requester; an unanswered request ends the call after the requester's own timeout.
+  if (code == kLcpTerminateRequest) {
+    if (!terminate_from_) terminate_from_ = from;
+    if (!hangup_at_) hangup_at_ = now_ + kTerminateTimeout;
+  } else if (code == kLcpTerminateAck && terminate_from_ && *terminate_from_ != from) {
+    hangup_at_ = std::min(hangup_at_.value_or(TimePoint::max()), now_ + kTerminateGrace);
+  }
+}
+
 void Module::EnterDataMode(int cid) {
+  ResetPppWatch();
   session_ = {true, false, cid};
   mode_ = LineMode::kData;
   pluses_ = 0;
@@ -481,7 +513,15 @@ void Module::EnterDataMode(int cid) {
   Push({ModuleAction::Kind::kStartPeer, {}, cid});
 }
 
+void Module::ResetPppWatch() {
+  host_frames_.Reset();
+  network_frames_.Reset();
+  terminate_from_.reset();
+  hangup_at_.reset();
+}
+
 void Module::EndSession(bool no_carrier) {
+  ResetPppWatch();
   network_.EndDataSession(session_.cid);
   bool was_data = mode_ == LineMode::kData;
   session_ = {};
@@ -496,6 +536,7 @@ void Module::EndSession(bool no_carrier) {
 void Module::Reboot() {
   if (session_.active) Push({ModuleAction::Kind::kStopPeer});
   session_ = {};
+  ResetPppWatch();
   mode_ = LineMode::kCommand;
   steps_.clear();
   chunks_.clear();
@@ -586,7 +627,9 @@ std::string Module::ApplyControl(std::string_view line) {
     case ControlCommand::Kind::kStatus:
       return "OK mode=" + std::string(ToString(mode_)) + " " + network_.Status() +
              " echo=" + (echo_ ? "1" : "0") + " cmee=" + std::to_string(cmee_) +
-             " hung=" + (hung_ ? "1" : "0") + " busy=" + (busy_ ? "1" : "0");
+             " hung=" + (hung_ ? "1" : "0") + " busy=" + (busy_ ? "1" : "0") +
+             " urcs_pending=" + std::to_string(backlog_.size()) +
+             " urcs_lost=" + std::to_string(urcs_lost_);
   }
   return "OK";
 }
@@ -617,12 +660,32 @@ void Module::PlainError() {
 }
 
 void Module::Urc(std::string_view line) {
-  if (busy_ || mode_ != LineMode::kCommand) {
-    if (backlog_.size() < kMaxBacklog) backlog_.emplace_back(line);
+  if (busy_ || mode_ != LineMode::kCommand || !backlog_.empty()) {
+    // Services pause their sources above kUrcHighWater (WhenUrcsDrain), so only a source that
+    // ignores the flow control gets here; its excess is counted, never dropped silently.
+    if (backlog_.size() < kMaxBacklog) {
+      backlog_.emplace_back(line);
+    } else {
+      ++urcs_lost_;
+    }
   } else {
     EmitLine(line);
   }
   Drain();
+}
+
+void Module::WhenUrcsDrain(std::function<void()> resume) {
+  if (!resume) return;
+  drain_waiters_.push_back(std::move(resume));
+  Drain();
+}
+
+// Lets paused URC sources read again once the backlog is at or below kUrcHighWater.
+bool Module::ResumeUrcSources() {
+  if (drain_waiters_.empty() || UrcBacklogFull()) return false;
+  std::vector<std::function<void()>> waiters = std::exchange(drain_waiters_, {});
+  for (std::function<void()>& resume : waiters) resume();
+  return true;
 }
 
 void Module::Raw(std::string_view bytes) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/hdlc_watch.h"
 #include "sim/network.h"
 #include "sim/reply.h"
 #include "sim/scenario.h"
@@ -56,7 +57,17 @@ class Module : public ServiceHost {
   /// Longest command line kept (longer lines answer ERROR); queued lines while busy.
   static constexpr std::size_t kMaxLine = 4096;
   static constexpr std::size_t kMaxQueuedLines = 64;
-  static constexpr std::size_t kMaxBacklog = 256;
+  /// Pending URCs above which services pause their sources (ServiceHost::UrcBacklogFull) and
+  /// at or below which they resume.
+  static constexpr std::size_t kUrcHighWater = 256;
+  /// Hard bound on pending URCs: only a source that ignores the flow control reaches it; what
+  /// is beyond is counted (urcs_lost, "status") rather than held.
+  static constexpr std::size_t kMaxBacklog = 65536;
+  /// After the PPP session's Terminate-Ack the call ends this much later (the Ack must reach
+  /// the other side first); a Terminate-Request that is never acknowledged ends it after
+  /// kTerminateTimeout (pppd's 3 s restart timer, RFC 1661 §4.6).
+  static constexpr std::chrono::milliseconds kTerminateGrace{200};
+  static constexpr std::chrono::milliseconds kTerminateTimeout{3000};
   /// Output held back by "chunk N GAP_MS" beyond this many bytes is dropped.
   static constexpr std::size_t kMaxChunkedBytes = 1 << 16;
 
@@ -101,6 +112,11 @@ class Module : public ServiceHost {
   bool NetworkReady() const override { return network_.NetworkReady(); }
   std::chrono::milliseconds Latency(std::chrono::milliseconds realistic) const override;
   std::string ResolveTarget(std::string_view host) const override;
+  bool UrcBacklogFull() const override { return backlog_.size() > kUrcHighWater; }
+  void WhenUrcsDrain(std::function<void()> resume) override;
+
+  /// URCs discarded at the hard bound since start (0 unless a source ignored flow control).
+  std::size_t urcs_lost() const { return urcs_lost_; }
 
  private:
   struct QueuedLine {
@@ -140,6 +156,10 @@ class Module : public ServiceHost {
   void EmitInfo(std::string_view text);
   void Emit(std::string_view bytes);
   void Push(ModuleAction action);
+  bool ResumeUrcSources();
+  void WatchPpp(PppSide from, std::string_view bytes);
+  void OnLcp(PppSide from, std::uint8_t code);
+  void ResetPppWatch();
   void EnterDataMode(int cid);
   void EndSession(bool no_carrier);
   void Reboot();
@@ -170,6 +190,8 @@ class Module : public ServiceHost {
   bool info_open_ = false;
   std::deque<TimedStep> steps_;
   std::deque<std::string> backlog_;
+  std::vector<std::function<void()>> drain_waiters_;
+  std::size_t urcs_lost_ = 0;
   std::deque<Chunk> chunks_;
   std::size_t chunked_bytes_ = 0;
   std::vector<ModuleAction> actions_;
@@ -183,6 +205,10 @@ class Module : public ServiceHost {
   std::uint32_t rng_;
 
   Session session_;
+  HdlcDeframer host_frames_;
+  HdlcDeframer network_frames_;
+  std::optional<PppSide> terminate_from_;  ///< who sent the first LCP Terminate-Request
+  std::optional<TimePoint> hangup_at_;     ///< when the terminated PPP session ends the call
   int pluses_ = 0;
   TimePoint last_data_;
   TimePoint last_plus_;

@@ -38,6 +38,12 @@ class ServiceHost {
   virtual void PlainError() = 0;
   /// An unsolicited line (e.g. "+IPRECV:...", "+MQTTSUB:..."), sent between commands.
   virtual void Urc(std::string_view line) = 0;
+  /// Flow control for URC sources (sockets, the FTP data connection, the MQTT loop): true while
+  /// the URCs waiting for the line are above their bound. A source must then stop reading.
+  virtual bool UrcBacklogFull() const { return false; }
+  /// Calls `resume` once the pending URCs are at or below their bound (at once when they are
+  /// already). Sources call this before each read, so nothing ever has to be dropped.
+  virtual void WhenUrcsDrain(std::function<void()> resume) { resume(); }
   /// Raw bytes written as they are (payloads after a header line).
   virtual void Raw(std::string_view bytes) = 0;
   /// Shows the "> " prompt and collects exactly `length` bytes (or up to a Ctrl-Z when

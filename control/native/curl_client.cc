@@ -205,6 +205,11 @@ ServiceError FtpRun(const inband::FtpSession& session, const inband::FtpRequest&
     }
   }
   curl_easy_setopt(easy.get(), CURLOPT_URL, url.c_str());
+  if (request.verb == inband::FtpVerb::kSize || request.verb == inband::FtpVerb::kMkdir ||
+      request.verb == inband::FtpVerb::kRmdir) {
+    // libcurl writes its made-up headers (Content-Length: …) as data for NOBODY requests.
+    curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &Discard);
+  }
   const CURLcode code = curl_easy_perform(easy.get());
   if (code != CURLE_OK) {
     long reply = 0;

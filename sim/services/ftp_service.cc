@@ -607,7 +607,10 @@ void FtpService::ReadData() {
         } else {
           self->listing_.append(bytes);
         }
-        self->ReadData();
+        // Flow control: the data connection pauses (TCP window) while the line is behind.
+        self->host_.WhenUrcsDrain([self, generation] {
+          if (!self->stopped_ && generation == self->data_generation_) self->ReadData();
+        });
       });
 }
 

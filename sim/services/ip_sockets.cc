@@ -234,7 +234,10 @@ void IpSockets::ReadTcp(unsigned generation) {
           return self->host_.Urc("+IPCLOSE=\"TCP\"");
         }
         self->ReportReceived("TCP", std::string_view(self->tcp_buffer_.data(), n));
-        self->ReadTcp(generation);
+        // Flow control: no further read while the line is behind; TCP then pushes back.
+        self->host_.WhenUrcsDrain([self, generation] {
+          if (!self->stopped_ && generation == self->tcp_generation_) self->ReadTcp(generation);
+        });
       });
 }
 
@@ -246,7 +249,10 @@ void IpSockets::ReadUdp(unsigned generation) {
         if (ec == asio::error::connection_refused) return self->ReadUdp(generation);  // ICMP
         if (ec) return;
         self->ReportReceived("UDP", std::string_view(self->udp_buffer_.data(), n));
-        self->ReadUdp(generation);
+        // Datagrams wait in the socket's receive buffer while the line is behind.
+        self->host_.WhenUrcsDrain([self, generation] {
+          if (!self->stopped_ && generation == self->udp_generation_) self->ReadUdp(generation);
+        });
       });
 }
 

@@ -273,21 +273,25 @@ void MqttService::Connect(const SimCommand& cmd) {
 void MqttService::Pump() {
   if (mosq_ == nullptr) return;
   const unsigned generation = generation_;
-  if (!reading_) {
+  if (!reading_ && !read_paused_) {
     reading_ = true;
-    socket_.async_wait(asio::posix::descriptor_base::wait_read,
-                       [self = shared_from_this(), generation](const boost::system::error_code& e) {
-                         if (self->stopped_ || generation != self->generation_) return;
-                         self->reading_ = false;
-                         if (e) return;
-                         // Several packets may sit in one TLS record: read until drained.
-                         for (int i = 0; i < 16 && generation == self->generation_; ++i) {
-                           if (mosquitto_loop_read(self->mosq_, 1) != MOSQ_ERR_SUCCESS) {
-                             return self->Lost(generation);
-                           }
-                         }
-                         self->Pump();
-                       });
+    socket_.async_wait(
+        asio::posix::descriptor_base::wait_read,
+        [self = shared_from_this(), generation](const boost::system::error_code& e) {
+          if (self->stopped_ || generation != self->generation_) return;
+          self->reading_ = false;
+          if (e) return;
+          // Several packets may sit in one TLS record: read until drained.
+          for (int i = 0;
+               i < 16 && generation == self->generation_ && !self->host_.UrcBacklogFull(); ++i) {
+            if (mosquitto_loop_read(self->mosq_, 1) != MOSQ_ERR_SUCCESS) {
+              return self->Lost(generation);
+            }
+          }
+          if (generation != self->generation_) return;
+          if (self->host_.UrcBacklogFull()) self->PauseReading(generation);
+          self->Pump();
+        });
   }
   if (!writing_ && mosquitto_want_write(mosq_)) {
     writing_ = true;
@@ -302,6 +306,16 @@ void MqttService::Pump() {
                          self->Pump();
                        });
   }
+}
+
+void MqttService::PauseReading(unsigned generation) {
+  // Flow control: incoming publishes wait in the broker's TCP stream while the line is behind.
+  read_paused_ = true;
+  host_.WhenUrcsDrain([self = shared_from_this(), generation] {
+    if (self->stopped_ || generation != self->generation_) return;
+    self->read_paused_ = false;
+    self->Pump();
+  });
 }
 
 void MqttService::Await(const std::string& command, int mid, std::chrono::seconds timeout,
@@ -337,7 +351,7 @@ void MqttService::Lost(unsigned generation) {
 void MqttService::Teardown() {
   ++generation_;
   state_ = State::kIdle;
-  reading_ = writing_ = false;
+  reading_ = writing_ = read_paused_ = false;
   boost::system::error_code ignored;
   socket_.close(ignored);  // our dup(); libmosquitto closes its own descriptor
   misc_timer_.cancel();

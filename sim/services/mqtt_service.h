@@ -42,6 +42,7 @@ class MqttService : public std::enable_shared_from_this<MqttService> {
   void Disconnect();
 
   void Pump();
+  void PauseReading(unsigned generation);
   void Await(const std::string& command, int mid, std::chrono::seconds timeout, int timeout_code);
   void Complete(int mid, int code);
   void Lost(unsigned generation);
@@ -75,6 +76,7 @@ class MqttService : public std::enable_shared_from_this<MqttService> {
   unsigned generation_ = 0;  // bumped per connection: posted callbacks of an old one are ignored
   boost::asio::posix::stream_descriptor socket_;
   bool reading_ = false;
+  bool read_paused_ = false;  ///< waiting for the URC backlog to drain
   bool writing_ = false;
   boost::asio::steady_timer misc_timer_;
   boost::asio::steady_timer op_timer_;

@@ -43,7 +43,8 @@ if [[ -z "${TEST_SRCDIR:-}" && "${UCLINK_VM_NO_BUILD:-0}" != 1 ]]; then
   # UCLINK_VM_BAZEL_FLAGS (e.g. "-c opt") selects the build configuration of the helpers.
   # shellcheck disable=SC2086
   (cd "${here}/../.." && bazel build ${UCLINK_VM_BAZEL_FLAGS:-} //tests/vm:pppd_supervise \
-    //tests/vm:backend_link //pppif:pppd_hook >&2) || { echo "run.sh: bazel build failed" >&2; exit 2; }
+    //tests/vm:backend_link //pppif:pppd_hook //cmd:uclinkd //cmd:uclink //cmd:uclink-sim >&2) \
+    || { echo "run.sh: bazel build failed" >&2; exit 2; }
   # shellcheck disable=SC2086
   bin_dir="$(cd "${here}/../.." && bazel info ${UCLINK_VM_BAZEL_FLAGS:-} bazel-bin 2>/dev/null)"
 fi

@@ -1,0 +1,376 @@
+#include "tests/control/scenarios/uclink_rig.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace uclink::control::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits for `pid` to exit; SIGKILLs it (by its own pid) when `bound` passes.
+int WaitExit(pid_t& pid, std::chrono::milliseconds bound) {
+  if (pid <= 0) return -1;
+  const auto deadline = Clock::now() + bound;
+  int status = 0;
+  while (Clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  pid = -1;
+  return -1;
+}
+
+bool WaitForPath(const std::string& path, std::chrono::milliseconds bound) {
+  const auto deadline = Clock::now() + bound;
+  while (Clock::now() < deadline) {
+    if (fs::exists(path)) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+int ConnectUnix(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Reads one '\n'-terminated line from `fd` into `line` (kept in `buffer` across calls).
+bool ReadLine(int fd, std::string& buffer, std::string& line, Clock::time_point deadline) {
+  while (true) {
+    const auto newline = buffer.find('\n');
+    if (newline != std::string::npos) {
+      line = buffer.substr(0, newline);
+      buffer.erase(0, newline + 1);
+      return true;
+    }
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char chunk[4096];
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n <= 0) return false;
+    buffer.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+std::string Exchange(const std::string& path, const std::string& request) {
+  const int fd = ConnectUnix(path);
+  if (fd < 0) return "";
+  const std::string out = request + "\n";
+  ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+  std::string buffer, line;
+  ReadLine(fd, buffer, line, Clock::now() + 5s);
+  ::close(fd);
+  return line;
+}
+
+int CountEntries(const std::string& dir) {
+  std::error_code ec;
+  int n = 0;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    ++n;
+  }
+  return ec ? (fs::exists(dir) ? -1 : 0) : n;
+}
+
+int CountChildren(pid_t parent) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = ReadWholeFile("/proc/" + name + "/stat");
+    const auto close_paren = stat.rfind(')');
+    if (close_paren == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close_paren + 2));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool EnterPrivateNetworkNamespace() {
+  return ::unshare(CLONE_NEWNET) == 0 && std::system("ip link set lo up") == 0;
+}
+
+std::string FastRecoveryConfig() {
+  return R"([connection]
+autoconnect = false
+registration_timeout_s = 10
+ppp_timeout_s = 5
+retry_ppp_after_s = 0
+[monitor]
+echo_interval_s = 1
+echo_failures = 2
+registration_lost_grace_s = 2
+csq_interval_s = 1
+cgreg_interval_s = 1
+[backoff]
+initial_s = 1
+max_s = 2
+reset_after_s = 5
+[recovery]
+probe_attempts = 2
+cfun_cycle_after = 3
+fail_after = 8
+)";
+}
+
+bool EntersState(const nlohmann::json& event, const std::string& state) {
+  return event.is_object() && event.value("event", "") == "state" && event.contains("data") &&
+         event["data"].is_object() && event["data"].value("to", "") == state;
+}
+
+bool IsError(const nlohmann::json& event, const std::string& code) {
+  return event.is_object() && event.value("event", "") == "error" && event.contains("data") &&
+         event["data"].is_object() && event["data"].value("code", "") == code;
+}
+
+EventStream::EventStream(const std::string& socket_path) : fd_(ConnectUnix(socket_path)) {
+  if (fd_ < 0) return;
+  const std::string request = R"({"id":1,"method":"subscribe"})"
+                              "\n";
+  ::send(fd_, request.data(), request.size(), MSG_NOSIGNAL);
+  if (!Next(5s)) {  // the answer carrying the current status
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+EventStream::~EventStream() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<nlohmann::json> EventStream::Next(std::chrono::milliseconds bound) {
+  if (fd_ < 0) return std::nullopt;
+  std::string line;
+  if (!ReadLine(fd_, buffer_, line, Clock::now() + bound)) return std::nullopt;
+  seen_.push_back(nlohmann::json::parse(line, nullptr, false));
+  return seen_.back();
+}
+
+std::optional<nlohmann::json> EventStream::WaitFor(
+    const std::function<bool(const nlohmann::json&)>& match, std::chrono::milliseconds bound) {
+  const auto deadline = Clock::now() + bound;
+  while (Clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    std::optional<nlohmann::json> event = Next(left);
+    if (!event) return std::nullopt;
+    if (match(*event)) return event;
+  }
+  return std::nullopt;
+}
+
+bool EventStream::WaitForState(const std::string& state, std::chrono::milliseconds bound) {
+  return WaitFor([&](const nlohmann::json& e) { return EntersState(e, state); }, bound).has_value();
+}
+
+UclinkRig::UclinkRig(const std::string& config_toml) {
+  char dir[] = "/tmp/uclink-rig-XXXXXX";
+  if (::mkdtemp(dir) != nullptr) dir_ = dir;
+  modem_ = dir_ + "/modem";
+  socket_ = dir_ + "/uclinkd.sock";
+  config_ = dir_ + "/uclink.toml";
+  control_ = dir_ + "/sim.ctl";
+  std::ofstream(config_) << config_toml;
+}
+
+UclinkRig::~UclinkRig() {
+  StopDaemon();
+  StopSim();
+  std::error_code ignored;
+  if (!dir_.empty()) fs::remove_all(dir_, ignored);
+}
+
+bool UclinkRig::StartSim(const std::vector<std::string>& extra) {
+  if (!extra.empty() || sim_args_.empty()) sim_args_ = extra;
+  std::vector<std::string> argv = {"cmd/uclink-sim", "--link", modem_, "--control", control_};
+  argv.insert(argv.end(), sim_args_.begin(), sim_args_.end());
+  std::error_code ignored;
+  fs::remove(control_, ignored);
+  sim_pid_ = Spawn(argv, dir_ + "/sim.log");
+  return WaitForPath(modem_, 5s) && WaitForPath(control_, 5s);
+}
+
+void UclinkRig::KillSim() {
+  if (sim_pid_ <= 0) return;
+  ::kill(sim_pid_, SIGKILL);
+  WaitExit(sim_pid_, 5s);
+  // A killed simulator cannot remove its link; the next StartSim replaces it.
+}
+
+void UclinkRig::StopSim() {
+  if (sim_pid_ <= 0) return;
+  ::kill(sim_pid_, SIGTERM);
+  WaitExit(sim_pid_, 5s);
+}
+
+bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,     "--port",
+                                   modem_,        "--socket",  socket_,     "--apn",
+                                   "cmnet",       "--backend", "userspace", "-v"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  daemon_pid_ = Spawn(argv, dir_ + "/uclinkd.log");
+  return WaitForPath(socket_, 5s);
+}
+
+int UclinkRig::StopDaemon(std::chrono::milliseconds bound) {
+  if (daemon_pid_ <= 0) return -1;
+  ::kill(daemon_pid_, SIGTERM);
+  return WaitExit(daemon_pid_, bound);
+}
+
+std::string UclinkRig::SimControl(const std::string& line) { return Exchange(control_, line); }
+
+std::string UclinkRig::SimStatusField(const std::string& key) {
+  std::istringstream words(SimControl("status"));
+  std::string word;
+  while (words >> word) {
+    if (word.rfind(key + "=", 0) == 0) return word.substr(key.size() + 1);
+  }
+  return "";
+}
+
+nlohmann::json UclinkRig::Call(const std::string& method, const nlohmann::json& params) {
+  nlohmann::json request = {{"id", 1}, {"method", method}};
+  if (!params.is_null()) request["params"] = params;
+  return nlohmann::json::parse(Exchange(socket_, request.dump()), nullptr, false);
+}
+
+nlohmann::json UclinkRig::Status() {
+  nlohmann::json answer = Call("status");
+  if (answer.is_object() && answer.value("ok", false)) return answer["result"];
+  return nullptr;
+}
+
+std::string UclinkRig::State() {
+  nlohmann::json s = Status();
+  return s.is_object() && s["state"].is_string() ? s["state"].get<std::string>() : "";
+}
+
+bool UclinkRig::WaitForState(const std::string& state, std::chrono::milliseconds bound) {
+  const auto deadline = Clock::now() + bound;
+  while (Clock::now() < deadline) {
+    if (State() == state) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+std::pair<int, std::string> UclinkRig::Uclink(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"cmd/uclink", "--socket", socket_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string out = dir_ + "/uclink-" + std::to_string(runs_++) + ".out";
+  pid_t client = Spawn(argv, out);
+  const int code = WaitExit(client, 60s);
+  return {code, ReadWholeFile(out)};
+}
+
+ResourceSample UclinkRig::Sample() const {
+  ResourceSample sample;
+  if (daemon_pid_ > 0) {
+    const std::string proc = "/proc/" + std::to_string(daemon_pid_);
+    sample.fds = CountEntries(proc + "/fd");
+    std::istringstream status(ReadWholeFile(proc + "/status"));
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("VmRSS:", 0) == 0) sample.rss_kb = std::atol(line.c_str() + 6);
+    }
+    sample.children = CountChildren(daemon_pid_);
+  }
+  sample.tun_present = fs::exists("/sys/class/net/uclink0");
+  sample.netns_count = CountEntries("/run/netns");
+  return sample;
+}
+
+bool UclinkRig::ModuleAnswersAt(std::chrono::milliseconds bound) {
+  const int fd = ::open(modem_.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return false;
+  termios tio{};
+  ::tcgetattr(fd, &tio);
+  ::cfmakeraw(&tio);
+  ::tcsetattr(fd, TCSANOW, &tio);
+  const auto deadline = Clock::now() + bound;
+  std::string seen;
+  bool ok = false;
+  // Twice: the first AT may meet half a line left by the daemon.
+  for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
+    ::write(fd, "AT\r", 3);
+    const auto attempt_end = std::min(deadline, Clock::now() + bound / 2);
+    while (!ok && Clock::now() < attempt_end) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 50) == 1) {
+        char chunk[512];
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n > 0) seen.append(chunk, static_cast<size_t>(n));
+      }
+      ok = seen.find("OK\r\n") != std::string::npos;
+    }
+  }
+  ::close(fd);
+  return ok;
+}
+
+std::string UclinkRig::DaemonLog() const { return ReadWholeFile(dir_ + "/uclinkd.log"); }
+std::string UclinkRig::SimLog() const { return ReadWholeFile(dir_ + "/sim.log"); }
+
+}  // namespace uclink::control::testing

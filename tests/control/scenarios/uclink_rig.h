@@ -1,0 +1,114 @@
+// A test rig for end-to-end runs: uclink-sim on a pty (with its control socket), uclinkd on it,
+// the uclink client, a subscriber on the control socket, and resource sampling of the daemon.
+// Every wait is bounded; only the rig's own children are signalled, by their PIDs. Test-only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace uclink::control::testing {
+
+/// Moves the calling process into a fresh network namespace with `lo` up (needs root), so the
+/// TUN device, addresses and routes of the daemon vanish with the test process.
+bool EnterPrivateNetworkNamespace();
+
+/// A configuration with short intervals so that each recovery takes seconds, not minutes.
+std::string FastRecoveryConfig();
+
+/// What the daemon holds at one moment (from /proc).
+struct ResourceSample {
+  int fds = -1;              ///< entries in /proc/PID/fd
+  long rss_kb = -1;          ///< VmRSS
+  int children = -1;         ///< processes whose parent is the daemon
+  bool tun_present = false;  ///< /sys/class/net/<interface> exists
+  int netns_count = -1;      ///< entries in /run/netns (namespaces named by anyone)
+};
+
+/// Reads a subscription (`subscribe`) line by line with a bounded wait.
+class EventStream {
+ public:
+  explicit EventStream(const std::string& socket_path);
+  ~EventStream();
+  EventStream(const EventStream&) = delete;
+  EventStream& operator=(const EventStream&) = delete;
+
+  bool open() const { return fd_ >= 0; }
+  /// Next JSON line, or nullopt when `bound` passes or the stream ends.
+  std::optional<nlohmann::json> Next(std::chrono::milliseconds bound);
+  /// Reads until `match(line)`; returns it, or nullopt after `bound`. Every line read is kept.
+  std::optional<nlohmann::json> WaitFor(const std::function<bool(const nlohmann::json&)>& match,
+                                        std::chrono::milliseconds bound);
+  /// Reads until a `state` event enters `state`.
+  bool WaitForState(const std::string& state, std::chrono::milliseconds bound);
+  /// Every line read so far, in order.
+  const std::vector<nlohmann::json>& seen() const { return seen_; }
+
+ private:
+  int fd_ = -1;
+  std::string buffer_;
+  std::vector<nlohmann::json> seen_;
+};
+
+/// True for a `state` event that enters `state`.
+bool EntersState(const nlohmann::json& event, const std::string& state);
+/// True for an `error` event with `code`.
+bool IsError(const nlohmann::json& event, const std::string& code);
+
+class UclinkRig {
+ public:
+  /// Creates a private temp dir (short path: sun_path is 108 bytes) and writes `config_toml`.
+  explicit UclinkRig(const std::string& config_toml);
+  /// Stops the daemon (SIGTERM) and the simulator, removes the temp dir.
+  ~UclinkRig();
+  UclinkRig(const UclinkRig&) = delete;
+  UclinkRig& operator=(const UclinkRig&) = delete;
+
+  /// Starts cmd/uclink-sim --link <modem> --control <ctl> plus `extra`; waits for the link.
+  bool StartSim(const std::vector<std::string>& extra = {});
+  /// SIGKILL: the port vanishes the way an unplugged USB module's does.
+  void KillSim();
+  /// Stops the simulator with SIGTERM (bounded).
+  void StopSim();
+  /// Starts cmd/uclinkd on the simulator's link; waits for the control socket.
+  bool StartDaemon(const std::vector<std::string>& extra = {});
+  /// SIGTERM and wait (bounded, SIGKILL past it); returns the exit status (-1: killed).
+  int StopDaemon(std::chrono::milliseconds bound = std::chrono::seconds(25));
+
+  /// One line to the simulator's control socket; returns its one-line answer.
+  std::string SimControl(const std::string& line);
+  /// The `status` control command of the simulator, as key=value pairs (mode, hung, ...).
+  std::string SimStatusField(const std::string& key);
+  /// One JSON-lines request to the daemon; returns the parsed answer (discarded when invalid).
+  nlohmann::json Call(const std::string& method, const nlohmann::json& params = nullptr);
+  nlohmann::json Status();
+  std::string State();
+  /// Polls `status` until `state` (bounded).
+  bool WaitForState(const std::string& state, std::chrono::milliseconds bound);
+  /// Runs the uclink client; returns its exit code and output.
+  std::pair<int, std::string> Uclink(const std::vector<std::string>& args);
+
+  /// Daemon resources now.
+  ResourceSample Sample() const;
+  /// With no daemon on the port: writes AT to the pty and expects OK (not in data mode).
+  bool ModuleAnswersAt(std::chrono::milliseconds bound = std::chrono::seconds(3));
+
+  std::string DaemonLog() const;
+  std::string SimLog() const;
+  const std::string& socket_path() const { return socket_; }
+  pid_t daemon_pid() const { return daemon_pid_; }
+
+ private:
+  std::string dir_, modem_, socket_, config_, control_;
+  std::vector<std::string> sim_args_;
+  pid_t sim_pid_ = -1, daemon_pid_ = -1;
+  int runs_ = 0;
+};
+
+}  // namespace uclink::control::testing

@@ -1,0 +1,490 @@
+#include "control/daemon/daemon.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "chat/commands/network.h"
+#include "chat/errc.h"
+#include "control/daemon/backend_factory.h"
+#include "pppif/pppd_backend.h"
+
+namespace uclink::control {
+namespace {
+
+using namespace std::chrono_literals;
+
+// SIGTERM: the clean hang-up (PPP stop 5 s + NO CARRIER 2 s + AT + CGACT=0) fits in this.
+constexpr auto kShutdownBudget = 20s;
+
+std::string Hex(std::uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%X", value);
+  return text;
+}
+
+std::string Dotted(const pppif::Ipv4& ip) {
+  return std::to_string(ip[0]) + "." + std::to_string(ip[1]) + "." + std::to_string(ip[2]) + "." +
+         std::to_string(ip[3]);
+}
+
+AtOutcome OutcomeOf(const chat::AtReply& reply) {
+  if (!reply.final) return AtOutcome::kTimeout;  // timeout, unresponsive, closed: no answer
+  switch (*reply.final) {
+    case chat::FinalKind::kOk:
+    case chat::FinalKind::kConnectOk:
+      return AtOutcome::kOk;
+    case chat::FinalKind::kConnect:
+      return AtOutcome::kConnect;
+    case chat::FinalKind::kError:
+    case chat::FinalKind::kConnectFail:
+      return AtOutcome::kError;
+    case chat::FinalKind::kCmeError:
+      return AtOutcome::kCmeError;
+    case chat::FinalKind::kExtError:
+      return AtOutcome::kExtError;
+    case chat::FinalKind::kNoCarrier:
+      return AtOutcome::kNoCarrier;
+  }
+  return AtOutcome::kError;
+}
+
+ev::Registration ToEvent(const chat::Registration& reg) {
+  ev::Registration event;
+  event.stat = static_cast<int>(reg.status);
+  if (reg.lac) event.lac = Hex(*reg.lac);
+  if (reg.ci) event.ci = Hex(*reg.ci);
+  return event;
+}
+
+}  // namespace
+
+ConfigResult LoadConfig(const ConfigSource& source) {
+  ConfigResult result = LoadConfigFile(source.path, /*missing_ok=*/!source.explicit_path);
+  if (!result.ok()) return result;
+  result.issues = ApplyOverrides(source.overrides, &result.config);
+  return result;
+}
+
+Daemon::Daemon(boost::asio::io_context& io, Config config, ConfigSource source)
+    : io_(io),
+      config_(std::move(config)),
+      source_(std::move(source)),
+      tick_(io),
+      shutdown_deadline_(io) {}
+
+Daemon::~Daemon() {
+  *alive_ = 1;
+  if (server_) server_->Stop();
+  backend_.reset();
+  ClosePorts();
+}
+
+std::error_code Daemon::Start() {
+  std::error_code error;
+  std::optional<PeerPolicy> policy = PeerPolicy::ForGroup(config_.control.group, error);
+  if (!policy) {
+    spdlog::error("control.group \"{}\": {}", config_.control.group, error.message());
+    return error;
+  }
+  server_ = std::make_unique<ControlServer>(
+      io_, [this](const api::Request& r, ControlServer::Reply reply) { OnRequest(r, reply); },
+      *policy);
+  if ((error = server_->Listen(config_.control.socket))) {
+    spdlog::error("control socket {}: {}", config_.control.socket, error.message());
+    return error;
+  }
+  spdlog::info("control socket {}", config_.control.socket);
+  CreateBackend();
+  manager_ = std::make_unique<ConnectionManager>(MakeManagerOptions(), Clock::now());
+  if (std::error_code port_error = OpenPorts()) {
+    Feed(ev::PortClosed{port_error.message()});  // the manager reopens it on its next attempt
+  }
+  if (config_.connection.autoconnect) Feed(ev::UserConnect{});
+  return {};
+}
+
+void Daemon::CreateBackend() {
+  backend_.reset();
+  backend_error_.clear();
+  std::error_code error;
+  BackendSelection selection;
+  auto backend = MakePppBackend(io_, config_, BackendEnvironment::FromProcessEnvironment(), error,
+                                &selection);
+  if (!backend) {
+    backend_error_ = selection.why;
+    spdlog::warn("PPP backend {}: {}", ToString(config_.connection.backend), backend_error_);
+    return;
+  }
+  spdlog::info("PPP backend: {}{}", selection.chosen,
+               selection.why.empty() ? "" : " (" + selection.why + ")");
+  backend->set_on_up([this, alive = std::weak_ptr<int>(alive_)](const pppif::IpConfig& ip,
+                                                                const std::string& ifname) {
+    if (alive.expired()) return;
+    ev::PppUp up{ifname, Dotted(ip.local), Dotted(ip.peer), {}, ip.mtu};
+    if (ip.dns1) up.dns.push_back(Dotted(*ip.dns1));
+    if (ip.dns2) up.dns.push_back(Dotted(*ip.dns2));
+    Feed(std::move(up));
+  });
+  backend->set_on_down([this, alive = std::weak_ptr<int>(alive_)](pppif::DownReason reason,
+                                                                  const std::string& detail) {
+    if (alive.expired()) return;
+    Feed(ev::PppDown{std::string(pppif::ToString(reason)) + (detail.empty() ? "" : ": " + detail),
+                     reason == pppif::DownReason::kNoCarrier});
+  });
+  backend_ = std::move(backend);
+}
+
+ManagerOptions Daemon::MakeManagerOptions() const {
+  ManagerOptions options;
+  options.config = config_;
+  options.ppp_backend_available = backend_ != nullptr;
+  options.backend_name =
+      dynamic_cast<const pppif::PppdBackend*>(backend_.get()) != nullptr ? "pppd" : "userspace";
+  return options;
+}
+
+// ---- ports -----------------------------------------------------------------------------------
+
+std::error_code Daemon::OpenPorts() {
+  ClosePorts();
+  const bool two_ports = !config_.modem.at_port.empty();
+  if (!two_ports) return OpenPort(config_.modem.port, &control_port_, /*data_port=*/true);
+  if (auto error = OpenPort(config_.modem.at_port, &control_port_, false)) return error;
+  const std::string& data =
+      config_.modem.data_port.empty() ? config_.modem.port : config_.modem.data_port;
+  return OpenPort(data, &data_port_, true);
+}
+
+std::error_code Daemon::OpenPort(const std::string& path, Port* port, bool data_port) {
+  std::error_code error;
+  chat::SerialOptions options;
+  options.path = path;
+  options.baud = config_.modem.baud;
+  options.rtscts = config_.modem.flow_control == FlowControl::kRtsCts;
+  auto serial = chat::SerialPort::Open(io_, options, error);
+  if (!serial) {
+    spdlog::warn("port {}: {}", path, error.message());
+    return error;
+  }
+  port->transport = serial.get();
+  port->channel = std::make_unique<chat::AtChannel>(io_, std::move(serial));
+  std::weak_ptr<int> alive = alive_;
+  port->channel->SetUrcHandler([this, alive](const chat::Urc& urc) {
+    if (!alive.expired()) OnUrc(urc);
+  });
+  port->channel->SetClosedHandler([this, alive, path](std::error_code ec) {
+    if (alive.expired()) return;
+    spdlog::warn("port {} closed: {}", path, ec.message());
+    // The channel is inside its own callback: destroy it later, from the io_context.
+    boost::asio::post(io_, [this, alive] {
+      if (!alive.expired()) ClosePorts();
+    });
+    Feed(ev::PortClosed{path + ": " + ec.message()});
+  });
+  if (data_port) {
+    port->channel->SetDataModeHandler(
+        [this, alive](int fd, std::string leftover, bool /*drop_leading_lf*/) {
+          if (alive.expired()) return;
+          line_fd_ = fd;
+          // The channel flags a CONNECT line whose LF has not arrived yet; that LF is then the
+          // first byte read from the fd. Both PPP backends discard bytes before the first flag
+          // (RFC 1662 §4: only flag-delimited frames count), so it needs no special case here.
+          leftover_ = std::move(leftover);
+          // The channel reports the reply to AT+CGDATA before the hand-over: the manager may
+          // already have asked for PPP (or, after a disconnect, for the line back).
+          if (std::exchange(start_ppp_pending_, false)) {
+            PerformStartPpp();
+          } else if (std::exchange(resume_pending_, false)) {
+            PerformResumeCommandMode();
+          }
+        });
+  }
+  port->channel->Start();
+  spdlog::info("port {} open ({} baud)", path, config_.modem.baud);
+  return {};
+}
+
+void Daemon::ClosePorts() {
+  for (Port* port : {&control_port_, &data_port_}) {
+    if (port->channel) port->channel->Close();
+    port->channel.reset();
+    port->transport = nullptr;
+  }
+  if (line_fd_ >= 0) {
+    ::close(line_fd_);  // handed over at CONNECT and never returned
+    line_fd_ = -1;
+  }
+}
+
+Daemon::Port& Daemon::PortFor(bool data_port) {
+  return data_port && data_port_.channel ? data_port_ : control_port_;
+}
+
+// ---- the manager's events and actions --------------------------------------------------------
+
+void Daemon::Feed(Event event) {
+  inbox_.push_back(std::move(event));
+  if (feeding_ || !manager_) return;  // actions may report synchronously: queue, never re-enter
+  feeding_ = true;
+  while (!inbox_.empty()) {
+    Event next = std::move(inbox_.front());
+    inbox_.pop_front();
+    for (const Action& action : manager_->Handle(std::move(next), Clock::now())) Perform(action);
+  }
+  feeding_ = false;
+  ArmTick();
+  MaybeFinishShutdown();
+}
+
+void Daemon::Perform(const Action& action) {
+  if (const auto* send = std::get_if<act::SendAt>(&action)) return PerformSendAt(*send);
+  if (const auto* raw = std::get_if<act::WriteRaw>(&action)) return PerformWriteRaw(*raw);
+  if (std::holds_alternative<act::StartPpp>(action)) return PerformStartPpp();
+  if (std::holds_alternative<act::StopPpp>(action)) {
+    if (backend_) backend_->Stop();
+    return;
+  }
+  if (std::holds_alternative<act::ResumeCommandMode>(action)) return PerformResumeCommandMode();
+  if (std::holds_alternative<act::ReopenPort>(action)) {
+    if (std::error_code error = OpenPorts()) Feed(ev::PortClosed{error.message()});
+    return;
+  }
+  if (const auto* t = std::get_if<act::Transition>(&action)) {
+    spdlog::info("state {} → {} ({})", ToString(t->from), ToString(t->to), t->why);
+    if (on_state_) on_state_(t->to);
+    return;
+  }
+  if (const auto* p = std::get_if<act::Publish>(&action)) {
+    if (p->name == "error")
+      spdlog::warn("{}: {}", p->data["code"].get<std::string>(),
+                   p->data["message"].get<std::string>());
+    if (server_) server_->Publish({p->name, api::FormatUtc(std::time(nullptr)), p->data});
+  }
+}
+
+void Daemon::PerformSendAt(const act::SendAt& send) {
+  Port& port = PortFor(send.data_port);
+  if (!port.channel) {
+    // No port: answer as a timeout, after the current dispatch (never re-enter).
+    Feed(ev::AtDone{send.id, AtOutcome::kTimeout, 0, {}});
+    return;
+  }
+  chat::AtCommand command = chat::AtCommand::FromText(send.command);
+  command.timeout = std::chrono::duration_cast<chat::Duration>(send.timeout);
+  command.enters_data_mode = send.expect_connect;
+  if (send.expect_connect) start_ppp_pending_ = resume_pending_ = false;
+  spdlog::debug("AT> {}", send.command);
+  port.channel->Submit(std::move(command), [this, id = send.id, alive = std::weak_ptr<int>(alive_)](
+                                               const chat::AtReply& reply) {
+    if (!alive.expired()) OnAtReply(id, reply);
+  });
+}
+
+void Daemon::OnAtReply(std::uint64_t id, const chat::AtReply& reply) {
+  spdlog::debug("AT< {} ({} info lines)",
+                reply.final_line.empty() ? reply.Describe() : reply.final_line, reply.info.size());
+  // The readings inside the answer become typed events first (chat/commands decoders).
+  for (const std::string& line : reply.info) {
+    if (line.starts_with("+CGREG")) {
+      if (auto reg = chat::DecodeCgreg(line, /*query_in_flight=*/true)) Feed(ToEvent(*reg));
+    } else if (line.starts_with("+CSQ")) {
+      if (auto csq = chat::DecodeCsq(line)) Feed(ev::Signal{csq->csq, csq->ber.value_or(99)});
+    }
+  }
+  Feed(ev::AtDone{id, OutcomeOf(reply), reply.error_number.value_or(0), reply.info});
+}
+
+void Daemon::OnUrc(const chat::Urc& urc) {
+  switch (urc.kind) {
+    case chat::UrcKind::kRegistration:
+      if (auto reg = chat::DecodeCgreg(urc.line, /*query_in_flight=*/false)) Feed(ToEvent(*reg));
+      return;
+    case chat::UrcKind::kNoCarrier:
+      return Feed(ev::NoCarrier{});
+    case chat::UrcKind::kRestart:
+      spdlog::warn("module restarted: \"{}\"", urc.line);
+      return;
+    case chat::UrcKind::kIpReceive:
+    case chat::UrcKind::kMqttMessage:
+    case chat::UrcKind::kFtpData:
+    case chat::UrcKind::kFtpList:
+    case chat::UrcKind::kHttpAction:
+    case chat::UrcKind::kConnectResult:
+    case chat::UrcKind::kUnknown:
+      spdlog::debug("URC {}", urc.line);
+      return;
+  }
+}
+
+void Daemon::PerformWriteRaw(const act::WriteRaw& raw) {
+  if (line_fd_ >= 0) {
+    // The line is ours between CONNECT and the hand-back; a short frame, written once.
+    [[maybe_unused]] ssize_t n = ::write(line_fd_, raw.bytes.data(), raw.bytes.size());
+    return;
+  }
+  Port& port = PortFor(/*data_port=*/true);
+  if (port.transport) {
+    port.transport->Write(std::string(raw.bytes.begin(), raw.bytes.end()), [](std::error_code) {});
+  }
+}
+
+void Daemon::PerformStartPpp() {
+  if (!backend_) {
+    Feed(ev::PppUnavailable{backend_error_});
+    return;
+  }
+  if (line_fd_ < 0) {
+    start_ppp_pending_ = true;  // the hand-over follows the CONNECT reply
+    return;
+  }
+  std::vector<std::uint8_t> leftover(leftover_.begin(), leftover_.end());
+  leftover_.clear();
+  if (std::error_code error = backend_->Start(line_fd_, std::move(leftover))) {
+    Feed(ev::PppUnavailable{error.message()});
+  }
+}
+
+void Daemon::PerformResumeCommandMode() {
+  start_ppp_pending_ = false;
+  if (line_fd_ < 0) {
+    resume_pending_ = true;  // the hand-over follows the CONNECT reply
+    return;
+  }
+  Port& port = PortFor(/*data_port=*/true);
+  if (port.channel) {
+    port.channel->ResumeCommandMode(line_fd_);
+  } else {
+    ::close(line_fd_);
+  }
+  line_fd_ = -1;
+}
+
+void Daemon::ArmTick() {
+  std::optional<Clock::time_point> next = manager_ ? manager_->NextDeadline() : std::nullopt;
+  if (!next) {
+    tick_.cancel();
+    return;
+  }
+  tick_.expires_at(*next);
+  tick_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+    if (ec || alive.expired()) return;  // operation_aborted: re-armed or stopped
+    Feed(ev::Tick{});
+  });
+}
+
+// ---- control requests ----------------------------------------------------------------------
+
+void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) {
+  api::Response response;
+  response.id = request.id;
+  if (shutting_down_ && request.method != api::Method::kStatus) {
+    return reply(api::ErrorResponse(request.id, api::Errc::kShuttingDown, "uclinkd is stopping"));
+  }
+  switch (request.method) {
+    case api::Method::kStatus:
+      response.result = api::ToJson(manager_->Snapshot(Clock::now(), std::time(nullptr)));
+      return reply(response);
+    case api::Method::kConnect:
+      Feed(ev::UserConnect{});
+      response.result = {{"state", ToString(manager_->state())}};
+      return reply(response);
+    case api::Method::kDisconnect:
+      Feed(ev::UserDisconnect{});
+      response.result = {{"state", ToString(manager_->state())}};
+      return reply(response);
+    case api::Method::kAt:
+      return HandleAt(request, std::move(reply));
+    case api::Method::kSubscribe:
+      response.result = {
+          {"status", api::ToJson(manager_->Snapshot(Clock::now(), std::time(nullptr)))}};
+      return reply(response);
+    case api::Method::kReload: {
+      std::vector<ConfigIssue> issues = Reload();
+      if (issues.empty()) {
+        response.result = {{"applied", "next-attempt"}};
+        return reply(response);
+      }
+      std::string text;
+      for (const ConfigIssue& issue : issues) text += (text.empty() ? "" : "; ") + issue.ToString();
+      return reply(api::ErrorResponse(request.id, api::Errc::kConfigInvalid, text));
+    }
+  }
+}
+
+void Daemon::HandleAt(const api::Request& request, ControlServer::Reply reply) {
+  api::Error error;
+  std::optional<api::AtParams> params = api::ParseAtParams(request.params, &error);
+  if (!params) return reply(api::ErrorResponse(request.id, error.code, error.message));
+  if (!control_port_.channel) {
+    return reply(api::ErrorResponse(request.id, api::Errc::kBusy, "the port is not open"));
+  }
+  if (!manager_->AtPortAvailable()) {
+    return reply(api::ErrorResponse(request.id, api::Errc::kInDataMode,
+                                    "the only AT port carries PPP now; configure modem.at_port"));
+  }
+  chat::AtCommand command = chat::AtCommand::FromText(params->command);
+  command.timeout = chat::Duration(params->timeout_ms);
+  if (command.enters_data_mode) {
+    return reply(api::ErrorResponse(request.id, api::Errc::kInvalidParams,
+                                    "data-mode commands belong to the manager (uclink connect)"));
+  }
+  command.free_text_info = true;  // show whatever the module prints
+  const std::uint64_t id = request.id;
+  control_port_.channel->Submit(std::move(command), [id, reply](const chat::AtReply& at) {
+    if (at.ok()) {
+      api::Response response;
+      response.id = id;
+      response.result = {{"info", at.info}, {"final", at.final_line}};
+      return reply(response);
+    }
+    const bool timed_out =
+        at.error == chat::Errc::kTimeout || at.error == chat::Errc::kUnresponsive;
+    reply(api::ErrorResponse(id, timed_out ? api::Errc::kTimeout : api::Errc::kAtFailed,
+                             at.Describe()));
+  });
+}
+
+// ---- reload and shutdown -------------------------------------------------------------------
+
+std::vector<ConfigIssue> Daemon::Reload() {
+  ConfigResult loaded = LoadConfig(source_);
+  if (!loaded.ok()) {
+    for (const ConfigIssue& issue : loaded.issues) spdlog::error("reload: {}", issue.ToString());
+    return loaded.issues;
+  }
+  config_ = loaded.config;
+  manager_->Reconfigure(MakeManagerOptions());
+  spdlog::info("configuration reloaded; it applies from the next attempt");
+  return {};
+}
+
+void Daemon::Shutdown(std::function<void()> done) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  on_shutdown_done_ = std::move(done);
+  spdlog::info("stopping: hanging up");
+  shutdown_deadline_.expires_after(kShutdownBudget);
+  shutdown_deadline_.async_wait(
+      [this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+        if (ec || alive.expired()) return;
+        spdlog::warn("hang-up did not finish in {} s; stopping anyway", kShutdownBudget.count());
+        if (auto done = std::exchange(on_shutdown_done_, nullptr)) done();
+      });
+  Feed(ev::UserDisconnect{});
+}
+
+void Daemon::MaybeFinishShutdown() {
+  if (!shutting_down_ || !on_shutdown_done_ || !manager_) return;
+  const State state = manager_->state();
+  if (state != State::kIdle && state != State::kFailed) return;
+  shutdown_deadline_.cancel();
+  tick_.cancel();
+  if (server_) server_->Stop();
+  // Finish from the io_context, not from inside Feed's loop.
+  boost::asio::post(io_, [done = std::exchange(on_shutdown_done_, nullptr)] { done(); });
+}
+
+}  // namespace uclink::control
