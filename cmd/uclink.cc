@@ -3,6 +3,7 @@
 
 #include "control/cli/at_command.h"
 #include "control/cli/client_commands.h"
+#include "control/cli/doctor_command.h"
 #include "control/cli/probe_command.h"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   uclink::control::cli::AddClientCommands(app);  // --socket, connect, disconnect, status, monitor
   uclink::control::cli::AddAtCommand(app);
   uclink::control::cli::AddProbeCommand(app);
+  uclink::control::cli::AddDoctorCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

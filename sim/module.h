@@ -115,6 +115,8 @@ class Module : public ServiceHost {
   bool UrcBacklogFull() const override { return backlog_.size() > kUrcHighWater; }
   void WhenUrcsDrain(std::function<void()> resume) override;
 
+  /// URCs waiting for the line (a command in flight, or data mode).
+  std::size_t urcs_pending() const { return backlog_.size(); }
   /// URCs discarded at the hard bound since start (0 unless a source ignored flow control).
   std::size_t urcs_lost() const { return urcs_lost_; }
 

@@ -150,8 +150,7 @@ void AddUdp(CLI::App& app) {
   send->callback([args] {
     Output out("");
     const std::string data = args->data.empty() ? ReadFd(STDIN_FILENO) : ReadData(args->data);
-    Finish(services::UdpSend(args->mode, args->host, args->port, data, args->idle_ms,
-                             out.Sink()));
+    Finish(services::UdpSend(args->mode, args->host, args->port, data, args->idle_ms, out.Sink()));
   });
   auto* listen = udp->add_subcommand("listen", "print datagrams received on PORT (PPP mode)");
   listen->add_option("PORT", args->port)->required()->check(CLI::Range(0, 65535));

@@ -51,8 +51,6 @@ const std::error_category& InbandCategory() {
   return category;
 }
 
-std::error_code make_error_code(Errc errc) {
-  return {static_cast<int>(errc), InbandCategory()};
-}
+std::error_code make_error_code(Errc errc) { return {static_cast<int>(errc), InbandCategory()}; }
 
 }  // namespace uclink::control::inband

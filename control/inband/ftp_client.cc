@@ -176,8 +176,7 @@ void FtpClient::Go(Step step, chat::TimePoint now) {
       command = chat::AtCommand::FromText(*chat::EncodeFtpName(Command::kFtpun, session_.user));
       break;
     case Step::kPassword:
-      command =
-          chat::AtCommand::FromText(*chat::EncodeFtpName(Command::kFtppw, session_.password));
+      command = chat::AtCommand::FromText(*chat::EncodeFtpName(Command::kFtppw, session_.password));
       break;
     case Step::kPath:
       command = chat::AtCommand::FromText(*chat::EncodeFtpName(Command::kFtppath, dir_));
@@ -361,9 +360,9 @@ void FtpClient::OnGetPiece(const chat::Urc& urc, chat::TimePoint now) {
   auto numbers = TwoNumbers(urc.line);
   if (numbers && numbers->first < 0) {
     // uclink-sim: `+FTPGET:-1,<code>` reports a failed transfer with its table 3.5 code.
-    ServiceError error = MakeError(Errc::kServiceError,
-                                   "FTP get failed: FTP code " +
-                                       DescribeFtpCode(static_cast<int>(numbers->second)));
+    ServiceError error =
+        MakeError(Errc::kServiceError,
+                  "FTP get failed: FTP code " + DescribeFtpCode(static_cast<int>(numbers->second)));
     if (step_ == Step::kGet) {
       result_ = std::move(error);
       get_complete_ = true;
@@ -380,8 +379,8 @@ void FtpClient::OnGetPiece(const chat::Urc& urc, chat::TimePoint now) {
     Emit(DataAction{urc.payload});
     Emit(ProgressAction{received_, size_});
   }
-  const bool all_arrived = session_.type == chat::FtpTransferType::kBinary && size_ &&
-                           received_ >= *size_ && *size_ > 0;
+  const bool all_arrived =
+      session_.type == chat::FtpTransferType::kBinary && size_ && received_ >= *size_ && *size_ > 0;
   if (end_marker || all_arrived) {
     get_complete_ = true;
     if (step_ == Step::kReceiving) return Quit(std::move(result_));
@@ -395,9 +394,9 @@ void FtpClient::OnListing(const chat::Urc& urc) {
   if (!numbers) return Quit(MakeError(Errc::kProtocol, "bad +FTPLIST header: " + urc.line));
   // §2.43 prints `+FTPLIST:0,370`: a non-zero first field is a table 3.5 code.
   if (numbers->first != 0) {
-    return Quit(MakeError(Errc::kServiceError,
-                          "FTP list failed: FTP code " +
-                              DescribeFtpCode(static_cast<int>(numbers->first))));
+    return Quit(MakeError(
+        Errc::kServiceError,
+        "FTP list failed: FTP code " + DescribeFtpCode(static_cast<int>(numbers->first))));
   }
   if (urc.truncated) return Quit(MakeError(Errc::kProtocol, "the listing stopped short"));
   if (!urc.payload.empty()) Emit(DataAction{urc.payload});
@@ -406,8 +405,8 @@ void FtpClient::OnListing(const chat::Urc& urc) {
 
 void FtpClient::OnUrc(const chat::Urc& urc, chat::TimePoint now) {
   if (done()) return;
-  if (urc.kind == chat::UrcKind::kFtpData &&
-      (step_ == Step::kGet || step_ == Step::kReceiving) && !get_complete_) {
+  if (urc.kind == chat::UrcKind::kFtpData && (step_ == Step::kGet || step_ == Step::kReceiving) &&
+      !get_complete_) {
     return OnGetPiece(urc, now);
   }
   if (urc.kind == chat::UrcKind::kFtpList && step_ == Step::kListing) return OnListing(urc);
@@ -416,9 +415,9 @@ void FtpClient::OnUrc(const chat::Urc& urc, chat::TimePoint now) {
 void FtpClient::OnTimer(chat::TimePoint) {
   if (done()) return;
   if (step_ == Step::kReceiving || step_ == Step::kListing) {
-    Quit(MakeError(Errc::kTimeout, "no FTP data for " +
-                                       std::to_string(session_.data_timeout.count() / 1000) +
-                                       " s"));
+    Quit(MakeError(
+        Errc::kTimeout,
+        "no FTP data for " + std::to_string(session_.data_timeout.count() / 1000) + " s"));
   }
 }
 

@@ -24,7 +24,7 @@ struct FtpSession {
   int port = 21;
   std::string user = "anonymous";
   std::string password = "uclink@";
-  bool passive = true;                                           // AT+FTPMODE=1 (§2.26)
+  bool passive = true;                                          // AT+FTPMODE=1 (§2.26)
   chat::FtpTransferType type = chat::FtpTransferType::kBinary;  // AT+FTPTYPE=I (§2.27)
   PayloadEncoding encoding = PayloadEncoding::kInline;
   // Longest silence between +FTPGET/+FTPLIST pieces.

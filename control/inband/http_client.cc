@@ -54,7 +54,8 @@ Errc ErrcOfHttpCode(int code) {
 }
 
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && chat::EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() &&
+         chat::EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
 }
 
 }  // namespace
@@ -67,8 +68,8 @@ std::optional<ServiceError> HttpClient::Validate() const {
   }
   for (const std::string& header : request_.headers) {
     if (auto e = chat::EncodeHttppara(chat::HttpParam::kUser, header); !e) {
-      return MakeError(Errc::kInvalidArgument, "header \"" + header.substr(0, 40) +
-                                                   "\": " + e.error().detail);
+      return MakeError(Errc::kInvalidArgument,
+                       "header \"" + header.substr(0, 40) + "\": " + e.error().detail);
     }
   }
   const bool has_body =
@@ -216,7 +217,8 @@ void HttpClient::OnReply(const chat::AtReply& reply, chat::TimePoint now) {
 
 void HttpClient::OnActionResult(std::string_view line) {
   auto result = chat::DecodeHttpaction(line);
-  if (!result) return Finish(MakeError(Errc::kProtocol, "bad +HTTPACTION: " + result.error().detail));
+  if (!result)
+    return Finish(MakeError(Errc::kProtocol, "bad +HTTPACTION: " + result.error().detail));
   // Table 3.3: 0 is "a successful operation"; any other value is the library's failure code.
   // uclink-sim and §2.50 print 0 for success (the manual's "request type" reading would make a
   // POST's success 3, which no example shows).

@@ -151,8 +151,8 @@ void IpSocket::OnReply(const chat::AtReply& reply, chat::TimePoint) {
 }
 
 void IpSocket::OnOpenReply(const chat::AtReply& reply) {
-  if (reply.ok() && (options_.mode == chat::SocketMode::kUdp ||
-                     reply.final == chat::FinalKind::kConnectOk)) {
+  if (reply.ok() &&
+      (options_.mode == chat::SocketMode::kUdp || reply.final == chat::FinalKind::kConnectOk)) {
     TransitionTo(State::kOpen);
     if (pending_error_) {  // a refused Send() while opening
       close_requested_ = true;
@@ -164,10 +164,10 @@ void IpSocket::OnOpenReply(const chat::AtReply& reply) {
   TransitionTo(State::kClosed);
   if (pending_error_) return Finish(std::move(pending_error_));
   if (reply.final == chat::FinalKind::kConnectFail) {
-    return Finish(MakeError(Errc::kConnectFailed,
-                            "CONNECT FAIL: the module could not connect to " + options_.host +
-                                ":" + std::to_string(options_.port) +
-                                " (three attempts, UC8088 manual §2.22)"));
+    return Finish(MakeError(Errc::kConnectFailed, "CONNECT FAIL: the module could not connect to " +
+                                                      options_.host + ":" +
+                                                      std::to_string(options_.port) +
+                                                      " (three attempts, UC8088 manual §2.22)"));
   }
   // ERROR with "+CME ERROR: 3" after IPCREATE: usually the client is already in use.
   Finish(ModuleFailure(last_command_, reply));

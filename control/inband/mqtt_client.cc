@@ -159,8 +159,8 @@ ServiceError MqttClient::FailureOf(const chat::AtReply& reply, std::string_view 
 void MqttClient::Fail(ServiceError error) {
   setup_.clear();
   requests_.clear();
-  const bool connected = state_ == State::kConnecting || state_ == State::kCheckingState ||
-                         state_ == State::kOnline;
+  const bool connected =
+      state_ == State::kConnecting || state_ == State::kCheckingState || state_ == State::kOnline;
   if (!connected || state_ == State::kClosing) {
     state_ = State::kClosed;
     return Finish(std::move(error));

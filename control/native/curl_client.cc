@@ -215,7 +215,8 @@ ServiceError FtpRun(const inband::FtpSession& session, const inband::FtpRequest&
     long reply = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &reply);
     ServiceError error = CurlFailure(code, error_buffer);
-    if (reply >= 400) error.message += ": FTP code " + inband::DescribeFtpCode(static_cast<int>(reply));
+    if (reply >= 400)
+      error.message += ": FTP code " + inband::DescribeFtpCode(static_cast<int>(reply));
     return error;
   }
   if (request.verb == inband::FtpVerb::kSize) {

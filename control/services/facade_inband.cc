@@ -40,12 +40,12 @@ ServiceError InbandFtp(const ServiceMode& mode, inband::FtpSession ftp, inband::
   ftp.encoding = EncodingOf(mode);
   const bool size_verb = request.verb == inband::FtpVerb::kSize;
   inband::FtpClient client(std::move(ftp), std::move(request));
-  ServiceError error = session.Run(
-      client, {.on_data = out, .on_progress = size_verb ? ProgressSink() : progress},
-      [&](InbandRunner& r) {
-        client.Start(chat::Clock::now());
-        r.Pump();
-      });
+  ServiceError error =
+      session.Run(client, {.on_data = out, .on_progress = size_verb ? ProgressSink() : progress},
+                  [&](InbandRunner& r) {
+                    client.Start(chat::Clock::now());
+                    r.Pump();
+                  });
   if (!error && size_verb && client.size()) out(std::to_string(*client.size()) + "\n");
   return error;
 }
@@ -142,8 +142,7 @@ ServiceError InbandMqttPublish(const ServiceMode& mode, const inband::MqttSessio
   });
 }
 
-ServiceError InbandMqttSubscribe(const ServiceMode& mode,
-                                 const inband::MqttSessionOptions& options,
+ServiceError InbandMqttSubscribe(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                  const std::string& topic, int qos, int count, int timeout_ms,
                                  const MessageSink& on_message) {
   InbandSession session(mode);

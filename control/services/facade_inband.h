@@ -18,8 +18,7 @@ ServiceError InbandUdp(const ServiceMode& mode, const std::string& host, int por
 ServiceError InbandMqttPublish(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                const std::string& topic, int qos, bool retain,
                                const std::string& message);
-ServiceError InbandMqttSubscribe(const ServiceMode& mode,
-                                 const inband::MqttSessionOptions& options,
+ServiceError InbandMqttSubscribe(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                  const std::string& topic, int qos, int count, int timeout_ms,
                                  const MessageSink& on_message);
 
@@ -32,8 +31,7 @@ ServiceError NativeUdpListen(const ServiceMode& mode, const std::string& address
 ServiceError NativeMqttPublish(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                const std::string& topic, int qos, bool retain,
                                const std::string& message);
-ServiceError NativeMqttSubscribe(const ServiceMode& mode,
-                                 const inband::MqttSessionOptions& options,
+ServiceError NativeMqttSubscribe(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                  const std::string& topic, int qos, int count, int timeout_ms,
                                  const MessageSink& on_message);
 

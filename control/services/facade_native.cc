@@ -86,23 +86,23 @@ ServiceError NativeTcp(const ServiceMode& mode, const std::string& host, int por
         io.stop();
       });
   read_more = [&] {
-    socket.async_read_some(asio::buffer(buffer), [&](const boost::system::error_code& e,
-                                                      std::size_t n) {
-      if (e) {
-        if (e != asio::error::operation_aborted && !pump.input_ended()) {
-          result = FromAsio(e, "receive");
-        } else if (e == asio::error::eof) {
-          result = {};
-        }
-        if (e == asio::error::eof && !pump.input_ended()) {
-          result = MakeError(Errc::kPeerClosed, "the peer closed the connection");
-        }
-        return io.stop();
-      }
-      out(std::string(buffer.data(), n));
-      pump.Activity();
-      read_more();
-    });
+    socket.async_read_some(
+        asio::buffer(buffer), [&](const boost::system::error_code& e, std::size_t n) {
+          if (e) {
+            if (e != asio::error::operation_aborted && !pump.input_ended()) {
+              result = FromAsio(e, "receive");
+            } else if (e == asio::error::eof) {
+              result = {};
+            }
+            if (e == asio::error::eof && !pump.input_ended()) {
+              result = MakeError(Errc::kPeerClosed, "the peer closed the connection");
+            }
+            return io.stop();
+          }
+          out(std::string(buffer.data(), n));
+          pump.Activity();
+          read_more();
+        });
   };
   read_more();
   pump.ReadNext();
@@ -136,14 +136,15 @@ ServiceError NativeUdp(const ServiceMode& mode, const std::string& host, int por
     });
   };
   std::function<void()> receive = [&] {
-    socket.async_receive(asio::buffer(buffer), [&](const boost::system::error_code& e,
-                                                    std::size_t n) {
-      if (e == asio::error::connection_refused) return receive();  // ICMP, as the module
-      if (e) return;
-      out(std::string(buffer.data(), n));
-      arm();
-      receive();
-    });
+    socket.async_receive(asio::buffer(buffer),
+                         [&](const boost::system::error_code& e, std::size_t n) {
+                           if (e == asio::error::connection_refused)
+                             return receive();  // ICMP, as the module
+                           if (e) return;
+                           out(std::string(buffer.data(), n));
+                           arm();
+                           receive();
+                         });
   };
   arm();
   receive();
@@ -222,11 +223,12 @@ std::unique_ptr<mosquitto, MosqDeleter> MakeClient(const ServiceMode& mode,
                                                    MqttState& state, ServiceError& error) {
   static MosquittoLib lib;
   const auto& c = options.config;
-  std::unique_ptr<mosquitto, MosqDeleter> m(mosquitto_new(
-      c.client_id.empty() ? nullptr : c.client_id.c_str(), c.clean_session, &state));
+  std::unique_ptr<mosquitto, MosqDeleter> m(
+      mosquitto_new(c.client_id.empty() ? nullptr : c.client_id.c_str(), c.clean_session, &state));
   if (!m) {
-    error = MakeError(Errc::kServiceError, "mosquitto_new failed (a client id is needed "
-                                           "without clean session)");
+    error = MakeError(Errc::kServiceError,
+                      "mosquitto_new failed (a client id is needed "
+                      "without clean session)");
     return nullptr;
   }
   if (!c.username.empty()) {
@@ -244,16 +246,14 @@ std::unique_ptr<mosquitto, MosqDeleter> MakeClient(const ServiceMode& mode,
   mosquitto_subscribe_callback_set(m.get(), [](mosquitto*, void* user, int, int, const int*) {
     static_cast<MqttState*>(user)->subscribed = true;
   });
-  mosquitto_message_callback_set(
-      m.get(), [](mosquitto*, void* user, const mosquitto_message* msg) {
-        auto* s = static_cast<MqttState*>(user);
-        ++s->received;
-        if (s->sink && *s->sink) {
-          (*s->sink)(msg->topic,
-                     std::string(static_cast<const char*>(msg->payload),
-                                 static_cast<std::size_t>(msg->payloadlen)));
-        }
-      });
+  mosquitto_message_callback_set(m.get(), [](mosquitto*, void* user, const mosquitto_message* msg) {
+    auto* s = static_cast<MqttState*>(user);
+    ++s->received;
+    if (s->sink && *s->sink) {
+      (*s->sink)(msg->topic, std::string(static_cast<const char*>(msg->payload),
+                                         static_cast<std::size_t>(msg->payloadlen)));
+    }
+  });
   // libmosquitto binds to an address, not a device: the broker is reached through the route the
   // PPP link installed (mode.interface is not applied here).
   (void)mode;
@@ -278,14 +278,14 @@ bool LoopUntil(mosquitto* m, const std::function<bool()>& done, int timeout_ms, 
 
 ServiceError AwaitConnack(mosquitto* m, MqttState& state) {
   int rc = MOSQ_ERR_SUCCESS;
-  if (!LoopUntil(m, [&] { return state.connack >= 0; }, 15000, rc)) {
+  if (!LoopUntil(
+          m, [&] { return state.connack >= 0; }, 15000, rc)) {
     return rc != MOSQ_ERR_SUCCESS ? MosquittoError(rc, "connect")
                                   : MakeError(Errc::kTimeout, "no CONNACK within 15 s");
   }
   if (state.connack != 0) {
-    return MakeError(Errc::kServiceError,
-                     std::string("the broker refused the connection: ") +
-                         mosquitto_connack_string(state.connack));
+    return MakeError(Errc::kServiceError, std::string("the broker refused the connection: ") +
+                                              mosquitto_connack_string(state.connack));
   }
   return {};
 }
@@ -309,7 +309,8 @@ ServiceError NativeMqttPublish(const ServiceMode& mode, const inband::MqttSessio
                              message.data(), qos, retain);
   if (rc != MOSQ_ERR_SUCCESS) return MosquittoError(rc, "publish");
   // QoS 0 completes when written; 1/2 when PUBACK/PUBCOMP arrived (on_publish).
-  if (!LoopUntil(m.get(), [&] { return state.acked_mid == mid; }, 15000, rc)) {
+  if (!LoopUntil(
+          m.get(), [&] { return state.acked_mid == mid; }, 15000, rc)) {
     return MakeError(Errc::kTimeout, "the broker did not acknowledge the message");
   }
   mosquitto_disconnect(m.get());
@@ -317,8 +318,7 @@ ServiceError NativeMqttPublish(const ServiceMode& mode, const inband::MqttSessio
   return {};
 }
 
-ServiceError NativeMqttSubscribe(const ServiceMode& mode,
-                                 const inband::MqttSessionOptions& options,
+ServiceError NativeMqttSubscribe(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                  const std::string& topic, int qos, int count, int timeout_ms,
                                  const MessageSink& on_message) {
   if (auto e = chat::EncodeMqttsub(topic, qos); !e) {
@@ -332,11 +332,13 @@ ServiceError NativeMqttSubscribe(const ServiceMode& mode,
   if (auto e = AwaitConnack(m.get(), state)) return e;
   int rc = mosquitto_subscribe(m.get(), nullptr, topic.c_str(), qos);
   if (rc != MOSQ_ERR_SUCCESS) return MosquittoError(rc, "subscribe");
-  if (!LoopUntil(m.get(), [&] { return state.subscribed; }, 15000, rc)) {
+  if (!LoopUntil(
+          m.get(), [&] { return state.subscribed; }, 15000, rc)) {
     return MakeError(Errc::kTimeout, "no SUBACK within 15 s");
   }
   std::fputs("subscribed\n", stderr);
-  LoopUntil(m.get(), [&] { return count > 0 && state.received >= count; }, timeout_ms, rc);
+  LoopUntil(
+      m.get(), [&] { return count > 0 && state.received >= count; }, timeout_ms, rc);
   mosquitto_disconnect(m.get());
   mosquitto_loop(m.get(), 100, 1);
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) return MosquittoError(rc, "receive");

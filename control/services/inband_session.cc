@@ -1,5 +1,8 @@
 #include "control/services/inband_session.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <boost/asio/post.hpp>
 
 #include "chat/serial_port.h"
@@ -10,6 +13,15 @@ using inband::Errc;
 using inband::MakeError;
 
 InbandSession::~InbandSession() {
+  // chat::SerialPort opens with TIOCEXCL and never clears it; on a pty whose master stays open
+  // the flag outlives our descriptor and the next one-off command would get EBUSY. Clear it.
+  if (port_ != nullptr) {
+    const int fd = port_->ReleaseFd();
+    if (fd >= 0) {
+      ::ioctl(fd, TIOCNXCL);
+      ::close(fd);
+    }
+  }
   if (channel_) channel_->Close();
 }
 
@@ -33,6 +45,7 @@ ServiceError InbandSession::Open() {
   if (!port) {
     return MakeError(Errc::kModuleError, "cannot open " + mode_.port + ": " + error.message());
   }
+  port_ = port.get();
   channel_ = std::make_unique<chat::AtChannel>(io_, std::move(port));
   channel_->SetUrcHandler([this](const chat::Urc& urc) {
     if (runner_ != nullptr) runner_->OnUrc(urc);
@@ -41,9 +54,8 @@ ServiceError InbandSession::Open() {
   if (mode_.cid > 0) {
     // The one-off prelude of §2.25.1/§2.43: power up, attach, activate. Each is a no-op on a
     // module that is already there (the daemon's in-band mode skips it with cid 0).
-    for (const std::string& text :
-         {std::string("AT+CFUN=1"), std::string("AT+CGATT=1"),
-          "AT+CGACT=1," + std::to_string(mode_.cid)}) {
+    for (const std::string& text : {std::string("AT+CFUN=1"), std::string("AT+CGATT=1"),
+                                    "AT+CGACT=1," + std::to_string(mode_.cid)}) {
       chat::AtReply reply = RunCommand(text);
       if (!reply.ok()) return inband::ModuleFailure(text, reply);
     }

@@ -33,6 +33,7 @@ class InbandSession {
   ServiceMode mode_;
   boost::asio::io_context io_;
   std::unique_ptr<chat::AtChannel> channel_;
+  chat::SerialPort* port_ = nullptr;  // owned by channel_
   InbandRunner* runner_ = nullptr;
 };
 

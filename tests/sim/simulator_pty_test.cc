@@ -122,6 +122,46 @@ class SimulatorPtyTest : public ::testing::Test {
     sim_->Write(line + "\r");
     return sim_->ReadUntil(until, seconds(10));
   }
+  // Dials and runs the LCP Configure exchange with slirp until both sides are Opened (slirp
+  // starts IPCP). Returns false with a reason on failure.
+  ::testing::AssertionResult OpenLcp() {
+    Command("AT+CFUN=1");
+    if (Command("AT+CGDATA=\"PPP\",1", "CONNECT\r\n").find("CONNECT") == std::string::npos) {
+      return ::testing::AssertionFailure() << "no CONNECT";
+    }
+    sim_->Write(kLcpConfigureRequestWire);
+    // slirp answers with its own Configure-Request and a Configure-Ack of ours.
+    std::string slirp_request;
+    bool acked = false;
+    sim_->ReadWhile(
+        [&](const std::string& wire) {
+          for (const std::string& frame : Decode(wire)) {
+            if (Protocol(frame) != 0xC021 || frame.size() < 5) continue;
+            if (frame[4] == 0x01) slirp_request = frame;
+            if (frame[4] == 0x02 && frame[5] == 0x01) acked = true;
+          }
+          return acked && !slirp_request.empty();
+        },
+        seconds(10));
+    if (!acked) return ::testing::AssertionFailure() << "no LCP Configure-Ack from slirp";
+    if (slirp_request.empty()) {
+      return ::testing::AssertionFailure() << "no LCP Configure-Request from slirp";
+    }
+    // Ack slirp's request verbatim (code 1 → 2): both sides Opened, so slirp starts IPCP
+    // (ppp.md §c step 3).
+    std::string ack = slirp_request;
+    ack[4] = 0x02;
+    sim_->Write(Encode(ack));
+    bool ipcp = false;
+    sim_->ReadWhile(
+        [&](const std::string& wire) {
+          for (const std::string& frame : Decode(wire)) ipcp = ipcp || Protocol(frame) == 0x8021;
+          return ipcp;
+        },
+        seconds(10));
+    if (!ipcp) return ::testing::AssertionFailure() << "LCP did not open: no IPCP from slirp";
+    return ::testing::AssertionSuccess();
+  }
   std::unique_ptr<SimProcess> sim_;
 };
 
@@ -195,41 +235,35 @@ TEST_F(SimulatorPtyTest, ScenarioFileAndFlagsShapeTheModule) {
 
 TEST_F(SimulatorPtyTest, DataModeReachesSlirpAndLcpOpens) {
   Start({"--fast"});
-  Command("AT+CFUN=1");
-  ASSERT_NE(Command("AT+CGDATA=\"PPP\",1", "CONNECT\r\n").find("CONNECT"), std::string::npos);
-  sim_->Write(kLcpConfigureRequestWire);
-  // slirp answers with its own Configure-Request and a Configure-Ack of ours.
-  std::string slirp_request;
-  bool acked = false;
-  sim_->ReadWhile(
-      [&](const std::string& wire) {
-        for (const std::string& frame : Decode(wire)) {
-          if (Protocol(frame) != 0xC021 || frame.size() < 5) continue;
-          if (frame[4] == 0x01) slirp_request = frame;
-          if (frame[4] == 0x02 && frame[5] == 0x01) acked = true;
-        }
-        return acked && !slirp_request.empty();
-      },
-      seconds(10));
-  ASSERT_TRUE(acked) << "no LCP Configure-Ack from slirp";
-  ASSERT_FALSE(slirp_request.empty()) << "no LCP Configure-Request from slirp";
-  // Ack slirp's request verbatim (code 1 → 2): both sides Opened, so slirp starts IPCP
-  // (ppp.md §c step 3).
-  std::string ack = slirp_request;
-  ack[4] = 0x02;
-  sim_->Write(Encode(ack));
-  bool ipcp = false;
-  sim_->ReadWhile(
-      [&](const std::string& wire) {
-        for (const std::string& frame : Decode(wire)) ipcp = ipcp || Protocol(frame) == 0x8021;
-        return ipcp;
-      },
-      seconds(10));
-  EXPECT_TRUE(ipcp) << "LCP did not open: no IPCP from slirp";
+  ASSERT_TRUE(OpenLcp());
   EXPECT_EQ(sim_->Control("drop"), "OK");
   EXPECT_NE(sim_->ReadUntil("NO CARRIER\r\n", seconds(10)).find("\r\nNO CARRIER\r\n"),
             std::string::npos);
   EXPECT_NE(Command("AT").find("OK"), std::string::npos);
+}
+
+// RFC 1661 §5.5: the host terminates the PPP session; slirp acknowledges and keeps running, but
+// a real module ends the call: NO CARRIER, then the module answers AT again.
+TEST_F(SimulatorPtyTest, HostLcpTerminateEndsTheCallWithNoCarrier) {
+  Start({"--fast"});
+  ASSERT_TRUE(OpenLcp());
+  sim_->Write(Encode(std::string("\xff\x03\xc0\x21\x05\x02\x00\x04", 8)));  // Terminate-Request
+  bool terminate_ack = false;
+  std::string wire = sim_->ReadWhile(
+      [&](const std::string& bytes) {
+        for (const std::string& frame : Decode(bytes)) {
+          std::size_t at = frame.compare(0, 2, "\xff\x03") == 0 ? 2 : 0;
+          if (Protocol(frame) == 0xC021 && frame.size() > at + 2 && frame[at + 2] == 0x06) {
+            terminate_ack = true;
+          }
+        }
+        return terminate_ack && bytes.find("\r\nNO CARRIER\r\n") != std::string::npos;
+      },
+      seconds(10));
+  EXPECT_TRUE(terminate_ack) << "no LCP Terminate-Ack from slirp";
+  EXPECT_NE(wire.find("\r\nNO CARRIER\r\n"), std::string::npos);
+  EXPECT_NE(Command("AT").find("OK"), std::string::npos);
+  EXPECT_EQ(sim_->Control("status").rfind("OK mode=kCommand", 0), 0u);
 }
 
 TEST_F(SimulatorPtyTest, PeerExitPrintsNoCarrier) {

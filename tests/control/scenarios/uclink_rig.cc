@@ -279,6 +279,16 @@ int UclinkRig::StopDaemon(std::chrono::milliseconds bound) {
   return WaitExit(daemon_pid_, bound);
 }
 
+bool UclinkRig::DaemonAlive() {
+  int status = 0;
+  if (daemon_pid_ <= 0) return false;
+  if (::waitpid(daemon_pid_, &status, WNOHANG) == daemon_pid_) {
+    daemon_pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
 std::string UclinkRig::SimControl(const std::string& line) { return Exchange(control_, line); }
 
 std::string UclinkRig::SimStatusField(const std::string& key) {
@@ -337,7 +347,9 @@ ResourceSample UclinkRig::Sample() const {
     }
     sample.children = CountChildren(daemon_pid_);
   }
-  sample.tun_present = fs::exists("/sys/class/net/uclink0");
+  // /proc/self/net follows our network namespace; /sys/class/net shows the one sysfs was mounted
+  // in.
+  sample.tun_present = ReadWholeFile("/proc/self/net/dev").find("uclink0:") != std::string::npos;
   sample.netns_count = CountEntries("/run/netns");
   return sample;
 }

@@ -27,7 +27,7 @@ struct ResourceSample {
   int fds = -1;              ///< entries in /proc/PID/fd
   long rss_kb = -1;          ///< VmRSS
   int children = -1;         ///< processes whose parent is the daemon
-  bool tun_present = false;  ///< /sys/class/net/<interface> exists
+  bool tun_present = false;  ///< uclink0 exists in our network namespace
   int netns_count = -1;      ///< entries in /run/netns (namespaces named by anyone)
 };
 
@@ -80,6 +80,8 @@ class UclinkRig {
   bool StartDaemon(const std::vector<std::string>& extra = {});
   /// SIGTERM and wait (bounded, SIGKILL past it); returns the exit status (-1: killed).
   int StopDaemon(std::chrono::milliseconds bound = std::chrono::seconds(25));
+  /// False once the daemon has exited (crashed, or stopped).
+  bool DaemonAlive();
 
   /// One line to the simulator's control socket; returns its one-line answer.
   std::string SimControl(const std::string& line);

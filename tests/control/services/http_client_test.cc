@@ -109,8 +109,7 @@ TEST(HttpClientTest, FailedRequestNamesTheTable33Code) {
   h.Run();
   ASSERT_TRUE(h.Done());
   EXPECT_EQ(h.Done()->code, Errc::kConnectFailed);
-  EXPECT_NE(h.Done()->message.find("203 (A network connection error occurred.)"),
-            std::string::npos)
+  EXPECT_NE(h.Done()->message.find("203 (A network connection error occurred.)"), std::string::npos)
       << h.Done()->message;
 }
 

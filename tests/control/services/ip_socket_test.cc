@@ -144,7 +144,8 @@ TEST(IpSocketTest, LineEndInInlineDataIsRefusedNamingTheByteAndTheClientReleased
 }
 
 TEST(IpSocketTest, QuoteAndNonAsciiAreRefusedInline) {
-  for (const std::string& data : {std::string("a\"b"), std::string("\xc3\xa9"), std::string(1, '\0')}) {
+  for (const std::string& data :
+       {std::string("a\"b"), std::string("\xc3\xa9"), std::string(1, '\0')}) {
     EXPECT_TRUE(FindUnsendableByte(data, true)) << data;
   }
   EXPECT_FALSE(FindUnsendableByte("plain, text; with commas", true));

@@ -174,8 +174,7 @@ TEST(MqttClientTest, CertificateIsUploadedWithEscapedLineEndsBeforeConnecting) {
   const std::string escaped = "-----BEGIN-----\\nAB\\n-----END-----\\n";
   h.Script({
       {"AT+MQTTCONFIG=\"192.168.1.100\",18830,\"example\",1,60,\"\",\"\"\r", "OK\r\n"},
-      {"AT+MQTTTLS=1,0,\"" + escaped + "\"," + std::to_string(escaped.size() + 2) + "\r",
-       "OK\r\n"},
+      {"AT+MQTTTLS=1,0,\"" + escaped + "\"," + std::to_string(escaped.size() + 2) + "\r", "OK\r\n"},
       {"AT+MQTTCONNECT\r", "OK\r\n"},
       {"AT+MQTTSTATE\r", "+MQTTSTATE:1\r\nOK\r\n"},
   });

@@ -39,7 +39,7 @@ socat UDP-RECVFROM:$UDP_PORT,bind=127.0.0.1,reuseaddr,fork EXEC:cat 2>/dev/null 
 PIDS+=($!)
 HTTP_PORT=$(free_port)
 mkdir -p "$T/www"
-cat >"$T/http.py" <<'PY'
+cat >"$T/webserver.py" <<'PY'
 import http.server, sys
 class H(http.server.SimpleHTTPRequestHandler):
     def echo(self):
@@ -53,7 +53,7 @@ class H(http.server.SimpleHTTPRequestHandler):
         if k not in ("Date", "Server", "Last-Modified"): super().send_header(k, v)
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), lambda *a: H(*a, directory=sys.argv[2])).serve_forever()
 PY
-python3 "$T/http.py" "$HTTP_PORT" "$T/www" &
+python3 "$T/webserver.py" "$HTTP_PORT" "$T/www" &
 PIDS+=($!)
 FTP_PORT=$(free_port)
 mkdir -p "$T/ftp/root/pub" /var/run/vsftpd/empty
@@ -85,7 +85,9 @@ chmod 600 "$T/vsftpd.conf"
 /usr/sbin/vsftpd "$T/vsftpd.conf" &
 PIDS+=($!)
 MQTT_PORT=$(free_port)
-mosquitto -p "$MQTT_PORT" >/dev/null 2>&1 &
+# Stay root: dropping to "mosquitto" needs setgroups(), which a sandbox may forbid.
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nuser root\n' "$MQTT_PORT" >"$T/mosquitto.conf"
+mosquitto -c "$T/mosquitto.conf" >/dev/null 2>&1 &
 PIDS+=($!)
 for p in $TCP_PORT $HTTP_PORT $FTP_PORT $MQTT_PORT; do wait_port "$p" || fail "server on $p"; done
 

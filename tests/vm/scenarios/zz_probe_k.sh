@@ -23,7 +23,7 @@ ip -n net link set lo up; ip -n client link set lo up
 dump_logs() { tail -n 40 "${run}"/*.log; }
 client() { ip netns exec client "$@"; }
 uclink_cmd() { client "${uclink}" --socket "${run}/uclinkd.sock" "$@"; }
-online_count() { grep -c -- '-> online ' "${run}/monitor.log" || true; }
+redialed() { [[ $(grep -c -- '-> online ' "${run}/monitor.log") -ge 2 ]]; }
 
 # transfer TAG BYTES: TCP bulk transfer net -> client over the link; field TAG_kbit_s.
 transfer() {
@@ -61,12 +61,15 @@ initial_s = 1
 name = "uclink0"
 route_metric = 700
 TOML
-client env UCLINK_PPPD_HOOK="${hook}" UCLINK_RUNTIME_DIR="${run}" "${uclinkd}" \
+# Started directly, not through client(): a backgrounded function is a subshell, and SIGTERM
+# below must reach uclinkd itself (ip netns exec and env both exec).
+ip netns exec client env UCLINK_PPPD_HOOK="${hook}" UCLINK_RUNTIME_DIR="${run}" "${uclinkd}" \
   --config "${run}/uclink.toml" --port "${run}/modem" --socket "${run}/uclinkd.sock" \
   --apn cmnet --backend pppd -v >"${run}/uclinkd.log" 2>&1 &
 uclinkd_pid=$!
 vm_wait_for 10 test -S "${run}/uclinkd.sock" || { dump_logs; vm_fail "uclinkd: no control socket"; }
-uclink_cmd monitor >"${run}/monitor.log" 2>&1 &
+# monitor prints its first line with printf and flushes only after events: line-buffer it.
+ip netns exec client stdbuf -oL "${uclink}" --socket "${run}/uclinkd.sock" monitor >"${run}/monitor.log" 2>&1 &
 monitor_pid=$!
 vm_wait_for 5 grep -q '^state ' "${run}/monitor.log" || { dump_logs; vm_fail "monitor: no state"; }
 
@@ -77,7 +80,7 @@ vm_field connect_to_online_ms $(( ($(date +%s%N) - t_connect) / 1000000 ))
 vm_log "connect: $(tr '\n' '|' <"${run}/connect.log")"
 
 status="$(uclink_cmd status --json)" || vm_fail "uclink status failed"
-vm_log "status: ${status}"
+vm_log "status: $(tr -d ' \n' <<<"${status}")"
 python3 - "${status}" <<'PY' || { dump_logs; vm_fail "status does not describe the pppd link"; }
 import json, sys
 s = json.loads(sys.argv[1])
@@ -98,12 +101,14 @@ transfer first "${bytes}"
 t_drop=$(date +%s%N)
 answer="$(echo drop | socat -t 5 - UNIX-CONNECT:"${run}/sim.ctl")"
 [[ "${answer}" == OK* ]] || vm_fail "sim control drop: ${answer}"
-vm_wait_for 60 test "$(online_count)" -ge 2 || { dump_logs; vm_fail "no redial to online after drop"; }
+vm_wait_for 60 redialed || { dump_logs; vm_fail "no redial to online after drop"; }
 vm_field redial_ms $(( ($(date +%s%N) - t_drop) / 1000000 ))
 lost="$(grep -- 'online -> ' "${run}/monitor.log" | head -n 1)"
 vm_log "link loss: ${lost}"
 [[ -n "${lost}" ]] || vm_fail "the monitor saw no transition out of online"
-vm_field link_loss "\"$(sed 's/.*(\(.*\))$/\1/; s/"//g' <<<"${lost}")\""
+code="$(sed -n 's/.* error {"code":"\([a-z-]*\)".*/\1/p' "${run}/monitor.log" | head -n 1)"
+[[ "${code}" == no-carrier ]] || { dump_logs; vm_fail "link loss reported as '${code}', not no-carrier"; }
+vm_field link_loss "\"${code}\""
 client ip -4 route show default | grep -q 'dev uclink0 .*metric 700' \
   || vm_fail "no default route after the redial"
 transfer after_redial 262144

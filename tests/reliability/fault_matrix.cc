@@ -1,0 +1,62 @@
+#include "tests/reliability/fault_matrix.h"
+
+namespace uclink::reliability {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The faults of docs/simulator.md's control socket, each with the undo that lets the next
+// attempt succeed (a module that stays hung forever is a `failed` report, not a recovery).
+const Fault kReboot{"reboot", "reboot", "", 0ms, ""};
+const Fault kHang{"hang 3 s", "hang", "unhang", 3000ms, ""};
+const Fault kGarbage{"garbage 2 KiB", "garbage 2048", "", 0ms, ""};
+const Fault kChunked{"chunked 2 B / 1 ms", "chunk 2 1", "", 0ms, "chunk 0 0"};
+const Fault kUrcStorm{"URC storm 1000", "urc-storm 1000", "", 0ms, ""};
+const Fault kNoCarrier{"NO CARRIER", "drop", "", 0ms, ""};
+const Fault kSilentPpp{"silent PPP death", "silent-ppp", "", 0ms, ""};
+const Fault kRefuseCgdata{"CGDATA refused", "refuse-cgdata on", "", 0ms, "refuse-cgdata off"};
+// Longer than registration_lost_grace_s (2 s in the test configuration).
+const Fault kRegistrationLoss{"registration lost 4 s", "register 2", "register 1", 4000ms, ""};
+const Fault kAttachFail{"attach failure", "attach-fail 1", "", 0ms, ""};
+const Fault kPortVanishes{"port vanishes 1 s", "kill", "restart", 1000ms, ""};
+
+const std::vector<std::string> kConnectStates = {
+    "configuring", "awaiting-registration", "attaching", "dialing", "negotiating-ppp", "online"};
+
+}  // namespace
+
+std::vector<Cell> PppPhaseCells() {
+  std::vector<Cell> cells;
+  for (const Fault& f : {kReboot, kHang, kGarbage, kChunked, kUrcStorm, kPortVanishes}) {
+    for (const std::string& state : kConnectStates) cells.push_back({f, state, "online"});
+  }
+  // Only a data call can be dropped or die silently.
+  for (const Fault& f : {kNoCarrier, kSilentPpp}) {
+    cells.push_back({f, "negotiating-ppp", "online"});
+    cells.push_back({f, "online", "online"});
+  }
+  // A refused dial falls back to in-band (mode auto) whenever it is set before the dial.
+  for (const char* state : {"configuring", "awaiting-registration", "attaching"}) {
+    cells.push_back({kRefuseCgdata, state, "online-inband"});
+  }
+  // The module ends a data call on deregistration (NO CARRIER); before it, the attach waits.
+  for (const char* state : {"awaiting-registration", "attaching", "online"}) {
+    cells.push_back({kRegistrationLoss, state, "online"});
+  }
+  // attach-fail arms the next AT+CGATT=1: states before it is sent.
+  for (const char* state : {"configuring", "awaiting-registration"}) {
+    cells.push_back({kAttachFail, state, "online"});
+  }
+  return cells;
+}
+
+std::vector<Cell> InbandPhaseCells() {
+  std::vector<Cell> cells;
+  for (const Fault& f :
+       {kReboot, kHang, kGarbage, kChunked, kUrcStorm, kRegistrationLoss, kPortVanishes}) {
+    cells.push_back({f, "online-inband", "online-inband"});
+  }
+  return cells;
+}
+
+}  // namespace uclink::reliability

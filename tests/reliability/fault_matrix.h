@@ -1,0 +1,33 @@
+// The fault matrix as data: every uclink-sim fault × every manager state it can hit, with the
+// outcome the daemon must reach (issue 9 item 2). fault_matrix_test.cc runs it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace uclink::reliability {
+
+/// A simulator fault: how to inject it and how (and when) to undo it.
+struct Fault {
+  std::string name;    ///< column label in the table
+  std::string inject;  ///< simulator control command; "kill" = SIGKILL the simulator
+  std::string undo;    ///< control command after `undo_after` ("" = none; "restart" for kill)
+  std::chrono::milliseconds undo_after{0};
+  std::string undo_on_recovery;  ///< control command once the target state is reached
+};
+
+/// One cell: inject `fault` when the manager enters `state`; expect `target` within `bound`.
+struct Cell {
+  Fault fault;
+  std::string state;
+  std::string target;  ///< "online" or "online-inband"
+  std::chrono::seconds bound{60};
+};
+
+/// The PPP phase (realistic latencies so every connect state lasts long enough to be hit) and
+/// the in-band phase (CGDATA refused from the start).
+std::vector<Cell> PppPhaseCells();
+std::vector<Cell> InbandPhaseCells();
+
+}  // namespace uclink::reliability
