@@ -344,9 +344,43 @@ void AddMqtt(CLI::App& app) {
   });
 }
 
+// "127.0.0.1:8080" → address and port.
+bool SplitHostPort(const std::string& text, std::string& host, int& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = text.substr(0, colon);
+  port = std::atoi(text.c_str() + colon + 1);
+  return port > 0 && port <= 65535;
+}
+
+void AddForward(CLI::App& app) {
+  struct Args {
+    ServiceMode mode;
+    std::string listen;
+    std::string to;
+  };
+  auto args = std::make_shared<Args>();
+  auto* forward = app.add_subcommand(
+      "forward", "relay local TCP connections to HOST:PORT (in-band: one at a time, queued)");
+  forward->add_option("--listen", args->listen, "ADDR:PORT to listen on")->required();
+  forward->add_option("--to", args->to, "HOST:PORT to connect to")->required();
+  AddModeFlags(*forward, args->mode);
+  forward->callback([args] {
+    std::string listen_host, host;
+    int listen_port = 0, port = 0;
+    if (!SplitHostPort(args->listen, listen_host, listen_port) ||
+        !SplitHostPort(args->to, host, port)) {
+      Finish(inband::MakeError(inband::Errc::kInvalidArgument, "expected ADDR:PORT"));
+    }
+    Finish(
+        services::Forward(args->mode, listen_host, listen_port, host, port, [] { return true; }));
+  });
+}
+
 }  // namespace
 
 void AddServiceCommands(CLI::App& app) {
+  AddForward(app);
   AddTcp(app);
   AddUdp(app);
   AddHttp(app);

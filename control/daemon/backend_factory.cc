@@ -145,8 +145,9 @@ pppif::UserspaceBackendOptions UserspaceOptionsFor(const Config& config) {
 
 std::error_code CheckPppdUsable(const BackendEnvironment& env, std::string* why) {
   if (::access(env.pppd_path.c_str(), X_OK) != 0) {
+    const int error = errno;
     return Fail(BackendErrc::kPppdNotInstalled,
-                "pppd: " + env.pppd_path + ": " + ErrnoText(errno) +
+                "pppd: " + env.pppd_path + ": " + ErrnoText(error) +
                     " — install the ppp package, or use backend = userspace or auto",
                 why);
   }
@@ -167,9 +168,10 @@ std::error_code CheckPppdUsable(const BackendEnvironment& env, std::string* why)
                 why);
   }
   if (::access(env.pppd_hook_path.c_str(), X_OK) != 0) {
+    const int error = errno;
     // Without the hook pppd's ip-up never reaches uclinkd and the link never counts as online.
     return Fail(BackendErrc::kPppdHookMissing,
-                "pppd hook " + env.pppd_hook_path + ": " + ErrnoText(errno) +
+                "pppd hook " + env.pppd_hook_path + ": " + ErrnoText(error) +
                     " — install uclink's pppd-hook or point UCLINK_PPPD_HOOK at it",
                 why);
   }

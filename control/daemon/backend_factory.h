@@ -63,8 +63,8 @@ struct BackendSelection {
   std::string why;
 };
 
-/// Whether the pppd backend can run under `env`; nullopt when it can, else the error and
-/// `why` set (the explanation above).
+/// Whether the pppd backend can run under `env`: success, or a BackendErrc with `why` set to
+/// the explanation above.
 std::error_code CheckPppdUsable(const BackendEnvironment& env, std::string* why);
 
 /// Creates the backend `config.connection.backend` asks for. Returns nullptr with `ec` set (a

@@ -1,5 +1,6 @@
 #include "control/doctor/doctor.h"
 
+#include <filesystem>
 #include <iterator>
 #include <string_view>
 
@@ -30,6 +31,10 @@ LoadedConfig CheckConfig(const std::string& path) {
     return {Config{},
             {"config", CheckStatus::kFail, finding + " (the other checks use the defaults)",
              "correct the keys named above (docs/configuration.md lists every key)"}};
+  }
+  std::error_code ec;
+  if (!given && !std::filesystem::exists(file, ec)) {
+    return {result.config, {"config", CheckStatus::kOk, file + " absent: defaults are used", ""}};
   }
   return {result.config, {"config", CheckStatus::kOk, "loaded " + file, ""}};
 }

@@ -75,6 +75,12 @@ ServiceError MqttSubscribe(const ServiceMode& mode, const inband::MqttSessionOpt
                            const std::string& topic, int qos, int count, int timeout_ms,
                            const MessageSink& on_message);
 
+// `uclink forward`: accepts TCP connections on listen_address:listen_port and relays each to
+// host:port (in-band: through the module's one TCP client, one connection at a time, the others
+// queued). Runs until SIGINT/SIGTERM or `keep_going` returns false (checked between events).
+ServiceError Forward(const ServiceMode& mode, const std::string& listen_address, int listen_port,
+                     const std::string& host, int port, const std::function<bool()>& keep_going);
+
 }  // namespace uclink::control::services
 
 #endif  // UCLINK_CONTROL_SERVICES_FACADE_H_

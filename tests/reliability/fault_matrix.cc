@@ -27,8 +27,17 @@ const std::vector<std::string> kConnectStates = {
 
 std::vector<Cell> PppPhaseCells() {
   std::vector<Cell> cells;
-  for (const Fault& f : {kReboot, kHang, kGarbage, kChunked, kUrcStorm, kPortVanishes}) {
+  for (const Fault& f : {kReboot, kHang}) {
     for (const std::string& state : kConnectStates) cells.push_back({f, state, "online"});
+  }
+  // Line noise matters where the AT channel parses (and online, where it must not disturb PPP).
+  for (const Fault& f : {kGarbage, kChunked, kUrcStorm}) {
+    for (const char* state : {"configuring", "awaiting-registration", "dialing", "online"}) {
+      cells.push_back({f, state, "online"});
+    }
+  }
+  for (const char* state : {"configuring", "attaching", "online"}) {
+    cells.push_back({kPortVanishes, state, "online"});
   }
   // Only a data call can be dropped or die silently.
   for (const Fault& f : {kNoCarrier, kSilentPpp}) {
