@@ -5,6 +5,7 @@
 #include "control/cli/client_commands.h"
 #include "control/cli/doctor_command.h"
 #include "control/cli/probe_command.h"
+#include "control/cli/service_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app("uclink: connection manager for the UC8088 GPRS module", "uclink");
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   uclink::control::cli::AddAtCommand(app);
   uclink::control::cli::AddProbeCommand(app);
   uclink::control::cli::AddDoctorCommand(app);
+  uclink::control::cli::AddServiceCommands(app);  // tcp, udp, http, ftp, mqtt, forward
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,10 +44,6 @@ std::vector<Cell> PppPhaseCells() {
     cells.push_back({f, "negotiating-ppp", "online"});
     cells.push_back({f, "online", "online"});
   }
-  // A refused dial falls back to in-band (mode auto) whenever it is set before the dial.
-  for (const char* state : {"configuring", "awaiting-registration", "attaching"}) {
-    cells.push_back({kRefuseCgdata, state, "online-inband"});
-  }
   // The module ends a data call on deregistration (NO CARRIER); before it, the attach waits.
   for (const char* state : {"awaiting-registration", "attaching", "online"}) {
     cells.push_back({kRegistrationLoss, state, "online"});
@@ -55,6 +51,11 @@ std::vector<Cell> PppPhaseCells() {
   // attach-fail arms the next AT+CGATT=1: states before it is sent.
   for (const char* state : {"configuring", "awaiting-registration"}) {
     cells.push_back({kAttachFail, state, "online"});
+  }
+  // Last: once fallen back, the manager stays in-band for later connects (retry_ppp_after_s
+  // = 0 in the test configuration). A refused dial falls back whenever it is set before the dial.
+  for (const char* state : {"configuring", "awaiting-registration", "attaching"}) {
+    cells.push_back({kRefuseCgdata, state, "online-inband"});
   }
   return cells;
 }

@@ -15,6 +15,15 @@
 
 namespace uclink::control::testing {
 
+/// True when this test (and so the daemon, built with the same --config) runs under ASan: its
+/// quarantine keeps freed memory resident, so RSS growth says nothing there; LSan at the
+/// daemon's exit (a non-zero exit status) is the leak check instead.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kUnderAddressSanitizer = true;
+#else
+inline constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 /// Moves the calling process into a fresh network namespace with `lo` up (needs root), so the
 /// TUN device, addresses and routes of the daemon vanish with the test process.
 bool EnterPrivateNetworkNamespace();
