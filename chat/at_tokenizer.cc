@@ -8,12 +8,15 @@ namespace {
 
 // The manual's payload-carrying answers. Each placement is read off the manual's own examples.
 constexpr PayloadRule kDefaultRules[] = {
-    // §2.25.1: `+IPRECV="TCP", 3, 123` — the data follows the length field on the same line.
-    {"+IPRECV", 1, PayloadPlacement::kInline},
-    // §2.43: `+FTPGET:24,1234...` and `+FTPGET:20, 1234...` (both spacings appear).
+    // §2.25.1: `+IPRECV="TCP", 3, 123` — ", " then the data on the same line.
+    {"+IPRECV", 1, PayloadPlacement::kInline, ' '},
+    // §2.43: `+FTPGET:24,1234...` — the data follows the comma at once; a leading space is data
+    // (uclink-sim sends `+FTPGET:<len>,<data>`).
     {"+FTPGET", 0, PayloadPlacement::kInline},
-    // §2.61: `+MQTTSUB:"topic1",5,"hello"` — the message is quoted, the length excludes quotes.
-    {"+MQTTSUB", 1, PayloadPlacement::kInline},
+    // §2.61: `+MQTTSUB:"topic1",5,"hello"` — the message is quoted, the length excludes quotes;
+    // §2.57: reports carry at most 200 bytes, longer messages come in segments that each repeat
+    // the whole message's length.
+    {"+MQTTSUB", 1, PayloadPlacement::kInline, '"', 200},
     // §2.40.1: `+FTPLIST:mode, lent` then the listing on the following lines.
     {"+FTPLIST", 1, PayloadPlacement::kNextLine},
     // §2.48.2: `+HTTPREAD:XXX,` then the body on the following lines.
@@ -135,6 +138,7 @@ void AtTokenizer::EnterRaw(std::size_t length) {
   raw_phase_ = RawPhase::kBody;
   raw_inline_ = false;
   raw_quoted_ = false;
+  raw_separator_ = '\0';
 }
 
 void AtTokenizer::EnterData() {
@@ -150,6 +154,8 @@ void AtTokenizer::Reset() {
   mode_ = TokenizerMode::kLine;
   line_state_ = LineState::kNormal;
   raw_remaining_ = 0;
+  segment_total_ = 0;
+  segment_remaining_ = 0;
   skip_prompt_space_ = false;
 }
 
@@ -187,21 +193,15 @@ std::optional<AtToken> AtTokenizer::Next() {
 
 std::optional<AtToken> AtTokenizer::NextRaw() {
   const char* base = reinterpret_cast<const char*>(input_.data());
-  while (raw_phase_ != RawPhase::kBody) {
+  if (raw_phase_ == RawPhase::kSeparator) {
+    // Only the header format's own separator byte is stripped (see PayloadRule::separator); the
+    // next byte is already counted in the length, whatever it is.
     if (pos_ >= input_.size()) return std::nullopt;
-    const char c = base[pos_];
-    if (raw_phase_ == RawPhase::kSkipSpace) {
-      // §2.43 and §2.25 show one space after the length's comma in some examples.
-      if (c == ' ') ++pos_;
-      raw_phase_ = RawPhase::kOpenQuote;
-    } else {
-      // §2.61: the MQTT message is quoted; the announced length counts the bytes inside.
-      if (c == '"') {
-        ++pos_;
-        raw_quoted_ = true;
-      }
-      raw_phase_ = RawPhase::kBody;
+    if (raw_separator_ != '\0' && base[pos_] == raw_separator_) {
+      ++pos_;
+      raw_quoted_ = raw_separator_ == '"';
     }
+    raw_phase_ = RawPhase::kBody;
   }
   if (raw_remaining_ == 0) {
     mode_ = TokenizerMode::kLine;
@@ -252,6 +252,21 @@ void AtTokenizer::ResolveRule() {
     }
   }
   scan_.phase = HeaderScan::Phase::kOff;
+}
+
+std::size_t AtTokenizer::InlinePayloadLength() {
+  const std::size_t total = scan_.value;
+  const std::size_t segment = scan_.rule->segment;
+  if (segment == 0) return total;
+  // A header whose total differs from the message in progress starts a new message: a lost
+  // segment costs that message, never the next one.
+  if (segment_remaining_ == 0 || segment_total_ != total) {
+    segment_total_ = total;
+    segment_remaining_ = total;
+  }
+  const std::size_t length = std::min(segment, segment_remaining_);
+  segment_remaining_ -= length;
+  return length;
 }
 
 bool AtTokenizer::ScanHeaderByte(char c) {
@@ -414,11 +429,12 @@ std::optional<AtToken> AtTokenizer::NextLine() {
         pos_ = i + 1;
         clear_pending_ = true;
         mode_ = TokenizerMode::kRaw;
-        raw_remaining_ = scan_.value;
-        raw_phase_ = RawPhase::kSkipSpace;
+        raw_remaining_ = InlinePayloadLength();
+        raw_separator_ = scan_.rule->separator;
+        raw_phase_ = RawPhase::kSeparator;
         raw_inline_ = true;
         raw_quoted_ = false;
-        return AtToken{TokenKind::kPayloadHeader, header, scan_.value};
+        return AtToken{TokenKind::kPayloadHeader, header, raw_remaining_};
       }
       scanning = scan_.phase != HeaderScan::Phase::kOff;
       ++i;

@@ -56,6 +56,13 @@ struct PayloadRule {
   std::string_view name;  // upper case, no spaces, e.g. "+IPRECV"
   int length_field;       // 0-based index of the decimal length among the comma-separated fields
   PayloadPlacement placement;
+  // kInline only: the one byte the header format puts between the length's comma and the data
+  // (' ' for `+IPRECV="TCP", 3, 123`, '"' for an MQTT message), stripped when present; '\0' when
+  // the data follows the comma at once. Bytes counted in the length are never stripped.
+  char separator = '\0';
+  // kInline only: when non-zero the length field is the whole message's length and each header
+  // carries the next min(segment, remaining) bytes of it (+MQTTSUB, manual §2.57).
+  std::size_t segment = 0;
 };
 
 // The UC8088's payload-carrying responses (manual §2.25, §2.37/§2.43, §2.40, §2.48, §2.61).
@@ -121,7 +128,7 @@ class AtTokenizer {
     std::size_t value = 0;
   };
   enum class LineState { kNormal, kDiscard, kTrailer };
-  enum class RawPhase { kBody, kSkipSpace, kOpenQuote };
+  enum class RawPhase { kBody, kSeparator };
 
   std::optional<AtToken> NextLine();
   std::optional<AtToken> NextRaw();
@@ -130,7 +137,8 @@ class AtTokenizer {
   // Feeds one byte to the header scan; true when an inline header ends at this byte (a comma).
   bool ScanHeaderByte(char c);
   void ResolveRule();
-  void StartInlinePayload();
+  // The bytes the inline header that ends here announces (a segment for segmented rules).
+  std::size_t InlinePayloadLength();
   void ClearLine();
   std::string_view BufferedLine() const { return {buffer_.data(), buffer_len_}; }
 
@@ -151,6 +159,10 @@ class AtTokenizer {
   std::size_t raw_remaining_ = 0;
   RawPhase raw_phase_ = RawPhase::kBody;
   bool raw_inline_ = false;
+  char raw_separator_ = '\0';
+  // Segmented message in progress (+MQTTSUB): its announced length and the bytes still to come.
+  std::size_t segment_total_ = 0;
+  std::size_t segment_remaining_ = 0;
   bool raw_quoted_ = false;
   bool payload_end_pending_ = false;
   bool trailer_bad_ = false;

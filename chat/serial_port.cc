@@ -131,6 +131,7 @@ std::unique_ptr<SerialPort> SerialPort::Open(boost::asio::io_context& io,
   }
   error = Configure(fd, options);
   if (error) {
+    ::ioctl(fd, TIOCNXCL);  // Configure may have set TIOCEXCL, which outlives this descriptor
     ::close(fd);
     if (!lock_path.empty()) ::unlink(lock_path.c_str());
     return nullptr;
@@ -225,6 +226,10 @@ void SerialPort::Close() {
   if (closed_) return;
   closed_ = true;
   alive_.reset();
+  // TIOCEXCL belongs to the tty, not to our descriptor: it stays set after close while anyone
+  // (a pty master, getty) keeps the tty alive, and the next uclink's open gets EBUSY
+  // (tty_ioctl(4)).
+  if (descriptor_.is_open()) ::ioctl(descriptor_.native_handle(), TIOCNXCL);
   boost::system::error_code ignored;
   descriptor_.close(ignored);
   writes_.clear();

@@ -113,46 +113,20 @@ inline std::uint8_t* PutWire(std::uint32_t entry, std::uint8_t* o) {
   return o + (entry >> 16);
 }
 
-// Escapes one 8-byte word whose bytes to escape are marked 0x80 in `marks` (RFC 1662 §4.2: 7D,
-// then the byte XOR 0x20) and returns the end of its 8 + marks output bytes. With a full ACCM
-// one random byte in 7.5 is escaped, so runs are too short to copy and a per-word "is it clean"
-// branch mispredicts a third of the time; instead every word is stored whole, then each escape
-// stores a 7D and the rest of the word one byte further along. Two escape steps run without a
-// branch (94 % of random words need no more); a step with no escape left (k = 8) only writes
-// past this word's output, where the next word's stores land later.
-inline std::uint8_t* EscapeWord(std::uint64_t x, std::uint64_t marks, std::uint8_t* o) {
-  x ^= marks >> 2;  // 0x80 → 0x20 in the marked bytes
-  const std::size_t count = CountMarks(marks);
-  Store64(o, x);
-  std::size_t s = 0;
-  auto step = [&] {
-    const auto k = static_cast<unsigned>(std::countr_zero(marks)) >> 3;  // 8 when none left
-    o[k + s] = kEscape;
-    Store64(o + k + s + 1, x >> ((8 * k) & 63));
-    marks &= marks - 1;
-    ++s;
-  };
-  step();
-  step();
-  while (marks != 0) step();
-  return o + 8 + count;
-}
-
-// Escapes `n` bytes under a non-zero ACCM. Writes only within [o, o + 2n): a word at i writes
-// below o + 2i + 23, hence the 12-byte margin of the word loop.
-std::uint8_t* EscapeWithTable(const std::uint8_t* p, std::size_t n, std::uint32_t accm,
+std::uint8_t* EscapeWithTable(const std::uint8_t* p, std::size_t n,
                               const std::array<std::uint32_t, 256>& table, std::uint8_t* o) {
   std::size_t i = 0;
-  if constexpr (kWordPaths) {
-    const bool all_controls = accm == kDefaultAccm;
-    for (; i + 12 <= n; i += 8) {
-      const std::uint64_t x = Load64(p + i);
-      const std::uint64_t controls = BytesBelow20(x);
-      if (controls != 0 && !all_controls) {  // only some control characters are escaped
-        for (std::size_t j = 0; j < 8; ++j) o = PutWire(table[p[i + j]], o);
-        continue;
-      }
-      o = EscapeWord(x, BytesEqual(x, kFlag) | BytesEqual(x, kEscape) | controls, o);
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    // A third of the words of random data need no escaping even with a full ACCM.
+    if ((HasZero(x ^ (kFlag * kOnes)) | HasZero(x ^ (kEscape * kOnes)) | HasControl(x)) == 0) {
+      std::memcpy(o, &x, 8);
+      o += 8;
+      continue;
+    }
+    for (std::size_t j = 0; j < 8; ++j) {
+      o = PutWire(table[p[i + j]], o);
     }
   }
   for (; i < n; ++i) {
@@ -257,9 +231,9 @@ std::size_t HdlcEncoder::Encode(std::uint16_t protocol, std::span<const std::uin
       BuildEscapeTable(framing.accm, table_);
       table_accm_ = framing.accm;
     }
-    o = EscapeWithTable(header, h, framing.accm, table_, o);
-    o = EscapeWithTable(info.data(), info.size(), framing.accm, table_, o);
-    o = EscapeWithTable(trailer, 2, framing.accm, table_, o);
+    o = EscapeWithTable(header, h, table_, o);
+    o = EscapeWithTable(info.data(), info.size(), table_, o);
+    o = EscapeWithTable(trailer, 2, table_, o);
   }
   *o++ = kFlag;
   return static_cast<std::size_t>(o - out);

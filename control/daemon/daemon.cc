@@ -8,7 +8,8 @@
 
 #include "chat/commands/network.h"
 #include "chat/errc.h"
-#include "pppif/userspace_backend.h"
+#include "control/daemon/backend_factory.h"
+#include "pppif/pppd_backend.h"
 
 namespace uclink::control {
 namespace {
@@ -56,18 +57,6 @@ ev::Registration ToEvent(const chat::Registration& reg) {
   if (reg.lac) event.lac = Hex(*reg.lac);
   if (reg.ci) event.ci = Hex(*reg.ci);
   return event;
-}
-
-pppif::DnsMethod ToPppif(DnsMethod method) {
-  switch (method) {
-    case DnsMethod::kNone:
-      return pppif::DnsMethod::kNone;
-    case DnsMethod::kResolvConfFile:
-      return pppif::DnsMethod::kResolvConfFile;
-    case DnsMethod::kResolvconf:
-      return pppif::DnsMethod::kResolvconfProgram;
-  }
-  return pppif::DnsMethod::kNone;
 }
 
 }  // namespace
@@ -120,29 +109,17 @@ std::error_code Daemon::Start() {
 void Daemon::CreateBackend() {
   backend_.reset();
   backend_error_.clear();
-  if (config_.connection.backend == BackendChoice::kPppd) {
-    // pppif/ has the pppd pieces (options, bridge, exit codes) but no PppBackend for them yet.
-    backend_error_ = "the pppd backend is not available in this build";
-    spdlog::warn("backend pppd: {}", backend_error_);
-    return;
-  }
-  pppif::UserspaceBackendOptions options;
-  options.session.username = config_.network.username;
-  options.session.password = config_.network.password;
-  options.session.echo_interval = config_.monitor.echo_interval;
-  options.session.echo_failures = config_.monitor.echo_failures;
-  options.tun.name = config_.interface.name;
-  if (config_.interface.default_route) {
-    options.default_route_metric = static_cast<std::uint32_t>(config_.interface.route_metric);
-  }
-  options.dns.method = ToPppif(config_.interface.dns);
   std::error_code error;
-  auto backend = pppif::UserspacePppBackend::Create(io_, options, error);
+  BackendSelection selection;
+  auto backend =
+      MakePppBackend(io_, config_, BackendEnvironment::FromProcessEnvironment(), error, &selection);
   if (!backend) {
-    backend_error_ = "userspace PPP: " + error.message();
-    spdlog::warn("{}", backend_error_);
+    backend_error_ = selection.why;
+    spdlog::warn("PPP backend {}: {}", ToString(config_.connection.backend), backend_error_);
     return;
   }
+  spdlog::info("PPP backend: {}{}", selection.chosen,
+               selection.why.empty() ? "" : " (" + selection.why + ")");
   backend->set_on_up([this, alive = std::weak_ptr<int>(alive_)](const pppif::IpConfig& ip,
                                                                 const std::string& ifname) {
     if (alive.expired()) return;
@@ -164,7 +141,8 @@ ManagerOptions Daemon::MakeManagerOptions() const {
   ManagerOptions options;
   options.config = config_;
   options.ppp_backend_available = backend_ != nullptr;
-  options.backend_name = config_.connection.backend == BackendChoice::kPppd ? "pppd" : "userspace";
+  options.backend_name =
+      dynamic_cast<const pppif::PppdBackend*>(backend_.get()) != nullptr ? "pppd" : "userspace";
   return options;
 }
 

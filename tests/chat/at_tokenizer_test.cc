@@ -100,17 +100,82 @@ TEST(AtTokenizerTest, PayloadThatLooksLikeOkIsNotParsedAsALine) {
             (Tokens{"header(6):+IPRECV=\"UDP\",6", "payload:\r\nOK\r\n", "end", "line:OK"}));
 }
 
-TEST(AtTokenizerTest, FtpGetAcceptsBothSpacingsOfTheManual) {
-  // Manual §2.43: `+FTPGET:24,<data>` and `+FTPGET:20, <data>`.
-  EXPECT_EQ(TokenizeAllSplits("+FTPGET:8,12345678\r\n+FTPGET:5, 12345\r\n"),
-            (Tokens{"header(8):+FTPGET:8", "payload:12345678", "end", "header(5):+FTPGET:5",
-                    "payload:12345", "end"}));
+TEST(AtTokenizerTest, FtpGetDataFollowsTheCommaWithoutSeparator) {
+  // Manual §2.43: `+FTPGET:24,<data>`; uclink-sim sends the same.
+  EXPECT_EQ(TokenizeAllSplits("+FTPGET:8,12345678\r\n"),
+            (Tokens{"header(8):+FTPGET:8", "payload:12345678", "end"}));
+}
+
+TEST(AtTokenizerTest, FtpGetPayloadStartingWithSpaceKeepsTheSpace) {
+  EXPECT_EQ(TokenizeAllSplits("+FTPGET:3, ab\r\nOK\r\n"),
+            (Tokens{"header(3):+FTPGET:3", "payload: ab", "end", "line:OK"}));
+}
+
+TEST(AtTokenizerTest, FtpGetPayloadStartingWithQuoteKeepsTheQuote) {
+  EXPECT_EQ(TokenizeAllSplits("+FTPGET:3,\"ab\r\nOK\r\n"),
+            (Tokens{"header(3):+FTPGET:3", "payload:\"ab", "end", "line:OK"}));
+}
+
+TEST(AtTokenizerTest, IpRecvPayloadStartingWithSpaceLosesOnlyTheSeparator) {
+  // Manual §2.25.1: `+IPRECV="TCP", 3, 123` — ", " precedes the data.
+  EXPECT_EQ(TokenizeAllSplits("+IPRECV=\"TCP\", 3,  ab\r\nOK\r\n"),
+            (Tokens{"header(3):+IPRECV=\"TCP\", 3", "payload: ab", "end", "line:OK"}));
+}
+
+TEST(AtTokenizerTest, IpRecvPayloadStartingWithQuoteKeepsTheQuote) {
+  EXPECT_EQ(TokenizeAllSplits("+IPRECV=\"UDP\", 3, \"ab\r\nOK\r\n"),
+            (Tokens{"header(3):+IPRECV=\"UDP\", 3", "payload:\"ab", "end", "line:OK"}));
+}
+
+TEST(AtTokenizerTest, IpRecvWithoutSeparatorSpaceStartsTheDataAtTheComma) {
+  EXPECT_EQ(TokenizeAllSplits("+IPRECV=\"TCP\",2,ab\r\n"),
+            (Tokens{"header(2):+IPRECV=\"TCP\",2", "payload:ab", "end"}));
 }
 
 TEST(AtTokenizerTest, MqttMessageIsQuotedAndTopicMayHoldCommas) {
   // Manual §2.61: `+MQTTSUB:"topic1",5,"hello"`.
   EXPECT_EQ(TokenizeAllSplits("+MQTTSUB:\"a,b\",5,\"he\"lo\"\r\nOK\r\n"),
             (Tokens{"header(5):+MQTTSUB:\"a,b\",5", "payload:he\"lo", "end", "line:OK"}));
+}
+
+TEST(AtTokenizerTest, MqttMessageStartingWithQuoteLosesOnlyTheOpeningQuote) {
+  EXPECT_EQ(TokenizeAllSplits("+MQTTSUB:\"t\",3,\"\"ab\"\r\nOK\r\n"),
+            (Tokens{"header(3):+MQTTSUB:\"t\",3", "payload:\"ab", "end", "line:OK"}));
+}
+
+TEST(AtTokenizerTest, MqttMessageStartingWithSpaceKeepsTheSpace) {
+  EXPECT_EQ(TokenizeAllSplits("+MQTTSUB:\"t\",3,\" ab\"\r\nOK\r\n"),
+            (Tokens{"header(3):+MQTTSUB:\"t\",3", "payload: ab", "end", "line:OK"}));
+}
+
+TEST(AtTokenizerTest, LongMqttMessageArrivesInSegmentsOfAtMost200Bytes) {
+  // Manual §2.57: reports carry at most 200 bytes; every segment repeats the whole length
+  // (uclink-sim's mqtt_service.cc Report()).
+  std::string message(1024, 'x');
+  for (std::size_t i = 0; i < message.size(); ++i) message[i] = static_cast<char>('a' + i % 26);
+  message[200] = '"';  // a segment may start with a quote or a space: both are data
+  message[400] = ' ';
+  std::string transcript;
+  Tokens expected;
+  for (std::size_t off = 0; off < message.size(); off += 200) {
+    const std::string piece = message.substr(off, 200);
+    transcript += "\r\n+MQTTSUB:\"t\",1024,\"" + piece + "\"\r\n";
+    expected.push_back("header(" + std::to_string(piece.size()) + "):+MQTTSUB:\"t\",1024");
+    expected.push_back("payload:" + piece);
+    expected.push_back("end");
+  }
+  transcript += "\r\n+MQTTSUB:\"t\",3,\"end\"\r\n";
+  expected.insert(expected.end(), {"header(3):+MQTTSUB:\"t\",3", "payload:end", "end"});
+  EXPECT_EQ(TokenizeAllSplits(transcript), expected);
+}
+
+TEST(AtTokenizerTest, MqttSegmentOfADifferentLengthStartsANewMessage) {
+  // A lost segment costs its own message only: a header with another total starts afresh.
+  std::string first(200, 'a');
+  EXPECT_EQ(
+      TokenizeAllSplits("+MQTTSUB:\"t\",300,\"" + first + "\"\r\n+MQTTSUB:\"t\",2,\"hi\"\r\n"),
+      (Tokens{"header(200):+MQTTSUB:\"t\",300", "payload:" + first, "end",
+              "header(2):+MQTTSUB:\"t\",2", "payload:hi", "end"}));
 }
 
 TEST(AtTokenizerTest, MqttSubQueryAnswerIsAnOrdinaryLine) {

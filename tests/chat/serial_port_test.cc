@@ -3,6 +3,7 @@
 #include "chat/serial_port.h"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -79,6 +80,21 @@ TEST_F(SerialPortTest, SecondOpenOfALockedPortFails) {
   auto second = SerialPort::Open(io_, options_, error);
   EXPECT_FALSE(second);
   EXPECT_EQ(error, Errc::kPortLocked);
+}
+
+TEST_F(SerialPortTest, CloseClearsExclusiveModeSoTheNextOpenSucceeds) {
+  std::error_code error;
+  auto first = SerialPort::Open(io_, options_, error);
+  ASSERT_TRUE(first) << error.message();
+  int exclusive = 0;
+  ASSERT_EQ(::ioctl(pty_.slave, TIOCGEXCL, &exclusive), 0);
+  EXPECT_NE(exclusive, 0);
+  first->Close();
+  // As root the open below would pass even with TIOCEXCL left set, so the flag is checked too.
+  ASSERT_EQ(::ioctl(pty_.slave, TIOCGEXCL, &exclusive), 0);
+  EXPECT_EQ(exclusive, 0);
+  auto second = SerialPort::Open(io_, options_, error);
+  EXPECT_TRUE(second) << error.message();
 }
 
 TEST_F(SerialPortTest, StaleLockOfADeadProcessIsReplaced) {

@@ -64,6 +64,8 @@ Bytes RawWire(Bytes frame) {
   return wire;
 }
 
+const Bytes kEscapePair = {0x7D, 0x5E};
+
 Bytes Concat(std::initializer_list<Bytes> parts) {
   Bytes out;
   for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
@@ -394,6 +396,103 @@ TEST(HdlcRoundTripTest, AnyChunkingOfArbitraryBytesGivesTheSameEvents) {
                 reference.end())
           << "the embedded good frame was lost, accm " << accm << " round " << round;
     }
+  }
+}
+
+// The full-ACCM decoder unescapes eight wire bytes per step (hdlc.cc UnescapeWord); these tests
+// put each kind of attention byte at every position of a word and check every split.
+std::vector<std::string> DecodeSplit(const Bytes& wire, std::size_t cut) {
+  HdlcDeframer deframer(1600);
+  RecordingSink sink;
+  deframer.Feed(std::span(wire).first(cut), sink);
+  deframer.Feed(std::span(wire).subspan(cut), sink);
+  return sink.events;
+}
+
+TEST(HdlcWordPathTest, EscapedByteAtEveryWordPositionSurvivesEverySplit) {
+  // 7E, 7D and control characters all travel as 7D pairs under the default ACCM (RFC 1662 §7.1).
+  for (std::uint8_t special : {0x7E, 0x7D, 0x00, 0x11, 0x1F, 0x20, 0x5E}) {
+    for (std::size_t pos = 0; pos < 24; ++pos) {
+      Bytes info(24, 0x41);
+      info[pos] = special;
+      const Bytes wire = Encode(0x0021, info, TxFraming{});
+      const std::vector<std::string> expected = {"0021: " + ToHex(info)};
+      for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+        ASSERT_EQ(DecodeSplit(wire, cut), expected)
+            << "byte " << int{special} << " at " << pos << " cut " << cut;
+      }
+    }
+  }
+}
+
+TEST(HdlcWordPathTest, EscapePairStraddlingTwoWordsIsJoined) {
+  // Escapes at 7/8 and 15/16 of the info put 7D last in a wire word and its byte in the next.
+  Bytes info(32, 0x41);
+  for (std::size_t pos = 0; pos < info.size(); pos += 3) info[pos] = 0x7E;
+  const Bytes wire = Encode(0x0021, info, TxFraming{});
+  for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+    ASSERT_EQ(DecodeSplit(wire, cut), std::vector<std::string>{"0021: " + ToHex(info)})
+        << "cut " << cut;
+  }
+}
+
+TEST(HdlcWordPathTest, DoubledEscapeAtEveryWordPositionKeepsEscaping) {
+  // "7D 7D 5E" decodes as 7E, as in the byte path: the second 7D restarts the escape.
+  for (std::size_t pos = 0; pos < 20; ++pos) {
+    Bytes info(20, 0x41);
+    info[pos] = 0x7E;
+    Bytes wire = Encode(0x0021, info, TxFraming{});
+    const auto at =
+        std::search(wire.begin() + 1, wire.end(), kEscapePair.begin(), kEscapePair.end());
+    ASSERT_NE(at, wire.end());
+    wire.insert(at, 0x7D);
+    EXPECT_EQ(Decode(wire, kDefaultAccm), std::vector<std::string>{"0021: " + ToHex(info)})
+        << "at " << pos;
+  }
+}
+
+TEST(HdlcWordPathTest, InsertedControlCharacterAtEveryWirePositionIsDropped) {
+  // RFC 1662 §4.2: a raw 0x11 (XON from the DCE) anywhere in the frame, also right after a 7D,
+  // vanishes and leaves a pending escape pending.
+  Bytes info(20, 0x41);
+  info[5] = 0x7E;
+  info[13] = 0x03;
+  const Bytes wire = Encode(0x0021, info, TxFraming{});
+  for (std::size_t pos = 1; pos + 1 < wire.size(); ++pos) {
+    Bytes noisy = wire;
+    noisy.insert(noisy.begin() + static_cast<std::ptrdiff_t>(pos), 0x11);
+    EXPECT_EQ(Decode(noisy, kDefaultAccm), std::vector<std::string>{"0021: " + ToHex(info)})
+        << "at " << pos;
+  }
+}
+
+TEST(HdlcWordPathTest, FramesEndingAtEveryOffsetOfAWordDecode) {
+  // Frames of 0..40 info bytes end the wire at every offset of a word; back to back, each
+  // closing flag cuts a word-step run short.
+  std::mt19937 rng(5);
+  Bytes wire;
+  std::vector<std::string> expected;
+  for (std::size_t size = 0; size <= 40; ++size) {
+    Bytes info(size);
+    for (auto& b : info) b = static_cast<std::uint8_t>(rng());
+    const Bytes frame = Encode(0x0021, info, TxFraming{}, size == 0);
+    wire.insert(wire.end(), frame.begin(), frame.end());
+    expected.push_back("0021: " + ToHex(info));
+  }
+  EXPECT_EQ(Decode(wire, kDefaultAccm), expected);
+  for (std::size_t cut = 0; cut <= wire.size(); cut += 5) {
+    EXPECT_EQ(DecodeSplit(wire, cut), expected) << "cut " << cut;
+  }
+}
+
+TEST(HdlcWordPathTest, AbortAtEveryWordPositionIsReported) {
+  // RFC 1662 §4.3: 7D 7E aborts however far into a word the 7D falls.
+  for (std::size_t pos = 0; pos < 20; ++pos) {
+    const Bytes wire =
+        Concat({Hex("7e ff 7d 23 c0 21"), Bytes(pos, 0x41), Hex("7d 7e"), kSlirpTermAckWire});
+    EXPECT_EQ(Decode(wire, kDefaultAccm),
+              (std::vector<std::string>{"aborted frame", kCaptureEvents[5]}))
+        << "at " << pos;
   }
 }
 

@@ -104,7 +104,9 @@ TEST_F(SoakTest, ConnectDisconnectCyclesKeepResourcesFlat) {
     std::ofstream(std::string(dir) + "/soak.md") << report.str();
   }
   EXPECT_EQ(end.fds, start.fds);
-  if (!control::testing::kUnderAddressSanitizer) EXPECT_LE(end.rss_kb, start.rss_kb + kRssSlackKb);
+  if (!control::testing::kUnderAddressSanitizer) {
+    EXPECT_LE(end.rss_kb, start.rss_kb + kRssSlackKb);
+  }
   EXPECT_EQ(end.children, 0);
   EXPECT_FALSE(end.tun_present);
   EXPECT_EQ(end.netns_count, start.netns_count);
