@@ -73,7 +73,7 @@ std::span<const PayloadRule> DefaultPayloadRules();
 struct AtToken {
   TokenKind kind = TokenKind::kLine;
   std::string_view text;
-  std::size_t length = 0;  // kPayloadHeader: the announced payload length
+  std::size_t length = 0;  // kPayloadHeader: the bytes that follow (a +MQTTSUB segment's share)
   TokenError error = TokenError::kNone;
 };
 

@@ -7,18 +7,20 @@ using namespace std::chrono_literals;
 
 // The faults of docs/simulator.md's control socket, each with the undo that lets the next
 // attempt succeed (a module that stays hung forever is a `failed` report, not a recovery).
-const Fault kReboot{"reboot", "reboot", "", 0ms, ""};
-const Fault kHang{"hang 3 s", "hang", "unhang", 3000ms, ""};
-const Fault kGarbage{"garbage 2 KiB", "garbage 2048", "", 0ms, ""};
-const Fault kChunked{"chunked 2 B / 1 ms", "chunk 2 1", "", 0ms, "chunk 0 0"};
-const Fault kUrcStorm{"URC storm 1000", "urc-storm 1000", "", 0ms, ""};
-const Fault kNoCarrier{"NO CARRIER", "drop", "", 0ms, ""};
-const Fault kSilentPpp{"silent PPP death", "silent-ppp", "", 0ms, ""};
-const Fault kRefuseCgdata{"CGDATA refused", "refuse-cgdata on", "", 0ms, "refuse-cgdata off"};
+const Fault kReboot{"reboot", "reboot", "", 0ms, "", false};
+const Fault kHang{"hang 3 s", "hang", "unhang", 3000ms, "", false};
+const Fault kGarbage{"garbage 2 KiB", "garbage 2048", "", 0ms, "", true};
+const Fault kChunked{"chunked 2 B / 1 ms", "chunk 2 1", "", 0ms, "chunk 0 0", true};
+const Fault kUrcStorm{"URC storm 1000", "urc-storm 1000", "", 0ms, "", true};
+const Fault kNoCarrier{"NO CARRIER", "drop", "", 0ms, "", false};
+const Fault kSilentPpp{"silent PPP death", "silent-ppp", "", 0ms, "", false};
+const Fault kRefuseCgdata{
+    "CGDATA refused", "refuse-cgdata on", "", 0ms, "refuse-cgdata off", false};
 // Longer than registration_lost_grace_s (2 s in the test configuration).
-const Fault kRegistrationLoss{"registration lost 4 s", "register 2", "register 1", 4000ms, ""};
-const Fault kAttachFail{"attach failure", "attach-fail 1", "", 0ms, ""};
-const Fault kPortVanishes{"port vanishes 1 s", "kill", "restart", 1000ms, ""};
+const Fault kRegistrationLoss{
+    "registration lost 4 s", "register 2", "register 1", 4000ms, "", false};
+const Fault kAttachFail{"attach failure", "attach-fail 1", "", 0ms, "", false};
+const Fault kPortVanishes{"port vanishes 1 s", "kill", "restart", 1000ms, "", false};
 
 const std::vector<std::string> kConnectStates = {
     "configuring", "awaiting-registration", "attaching", "dialing", "negotiating-ppp", "online"};

@@ -15,6 +15,9 @@ struct Fault {
   std::string undo;    ///< control command after `undo_after` ("" = none; "restart" for kill)
   std::chrono::milliseconds undo_after{0};
   std::string undo_on_recovery;  ///< control command once the target state is reached
+  /// Line noise a running PPP link must absorb: injected in the target state, the state must
+  /// simply stay (no state event within 5 s, longer than echo-failure detection takes).
+  bool link_survives = false;
 };
 
 /// One cell: inject `fault` when the manager enters `state`; expect `target` within `bound`.

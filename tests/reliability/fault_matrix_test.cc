@@ -105,14 +105,14 @@ class MatrixRunner {
       return EntersState(e, cell.target);
     };
     bool reached = false;
-    if (cell.state == cell.target && cell.fault.undo.empty()) {
-      // A fault the link absorbs leaves the state alone: no state event within 3 s is "stayed".
+    if (cell.state == cell.target && cell.fault.link_survives) {
+      // A fault the link absorbs leaves the state alone: no state event within 5 s is "stayed".
       const auto left = events.WaitFor(
           [&](const nlohmann::json& e) {
             note(e);
             return e.value("event", "") == "state";
           },
-          3s);
+          5s);
       if (!left && rig_.State() == cell.target) {
         if (!cell.fault.undo_on_recovery.empty()) rig_.SimControl(cell.fault.undo_on_recovery);
         return {true, "✓ stayed " + cell.target};

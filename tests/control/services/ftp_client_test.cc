@@ -62,7 +62,7 @@ TEST(FtpClientTest, GetReassemblesThePiecesExactly) {
   client.Start({});
   h.Run();
   h.Script({kQuit});
-  h.Inject("\r\n+FTPGET:18, 1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
+  h.Inject("\r\n+FTPGET:18,1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
   EXPECT_EQ(h.Data(), std::string("1234\r\n5678,\"\r\n\x01\x02\r\nabcd"));
   ASSERT_TRUE(h.Done());
   EXPECT_FALSE(*h.Done()) << h.Done()->message;
