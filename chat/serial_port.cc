@@ -229,7 +229,7 @@ void SerialPort::Close() {
   // TIOCEXCL belongs to the tty, not to our descriptor: it stays set after close while anyone
   // (a pty master, getty) keeps the tty alive, and the next uclink's open gets EBUSY
   // (tty_ioctl(4)).
-  // probe
+  if (descriptor_.is_open()) ::ioctl(descriptor_.native_handle(), TIOCNXCL);
   boost::system::error_code ignored;
   descriptor_.close(ignored);
   writes_.clear();
