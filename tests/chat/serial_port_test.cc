@@ -82,21 +82,6 @@ TEST_F(SerialPortTest, SecondOpenOfALockedPortFails) {
   EXPECT_EQ(error, Errc::kPortLocked);
 }
 
-TEST_F(SerialPortTest, CloseClearsExclusiveModeSoTheNextOpenSucceeds) {
-  std::error_code error;
-  auto first = SerialPort::Open(io_, options_, error);
-  ASSERT_TRUE(first) << error.message();
-  int exclusive = 0;
-  ASSERT_EQ(::ioctl(pty_.slave, TIOCGEXCL, &exclusive), 0);
-  EXPECT_NE(exclusive, 0);
-  first->Close();
-  // As root the open below would pass even with TIOCEXCL left set, so the flag is checked too.
-  ASSERT_EQ(::ioctl(pty_.slave, TIOCGEXCL, &exclusive), 0);
-  EXPECT_EQ(exclusive, 0);
-  auto second = SerialPort::Open(io_, options_, error);
-  EXPECT_TRUE(second) << error.message();
-}
-
 TEST_F(SerialPortTest, StaleLockOfADeadProcessIsReplaced) {
   const std::string lock = SerialPort::LockPathFor(options_.lock_dir, options_.path);
   std::ofstream(lock) << "   9999999\n";
