@@ -164,7 +164,6 @@ class AtTokenizer {
   std::size_t segment_total_ = 0;
   std::size_t segment_remaining_ = 0;
   bool raw_quoted_ = false;
-  bool payload_end_pending_ = false;
   bool trailer_bad_ = false;
   bool trailer_quote_seen_ = false;
 };

@@ -114,7 +114,9 @@ DecodedHookEvent HookEventFromInvocation(std::span<const std::string_view> args,
 std::string EncodeHookEvent(const PppdHookEvent& e) {
   std::string out(kVersionLine);
   out += "\nevent=" + std::string(ToString(e.kind));
-  out += "\nifname=" + e.ifname + "\ntty=" + e.tty;
+  out += "\nifname=" + e.ifname;
+  // tty is optional on decode; an empty value would not decode again (found by pppd_fuzz).
+  if (!e.tty.empty()) out += "\ntty=" + e.tty;
   out += "\nlocal=" + FormatIpv4(e.local) + "\nremote=" + FormatIpv4(e.remote);
   if (e.dns1) out += "\ndns1=" + FormatIpv4(*e.dns1);
   if (e.dns2) out += "\ndns2=" + FormatIpv4(*e.dns2);
