@@ -38,13 +38,15 @@ CommandId AtChannel::Submit(AtCommand command, ReplyHandler on_reply) {
   return id;
 }
 
-void AtChannel::ResumeCommandMode(int fd) {
+void AtChannel::ResumeCommandMode(int fd, std::string already_read) {
   if (closed_) {
     ::close(fd);
     return;
   }
   transport_->Adopt(fd);
-  engine_.ResumeCommandMode(Clock::now());
+  const auto now = Clock::now();
+  engine_.ResumeCommandMode(now);
+  if (!already_read.empty()) engine_.OnBytes(already_read, now);
   Pump();
 }
 

@@ -56,8 +56,10 @@ class AtChannel {
   void Start();
   // Queues a command; `on_reply` runs exactly once, on the io_context thread.
   CommandId Submit(AtCommand command, ReplyHandler on_reply);
-  // Takes the port back after data mode (the handler's fd) and resynchronises.
-  void ResumeCommandMode(int fd);
+  // Takes the port back after data mode (the handler's fd) and resynchronises. `already_read`:
+  // module output the data consumer read after its data ended (e.g. what followed NO CARRIER
+  // in pppd's bridge), handled as if it had just arrived.
+  void ResumeCommandMode(int fd, std::string already_read = {});
   // Closes the port; pending commands complete with kClosed.
   void Close();
 

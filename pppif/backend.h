@@ -15,6 +15,15 @@
 //     configuration is undone and the backend no longer touches the line descriptor. The line
 //     then belongs to chat/ again (typically "+++"/ATH or waiting for NO CARRIER).
 //   - Stop() asks for a clean LCP Terminate; on_down(kLocalClose, ...) follows within a bound.
+//     While suspended, Stop() sends nothing (the line is not ours): on_down(kLocalClose) follows
+//     at once and the caller hangs up from command mode.
+//   - Suspend() / Resume() bracket a monitoring slice on a single port (issue 6 item 2): after
+//     Suspend() the backend neither reads nor writes the line and does not hold it (the AT
+//     channel may adopt the descriptor for "+++", AT+CSQ, ATO); the link, the interface and the
+//     PPP state stay as they are, frames to send wait (bounded) and keepalive timers are paused.
+//     Resume(fd, leftover) takes the line back after CONNECT to ATO (possibly a new descriptor
+//     for the same port) and feeds `leftover` first. A failure to take the line back ends the
+//     link through on_down.
 //   - Callbacks run on the io_context thread, never from inside Start() or Stop().
 //   - The caller keeps ownership of line_fd and must keep it open until on_down.
 #pragma once
@@ -33,7 +42,8 @@ namespace uclink::pppif {
 
 /// A backend's state for `uclink status` and monitoring.
 struct BackendStatus {
-  bool running = false;  ///< between a successful Start() and on_down
+  bool running = false;    ///< between a successful Start() and on_down
+  bool suspended = false;  ///< between Suspend() and Resume(): the line is lent to the AT side
   Phase phase = Phase::kDead;
   std::string ifname;                   ///< empty before the first Start()
   std::optional<IpConfig> ip;           ///< while IPCP is Opened
@@ -59,6 +69,11 @@ class PppBackend {
   virtual std::error_code Start(int line_fd, std::vector<std::uint8_t> leftover) = 0;
   /// Clean close (LCP Terminate); on_down follows. No effect when not running.
   virtual void Stop() = 0;
+  /// Stops touching the line until Resume(); the link stays up. No effect unless running.
+  virtual void Suspend() = 0;
+  /// Takes the line back after ATO → CONNECT; `leftover` are the bytes read after CONNECT.
+  /// No effect unless suspended.
+  virtual void Resume(int line_fd, std::vector<std::uint8_t> leftover) = 0;
   /// The current state, negotiated parameters and counters.
   virtual BackendStatus status() const = 0;
 

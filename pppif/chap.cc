@@ -1,10 +1,10 @@
 #include "pppif/chap.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <utility>
 #include <vector>
+
+#include "pppif/md5.h"
 
 namespace uclink::pppif {
 namespace {
@@ -19,16 +19,12 @@ constexpr std::uint8_t kFailure = 4;
 
 std::array<std::uint8_t, 16> ChapMd5Response(std::uint8_t id, std::string_view secret,
                                              ByteSpan challenge) {
-  std::vector<std::uint8_t> input;
-  input.reserve(1 + secret.size() + challenge.size());
-  input.push_back(id);
-  input.insert(input.end(), secret.begin(), secret.end());
-  input.insert(input.end(), challenge.begin(), challenge.end());
-  std::array<std::uint8_t, 16> digest{};
-  unsigned int size = 0;
-  // EVP_Digest does no I/O; MD5 is what RFC 1994 algorithm 5 mandates.
-  EVP_Digest(input.data(), input.size(), digest.data(), &size, EVP_md5(), nullptr);
-  return digest;
+  // MD5 is what RFC 1994 algorithm 5 mandates: MD5(Identifier ‖ secret ‖ Challenge Value).
+  Md5 md5;
+  md5.Update(std::span<const std::uint8_t>(&id, 1));
+  md5.Update(std::span(reinterpret_cast<const std::uint8_t*>(secret.data()), secret.size()));
+  md5.Update(challenge);
+  return md5.Final();
 }
 
 ChapClient::ChapClient(Credentials credentials, FsmClock::duration wait, ControlSink& sink)

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <deque>
 #include <type_traits>
 #include <utility>
@@ -42,6 +43,13 @@ namespace {
 // A TUN read returns one whole packet; the largest IPv4 packet is 65 535 bytes.
 constexpr std::size_t kTunBufferSize = 65536;
 constexpr std::size_t kMinLineReadChunk = 4096;
+// Packets read from TUN per readiness before the session's frames go out in one line write: a
+// pty or tty write costs about as much as copying a whole frame, so a TCP window's worth of
+// segments (or its ACKs) waiting in the TUN queue should not cost one write each.
+constexpr int kTunBatchPackets = 16;
+// At most this many queued frames per line write (Linux IOV_MAX is 1024; Asio passes up to 64
+// buffers per writev).
+constexpr std::size_t kMaxGather = 64;
 constexpr std::size_t kIpv4HeaderSize = 20;
 
 bool IsIpv4(std::span<const std::uint8_t> packet) {
@@ -76,6 +84,9 @@ class Engine::Impl : public std::enable_shared_from_this<Engine::Impl> {
 
   std::error_code Start(int line_fd, Bytes leftover, int tun_fd, std::string ifname);
   void Stop();
+  void Suspend();
+  void Resume(int line_fd, Bytes leftover);
+  bool suspended() const { return suspended_; }
   // Releases everything without callbacks: the owner is going away.
   void Shutdown();
 
@@ -92,13 +103,18 @@ class Engine::Impl : public std::enable_shared_from_this<Engine::Impl> {
   void ReadLine();
   void OnLineRead(const error_code& ec, std::size_t size);
   void ReadTun();
-  void OnTunRead(const error_code& ec, std::size_t size);
+  void OnTunReadable(const error_code& ec);
+  void OnTunPacket(std::size_t size);
   void StartWrite();
-  void OnWritten(const error_code& ec);
+  void OnWritten(const error_code& ec, std::size_t written);
   void OnLineFailed(const std::string& detail);
 
   // Performs the session's pending actions (the only place actions are executed).
   void Drain();
+  // Drain() without starting the line write.
+  void PerformActions();
+  // Drops the frames that the first `written` bytes of the write in flight completed.
+  void PopWritten(std::size_t written);
   void Perform(action::WriteLine& write);
   void Perform(const action::DeliverIp& deliver);
   void Perform(const action::SetTimer& timer);
@@ -132,10 +148,15 @@ class Engine::Impl : public std::enable_shared_from_this<Engine::Impl> {
   std::vector<std::uint8_t> line_buffer_;
   std::vector<std::uint8_t> tun_buffer_;
   std::deque<Bytes> write_queue_;
+  std::vector<asio::const_buffer> write_buffers_;  // the frames of the write in flight
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool tun_reading_ = false;
   bool tun_paused_ = false;
+  // A monitoring slice borrowed the line (Suspend/Resume); timer_held_: the session's deadline
+  // passed meanwhile and is delivered at Resume.
+  bool suspended_ = false;
+  bool timer_held_ = false;
   int line_flags_ = -1;
   EngineState state_ = EngineState::kIdle;
   Phase last_phase_ = Phase::kDead;
@@ -152,6 +173,8 @@ std::error_code Engine::Impl::Start(int line_fd, Bytes leftover, int tun_fd, std
   line_flags_ = ::fcntl(line_fd, F_GETFL);
   line_.assign(line_fd, ec);
   if (!ec) tun_.assign(tun_fd, ec);
+  // OnTunReadable reads the TUN descriptor directly until EAGAIN.
+  if (!ec) tun_.native_non_blocking(true, ec);
   if (ec) {
     // epoll refuses the descriptor (a regular file, or one registered twice): nothing started.
     ReleaseDescriptors();
@@ -174,10 +197,48 @@ std::error_code Engine::Impl::Start(int line_fd, Bytes leftover, int tun_fd, std
 
 void Engine::Impl::Stop() {
   if (state_ != EngineState::kRunning) return;
+  if (suspended_) {
+    // The line belongs to the AT side: no Terminate-Request can be sent. The caller hangs up
+    // from command mode (ATH, AT+CGACT=0).
+    write_queue_.clear();
+    queued_bytes_ = 0;
+    BeginFinish(DownReason::kLocalClose, "stopped during a monitoring slice");
+    return;
+  }
   state_ = EngineState::kStopping;
   session_->Close(Clock::now());
   Drain();
   if (state_ == EngineState::kStopping) ArmBound(options_.stop_timeout, EngineState::kStopping);
+}
+
+void Engine::Impl::Suspend() {
+  if (state_ != EngineState::kRunning || suspended_) return;
+  suspended_ = true;
+  // release() cancels the pending read and write (operation_aborted): an interrupted frame stays
+  // at the queue's head and is sent whole after Resume; the peer drops the cut copy by its FCS.
+  const int fd = line_.release();
+  if (line_flags_ >= 0) ::fcntl(fd, F_SETFL, line_flags_);
+}
+
+void Engine::Impl::Resume(int line_fd, Bytes leftover) {
+  if (!suspended_) return;
+  suspended_ = false;
+  if (!Active()) return;
+  line_flags_ = ::fcntl(line_fd, F_GETFL);
+  error_code ec;
+  line_.assign(line_fd, ec);
+  if (ec) {
+    OnLineFailed("line re-assign after a monitoring slice: " + ec.message());
+    return;
+  }
+  const Clock::time_point now = Clock::now();
+  if (!leftover.empty()) session_->OnLineBytes(leftover, now);
+  if (std::exchange(timer_held_, false)) session_->OnTimer(now);
+  Drain();
+  if (!Active()) return;
+  ReadLine();
+  StartWrite();
+  ReadTun();
 }
 
 void Engine::Impl::Shutdown() {
@@ -214,46 +275,88 @@ void Engine::Impl::OnLineFailed(const std::string& detail) {
   if (Active()) BeginFinish(DownReason::kLineClosed, detail);
 }
 
+// TUN reads return one packet each, so a read shorter than the buffer does not mean the queue
+// is empty, and the reactor's edge-triggered readiness does not fire again for packets already
+// queued: the engine reads until EAGAIN itself and only then waits for readiness. A round
+// starts with a read (packets may be waiting since the last one) and ends after
+// kTunBatchPackets, so the line side gets its turn, or at the high-water mark.
 void Engine::Impl::ReadTun() {
   if (tun_reading_ || tun_paused_ || !Active()) return;
   tun_reading_ = true;
-  tun_.async_read_some(asio::buffer(tun_buffer_),
-                       [self = shared_from_this()](const error_code& ec, std::size_t size) {
-                         self->OnTunRead(ec, size);
-                       });
+  asio::post(io_, [self = shared_from_this()] { self->OnTunReadable({}); });
 }
 
-void Engine::Impl::OnTunRead(const error_code& ec, std::size_t size) {
+void Engine::Impl::OnTunReadable(const error_code& ec) {
+  if (ec == asio::error::operation_aborted || !Active()) {
+    tun_reading_ = false;
+    return;
+  }
+  std::error_code failure = ec;
+  int packets = 0;
+  while (!failure && packets < kTunBatchPackets && Active() && !tun_paused_) {
+    const ssize_t got = ::read(tun_.native_handle(), tun_buffer_.data(), tun_buffer_.size());
+    if (got > 0) {
+      ++packets;
+      OnTunPacket(static_cast<std::size_t>(got));
+    } else if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      StartWrite();  // the frames of this round share one line write
+      tun_.async_wait(
+          asio::posix::descriptor_base::wait_read,
+          [self = shared_from_this()](const error_code& wait_ec) { self->OnTunReadable(wait_ec); });
+      return;
+    } else if (got == 0 || errno != EINTR) {
+      failure = got == 0 ? std::make_error_code(std::errc::io_error)
+                         : std::error_code(errno, std::system_category());
+    }
+  }
   tun_reading_ = false;
-  if (ec == asio::error::operation_aborted || !Active()) return;
-  if (ec) {
+  StartWrite();
+  if (failure && Active()) {
     // The interface vanished (deleted by an administrator): nothing can be carried any more.
-    down_detail_ = "TUN read: " + ec.message();
+    down_detail_ = "TUN read: " + failure.message();
     Stop();
     return;
   }
+  ReadTun();  // a full round: continue after the handlers already queued
+}
+
+void Engine::Impl::OnTunPacket(std::size_t size) {
   ++counters_.tun_packets_read;
   const std::span<const std::uint8_t> packet(tun_buffer_.data(), size);
   if (IsIpv4(packet)) {
     session_->OnIpPacket(packet, Clock::now());
-    Drain();
+    PerformActions();  // the queue bounds apply per packet; the write starts after the batch
   } else {
     ++counters_.tun_not_ipv4;
   }
-  ReadTun();
 }
 
 void Engine::Impl::StartWrite() {
-  if (writing_ || write_queue_.empty()) return;
+  if (writing_ || write_queue_.empty() || suspended_) return;
   writing_ = true;
-  asio::async_write(
-      line_, asio::buffer(write_queue_.front()),
-      [self = shared_from_this()](const error_code& ec, std::size_t) { self->OnWritten(ec); });
+  // Every queued frame in one gathered write: one syscall instead of one per frame.
+  write_buffers_.clear();
+  for (const Bytes& frame : write_queue_) {
+    if (write_buffers_.size() == kMaxGather) break;
+    write_buffers_.push_back(asio::buffer(frame));
+  }
+  asio::async_write(line_, write_buffers_,
+                    [self = shared_from_this()](const error_code& ec, std::size_t written) {
+                      self->OnWritten(ec, written);
+                    });
 }
 
-void Engine::Impl::OnWritten(const error_code& ec) {
+void Engine::Impl::OnWritten(const error_code& ec, std::size_t written) {
   writing_ = false;
-  if (ec == asio::error::operation_aborted || state_ == EngineState::kFinished) return;
+  if (state_ == EngineState::kFinished) return;
+  if (ec == asio::error::operation_aborted) {
+    // Suspend(): frames that reached the line are done; a cut one stays queued and is sent
+    // whole after Resume (the peer drops the cut copy by its FCS). A Resume() that came first
+    // found this write still in flight, so the queue restarts here.
+    PopWritten(written);
+    if (!suspended_ && line_.is_open()) StartWrite();
+    return;
+  }
   if (ec) {
     if (state_ == EngineState::kFlushing) {
       Complete();
@@ -263,8 +366,7 @@ void Engine::Impl::OnWritten(const error_code& ec) {
     return;
   }
   ++counters_.line_writes;
-  queued_bytes_ -= write_queue_.front().size();
-  write_queue_.pop_front();
+  PopWritten(written);
   if (tun_paused_ && queued_bytes_ <= options_.line_queue_high_water / 2) {
     tun_paused_ = false;
     ReadTun();
@@ -276,7 +378,21 @@ void Engine::Impl::OnWritten(const error_code& ec) {
   StartWrite();
 }
 
+void Engine::Impl::PopWritten(std::size_t written) {
+  while (!write_queue_.empty() && write_queue_.front().size() <= written) {
+    written -= write_queue_.front().size();
+    queued_bytes_ -= write_queue_.front().size();
+    write_queue_.pop_front();
+  }
+}
+
 void Engine::Impl::Drain() {
+  PerformActions();
+  // After all actions, so that the frames of one session step share a write.
+  StartWrite();
+}
+
+void Engine::Impl::PerformActions() {
   std::vector<Action> actions = session_->TakeActions();
   for (Action& action : actions) {
     std::visit([this](auto& a) { Perform(a); }, action);
@@ -301,7 +417,6 @@ void Engine::Impl::Perform(action::WriteLine& write) {
     tun_paused_ = true;
     ++counters_.tun_read_pauses;
   }
-  StartWrite();
 }
 
 void Engine::Impl::Perform(const action::DeliverIp& deliver) {
@@ -321,6 +436,10 @@ void Engine::Impl::Perform(const action::SetTimer& timer) {
     // A handler already queued when SetTimer re-armed the timer carries an old generation.
     if (ec == asio::error::operation_aborted || generation != self->timer_generation_ ||
         !self->Active()) {
+      return;
+    }
+    if (self->suspended_) {
+      self->timer_held_ = true;  // keepalives wait: the PPP peer cannot hear us either
       return;
     }
     self->session_->OnTimer(Clock::now());
@@ -405,6 +524,9 @@ std::error_code Engine::Start(int line_fd, Bytes leftover, int tun_fd, std::stri
 }
 
 void Engine::Stop() { impl_->Stop(); }
+void Engine::Suspend() { impl_->Suspend(); }
+void Engine::Resume(int line_fd, Bytes leftover) { impl_->Resume(line_fd, std::move(leftover)); }
+bool Engine::suspended() const { return impl_->suspended(); }
 
 EngineState Engine::state() const { return impl_->state(); }
 Phase Engine::phase() const { return impl_->session().phase(); }

@@ -1,8 +1,8 @@
 // The Asio shell around the PPP session: it moves bytes between the modem line (the descriptor
 // chat/ hands over after CONNECT) and the TUN device, and performs the session's actions.
 //
-//   line fd ──read ≥4 KiB──▶ SessionCore ──WriteLine (one write each, queued)──▶ line fd
-//   TUN fd ──one packet──▶ SessionCore ──DeliverIp (one write each)──▶ TUN fd
+//   line fd ──read ≥4 KiB──▶ SessionCore ──WriteLine (queued; one gathered write)──▶ line fd
+//   TUN fd ──up to 16 packets per wake-up──▶ SessionCore ──DeliverIp (one write each)──▶ TUN fd
 //                          SessionCore ──SetTimer──▶ steady_timer ──OnTimer──▶ SessionCore
 //                          SessionCore ──Up/Down──▶ callbacks (posted, never re-entrant)
 //
@@ -44,10 +44,11 @@ struct EngineOptions {
 
 /// What the engine itself counts; the session's protocol counters are in Counters.
 struct EngineCounters {
-  std::uint64_t line_reads = 0;           ///< read completions on the line
-  std::uint64_t line_writes = 0;          ///< completed writes, one per WriteLine action
-  std::uint64_t line_write_drops = 0;     ///< WriteLine actions dropped at line_queue_max_bytes
-  std::uint64_t tun_packets_read = 0;     ///< packets read from the TUN device
+  std::uint64_t line_reads = 0;        ///< read completions on the line
+  std::uint64_t line_writes = 0;       ///< completed line writes; each carries every frame queued
+                                       ///< when it started (up to 64)
+  std::uint64_t line_write_drops = 0;  ///< WriteLine actions dropped at line_queue_max_bytes
+  std::uint64_t tun_packets_read = 0;  ///< packets read from the TUN device
   std::uint64_t tun_packets_written = 0;  ///< DeliverIp packets the TUN device accepted
   std::uint64_t tun_not_ipv4 = 0;     ///< non-IPv4 packets read from TUN (IPv6 chatter), dropped
   std::uint64_t tun_write_drops = 0;  ///< DeliverIp packets refused or malformed, dropped
@@ -95,6 +96,16 @@ class Engine {
   /// Clean close: LCP Terminate-Request, then on_down(kLocalClose) when the peer acknowledges,
   /// or after options.stop_timeout. No effect unless running.
   void Stop();
+  /// Stops reading and writing the line and releases it (file flags restored) so the AT side can
+  /// use it for a monitoring slice ("+++", AT+CSQ, ATO: issue 6 item 2). The session keeps its
+  /// state; frames to send stay queued (bounded as usual) and the session's timer is held: a
+  /// deadline that passes while suspended fires at Resume(). No effect unless running.
+  void Suspend();
+  /// Takes the line back (after ATO → CONNECT) and feeds `leftover` first. A descriptor the
+  /// reactor refuses ends the link (on_down, kLineClosed). No effect unless suspended.
+  void Resume(int line_fd, Bytes leftover);
+  /// Between Suspend() and Resume().
+  bool suspended() const;
 
   EngineState state() const;
   /// The session's phase.

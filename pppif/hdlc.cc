@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "pppif/fcs.h"
+#include "pppif/hdlc_simd.h"
 
 namespace uclink::pppif {
 namespace {
@@ -200,6 +201,26 @@ constexpr std::uint8_t kNoMatch = 0xFF;
 
 }  // namespace
 
+const char* ToString(HdlcPath path) {
+  switch (path) {
+    case HdlcPath::kPortable:
+      return "portable";
+    case HdlcPath::kSsse3:
+      return "ssse3";
+  }
+  return "unknown";
+}
+
+HdlcPath BestHdlcPath() { return simd::Ssse3Available() ? HdlcPath::kSsse3 : HdlcPath::kPortable; }
+
+namespace {
+
+HdlcPath Runnable(HdlcPath path) {
+  return path == HdlcPath::kSsse3 && !simd::Ssse3Available() ? HdlcPath::kPortable : path;
+}
+
+}  // namespace
+
 TxFraming SelectFraming(std::uint16_t protocol, std::span<const std::uint8_t> info,
                         const TxFraming& negotiated) {
   if (protocol == kProtoLcp && !info.empty() && info[0] >= 1 && info[0] <= 7) return TxFraming{};
@@ -222,21 +243,28 @@ std::size_t HdlcEncoder::Encode(std::uint16_t protocol, std::span<const std::uin
                                    static_cast<std::uint8_t>(fcs >> 8)};
   std::uint8_t* o = out;
   if (leading_flag) *o++ = kFlag;
-  if (framing.accm == 0) {
-    o = EscapeRuns(header, h, o);
-    o = EscapeRuns(info.data(), info.size(), o);
-    o = EscapeRuns(trailer, 2, o);
-  } else {
-    if (!table_accm_ || *table_accm_ != framing.accm) {
-      BuildEscapeTable(framing.accm, table_);
-      table_accm_ = framing.accm;
-    }
-    o = EscapeWithTable(header, h, table_, o);
-    o = EscapeWithTable(info.data(), info.size(), table_, o);
-    o = EscapeWithTable(trailer, 2, table_, o);
-  }
+  o = Escape(header, h, framing.accm, o);
+  o = Escape(info.data(), info.size(), framing.accm, o);
+  o = Escape(trailer, 2, framing.accm, o);
   *o++ = kFlag;
   return static_cast<std::size_t>(o - out);
+}
+
+HdlcEncoder::HdlcEncoder(HdlcPath path) : path_(Runnable(path)) {}
+
+std::uint8_t* HdlcEncoder::Escape(const std::uint8_t* p, std::size_t n, std::uint32_t accm,
+                                  std::uint8_t* o) {
+  if (path_ == HdlcPath::kSsse3) {
+    const std::size_t done = simd::EscapeBlocks(p, n, accm, o);
+    p += done;
+    n -= done;
+  }
+  if (accm == 0) return EscapeRuns(p, n, o);
+  if (!table_accm_ || *table_accm_ != accm) {
+    BuildEscapeTable(accm, table_);
+    table_accm_ = accm;
+  }
+  return EscapeWithTable(p, n, table_, o);
 }
 
 void HdlcEncoder::Append(std::uint16_t protocol, std::span<const std::uint8_t> info,
@@ -275,7 +303,8 @@ const char* ToString(FrameError error) {
   return "unknown frame error";
 }
 
-HdlcDeframer::HdlcDeframer(std::size_t max_frame) : max_frame_(max_frame), buf_(max_frame) {}
+HdlcDeframer::HdlcDeframer(std::size_t max_frame, HdlcPath path)
+    : max_frame_(max_frame), path_(Runnable(path)), buf_(max_frame) {}
 
 void HdlcDeframer::SetReceiveAccm(std::uint32_t accm) { accm_ = accm; }
 
@@ -329,6 +358,16 @@ std::size_t HdlcDeframer::UnescapeRun(const std::uint8_t* p, std::size_t n) {
   std::uint32_t escaped = escaped_ ? 1U : 0U;
   std::size_t w = 0;
   std::size_t k = 0;
+  if (path_ == HdlcPath::kSsse3) {
+    // Blocks holding a control character (never in a well-formed stream) go byte by byte.
+    while (end - k >= 16) {
+      k += simd::UnescapeBlocks(p + k, end - k, accm_, escaped, out + w, w);
+      if (end - k >= 16) {
+        w += UnescapeBytes(p + k, 16, accm_, escaped, out + w);
+        k += 16;
+      }
+    }
+  }
   if constexpr (kWordPaths) {
     // Each word writes 8 bytes at out + w with w <= k, so below out + end <= out + n.
     for (; k + 8 <= end; k += 8) {

@@ -30,9 +30,22 @@ TxFraming SelectFraming(std::uint16_t protocol, std::span<const std::uint8_t> in
 /// Upper bound of the encoded size of a frame carrying `info_size` bytes (flags included).
 constexpr std::size_t MaxEncodedSize(std::size_t info_size) { return 2 * (info_size + 6) + 2; }
 
+/// Which implementation escapes and unescapes bytes; both give identical results.
+enum class HdlcPath {
+  kPortable,  ///< eight bytes per step with 64-bit word arithmetic; any CPU
+  kSsse3,     ///< sixteen bytes per step with PSHUFB; x86-64 CPUs with SSSE3
+};
+const char* ToString(HdlcPath path);
+
+/// The fastest path this CPU runs (kSsse3 where available).
+HdlcPath BestHdlcPath();
+
 /// Encodes frames; keeps the escape table of the last non-zero ACCM so it is built once.
 class HdlcEncoder {
  public:
+  /// `path` falls back to kPortable when the CPU cannot run it.
+  explicit HdlcEncoder(HdlcPath path = BestHdlcPath());
+
   /// Writes one frame (optional leading flag, escaped body and FCS, closing flag) to `out`,
   /// which must hold MaxEncodedSize(info.size()) bytes; returns the bytes written.
   std::size_t Encode(std::uint16_t protocol, std::span<const std::uint8_t> info,
@@ -40,8 +53,13 @@ class HdlcEncoder {
   /// Appends one encoded frame to `out`.
   void Append(std::uint16_t protocol, std::span<const std::uint8_t> info, const TxFraming& framing,
               bool leading_flag, std::vector<std::uint8_t>& out);
+  /// The path in use (after any fallback).
+  HdlcPath path() const { return path_; }
 
  private:
+  std::uint8_t* Escape(const std::uint8_t* p, std::size_t n, std::uint32_t accm, std::uint8_t* o);
+
+  HdlcPath path_;
   std::optional<std::uint32_t> table_accm_;
   std::array<std::uint32_t, 256> table_{};
 };
@@ -83,13 +101,16 @@ class HdlcSink {
 /// skipped (ppp.md pitfall 6).
 class HdlcDeframer {
  public:
-  /// `max_frame` bounds the unescaped frame (address..FCS) so garbage cannot grow memory.
-  explicit HdlcDeframer(std::size_t max_frame);
+  /// `max_frame` bounds the unescaped frame (address..FCS) so garbage cannot grow memory;
+  /// `path` falls back to kPortable when the CPU cannot run it.
+  explicit HdlcDeframer(std::size_t max_frame, HdlcPath path = BestHdlcPath());
 
   /// Control characters flagged here and received unescaped are dropped (RFC 1662 §4.2);
   /// takes effect from the next byte, also within a Feed() call made from the sink.
   void SetReceiveAccm(std::uint32_t accm);
   std::uint32_t receive_accm() const { return accm_; }
+  /// The path in use (after any fallback).
+  HdlcPath path() const { return path_; }
 
   /// Consumes `bytes` (any split), reporting complete frames to `sink` in order.
   void Feed(std::span<const std::uint8_t> bytes, HdlcSink& sink);
@@ -104,6 +125,7 @@ class HdlcDeframer {
   void Discard(FrameError error, HdlcSink& sink);
 
   std::size_t max_frame_;
+  HdlcPath path_;
   std::uint32_t accm_ = kDefaultAccm;
   std::vector<std::uint8_t> buf_;  // max_frame_ bytes, allocated once
   std::size_t len_ = 0;

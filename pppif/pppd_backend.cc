@@ -168,6 +168,9 @@ struct PppdBackend::Run : std::enable_shared_from_this<Run> {
   std::deque<Bytes> to_modem, to_pppd;
   std::size_t to_modem_bytes = 0, to_pppd_bytes = 0;
   bool writing_modem = false, writing_pppd = false, line_paused = false, pty_paused = false;
+  // A monitoring slice lent the port to the AT channel: nothing is read from or written to it;
+  // pppd's output waits in to_modem (reading the pty pauses at high_water).
+  bool suspended = false;
   // pppd configures its tty with TCSAFLUSH and then switches it to the PPP line discipline,
   // both of which discard queued input (pppd sys-linux.c set_up_tty, establish_ppp). Its first
   // output (LCP Configure-Request) comes after both, so module bytes (including those that came
@@ -226,9 +229,10 @@ void PppdBackend::Run::Apply(BridgeActions actions) {
 }
 
 void PppdBackend::Run::ReadLine() {
+  if (suspended) return;  // Resume() starts reading again
   line.async_read_some(asio::buffer(line_buffer), [self = shared_from_this()](
                                                       boost::system::error_code ec, std::size_t n) {
-    if (self->finished) return;
+    if (self->finished || ec == asio::error::operation_aborted) return;  // Suspend() cancels
     if (ec) {
       self->HangUpPppd();  // the port is gone: pppd exits 16, Finish reports kLineClosed
       return;
@@ -269,7 +273,7 @@ void PppdBackend::Run::OnPtyRead(boost::system::error_code ec, std::size_t n) {
 }
 
 void PppdBackend::Run::WriteModem() {
-  if (writing_modem || to_modem.empty() || !line.is_open()) return;
+  if (writing_modem || to_modem.empty() || !line.is_open() || suspended) return;
   writing_modem = true;
   asio::async_write(line, asio::buffer(to_modem.front()),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
@@ -420,12 +424,51 @@ std::error_code PppdBackend::Start(int line_fd, std::vector<std::uint8_t> leftov
 void PppdBackend::Stop() {
   if (!run_ || run_->finished || run_->stop_requested || run_->pid <= 0) return;
   run_->stop_requested = true;
+  if (run_->suspended) {
+    // The port belongs to the AT channel: pppd's Terminate-Request could not reach the module,
+    // so waiting for its Ack is pointless. Hanging up the pty ends pppd at once (exit 16).
+    run_->HangUpPppd();
+  }
   // pppd answers SIGTERM with LCP Terminate-Request and exits 5 (pppd(8) EXIT STATUS).
   ::kill(run_->pid, SIGTERM);
   run_->kill_timer.expires_after(options_.stop_timeout);
   run_->kill_timer.async_wait([run = run_](boost::system::error_code ec) {
     if (!ec && !run->finished && run->pid > 0) ::kill(run->pid, SIGKILL);
   });
+}
+
+void PppdBackend::Suspend() {
+  if (!run_ || run_->finished || run_->suspended) return;
+  run_->suspended = true;
+  status_.suspended = true;
+  run_->Apply(run_->bridge.Suspend());
+  // Cancels the read and any write in flight; an interrupted chunk stays at the queue's head
+  // and is written whole after Resume (the PPP peer drops the cut copy by its FCS).
+  boost::system::error_code ignored;
+  run_->line.cancel(ignored);
+}
+
+void PppdBackend::Resume(int line_fd, std::vector<std::uint8_t> leftover) {
+  // After a Stop() while suspended the pty is already hung up: pppd is on its way out.
+  if (!run_ || run_->finished || !run_->suspended || run_->stop_requested) return;
+  run_->suspended = false;
+  status_.suspended = false;
+  // The AT channel may hand back another descriptor for the port: bridge a fresh duplicate.
+  boost::system::error_code ignored;
+  run_->line.close(ignored);
+  const int line = ::fcntl(line_fd, F_DUPFD_CLOEXEC, 0);
+  boost::system::error_code assigned;
+  if (line >= 0) run_->line.assign(line, assigned);
+  if (line < 0 || assigned) {
+    if (line >= 0 && !run_->line.is_open()) ::close(line);
+    run_->HangUpPppd();  // pppd exits 16; Finish reports the link as down
+    return;
+  }
+  run_->Apply(run_->bridge.Resume(leftover, std::chrono::steady_clock::now()));
+  if (run_->pppd_ready && run_->bridge.state() == BridgeState::kBridging && !run_->line_paused) {
+    run_->ReadLine();
+  }
+  run_->WriteModem();
 }
 
 void PppdBackend::Finish(const std::shared_ptr<Run>& run, const PppdTermination& termination) {
@@ -445,6 +488,7 @@ void PppdBackend::Finish(const std::shared_ptr<Run>& run, const PppdTermination&
   std::error_code error = ToErrorCode(termination);
   std::string detail = error ? error.message() : "pppd exit 0 (ok)";
   status_.running = false;
+  status_.suspended = false;
   status_.phase = Phase::kDead;
   status_.ip.reset();
   status_.last_down = reason;

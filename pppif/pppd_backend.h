@@ -71,6 +71,9 @@ class PppdBackend final : public PppBackend {
   std::error_code Start(int line_fd, std::vector<std::uint8_t> leftover) override;
   /// SIGTERM to pppd; on_down(kLocalClose) follows when it exits (SIGKILL after stop_timeout).
   void Stop() override;
+  /// Pauses the pty bridge: the port is neither read nor written; pppd keeps running.
+  void Suspend() override;
+  void Resume(int line_fd, std::vector<std::uint8_t> leftover) override;
   BackendStatus status() const override;
 
   /// Module bytes that followed NO CARRIER (result codes for the AT channel) of the last link.

@@ -21,6 +21,8 @@ const char* ToString(BridgeState state) {
       return "carrier-lost";
     case BridgeState::kStopped:
       return "stopped";
+    case BridgeState::kSuspended:
+      return "suspended";
   }
   return "unknown";
 }
@@ -70,6 +72,7 @@ BridgeActions PppdBridge::OnModemBytes(std::span<const std::uint8_t> bytes,
   switch (state_) {
     case BridgeState::kIdle:
     case BridgeState::kStopped:
+    case BridgeState::kSuspended:
       return actions;
     case BridgeState::kCarrierLost:
       counters_.to_at_channel += bytes.size();
@@ -108,7 +111,7 @@ BridgeActions PppdBridge::LoseCarrier(std::span<const std::uint8_t> rest) {
 }
 
 BridgeActions PppdBridge::OnPppdBytes(std::span<const std::uint8_t> bytes) {
-  if (state_ != BridgeState::kBridging) {
+  if (state_ != BridgeState::kBridging && state_ != BridgeState::kSuspended) {
     // After NO CARRIER the module is in command mode: pppd's frames would be read as AT input.
     counters_.dropped_from_pppd += bytes.size();
     return {};
@@ -124,6 +127,26 @@ BridgeActions PppdBridge::OnTimer(bridge::Clock::time_point now) {
   }
   candidate_deadline_.reset();
   return LoseCarrier({});
+}
+
+BridgeActions PppdBridge::Suspend() {
+  BridgeActions actions;
+  if (state_ != BridgeState::kBridging) return actions;
+  if (candidate_deadline_) {
+    candidate_deadline_.reset();
+    actions.push_back(bridge::CancelTimer{});
+  }
+  state_ = BridgeState::kSuspended;
+  return actions;
+}
+
+BridgeActions PppdBridge::Resume(std::span<const std::uint8_t> after_connect,
+                                 bridge::Clock::time_point now) {
+  if (state_ != BridgeState::kSuspended) return {};
+  state_ = BridgeState::kBridging;
+  matched_ = 0;
+  segment_offset_ = 0;  // the module starts its data phase again: text here cannot be a frame
+  return OnModemBytes(after_connect, now);
 }
 
 BridgeActions PppdBridge::Stop() {

@@ -30,6 +30,8 @@ enum class BridgeState {
   kIdle,         ///< before Start(): the port still belongs to the AT channel
   kBridging,     ///< copying bytes in both directions
   kCarrierLost,  ///< NO CARRIER seen: module bytes go back to the AT channel, pppd's are dropped
+  kSuspended,    ///< a monitoring slice lent the port to the AT side ("+++" … ATO); pppd's bytes
+                 ///< still come out as ToModem and the shell holds them until Resume
   kStopped,      ///< Stop() called (uclink hangs up): nothing is forwarded any more
 };
 const char* ToString(BridgeState state);
@@ -82,6 +84,12 @@ class PppdBridge {
   BridgeActions OnTimer(bridge::Clock::time_point now);
   /// uclink hangs up: stop forwarding (the shell then escapes to command mode).
   BridgeActions Stop();
+  /// A monitoring slice takes the port (issue 6 item 2): module bytes are not ours until Resume;
+  /// a pending mid-frame NO CARRIER candidate is dropped (the slice's AT traffic decides).
+  BridgeActions Suspend();
+  /// ATO answered CONNECT: like Start(), the stream begins afresh (a NO CARRIER right after it
+  /// is certain) with `after_connect` first.
+  BridgeActions Resume(std::span<const std::uint8_t> after_connect, bridge::Clock::time_point now);
 
   BridgeState state() const { return state_; }
   const BridgeCounters& counters() const { return counters_; }

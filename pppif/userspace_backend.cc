@@ -60,6 +60,14 @@ void UserspacePppBackend::Stop() {
   if (running_ && engine_) engine_->Stop();
 }
 
+void UserspacePppBackend::Suspend() {
+  if (running_ && engine_) engine_->Suspend();
+}
+
+void UserspacePppBackend::Resume(int line_fd, std::vector<std::uint8_t> leftover) {
+  if (running_ && engine_) engine_->Resume(line_fd, std::move(leftover));
+}
+
 void UserspacePppBackend::OnEngineUp(const IpConfig& ip, const std::string& ifname) {
   if (const std::error_code ec =
           setup_.Apply({.ifindex = tun_.ifindex(),
@@ -99,6 +107,7 @@ void UserspacePppBackend::Teardown() {
 BackendStatus UserspacePppBackend::status() const {
   BackendStatus status;
   status.running = running_;
+  status.suspended = running_ && engine_ && engine_->suspended();
   status.ifname = ifname_;
   status.last_down = last_down_;
   status.last_detail = last_detail_;

@@ -45,6 +45,9 @@ class UserspacePppBackend final : public PppBackend {
   /// error (system_category) with no callback to follow.
   std::error_code Start(int line_fd, std::vector<std::uint8_t> leftover) override;
   void Stop() override;
+  /// Pauses the engine's line I/O and keepalive timer (Engine::Suspend); TUN keeps its state.
+  void Suspend() override;
+  void Resume(int line_fd, std::vector<std::uint8_t> leftover) override;
   BackendStatus status() const override;
 
   /// The engine's I/O counters of the current or last link (nullptr before the first Start()).

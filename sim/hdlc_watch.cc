@@ -65,6 +65,36 @@ void HdlcDeframer::Reset() {
   overflow_ = false;
 }
 
+std::optional<std::uint16_t> PppProtocol(std::string_view frame) {
+  if (frame.size() >= 2 && frame[0] == '\xFF' && frame[1] == '\x03') frame.remove_prefix(2);
+  if (frame.empty()) return std::nullopt;
+  const auto first = static_cast<std::uint8_t>(frame[0]);
+  if (first & 1) return first;  // compressed: the high byte 0x00 was left out
+  if (frame.size() < 2) return std::nullopt;
+  return static_cast<std::uint16_t>((first << 8) | static_cast<std::uint8_t>(frame[1]));
+}
+
+bool CarriesNetworkData(std::uint16_t protocol) { return protocol >= 0x0001 && protocol <= 0x3FFF; }
+
+std::string EncodeHdlcFrame(std::string_view frame) {
+  const std::uint16_t fcs = Fcs16(frame) ^ 0xFFFF;  // RFC 1662 §C.2: sent complemented, LSB first
+  std::string body(frame);
+  body.push_back(static_cast<char>(fcs & 0xFF));
+  body.push_back(static_cast<char>(fcs >> 8));
+  std::string out = "\x7E";
+  for (char c : body) {
+    const auto byte = static_cast<std::uint8_t>(c);
+    if (byte == 0x7E || byte == 0x7D || byte < 0x20) {
+      out.push_back('\x7D');
+      out.push_back(static_cast<char>(byte ^ 0x20));
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('\x7E');
+  return out;
+}
+
 std::optional<std::uint8_t> LcpCode(std::string_view frame) {
   // RFC 1661 §6.6: LCP frames always carry FF 03, but be lenient like a receiver may be.
   if (frame.size() >= 2 && frame[0] == '\xFF' && frame[1] == '\x03') frame.remove_prefix(2);

@@ -49,6 +49,20 @@ std::string_view ToString(PppSide side);
 inline constexpr std::uint8_t kLcpTerminateRequest = 5;
 inline constexpr std::uint8_t kLcpTerminateAck = 6;
 
+/// The PPP protocol number of a deframed frame, with or without the FF 03 header and with or
+/// without protocol-field compression (RFC 1661 §6.5: an odd first byte is a 1-byte field);
+/// nullopt when the frame is too short.
+std::optional<std::uint16_t> PppProtocol(std::string_view frame);
+
+/// RFC 1661 §2: protocols 0x0001..0x3FFF carry network-layer packets (IPv4 0x0021, IPv6 0x0057,
+/// Van Jacobson 0x002D/0x002F); 0x8xxx are their control protocols, 0xCxxx link control.
+bool CarriesNetworkData(std::uint16_t protocol);
+
+/// The async-HDLC encoding of a deframed frame (RFC 1662 §4): FCS-16 appended, 0x7E, 0x7D and
+/// every control character escaped (an ACCM of all ones is valid whatever was negotiated),
+/// between flags.
+std::string EncodeHdlcFrame(std::string_view frame);
+
 /// The LCP code of a deframed frame (protocol 0xC021), with or without the FF 03 header;
 /// nullopt for any other protocol or a frame too short to hold an LCP header.
 std::optional<std::uint8_t> LcpCode(std::string_view frame);

@@ -105,8 +105,9 @@ void Module::OnPeer(std::string_view bytes, TimePoint now) {
   Enter(now);
   ++depth_;
   if (session_.active && !silent_) {
-    WatchPpp(PppSide::kNetwork, bytes);
-    if (!session_.suspended && mode_ == LineMode::kData) Emit(bytes);
+    const std::string passed = WatchPpp(PppSide::kNetwork, bytes);
+    const std::string_view out = blackhole_ ? std::string_view(passed) : bytes;
+    if (!session_.suspended && mode_ == LineMode::kData && !out.empty()) Emit(out);
   }
   --depth_;
   Drain();
@@ -269,9 +270,13 @@ void Module::CompleteLine() {
 
 void Module::DataBytes(std::string_view bytes) {
   // silent-ppp kills the link to the peer, not the module: "+++" still works.
-  WatchPpp(PppSide::kHost, bytes);
+  std::string passed = WatchPpp(PppSide::kHost, bytes);
   if (!scenario_.escape) {
-    if (!silent_) Push({ModuleAction::Kind::kWritePeer, std::string(bytes)});
+    if (blackhole_) {
+      if (!passed.empty() && !silent_) Push({ModuleAction::Kind::kWritePeer, std::move(passed)});
+    } else if (!silent_) {
+      Push({ModuleAction::Kind::kWritePeer, std::string(bytes)});
+    }
     return;
   }
   std::string forward;
@@ -286,6 +291,7 @@ void Module::DataBytes(std::string_view bytes) {
     forward.push_back(c);
     last_data_ = now_;
   }
+  if (blackhole_) forward = std::move(passed);
   if (!forward.empty() && !silent_) Push({ModuleAction::Kind::kWritePeer, std::move(forward)});
 }
 
@@ -484,11 +490,16 @@ void Module::Push(ModuleAction action) {
 
 // ---- data sessions --------------------------------------------------------------------------
 
-void Module::WatchPpp(PppSide from, std::string_view bytes) {
+std::string Module::WatchPpp(PppSide from, std::string_view bytes) {
   HdlcDeframer& frames = from == PppSide::kHost ? host_frames_ : network_frames_;
-  frames.Feed(bytes, [this, from](std::string_view frame) {
+  std::string passed;
+  frames.Feed(bytes, [this, from, &passed](std::string_view frame) {
     if (std::optional<std::uint8_t> code = LcpCode(frame)) OnLcp(from, *code);
+    // "Connected but no data": LCP (echoes included) and IPCP still work, IP goes nowhere.
+    std::optional<std::uint16_t> protocol = PppProtocol(frame);
+    if (blackhole_ && protocol && !CarriesNetworkData(*protocol)) passed += EncodeHdlcFrame(frame);
   });
+  return passed;
 }
 
 void Module::OnLcp(PppSide from, std::uint8_t code) {
@@ -509,7 +520,7 @@ void Module::EnterDataMode(int cid) {
   mode_ = LineMode::kData;
   pluses_ = 0;
   last_data_ = now_;
-  silent_ = false;
+  silent_ = blackhole_ = false;
   Push({ModuleAction::Kind::kStartPeer, {}, cid});
 }
 
@@ -526,7 +537,7 @@ void Module::EndSession(bool no_carrier) {
   bool was_data = mode_ == LineMode::kData;
   session_ = {};
   pluses_ = 0;
-  silent_ = false;
+  silent_ = blackhole_ = false;
   if (was_data) mode_ = LineMode::kCommand;
   if (no_carrier) EmitLine("NO CARRIER");
 }
@@ -548,7 +559,7 @@ void Module::Reboot() {
   prompt_done_ = {};
   prompt_buffer_.clear();
   busy_ = service_busy_ = info_open_ = false;
-  hung_ = silent_ = asleep_ = false;
+  hung_ = silent_ = blackhole_ = asleep_ = false;
   pluses_ = 0;
   echo_ = scenario_.echo;
   cmee_ = scenario_.cmee;
@@ -602,6 +613,10 @@ std::string Module::ApplyControl(std::string_view line) {
     case ControlCommand::Kind::kSilentPpp:
       if (!session_.active) return "ERROR no data session";
       silent_ = true;
+      break;
+    case ControlCommand::Kind::kBlackhole:
+      if (!session_.active) return "ERROR no data session";
+      blackhole_ = true;
       break;
     case ControlCommand::Kind::kRegister:
       for (std::string& urc : network_.SetRegistration(static_cast<int>(command->value))) {

@@ -159,7 +159,9 @@ class Module : public ServiceHost {
   void Emit(std::string_view bytes);
   void Push(ModuleAction action);
   bool ResumeUrcSources();
-  void WatchPpp(PppSide from, std::string_view bytes);
+  // Watches the frames in `bytes` for LCP Terminate; under "blackhole" returns the re-encoded
+  // frames that may cross (everything but network-layer data), else "".
+  std::string WatchPpp(PppSide from, std::string_view bytes);
   void OnLcp(PppSide from, std::uint8_t code);
   void ResetPppWatch();
   void EnterDataMode(int cid);
@@ -200,6 +202,7 @@ class Module : public ServiceHost {
 
   bool hung_ = false;
   bool silent_ = false;
+  bool blackhole_ = false;  ///< "blackhole": only non-IP frames cross the bridge
   std::size_t chunk_size_;
   Millis chunk_gap_;
   std::optional<TimePoint> booting_until_;

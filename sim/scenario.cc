@@ -53,6 +53,7 @@ constexpr Spec kSpecs[] = {
     {"urc-storm", ControlCommand::Kind::kUrcStorm, 1, 100000},
     {"drop", ControlCommand::Kind::kDrop, 0, 0},
     {"silent-ppp", ControlCommand::Kind::kSilentPpp, 0, 0},
+    {"blackhole", ControlCommand::Kind::kBlackhole, 0, 0},
     {"register", ControlCommand::Kind::kRegister, 1, 5},
     {"csq", ControlCommand::Kind::kCsq, 1, 99},
     {"refuse-cgdata", ControlCommand::Kind::kRefuseCgdata, 1, 1},
@@ -88,6 +89,8 @@ std::string_view ToString(ControlCommand::Kind kind) {
       return "kDrop";
     case ControlCommand::Kind::kSilentPpp:
       return "kSilentPpp";
+    case ControlCommand::Kind::kBlackhole:
+      return "kBlackhole";
     case ControlCommand::Kind::kRegister:
       return "kRegister";
     case ControlCommand::Kind::kCsq:

@@ -110,6 +110,7 @@ struct ControlCommand {
     kUrcStorm,      ///< "urc-storm N": N +CGREG URCs at once
     kDrop,          ///< "drop": NO CARRIER now
     kSilentPpp,     ///< "silent-ppp": the peer stops answering; nothing is forwarded
+    kBlackhole,     ///< "blackhole": LCP/NCP frames still pass, IP packets are dropped
     kRegister,      ///< "register STAT": the network changes registration state
     kCsq,           ///< "csq N": signal level
     kRefuseCgdata,  ///< "refuse-cgdata on|off"

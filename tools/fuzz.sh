@@ -2,9 +2,13 @@
 # Builds every fuzz target with clang-14 + libFuzzer and runs each for SECONDS (default 20),
 # starting from its seed corpus (kept in the repository). New inputs go to a scratch directory so
 # the checked-in corpus only changes when a developer copies interesting inputs in by hand.
-#   tools/fuzz.sh [SECONDS]
+# With --merge, inputs that add coverage are merged (libFuzzer -merge=1, minimising) into the
+# checked-in corpus afterwards: that is how the long campaigns' findings are kept in the repo.
+#   tools/fuzz.sh [--merge] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+merge=0
+if [ "${1:-}" = "--merge" ]; then merge=1; shift; fi
 seconds=${1:-20}
 # A separate output base keeps the clang toolchain from displacing the g++ one in the main cache.
 bazel_fuzz=(bazel --output_base="$HOME/.cache/uclink/fuzz-output-base")
@@ -32,6 +36,11 @@ for t in "${targets[@]}"; do
       >"$scratch.log" 2>&1; then
     passed=$((passed + 1))
     tail -n 5 "$scratch.log"
+    if [ "$merge" -eq 1 ]; then
+      before=$(ls "$corpus" | wc -l)
+      "$bin/$pkg/$name" -merge=1 "$corpus" "$scratch" >/dev/null 2>&1
+      echo "merged into $corpus: $before -> $(ls "$corpus" | wc -l) inputs"
+    fi
     rm -rf "$scratch"
   else
     failed=$((failed + 1))

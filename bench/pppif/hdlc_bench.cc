@@ -1,6 +1,7 @@
 // HDLC encode/decode throughput on 1500-byte random frames, ACCM 0 and 0xFFFFFFFF, side by side
 // with a plain byte-at-a-time table-driven reference written here, so the ratio holds on a noisy
-// shared machine. Figures and the command are in docs/ppp.md.
+// shared machine; "Fast" runs the path this CPU picks (label: ssse3 or portable), "Portable" the
+// word path every CPU runs. Figures and the command are in docs/ppp.md.
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -133,11 +134,11 @@ std::uint32_t Accm(const benchmark::State& state) { return state.range(0) == 0 ?
 
 // ---------------------------------------------------------------- benchmarks
 
-void BM_EncodeFast(benchmark::State& state) {
+void EncodeFast(benchmark::State& state, HdlcPath path) {
   const auto frames = RandomFrames();
   const TxFraming framing{.accm = Accm(state)};
   std::vector<std::uint8_t> out(MaxEncodedSize(kFrameSize));
-  HdlcEncoder encoder;
+  HdlcEncoder encoder(path);
   std::size_t i = 0;
   for (auto _ : state) {
     const std::size_t n = encoder.Encode(0x0021, frames[i++ % kFrames], framing, true, out.data());
@@ -145,7 +146,12 @@ void BM_EncodeFast(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kFrameSize));
+  state.SetLabel(ToString(encoder.path()));
 }
+
+// The fastest path this CPU runs (HdlcPath::kSsse3 on x86-64), and the portable word path.
+void BM_EncodeFast(benchmark::State& state) { EncodeFast(state, BestHdlcPath()); }
+void BM_EncodePortable(benchmark::State& state) { EncodeFast(state, HdlcPath::kPortable); }
 
 void BM_EncodeReference(benchmark::State& state) {
   const auto frames = RandomFrames();
@@ -160,10 +166,10 @@ void BM_EncodeReference(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kFrameSize));
 }
 
-void BM_DecodeFast(benchmark::State& state) {
+void DecodeFast(benchmark::State& state, HdlcPath path) {
   const std::uint32_t accm = Accm(state);
   const auto stream = EncodedStream(accm);
-  HdlcDeframer deframer(4096);
+  HdlcDeframer deframer(4096, path);
   deframer.SetReceiveAccm(accm);
   CountingSink sink;
   for (auto _ : state) {
@@ -174,7 +180,11 @@ void BM_DecodeFast(benchmark::State& state) {
     state.SkipWithError("decoder lost frames");
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kFrames * kFrameSize));
+  state.SetLabel(ToString(deframer.path()));
 }
+
+void BM_DecodeFast(benchmark::State& state) { DecodeFast(state, BestHdlcPath()); }
+void BM_DecodePortable(benchmark::State& state) { DecodeFast(state, HdlcPath::kPortable); }
 
 void BM_DecodeReference(benchmark::State& state) {
   const std::uint32_t accm = Accm(state);
@@ -210,8 +220,10 @@ void BM_Fcs16Reference(benchmark::State& state) {
 
 // Arg 0: ACCM 0 (what we negotiate); arg 1: ACCM 0xFFFFFFFF (the default, and slirp's).
 BENCHMARK(BM_EncodeFast)->ArgName("accm_ffffffff")->Arg(0)->Arg(1);
+BENCHMARK(BM_EncodePortable)->ArgName("accm_ffffffff")->Arg(0)->Arg(1);
 BENCHMARK(BM_EncodeReference)->ArgName("accm_ffffffff")->Arg(0)->Arg(1);
 BENCHMARK(BM_DecodeFast)->ArgName("accm_ffffffff")->Arg(0)->Arg(1);
+BENCHMARK(BM_DecodePortable)->ArgName("accm_ffffffff")->Arg(0)->Arg(1);
 BENCHMARK(BM_DecodeReference)->ArgName("accm_ffffffff")->Arg(0)->Arg(1);
 BENCHMARK(BM_Fcs16);
 BENCHMARK(BM_Fcs16Reference);

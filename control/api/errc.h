@@ -24,6 +24,13 @@ namespace uclink::control::api {
   X(kConfigInvalid, "config-invalid", "reload: the configuration file failed validation")          \
   X(kShuttingDown, "shutting-down", "the daemon is stopping and accepts no new work")              \
   X(kConnectFailed, "connect-failed", "connect: the manager gave up (state failed)")               \
+  X(kNotOnline, "not-online", "service: the link is not up (the message names the state)")         \
+  X(kUseNative, "use-native",                                                                      \
+    "service: the link is PPP; use native sockets bound to the interface the message names")       \
+  X(kUnreachable, "unreachable",                                                                   \
+    "service: the peer cannot be reached (refused, unreachable, CONNECT FAIL)")                    \
+  X(kServiceFailed, "service-failed",                                                              \
+    "service: the service or the peer failed (table 3.3/3.4/3.5 code in the message)")             \
   X(kDaemonUnavailable, "daemon-unavailable", "client side: the control socket cannot be reached") \
   X(kProtocolError, "protocol-error", "client side: the daemon's reply was not valid")
 

@@ -74,13 +74,20 @@ const char* ToString(Method method) {
       return "subscribe";
     case Method::kReload:
       return "reload";
+    case Method::kService:
+      return "service";
+    case Method::kServiceSend:
+      return "service.send";
+    case Method::kServiceClose:
+      return "service.close";
   }
   return "unknown";
 }
 
 std::optional<Method> MethodFromString(std::string_view name) {
-  for (Method m : {Method::kStatus, Method::kConnect, Method::kDisconnect, Method::kAt,
-                   Method::kSubscribe, Method::kReload}) {
+  for (Method m :
+       {Method::kStatus, Method::kConnect, Method::kDisconnect, Method::kAt, Method::kSubscribe,
+        Method::kReload, Method::kService, Method::kServiceSend, Method::kServiceClose}) {
     if (name == ToString(m)) return m;
   }
   return std::nullopt;
@@ -95,9 +102,29 @@ bool IsMutating(Method method) {
     case Method::kDisconnect:
     case Method::kAt:  // raw AT can change anything on the module
     case Method::kReload:
+    case Method::kService:  // drives the module's clients (IPCREATE, FTP, MQTT, ...)
+    case Method::kServiceSend:
+    case Method::kServiceClose:
       return true;
   }
   return true;
+}
+
+bool IsFollowUp(Method method) {
+  switch (method) {
+    case Method::kServiceSend:
+    case Method::kServiceClose:
+      return true;
+    case Method::kStatus:
+    case Method::kConnect:
+    case Method::kDisconnect:
+    case Method::kAt:
+    case Method::kSubscribe:
+    case Method::kReload:
+    case Method::kService:
+      return false;
+  }
+  return false;
 }
 
 ParsedRequest ParseRequest(std::string_view line) {

@@ -23,12 +23,24 @@ inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
 inline constexpr int kSchemaVersion = 1;
 
 /// The methods of the control API.
-enum class Method { kStatus, kConnect, kDisconnect, kAt, kSubscribe, kReload };
+enum class Method {
+  kStatus,
+  kConnect,
+  kDisconnect,
+  kAt,
+  kSubscribe,
+  kReload,
+  kService,       ///< run an in-band service (control/api/service.h); streams events
+  kServiceSend,   ///< follow-up of a running "service": data for it (no response of its own)
+  kServiceClose,  ///< follow-up of a running "service": no more data
+};
 /// The wire name: "status", "connect", ...
 const char* ToString(Method method);
 std::optional<Method> MethodFromString(std::string_view name);
 /// Methods that change state and therefore need an authorised caller (SO_PEERCRED).
 bool IsMutating(Method method);
+/// Follow-up lines of a running "service" request on the same connection (no own response).
+bool IsFollowUp(Method method);
 
 /// Parameters of "at".
 struct AtParams {

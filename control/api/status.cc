@@ -66,6 +66,8 @@ json ToJson(const Status& s) {
                           : json(nullptr);
   doc["attempt"] = OrNull(s.attempt);
   doc["retry_in_s"] = OrNull(s.retry_in_s);
+  doc["monitoring"] = {{"escapes", s.monitoring.escapes},
+                       {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)}};
   return doc;
 }
 
@@ -103,6 +105,9 @@ Status StatusFromJson(const json& doc) {
   }
   s.attempt = Get<int>(doc, "attempt");
   s.retry_in_s = Get<double>(doc, "retry_in_s");
+  const json& mon = Child(doc, "monitoring");
+  s.monitoring.escapes = Get<int>(mon, "escapes").value_or(0);  // integers only: no float casts
+  s.monitoring.last_escape_ms = Get<double>(mon, "last_escape_ms");
   return s;
 }
 

@@ -39,6 +39,12 @@ struct InterfaceInfo {
   std::optional<int> mtu;
 };
 
+/// Monitoring slices on a single port ("+++" … ATO, modem.escape_supported; issue 6 item 2).
+struct MonitoringInfo {
+  std::int64_t escapes = 0;              ///< completed slices since uclinkd started
+  std::optional<double> last_escape_ms;  ///< time out of data mode of the last slice
+};
+
 /// The last failure the manager recorded: code from control::Errc plus details.
 struct LastError {
   std::string code;
@@ -58,6 +64,7 @@ struct Status {
   std::optional<LastError> last_error;
   std::optional<int> attempt;        ///< consecutive failed attempts, while recovering
   std::optional<double> retry_in_s;  ///< in state backoff: time to the next attempt
+  MonitoringInfo monitoring;
 };
 
 nlohmann::json ToJson(const Status& status);

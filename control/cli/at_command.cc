@@ -8,14 +8,20 @@
 #include <vector>
 
 #include "chat/errc.h"
+#include "control/api/protocol.h"
 #include "control/cli/at_session.h"
+#include "control/cli/client.h"
 
 namespace uclink::control::cli {
 namespace {
 
+using namespace std::chrono_literals;
+
 struct AtFlags {
   PortFlags port;
-  double timeout_s = 0;  // 0: the per-command table
+  std::string socket;                  // without --port: uclinkd's control socket
+  CLI::Option* root_socket = nullptr;  // the app's own --socket, when it has one
+  double timeout_s = 0;                // 0: the per-command table
   bool json = false;
   std::vector<std::string> commands;
 };
@@ -32,7 +38,81 @@ void PrintText(const std::string& command, const chat::AtReply& reply) {
   }
 }
 
+// One reply of the daemon's `at` method, printed as PrintText/ReplyToJson print a local one.
+AtExit PrintDaemonReply(const std::string& command, const api::Response& response, bool json,
+                        nlohmann::json* replies) {
+  nlohmann::json out{{"command", command}, {"payload", nullptr}};
+  AtExit exit = AtExit::kOk;
+  if (!response.error) {
+    out["lines"] = response.result.value("info", nlohmann::json::array());
+    out["final"] = response.result.value("final", std::string());
+    out["ok"] = true;
+    out["error"] = nullptr;
+  } else {
+    const api::Error& e = *response.error;
+    exit = e.code == api::Errc::kAtFailed  ? AtExit::kModuleError
+           : e.code == api::Errc::kTimeout ? AtExit::kNoAnswer
+                                           : AtExit::kCannotOpen;
+    out["lines"] = nlohmann::json::array();
+    out["final"] = e.code == api::Errc::kAtFailed ? nlohmann::json(e.message) : nullptr;
+    out["ok"] = false;
+    out["error"] = {{"code", api::ToString(e.code)}, {"number", nullptr}, {"text", e.message}};
+  }
+  if (json) {
+    replies->push_back(out);
+    return exit;
+  }
+  std::cout << command << "\n";
+  for (const auto& line : out["lines"]) std::cout << line.get<std::string>() << "\n";
+  if (!response.error) {
+    std::cout << out["final"].get<std::string>() << "\n";
+  } else if (response.error->code == api::Errc::kAtFailed) {
+    std::cout << response.error->message << "\n";
+  } else {
+    std::cout << "error: " << api::ToString(response.error->code) << " (" << response.error->message
+              << ")\n";
+  }
+  return exit;
+}
+
+// Without --port the module belongs to uclinkd: the commands go through its one AT queue.
+int RunAtThroughDaemon(const AtFlags& flags) {
+  std::string path = flags.socket;
+  if (path.empty() && flags.root_socket != nullptr && flags.root_socket->count() > 0) {
+    path = flags.root_socket->as<std::string>();
+  }
+  if (path.empty()) path = std::string(api::kDefaultSocketPath);
+  std::error_code error;
+  std::optional<ControlClient> client = ControlClient::Connect(path, error);
+  if (!client) {
+    std::cerr << "uclink at: cannot reach uclinkd at " << path << " (" << error.message()
+              << "): start it, or give the module's port (--port)\n";
+    return static_cast<int>(AtExit::kCannotOpen);
+  }
+  AtExit worst = AtExit::kOk;
+  nlohmann::json replies = nlohmann::json::array();
+  for (const std::string& text : flags.commands) {
+    nlohmann::json params{{"command", text}};
+    const auto timeout_ms = static_cast<std::uint32_t>(flags.timeout_s * 1000);
+    if (timeout_ms > 0) params["timeout_ms"] = timeout_ms;
+    // The daemon bounds the command (default 5 s); its queue may hold others first.
+    const auto bound = std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : 5000) + 30s;
+    std::optional<api::Response> response =
+        client->Call(api::Method::kAt, std::move(params), bound, error);
+    if (!response) {
+      std::cerr << "uclink at: uclinkd: " << error.message() << "\n";
+      return static_cast<int>(AtExit::kNoAnswer);
+    }
+    worst = std::max(worst, PrintDaemonReply(text, *response, flags.json, &replies));
+  }
+  if (flags.json) {
+    std::cout << replies.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  return static_cast<int>(worst);
+}
+
 int RunAt(const AtFlags& flags) {
+  if (flags.port.port.empty()) return RunAtThroughDaemon(flags);
   std::error_code error;
   auto session = AtSession::Open(flags.port, error);
   if (!session) {
@@ -90,6 +170,12 @@ void AddAtCommand(CLI::App& app) {
   auto flags = std::make_shared<AtFlags>();
   CLI::App* at = app.add_subcommand("at", "Send AT commands to the module and print the answers");
   AddPortFlags(*at, flags->port);
+  at->get_option("--port")->required(false)->description(
+      "Serial device of the module (one-off); without it the commands go through uclinkd");
+  at->add_option("--socket", flags->socket,
+                 "without --port: uclinkd's control socket (default " +
+                     std::string(api::kDefaultSocketPath) + ")");
+  flags->root_socket = app.get_option_no_throw("--socket");
   at->add_option("--timeout,-t", flags->timeout_s,
                  "Timeout per command in seconds (default: the command's own, e.g. 2 s)");
   at->add_flag("--json", flags->json, "Print the answers as JSON");

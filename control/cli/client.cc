@@ -98,6 +98,16 @@ std::optional<api::Response> ControlClient::Call(api::Method method, nlohmann::j
   }
 }
 
+std::optional<std::uint64_t> ControlClient::Send(api::Method method, nlohmann::json params,
+                                                 std::error_code& error) {
+  api::Request request;
+  request.id = next_id_++;
+  request.method = method;
+  request.params = params.is_null() ? nlohmann::json::object() : std::move(params);
+  if (!SendAll(api::EncodeRequest(request), error)) return std::nullopt;
+  return request.id;
+}
+
 std::optional<api::ServerLine> ControlClient::ReadLine(std::chrono::milliseconds timeout,
                                                        std::error_code& error) {
   if (!kept_events_.empty()) {

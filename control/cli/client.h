@@ -26,6 +26,13 @@ class ControlClient {
   /// The next line from the daemon (kept events first); nullopt on timeout or disconnect.
   std::optional<api::ServerLine> ReadLine(std::chrono::milliseconds timeout,
                                           std::error_code& error);
+  /// Sends a request without waiting (streaming methods); returns its id, or nullopt on error.
+  std::optional<std::uint64_t> Send(api::Method method, nlohmann::json params,
+                                    std::error_code& error);
+  /// Lines already read and not yet returned: ReadLine() answers them without waiting.
+  bool has_buffered_lines() const { return !lines_.empty() || !kept_events_.empty(); }
+  /// The socket, for poll() next to other descriptors.
+  int fd() const { return fd_; }
 
  private:
   explicit ControlClient(int fd) : fd_(fd) {}

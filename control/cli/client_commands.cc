@@ -8,6 +8,7 @@
 
 #include "control/api/status.h"
 #include "control/cli/client.h"
+#include "control/cli/foreground.h"
 
 namespace uclink::control::cli {
 namespace {
@@ -23,6 +24,10 @@ struct Options {
   double timeout_s = 0;  // 0 = no limit
   bool json = false;
   bool keyvalue = false;
+  // `connect --port P ...`: no daemon; the manager runs in this process (foreground.h).
+  ConfigSource foreground;
+  std::string config_path;
+  bool verbose = false;
 };
 
 [[noreturn]] void Exit(ClientExit code) { throw CLI::RuntimeError(static_cast<int>(code)); }
@@ -47,6 +52,10 @@ ClientExit ExitFor(api::Errc errc) {
     case api::Errc::kConfigInvalid:
     case api::Errc::kShuttingDown:
     case api::Errc::kConnectFailed:
+    case api::Errc::kNotOnline:  // the service errors (not used by these commands)
+    case api::Errc::kUseNative:
+    case api::Errc::kUnreachable:
+    case api::Errc::kServiceFailed:
       return ClientExit::kFailed;
   }
   return ClientExit::kFailed;
@@ -142,9 +151,8 @@ void RunStatus(const Options& o) {
 
 bool IsOnline(const std::string& state) { return state == "online" || state == "online-inband"; }
 
-void RunConnect(const Options& o) {
-  const Clock::time_point start = Clock::now();
-  ControlClient client = ConnectOrExit(o);
+// Asks for the connection and, with --wait, prints each step until online; exits on failure.
+void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point start) {
   // Subscribe first, on the same connection, so no state change between the two is missed.
   api::Response subscribed = o.wait ? CallOrExit(client, api::Method::kSubscribe) : api::Response{};
   api::Response accepted = CallOrExit(client, api::Method::kConnect);
@@ -163,15 +171,15 @@ void RunConnect(const Options& o) {
     auto left =
         deadline ? std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now())
                  : std::chrono::milliseconds(3600'000);
+    if (left.count() <= 0) {
+      std::fprintf(stderr, "uclink: not online after %.1f s (state %s)\n", elapsed(),
+                   state.c_str());
+      Exit(ClientExit::kTimeout);
+    }
     std::error_code error;
-    std::optional<api::ServerLine> line =
-        left.count() > 0 ? client.ReadLine(left, error) : std::nullopt;
+    std::optional<api::ServerLine> line = client.ReadLine(left, error);
     if (!line) {
-      if (deadline && Clock::now() >= *deadline) {
-        std::fprintf(stderr, "uclink: not online after %.1f s (state %s)\n", elapsed(),
-                     state.c_str());
-        Exit(ClientExit::kTimeout);
-      }
+      if (error == api::Errc::kTimeout) continue;  // the loop's deadline check decides
       std::cerr << "uclink: connection to uclinkd lost: " << error.message() << "\n";
       Exit(ClientExit::kDaemonUnavailable);
     }
@@ -197,6 +205,69 @@ void RunConnect(const Options& o) {
   }
 }
 
+void PrintEvent(const api::Event& e) {
+  if (e.name == "state") {
+    std::printf("%s state %s -> %s (%s)\n", e.time.c_str(), Text(e.data["from"]).c_str(),
+                Text(e.data["to"]).c_str(), Text(e.data["why"]).c_str());
+  } else {
+    std::printf("%s %s %s\n", e.time.c_str(), e.name.c_str(), e.data.dump().c_str());
+  }
+  std::fflush(stdout);
+}
+
+void RunConnect(const Options& o) {
+  const Clock::time_point start = Clock::now();
+  ControlClient client = ConnectOrExit(o);
+  ConnectAndWait(client, o, start);
+}
+
+// `connect --port P`: progress as with uclinkd, then the link stays up (events printed, the
+// manager recovering as the daemon would) until SIGINT/SIGTERM/SIGHUP hangs it up cleanly.
+void RunForegroundConnect(Options o) {
+  const Clock::time_point start = Clock::now();
+  if (!o.config_path.empty()) {
+    o.foreground.path = o.config_path;
+    o.foreground.explicit_path = true;
+  }
+  std::string error;
+  bool config_invalid = false;
+  std::unique_ptr<ForegroundDaemon> daemon =
+      ForegroundDaemon::Start(o.foreground, o.verbose, &error, &config_invalid);
+  if (!daemon) {
+    std::fprintf(stderr, "uclink: %s\n", error.c_str());
+    Exit(config_invalid ? ClientExit::kUsage : ClientExit::kFailed);
+  }
+  o.socket = daemon->socket_path();
+  o.wait = true;
+  ControlClient client = ConnectOrExit(o);
+  ConnectAndWait(client, o, start);
+  std::printf("connected; Ctrl-C hangs up (status: uclink --socket %s status)\n", o.socket.c_str());
+  std::fflush(stdout);
+  while (true) {
+    std::error_code read_error;
+    std::optional<api::ServerLine> line = client.ReadLine(std::chrono::hours(24), read_error);
+    if (!line) {
+      if (read_error == api::Errc::kTimeout) continue;
+      break;  // the daemon stopped: a signal, or it ended by itself
+    }
+    if (!line->event) continue;
+    PrintEvent(*line->event);
+    if (line->event->name == "state" && Text(line->event->data["to"]) == "failed") {
+      std::fprintf(stderr, "uclink: link failed: %s\n", Text(line->event->data["why"]).c_str());
+      daemon.reset();  // hangs up and releases the port before the exit
+      Exit(ClientExit::kFailed);
+    }
+  }
+  const bool by_signal = daemon->stop_requested();
+  daemon.reset();
+  if (!by_signal) {
+    std::fprintf(stderr, "uclink: the connection manager stopped unexpectedly\n");
+    Exit(ClientExit::kFailed);
+  }
+  std::printf("hung up after %.1f s\n",
+              std::chrono::duration<double>(Clock::now() - start).count());
+}
+
 void RunDisconnect(const Options& o) {
   ControlClient client = ConnectOrExit(o);
   api::Response response = CallOrExit(client, api::Method::kDisconnect);
@@ -220,14 +291,26 @@ void RunMonitor(const Options& o) {
     if (o.json) {
       std::string text = api::EncodeEvent(e);
       std::fwrite(text.data(), 1, text.size(), stdout);
-    } else if (e.name == "state") {
-      std::printf("%s state %s -> %s (%s)\n", e.time.c_str(), Text(e.data["from"]).c_str(),
-                  Text(e.data["to"]).c_str(), Text(e.data["why"]).c_str());
+      std::fflush(stdout);
     } else {
-      std::printf("%s %s %s\n", e.time.c_str(), e.name.c_str(), e.data.dump().c_str());
+      PrintEvent(e);
     }
-    std::fflush(stdout);
   }
+}
+
+// The uclinkd flags that make sense for a one-off connection; --port selects that mode.
+void AddForegroundFlags(CLI::App& connect, Options& o) {
+  ConfigOverrides& f = o.foreground.overrides;
+  connect.add_option("--port", f.port, "no daemon: dial on this port in the foreground");
+  connect.add_option("--at-port", f.at_port, "no daemon: second port that stays in AT mode");
+  connect.add_option("--config", o.config_path, "no daemon: configuration file");
+  connect.add_option("--baud", f.baud, "no daemon: baud rate");
+  connect.add_option("--apn", f.apn, "no daemon: APN");
+  connect.add_option("--cid", f.cid, "no daemon: PDP context id (1 or 2)");
+  connect.add_option("--backend", f.backend, "no daemon: auto | pppd | userspace");
+  connect.add_option("--mode", f.mode, "no daemon: auto | ppp | inband");
+  connect.add_option("--interface", f.interface, "no daemon: network interface name");
+  connect.add_flag("-v,--verbose", o.verbose, "no daemon: the manager's debug log on stderr");
 }
 
 }  // namespace
@@ -247,7 +330,13 @@ void AddClientCommands(CLI::App& app) {
   CLI::App* connect = app.add_subcommand("connect", "bring the link up through uclinkd");
   connect->add_flag("--wait", options->wait, "show progress; exit 0 only once online");
   connect->add_option("--timeout", options->timeout_s, "with --wait: give up after S seconds");
-  connect->callback([options] { RunConnect(*options); });
+  AddForegroundFlags(*connect, *options);
+  connect->callback([options] {
+    const bool foreground = options->foreground.overrides.port.has_value() ||
+                            options->foreground.overrides.at_port.has_value();
+    if (foreground) return RunForegroundConnect(*options);
+    RunConnect(*options);
+  });
 
   CLI::App* disconnect = app.add_subcommand("disconnect", "hang up and stay offline");
   disconnect->callback([options] { RunDisconnect(*options); });

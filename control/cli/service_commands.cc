@@ -9,6 +9,8 @@
 #include <memory>
 #include <sstream>
 
+#include "control/api/protocol.h"
+#include "control/cli/daemon_services.h"
 #include "control/services/facade.h"
 
 namespace uclink::control::cli {
@@ -18,10 +20,47 @@ using services::ServiceError;
 using services::ServiceMode;
 
 // Exit codes (docs/services.md): 0 success, 1 the service/module/peer failed, 2 bad arguments
-// or a limit of the manual, 3 cannot connect, 4 the module's client is busy, 5 timeout.
+// or a limit of the manual, 3 cannot connect, 4 the module's client is busy, 5 timeout, 6 no
+// link: uclinkd is not reachable or not online (and neither --port nor --native was given).
+constexpr int kExitNoLink = 6;
+
+// Through the daemon the errors are the control API's (api::Errc, docs/control-api.md).
+int ExitCodeOfApi(api::Errc errc) {
+  switch (errc) {
+    case api::Errc::kInvalidParams:
+      return 2;
+    case api::Errc::kUnreachable:
+      return 3;
+    case api::Errc::kBusy:
+      return 4;
+    case api::Errc::kTimeout:
+      return 5;
+    case api::Errc::kNotOnline:
+    case api::Errc::kUseNative:
+    case api::Errc::kDaemonUnavailable:
+    case api::Errc::kShuttingDown:
+      return kExitNoLink;
+    case api::Errc::kBadRequest:
+    case api::Errc::kUnknownMethod:
+    case api::Errc::kRequestTooLong:
+    case api::Errc::kPermissionDenied:
+    case api::Errc::kInDataMode:
+    case api::Errc::kAtFailed:
+    case api::Errc::kConfigInvalid:
+    case api::Errc::kConnectFailed:
+    case api::Errc::kServiceFailed:
+    case api::Errc::kProtocolError:
+      return 1;
+  }
+  return 1;
+}
+
 int ExitCodeOf(const ServiceError& error) {
   using inband::Errc;
   if (!error) return 0;
+  if (error.code.category() == api::ApiCategory()) {
+    return ExitCodeOfApi(static_cast<api::Errc>(error.code.value() - 1));
+  }
   if (error.code == Errc::kInvalidArgument || error.code == Errc::kUnsendableByte) return 2;
   if (error.code == Errc::kConnectFailed) return 3;
   if (error.code == Errc::kBusy) return 4;
@@ -46,6 +85,35 @@ void AddModeFlags(CLI::App& command, ServiceMode& mode) {
                    "manual)");
   command.add_flag("--native", mode.native, "PPP mode: native sockets/libcurl/libmosquitto");
   command.add_option("--interface", mode.interface, "PPP mode: bind to this interface");
+  command.add_option("--socket", mode.socket,
+                     "without --port/--native: uclinkd's control socket (default " +
+                         std::string(api::kDefaultSocketPath) + ")");
+  command.add_flag("--wait", mode.wait,
+                   "through uclinkd: wait while the module's client is in use (else busy)");
+}
+
+// Which implementation runs a command: --native, --port (one-off, no daemon), or the daemon,
+// whose `status` decides (PPP: native on its interface; in-band: its "service" method).
+enum class Route { kDirect, kDaemon };
+
+// `uclink --socket P tcp ...`: the app's own --socket (client_commands), when it has one.
+CLI::Option* root_socket = nullptr;
+
+Route Resolve(ServiceMode& mode) {
+  if (mode.native || !mode.port.empty()) return Route::kDirect;
+  if (mode.socket.empty() && root_socket != nullptr && root_socket->count() > 0) {
+    mode.socket = root_socket->as<std::string>();
+  }
+  ServiceError error;
+  std::optional<DaemonLink> link = QueryLink(mode, &error);
+  if (!link) {
+    std::fprintf(stderr, "uclink: %s\n", error.message.c_str());
+    throw CLI::RuntimeError(kExitNoLink);
+  }
+  if (!link->ppp) return Route::kDaemon;
+  mode.native = true;
+  if (mode.interface.empty()) mode.interface = link->interface;
+  return Route::kDirect;
 }
 
 // Writes to stdout or to `path`.
@@ -123,8 +191,10 @@ void AddTcp(CLI::App& app) {
   AddModeFlags(*connect, args->mode);
   connect->callback([args] {
     Output out("");
-    Finish(services::TcpConnect(args->mode, args->host, args->port,
-                                {.in_fd = STDIN_FILENO, .idle_ms = args->idle_ms}, out.Sink()));
+    const services::StreamOptions stream{.in_fd = STDIN_FILENO, .idle_ms = args->idle_ms};
+    Finish(Resolve(args->mode) == Route::kDaemon
+               ? DaemonTcp(args->mode, args->host, args->port, stream, out.Sink())
+               : services::TcpConnect(args->mode, args->host, args->port, stream, out.Sink()));
   });
 }
 
@@ -150,7 +220,10 @@ void AddUdp(CLI::App& app) {
   send->callback([args] {
     Output out("");
     const std::string data = args->data.empty() ? ReadFd(STDIN_FILENO) : ReadData(args->data);
-    Finish(services::UdpSend(args->mode, args->host, args->port, data, args->idle_ms, out.Sink()));
+    Finish(Resolve(args->mode) == Route::kDaemon
+               ? DaemonUdp(args->mode, args->host, args->port, data, args->idle_ms, out.Sink())
+               : services::UdpSend(args->mode, args->host, args->port, data, args->idle_ms,
+                                   out.Sink()));
   });
   auto* listen = udp->add_subcommand("listen", "print datagrams received on PORT (PPP mode)");
   listen->add_option("PORT", args->port)->required()->check(CLI::Range(0, 65535));
@@ -160,6 +233,7 @@ void AddUdp(CLI::App& app) {
   AddModeFlags(*listen, args->mode);
   listen->callback([args] {
     Output out("");
+    Resolve(args->mode);  // PPP: bound to the daemon's interface; in-band: refused (no server)
     Finish(services::UdpListen(args->mode, args->bind, args->port, args->count, args->idle_ms,
                                out.Sink()));
   });
@@ -194,8 +268,11 @@ void AddHttp(CLI::App& app) {
     sub->callback([args] {
       args->request.body = ReadData(args->data);
       Output out(args->output);
-      Finish(services::Http(args->mode, args->request, out.Sink(),
-                            args->output.empty() ? services::ProgressSink() : ProgressBar()));
+      const services::ProgressSink progress =
+          args->output.empty() ? services::ProgressSink() : ProgressBar();
+      Finish(Resolve(args->mode) == Route::kDaemon
+                 ? DaemonHttp(args->mode, args->request, out.Sink(), progress)
+                 : services::Http(args->mode, args->request, out.Sink(), progress));
     });
   }
 }
@@ -269,8 +346,11 @@ void AddFtp(CLI::App& app) {
       Output out(args->output);
       const bool transfer = verb == inband::FtpVerb::kGet || verb == inband::FtpVerb::kPut;
       const bool to_terminal = verb == inband::FtpVerb::kPut || !args->output.empty();
-      Finish(services::Ftp(args->mode, session, request, out.Sink(),
-                           transfer && to_terminal ? ProgressBar() : services::ProgressSink()));
+      const services::ProgressSink progress =
+          transfer && to_terminal ? ProgressBar() : services::ProgressSink();
+      Finish(Resolve(args->mode) == Route::kDaemon
+                 ? DaemonFtp(args->mode, session, request, out.Sink(), progress)
+                 : services::Ftp(args->mode, session, request, out.Sink(), progress));
     });
   }
 }
@@ -325,8 +405,12 @@ void AddMqtt(CLI::App& app) {
   pub->add_flag("--retain,-r", args->retain);
   pub->callback([args, prepare] {
     prepare();
-    Finish(services::MqttPublish(args->mode, args->options, args->topic, args->qos, args->retain,
-                                 ReadData(args->message)));
+    const std::string message = ReadData(args->message);
+    Finish(Resolve(args->mode) == Route::kDaemon
+               ? DaemonMqttPublish(args->mode, args->options, args->topic, args->qos, args->retain,
+                                   message)
+               : services::MqttPublish(args->mode, args->options, args->topic, args->qos,
+                                       args->retain, message));
   });
   auto* sub = mqtt->add_subcommand("sub", "print messages (one per line: payload)");
   common(sub);
@@ -334,13 +418,17 @@ void AddMqtt(CLI::App& app) {
   sub->add_option("--timeout", args->timeout_s, "stop after S seconds");
   sub->callback([args, prepare] {
     prepare();
-    Finish(services::MqttSubscribe(args->mode, args->options, args->topic, args->qos, args->count,
-                                   args->timeout_s * 1000,
-                                   [](const std::string&, const std::string& payload) {
-                                     std::fwrite(payload.data(), 1, payload.size(), stdout);
-                                     std::fputc('\n', stdout);
-                                     std::fflush(stdout);
-                                   }));
+    const services::MessageSink print = [](const std::string&, const std::string& payload) {
+      std::fwrite(payload.data(), 1, payload.size(), stdout);
+      std::fputc('\n', stdout);
+      std::fflush(stdout);
+    };
+    const int timeout_ms = args->timeout_s * 1000;
+    Finish(Resolve(args->mode) == Route::kDaemon
+               ? DaemonMqttSubscribe(args->mode, args->options, args->topic, args->qos, args->count,
+                                     timeout_ms, print)
+               : services::MqttSubscribe(args->mode, args->options, args->topic, args->qos,
+                                         args->count, timeout_ms, print));
   });
 }
 
@@ -372,14 +460,17 @@ void AddForward(CLI::App& app) {
         !SplitHostPort(args->to, host, port)) {
       Finish(inband::MakeError(inband::Errc::kInvalidArgument, "expected ADDR:PORT"));
     }
-    Finish(
-        services::Forward(args->mode, listen_host, listen_port, host, port, [] { return true; }));
+    Finish(Resolve(args->mode) == Route::kDaemon
+               ? DaemonForward(args->mode, listen_host, listen_port, host, port)
+               : services::Forward(args->mode, listen_host, listen_port, host, port,
+                                   [] { return true; }));
   });
 }
 
 }  // namespace
 
 void AddServiceCommands(CLI::App& app) {
+  root_socket = app.get_option_no_throw("--socket");
   AddForward(app);
   AddTcp(app);
   AddUdp(app);

@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "control/config/probe_target.h"
+
 namespace uclink::control {
 namespace {
 
@@ -101,6 +103,10 @@ const std::vector<Field>& Schema() {
       {"monitor.echo_interval_s", Duration(UCLINK_REF(monitor.echo_interval))},
       {"monitor.echo_failures", Integer(UCLINK_REF(monitor.echo_failures))},
       {"monitor.registration_lost_grace_s", Duration(UCLINK_REF(monitor.registration_lost_grace))},
+      {"monitor.probe", String(UCLINK_REF(monitor.probe))},
+      {"monitor.probe_interval_s", Duration(UCLINK_REF(monitor.probe_interval))},
+      {"monitor.probe_timeout_s", Duration(UCLINK_REF(monitor.probe_timeout))},
+      {"monitor.probe_failures", Integer(UCLINK_REF(monitor.probe_failures))},
       {"backoff.initial_s", Duration(UCLINK_REF(backoff.initial))},
       {"backoff.max_s", Duration(UCLINK_REF(backoff.max))},
       {"backoff.reset_after_s", Duration(UCLINK_REF(backoff.reset_after))},
@@ -266,6 +272,16 @@ std::vector<ConfigIssue> Validate(const Config& c) {
           "must be greater than 0", &issues);
   Require(c.monitor.echo_failures >= 1 && c.monitor.echo_failures <= 100, "monitor.echo_failures",
           "must be between 1 and 100", &issues);
+  std::string probe_error;
+  const bool probe_ok = c.monitor.probe.empty() || ParseProbeTarget(c.monitor.probe, &probe_error);
+  Require(probe_ok, "monitor.probe", probe_error, &issues);
+  Require(c.monitor.probe_interval.count() > 0, "monitor.probe_interval_s",
+          "must be greater than 0", &issues);
+  Require(
+      c.monitor.probe_timeout.count() > 0 && c.monitor.probe_timeout <= c.monitor.probe_interval,
+      "monitor.probe_timeout_s", "must be between 1 and monitor.probe_interval_s", &issues);
+  Require(c.monitor.probe_failures >= 1 && c.monitor.probe_failures <= 100,
+          "monitor.probe_failures", "must be between 1 and 100", &issues);
   Require(c.backoff.initial.count() > 0, "backoff.initial_s", "must be greater than 0", &issues);
   Require(c.backoff.max >= c.backoff.initial, "backoff.max_s", "must be at least backoff.initial_s",
           &issues);

@@ -69,6 +69,11 @@ struct MonitorConfig {
   Seconds echo_interval{30};  ///< LCP echo; 0 disables
   int echo_failures = 4;
   Seconds registration_lost_grace{15};  ///< ModemManager's deferred-unregistration 15 s
+  /// Data-path probe while online with PPP (control/config/probe_target.h); empty = off.
+  std::string probe;
+  Seconds probe_interval{60};  ///< between the end of one probe and the start of the next
+  Seconds probe_timeout{5};    ///< one probe's bound
+  int probe_failures = 3;      ///< failures in a row that declare the link dead
 };
 
 /// [backoff]: 5 s doubling to 10 min, reset after 60 s online (wvdial's ladder).

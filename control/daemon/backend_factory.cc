@@ -4,7 +4,9 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace uclink::control {
@@ -100,8 +102,34 @@ std::error_code make_error_code(BackendErrc errc) {
   return {static_cast<int>(errc), BackendCategory()};
 }
 
+std::string ExecutableDirectory() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "";
+  return exe.parent_path().string();
+}
+
+std::string LocatePppdHook(const std::string& exe_dir, const std::string& installed) {
+  if (!exe_dir.empty()) {
+    const std::string beside = exe_dir + "/pppd-hook";
+    if (::access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  return installed;
+}
+
+bool BackendSettingsDiffer(const Config& a, const Config& b) {
+  const auto key = [](const Config& c) {
+    return std::tie(c.connection.backend, c.modem.baud, c.interface.name, c.interface.default_route,
+                    c.interface.route_metric, c.interface.dns, c.interface.mtu,
+                    c.monitor.echo_interval, c.monitor.echo_failures, c.network.username,
+                    c.network.password);
+  };
+  return key(a) != key(b);
+}
+
 BackendEnvironment BackendEnvironment::FromProcessEnvironment() {
   BackendEnvironment env;
+  env.pppd_hook_path = LocatePppdHook(ExecutableDirectory());
   Replace(env.pppd_path, "UCLINK_PPPD");
   Replace(env.ppp_device, "UCLINK_PPP_DEVICE");
   Replace(env.pppd_hook_path, "UCLINK_PPPD_HOOK");
@@ -172,7 +200,8 @@ std::error_code CheckPppdUsable(const BackendEnvironment& env, std::string* why)
     // Without the hook pppd's ip-up never reaches uclinkd and the link never counts as online.
     return Fail(BackendErrc::kPppdHookMissing,
                 "pppd hook " + env.pppd_hook_path + ": " + ErrnoText(error) +
-                    " — install uclink's pppd-hook or point UCLINK_PPPD_HOOK at it",
+                    " — install uclink's pppd-hook next to uclinkd or as " +
+                    std::string(kInstalledPppdHook) + ", or point UCLINK_PPPD_HOOK at it",
                 why);
   }
   return {};

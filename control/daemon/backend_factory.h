@@ -34,17 +34,33 @@ const char* ToString(BackendErrc errc);
 const std::error_category& BackendCategory();
 std::error_code make_error_code(BackendErrc errc);
 
+/// Where `install` puts //pppif:pppd_hook (README, "Installing").
+inline constexpr const char* kInstalledPppdHook = "/usr/libexec/uclink/pppd-hook";
+
+/// The directory of the running executable (/proc/self/exe), or "" when it cannot be read.
+std::string ExecutableDirectory();
+/// The pppd hook uclinkd uses: `<exe_dir>/pppd-hook` when it is executable (a build tree or a
+/// self-contained install), else `installed` (also when neither exists, so that the error
+/// names the standard place).
+std::string LocatePppdHook(const std::string& exe_dir,
+                           const std::string& installed = kInstalledPppdHook);
+
+/// Whether the PPP backend built for `a` would differ from the one for `b` (backend choice, or
+/// any key PppdOptionsFor / UserspaceOptionsFor read): Daemon::Reload then rebuilds it.
+bool BackendSettingsDiffer(const Config& a, const Config& b);
+
 /// Where the pieces each backend needs are found; defaults are a Debian system's.
 struct BackendEnvironment {
   std::string pppd_path = "/usr/sbin/pppd";
   std::string ppp_device = pppif::kPppDevicePath;
   /// //pppif:pppd_hook as installed.
-  std::string pppd_hook_path = "/usr/libexec/uclink/pppd-hook";
+  std::string pppd_hook_path = kInstalledPppdHook;
   /// Parent of pppd's per-session 0700 directory (secrets file, event socket).
   std::string runtime_dir = "/run/uclink";
 
-  /// The defaults, with UCLINK_PPPD, UCLINK_PPP_DEVICE, UCLINK_PPPD_HOOK and UCLINK_RUNTIME_DIR
-  /// from the process environment replacing them when set (tests, the VM tier, packaging).
+  /// The defaults, the hook from LocatePppdHook(ExecutableDirectory()), then UCLINK_PPPD,
+  /// UCLINK_PPP_DEVICE, UCLINK_PPPD_HOOK and UCLINK_RUNTIME_DIR from the process environment
+  /// replacing them when set (tests, the VM tier, packaging).
   static BackendEnvironment FromProcessEnvironment();
 };
 

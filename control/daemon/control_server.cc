@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
 
@@ -11,7 +12,7 @@ namespace uclink::control {
 
 using boost::asio::local::stream_protocol;
 
-class ControlSession : public std::enable_shared_from_this<ControlSession> {
+class ControlSession : public RequestStream, public std::enable_shared_from_this<ControlSession> {
  public:
   ControlSession(stream_protocol::socket socket, ControlServer& server)
       : socket_(std::move(socket)), server_(server) {}
@@ -38,7 +39,25 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
     boost::system::error_code ignored;
     socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
     socket_.close(ignored);
+    follow_up_ = nullptr;
+    // Posted: Close() can run inside the streaming request's own SendEvent().
+    if (auto on_closed = std::exchange(on_closed_, nullptr)) {
+      boost::asio::post(socket_.get_executor(), std::move(on_closed));
+    }
   }
+
+  // RequestStream (the request in progress; ignored once its response was sent).
+  void SendEvent(const api::Event& event) override {
+    if (streaming_) Send(api::EncodeEvent(event));
+  }
+  void SetFollowUpHandler(std::function<void(const api::Request&)> handler) override {
+    if (streaming_ && !closed_) follow_up_ = std::move(handler);
+  }
+  void SetClosedHandler(std::function<void()> handler) override {
+    if (streaming_ && !closed_) on_closed_ = std::move(handler);
+  }
+  std::size_t queued_lines() const override { return writes_.size(); }
+  bool closed() const override { return closed_; }
 
  private:
   void Read() {
@@ -57,9 +76,21 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
       Send(api::EncodeResponse(api::ErrorResponse(0, api::Errc::kRequestTooLong,
                                                   "request lines are limited to 64 KiB")));
     }
-    for (std::string& line : out.lines) pending_.push_back(std::move(line));
+    for (std::string& line : out.lines) {
+      if (!RouteFollowUp(line)) pending_.push_back(std::move(line));
+    }
     if (pending_.size() > ControlServer::kMaxPendingRequests) return Close();
     ProcessNext();
+  }
+
+  // While a streaming request runs, its follow-up lines bypass the queue (they are its input).
+  bool RouteFollowUp(const std::string& line) {
+    if (!follow_up_ || !pending_.empty()) return false;
+    api::ParsedRequest parsed = api::ParseRequest(line);
+    if (!parsed.request || !api::IsFollowUp(parsed.request->method)) return false;
+    auto handler = follow_up_;  // the handler may end the request (and clear follow_up_)
+    handler(*parsed.request);
+    return true;
   }
 
   // One request at a time, so responses leave in request order even when one is asynchronous.
@@ -81,14 +112,20 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
         continue;
       }
       busy_ = true;
+      streaming_ = true;
       const bool subscribe = request.method == api::Method::kSubscribe;
       auto self = shared_from_this();
-      server_.handler_(request, [self, subscribe](api::Response response) {
-        if (subscribe && !response.error) self->subscribed_ = true;
-        self->Send(api::EncodeResponse(response));
-        self->busy_ = false;
-        self->ProcessNext();
-      });
+      server_.handler_(request, ReplyHandle(
+                                    [self, subscribe](api::Response response) {
+                                      if (subscribe && !response.error) self->subscribed_ = true;
+                                      self->streaming_ = false;
+                                      self->follow_up_ = nullptr;
+                                      self->on_closed_ = nullptr;
+                                      self->Send(api::EncodeResponse(response));
+                                      self->busy_ = false;
+                                      self->ProcessNext();
+                                    },
+                                    self));
     }
   }
 
@@ -112,10 +149,13 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
   bool busy_ = false;
   bool subscribed_ = false;
   bool closed_ = false;
+  bool streaming_ = false;  // a request is in progress: its RequestStream calls count
+  std::function<void(const api::Request&)> follow_up_;
+  std::function<void()> on_closed_;
 };
 
 ControlServer::ControlServer(boost::asio::io_context& io, RequestHandler handler, PeerPolicy policy)
-    : io_(io), handler_(std::move(handler)), policy_(policy), acceptor_(io) {}
+    : io_(io), handler_(std::move(handler)), policy_(policy), acceptor_(io), accept_retry_(io) {}
 
 ControlServer::~ControlServer() { Stop(); }
 
@@ -140,9 +180,26 @@ std::error_code ControlServer::Listen(const std::string& path) {
 void ControlServer::Accept() {
   acceptor_.async_accept([this](boost::system::error_code ec, stream_protocol::socket socket) {
     if (stopped_ || ec == boost::asio::error::operation_aborted) return;
-    if (!ec) {
+    if (ec) {
+      // EMFILE/ENFILE leave the connection pending, so accepting again at once would spin at
+      // 100 % CPU until a descriptor frees up: wait a little instead.
+      accept_retry_.expires_after(std::chrono::milliseconds(100));
+      accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
+        if (!wait_ec && !stopped_) Accept();
+      });
+      return;
+    }
+    std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+    if (sessions_.size() >= kMaxSessions) {
+      // One short line into the empty socket buffer, then close: the client learns why.
+      const std::string line = api::EncodeResponse(
+          api::ErrorResponse(0, api::Errc::kBusy, "too many clients of uclinkd"));
+      boost::system::error_code ignored;
+      socket.non_blocking(true, ignored);
+      socket.write_some(boost::asio::buffer(line), ignored);
+      socket.close(ignored);
+    } else {
       auto session = std::make_shared<ControlSession>(std::move(socket), *this);
-      std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->Start();
     }
@@ -162,6 +219,7 @@ void ControlServer::Stop() {
   stopped_ = true;
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_.cancel();
   for (const auto& weak : sessions_) {
     if (auto session = weak.lock()) session->Close();
   }

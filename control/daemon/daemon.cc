@@ -8,6 +8,7 @@
 
 #include "chat/commands/network.h"
 #include "chat/errc.h"
+#include "control/config/probe_target.h"
 #include "control/daemon/backend_factory.h"
 #include "pppif/pppd_backend.h"
 
@@ -97,6 +98,7 @@ std::error_code Daemon::Start() {
     return error;
   }
   spdlog::info("control socket {}", config_.control.socket);
+  services_ = std::make_unique<ServiceHost>(io_);
   CreateBackend();
   manager_ = std::make_unique<ConnectionManager>(MakeManagerOptions(), Clock::now());
   if (std::error_code port_error = OpenPorts()) {
@@ -135,6 +137,34 @@ void Daemon::CreateBackend() {
                      reason == pppif::DownReason::kNoCarrier});
   });
   backend_ = std::move(backend);
+}
+
+// After a reload that changed backend settings: the new backend takes over between attempts
+// only (idle, failed, back-off, or the probe that starts the next attempt), never under a
+// running session; the manager learns its availability for the attempt after.
+void Daemon::MaybeRebuildBackend() {
+  if (!backend_rebuild_pending_ || !manager_) return;
+  if (backend_ && backend_->status().running) return;
+  switch (manager_->state()) {
+    case State::kIdle:
+    case State::kFailed:
+    case State::kBackoff:
+    case State::kProbing:
+      break;
+    case State::kConfiguring:
+    case State::kAwaitingRegistration:
+    case State::kAttaching:
+    case State::kDialing:
+    case State::kNegotiatingPpp:
+    case State::kOnline:
+    case State::kActivatingInband:
+    case State::kOnlineInband:
+    case State::kHangingUp:
+      return;
+  }
+  backend_rebuild_pending_ = false;
+  CreateBackend();
+  manager_->Reconfigure(MakeManagerOptions());
 }
 
 ManagerOptions Daemon::MakeManagerOptions() const {
@@ -197,6 +227,8 @@ std::error_code Daemon::OpenPort(const std::string& path, Port* port, bool data_
           // already have asked for PPP (or, after a disconnect, for the line back).
           if (std::exchange(start_ppp_pending_, false)) {
             PerformStartPpp();
+          } else if (std::exchange(resume_ppp_pending_, false)) {
+            PerformResumePpp();  // ATO → CONNECT ended a monitoring slice
           } else if (std::exchange(resume_pending_, false)) {
             PerformResumeCommandMode();
           }
@@ -208,6 +240,7 @@ std::error_code Daemon::OpenPort(const std::string& path, Port* port, bool data_
 }
 
 void Daemon::ClosePorts() {
+  if (services_) services_->DropChannel();  // in-band services run on the control port
   for (Port* port : {&control_port_, &data_port_}) {
     if (port->channel) port->channel->Close();
     port->channel.reset();
@@ -244,17 +277,37 @@ void Daemon::Perform(const Action& action) {
   if (const auto* raw = std::get_if<act::WriteRaw>(&action)) return PerformWriteRaw(*raw);
   if (std::holds_alternative<act::StartPpp>(action)) return PerformStartPpp();
   if (std::holds_alternative<act::StopPpp>(action)) {
-    if (backend_) backend_->Stop();
+    // After ATO's CONNECT the backend gets the line back first, so its Stop can send the LCP
+    // Terminate the manager then counts on (a suspended backend could send nothing).
+    if (resume_ppp_pending_) {
+      stop_after_resume_ = true;
+    } else if (backend_) {
+      backend_->Stop();
+    }
     return;
   }
+  if (std::holds_alternative<act::SuspendPpp>(action)) {
+    // A monitoring slice: the line stays in line_fd_ for "+++" until ResumeCommandMode.
+    if (backend_) backend_->Suspend();
+    return;
+  }
+  if (std::holds_alternative<act::ResumePpp>(action)) return PerformResumePpp();
   if (std::holds_alternative<act::ResumeCommandMode>(action)) return PerformResumeCommandMode();
   if (std::holds_alternative<act::ReopenPort>(action)) {
     if (std::error_code error = OpenPorts()) Feed(ev::PortClosed{error.message()});
     return;
   }
+  if (const auto* run = std::get_if<act::RunProbe>(&action)) return PerformRunProbe(*run);
   if (const auto* t = std::get_if<act::Transition>(&action)) {
     spdlog::info("state {} → {} ({})", ToString(t->from), ToString(t->to), t->why);
     if (on_state_) on_state_(t->to);
+    if (services_) services_->OnStateChanged(t->to);
+    if (backend_rebuild_pending_) {
+      // Not from inside Feed: a backend callback may be what is running now.
+      boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
+        if (!alive.expired()) MaybeRebuildBackend();
+      });
+    }
     return;
   }
   if (const auto* p = std::get_if<act::Publish>(&action)) {
@@ -275,7 +328,9 @@ void Daemon::PerformSendAt(const act::SendAt& send) {
   chat::AtCommand command = chat::AtCommand::FromText(send.command);
   command.timeout = std::chrono::duration_cast<chat::Duration>(send.timeout);
   command.enters_data_mode = send.expect_connect;
-  if (send.expect_connect) start_ppp_pending_ = resume_pending_ = false;
+  if (send.expect_connect) {
+    start_ppp_pending_ = resume_pending_ = resume_ppp_pending_ = stop_after_resume_ = false;
+  }
   spdlog::debug("AT> {}", send.command);
   port.channel->Submit(std::move(command), [this, id = send.id, alive = std::weak_ptr<int>(alive_)](
                                                const chat::AtReply& reply) {
@@ -298,6 +353,7 @@ void Daemon::OnAtReply(std::uint64_t id, const chat::AtReply& reply) {
 }
 
 void Daemon::OnUrc(const chat::Urc& urc) {
+  if (services_) services_->OnUrc(urc);  // +IPRECV, +FTPGET, +MQTTSUB, ... for running services
   switch (urc.kind) {
     case chat::UrcKind::kRegistration:
       if (auto reg = chat::DecodeCgreg(urc.line, /*query_in_flight=*/false)) Feed(ToEvent(*reg));
@@ -306,6 +362,10 @@ void Daemon::OnUrc(const chat::Urc& urc) {
       return Feed(ev::NoCarrier{});
     case chat::UrcKind::kRestart:
       spdlog::warn("module restarted: \"{}\"", urc.line);
+      // Posted: the manager's answer may reopen the port, and this runs inside the channel.
+      boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_), banner = urc.line] {
+        if (!alive.expired()) Feed(ev::ModuleRestarted{banner});
+      });
       return;
     case chat::UrcKind::kIpReceive:
     case chat::UrcKind::kMqttMessage:
@@ -347,19 +407,62 @@ void Daemon::PerformStartPpp() {
   }
 }
 
+void Daemon::PerformResumePpp() {
+  if (line_fd_ < 0) {
+    resume_ppp_pending_ = true;  // the hand-over follows the CONNECT reply to ATO
+    return;
+  }
+  std::vector<std::uint8_t> leftover(leftover_.begin(), leftover_.end());
+  leftover_.clear();
+  // A backend that ended meanwhile ignores this; its on_down has reached the manager.
+  if (backend_) backend_->Resume(line_fd_, std::move(leftover));
+  if (std::exchange(stop_after_resume_, false) && backend_) backend_->Stop();
+}
+
 void Daemon::PerformResumeCommandMode() {
   start_ppp_pending_ = false;
+  if (std::exchange(resume_ppp_pending_, false) && std::exchange(stop_after_resume_, false) &&
+      backend_) {
+    backend_->Stop();  // the line is not coming back to the backend after all
+  }
   if (line_fd_ < 0) {
     resume_pending_ = true;  // the hand-over follows the CONNECT reply
     return;
   }
   Port& port = PortFor(/*data_port=*/true);
   if (port.channel) {
-    port.channel->ResumeCommandMode(line_fd_);
+    port.channel->ResumeCommandMode(line_fd_, TakeBytesAfterData());
   } else {
     ::close(line_fd_);
   }
   line_fd_ = -1;
+}
+
+// pppd's bridge keeps what the module printed after NO CARRIER (result codes, URCs such as
+// "+CGREG: 0"); the AT channel must see them, not lose them with the pty.
+std::string Daemon::TakeBytesAfterData() {
+  auto* pppd = dynamic_cast<pppif::PppdBackend*>(backend_.get());
+  if (pppd == nullptr) return {};
+  const std::vector<std::uint8_t> bytes = pppd->TakeAtChannelBytes();
+  if (!bytes.empty()) spdlog::debug("{} bytes after NO CARRIER go to the AT channel", bytes.size());
+  return std::string(bytes.begin(), bytes.end());
+}
+
+void Daemon::PerformRunProbe(const act::RunProbe& run) {
+  std::string error;
+  const std::optional<ProbeTarget> target = ParseProbeTarget(run.target, &error);
+  if (!target) {  // validated with the configuration; kept for a manager driven otherwise
+    Feed(ev::ProbeResult{run.id, false, run.target + ": " + error});
+    return;
+  }
+  if (!probe_) probe_ = std::make_unique<HealthProbe>(io_);
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(run.timeout);
+  probe_->Run(*target, timeout, run.ifname,
+              [this, id = run.id, alive = std::weak_ptr<int>(alive_)](bool ok, std::string detail) {
+                if (alive.expired()) return;
+                if (!ok) spdlog::warn("probe {}", detail);
+                Feed(ev::ProbeResult{id, ok, std::move(detail)});
+              });
 }
 
 void Daemon::ArmTick() {
@@ -411,6 +514,16 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
       for (const ConfigIssue& issue : issues) text += (text.empty() ? "" : "; ") + issue.ToString();
       return reply(api::ErrorResponse(request.id, api::Errc::kConfigInvalid, text));
     }
+    case api::Method::kService: {
+      const api::Status status = manager_->Snapshot(Clock::now(), std::time(nullptr));
+      return services_->Handle(
+          request, std::move(reply),
+          {manager_->state(), status.interface.name.value_or(""), control_port_.channel.get()});
+    }
+    case api::Method::kServiceSend:
+    case api::Method::kServiceClose:  // a running service takes these before they get here
+      return reply(api::ErrorResponse(request.id, api::Errc::kInvalidParams,
+                                      "no service request is running on this connection"));
   }
 }
 
@@ -455,7 +568,12 @@ std::vector<ConfigIssue> Daemon::Reload() {
     for (const ConfigIssue& issue : loaded.issues) spdlog::error("reload: {}", issue.ToString());
     return loaded.issues;
   }
+  if (BackendSettingsDiffer(config_, loaded.config)) {
+    backend_rebuild_pending_ = true;
+    spdlog::info("reload: PPP backend settings changed; the backend is rebuilt between attempts");
+  }
   config_ = loaded.config;
+  MaybeRebuildBackend();
   manager_->Reconfigure(MakeManagerOptions());
   spdlog::info("configuration reloaded; it applies from the next attempt");
   return {};

@@ -14,6 +14,8 @@
 #include "chat/at_channel.h"
 #include "control/config/config.h"
 #include "control/daemon/control_server.h"
+#include "control/daemon/health_probe.h"
+#include "control/daemon/service_host.h"
 #include "control/manager/connection_manager.h"
 #include "pppif/backend.h"
 
@@ -56,6 +58,7 @@ class Daemon {
   std::error_code OpenPort(const std::string& path, Port* port, bool data_port);
   void ClosePorts();
   void CreateBackend();
+  void MaybeRebuildBackend();
   ManagerOptions MakeManagerOptions() const;
 
   void Feed(Event event);
@@ -64,6 +67,9 @@ class Daemon {
   void PerformWriteRaw(const act::WriteRaw& raw);
   void PerformStartPpp();
   void PerformResumeCommandMode();
+  void PerformRunProbe(const act::RunProbe& run);
+  std::string TakeBytesAfterData();
+  void PerformResumePpp();
   void ArmTick();
   void OnAtReply(std::uint64_t id, const chat::AtReply& reply);
   void OnUrc(const chat::Urc& urc);
@@ -76,15 +82,21 @@ class Daemon {
   Config config_;
   ConfigSource source_;
   std::unique_ptr<ControlServer> server_;
+  std::unique_ptr<ServiceHost> services_;  ///< the "service" requests (in-band mode)
   std::unique_ptr<ConnectionManager> manager_;
   std::unique_ptr<pppif::PppBackend> backend_;
   std::string backend_error_;
-  Port control_port_;  ///< at_port when configured, else the one port
-  Port data_port_;     ///< used only with a second port
-  int line_fd_ = -1;   ///< the data line between CONNECT and ResumeCommandMode
+  /// A reload changed backend settings: rebuild once no session runs (MaybeRebuildBackend).
+  bool backend_rebuild_pending_ = false;
+  std::unique_ptr<HealthProbe> probe_;  ///< created by the first act::RunProbe
+  Port control_port_;                   ///< at_port when configured, else the one port
+  Port data_port_;                      ///< used only with a second port
+  int line_fd_ = -1;                    ///< the data line between CONNECT and ResumeCommandMode
   std::string leftover_;
-  bool start_ppp_pending_ = false;  ///< StartPpp arrived before the data-mode hand-over
-  bool resume_pending_ = false;     ///< ResumeCommandMode arrived before the hand-over
+  bool start_ppp_pending_ = false;   ///< StartPpp arrived before the data-mode hand-over
+  bool resume_pending_ = false;      ///< ResumeCommandMode arrived before the hand-over
+  bool resume_ppp_pending_ = false;  ///< ResumePpp (after ATO) arrived before the hand-over
+  bool stop_after_resume_ = false;   ///< StopPpp arrived while that resume was pending
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer shutdown_deadline_;
   std::deque<Event> inbox_;

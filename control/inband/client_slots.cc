@@ -16,16 +16,32 @@ std::string_view ToString(ClientSlots::Grant grant) {
   return "?";
 }
 
-ClientSlots::Slot& ClientSlots::SlotOf(chat::SocketMode mode) {
-  return mode == chat::SocketMode::kTcp ? tcp_ : udp_;
+std::string_view ToString(ModuleClient client) {
+  switch (client) {
+    case ModuleClient::kTcp:
+      return "TCP client";
+    case ModuleClient::kUdp:
+      return "UDP client";
+    case ModuleClient::kFtp:
+      return "FTP session";
+    case ModuleClient::kHttp:
+      return "HTTP client";
+    case ModuleClient::kMqtt:
+      return "MQTT client";
+  }
+  return "client";
 }
 
-const ClientSlots::Slot& ClientSlots::SlotOf(chat::SocketMode mode) const {
-  return mode == chat::SocketMode::kTcp ? tcp_ : udp_;
+namespace {
+
+ModuleClient ClientOf(chat::SocketMode mode) {
+  return mode == chat::SocketMode::kTcp ? ModuleClient::kTcp : ModuleClient::kUdp;
 }
 
-ClientSlots::Grant ClientSlots::Acquire(chat::SocketMode mode, Owner owner, bool wait) {
-  Slot& slot = SlotOf(mode);
+}  // namespace
+
+ClientSlots::Grant ClientSlots::Acquire(ModuleClient client, Owner owner, bool wait) {
+  Slot& slot = slots_[static_cast<std::size_t>(client)];
   if (!slot.holder || *slot.holder == owner) {
     slot.holder = owner;
     return Grant::kGranted;
@@ -37,8 +53,8 @@ ClientSlots::Grant ClientSlots::Acquire(chat::SocketMode mode, Owner owner, bool
   return Grant::kQueued;
 }
 
-std::optional<ClientSlots::Owner> ClientSlots::Release(chat::SocketMode mode, Owner owner) {
-  Slot& slot = SlotOf(mode);
+std::optional<ClientSlots::Owner> ClientSlots::Release(ModuleClient client, Owner owner) {
+  Slot& slot = slots_[static_cast<std::size_t>(client)];
   std::erase(slot.queue, owner);
   if (slot.holder != owner) return std::nullopt;
   slot.holder.reset();
@@ -48,10 +64,26 @@ std::optional<ClientSlots::Owner> ClientSlots::Release(chat::SocketMode mode, Ow
   return slot.holder;
 }
 
-std::optional<ClientSlots::Owner> ClientSlots::holder(chat::SocketMode mode) const {
-  return SlotOf(mode).holder;
+std::optional<ClientSlots::Owner> ClientSlots::holder(ModuleClient client) const {
+  return slots_[static_cast<std::size_t>(client)].holder;
 }
 
-std::size_t ClientSlots::waiting(chat::SocketMode mode) const { return SlotOf(mode).queue.size(); }
+std::size_t ClientSlots::waiting(ModuleClient client) const {
+  return slots_[static_cast<std::size_t>(client)].queue.size();
+}
+
+ClientSlots::Grant ClientSlots::Acquire(chat::SocketMode mode, Owner owner, bool wait) {
+  return Acquire(ClientOf(mode), owner, wait);
+}
+
+std::optional<ClientSlots::Owner> ClientSlots::Release(chat::SocketMode mode, Owner owner) {
+  return Release(ClientOf(mode), owner);
+}
+
+std::optional<ClientSlots::Owner> ClientSlots::holder(chat::SocketMode mode) const {
+  return holder(ClientOf(mode));
+}
+
+std::size_t ClientSlots::waiting(chat::SocketMode mode) const { return waiting(ClientOf(mode)); }
 
 }  // namespace uclink::control::inband

@@ -4,6 +4,7 @@
 #ifndef UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_
 #define UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -13,16 +14,27 @@
 
 namespace uclink::control::inband {
 
+// The module's service clients that serve one user at a time: the TCP and the UDP client
+// (§2.22), the FTP session (§2.29), the HTTP client (§2.44) and the MQTT client (§2.53).
+enum class ModuleClient { kTcp, kUdp, kFtp, kHttp, kMqtt };
+std::string_view ToString(ModuleClient client);
+
 class ClientSlots {
  public:
   using Owner = std::uint64_t;
   enum class Grant { kGranted, kBusy, kQueued };
 
-  // Takes the client of `mode` for `owner`; if it is taken, kBusy or (wait) kQueued.
-  Grant Acquire(chat::SocketMode mode, Owner owner, bool wait);
+  // Takes `client` for `owner`; if it is taken, kBusy or (wait) kQueued.
+  Grant Acquire(ModuleClient client, Owner owner, bool wait);
   // Gives it back (or leaves the queue); returns the queued owner that now holds it, if any.
-  std::optional<Owner> Release(chat::SocketMode mode, Owner owner);
+  std::optional<Owner> Release(ModuleClient client, Owner owner);
   // The current holder.
+  std::optional<Owner> holder(ModuleClient client) const;
+  std::size_t waiting(ModuleClient client) const;
+
+  // The same for the TCP or UDP client.
+  Grant Acquire(chat::SocketMode mode, Owner owner, bool wait);
+  std::optional<Owner> Release(chat::SocketMode mode, Owner owner);
   std::optional<Owner> holder(chat::SocketMode mode) const;
   std::size_t waiting(chat::SocketMode mode) const;
 
@@ -31,11 +43,8 @@ class ClientSlots {
     std::optional<Owner> holder;
     std::deque<Owner> queue;
   };
-  Slot& SlotOf(chat::SocketMode mode);
-  const Slot& SlotOf(chat::SocketMode mode) const;
 
-  Slot tcp_;
-  Slot udp_;
+  std::array<Slot, 5> slots_;  // indexed by ModuleClient
 };
 
 std::string_view ToString(ClientSlots::Grant grant);

@@ -242,8 +242,8 @@ void FtpClient::SendPutPart() {
 
 ServiceError FtpClient::FailureOf(const chat::AtReply& reply, std::string_view name) const {
   if (auto code = FindCode(reply, name)) {
-    return MakeError(Errc::kServiceError,
-                     last_command_ + " failed: FTP code " + DescribeFtpCode(*code));
+    return MakeError(Errc::kServiceError, std::string(WithoutSecrets(last_command_)) +
+                                              " failed: FTP code " + DescribeFtpCode(*code));
   }
   return ModuleFailure(last_command_, reply);
 }

@@ -23,6 +23,8 @@ std::string_view ToString(HttpClient::Step step) {
       return "action";
     case HttpClient::Step::kAwaitAction:
       return "await_action";
+    case HttpClient::Step::kStatus:
+      return "status";
     case HttpClient::Step::kRead:
       return "read";
     case HttpClient::Step::kDone:
@@ -39,13 +41,86 @@ std::string DescribeHttpCode(int code) {
 
 namespace {
 
+// RFC 9110 §15's reason phrases for the statuses a server commonly sends.
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "";
+  }
+}
+
+// The digits of `text` as a number in [0, 999], or nullopt.
+std::optional<int> ParseSmallNumber(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.remove_suffix(1);
+  if (text.empty() || text.size() > 3) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 // Table 3.3 codes that mean the server could not be reached or did not answer in time map to
 // the same errors as a refused or timed-out connection in PPP mode.
 Errc ErrcOfHttpCode(int code) {
   switch (code) {
-    case 202:  // a network error occurred
     case 203:  // a network connection error occurred
       return Errc::kConnectFailed;
+    case 202:  // a network error occurred: the connection broke after it was made (uclink-sim
+               // reports a server that closed mid-response so), as kPeerClosed in PPP mode
+      return Errc::kPeerClosed;
     case 208:  // the response did not arrive within the timeout
       return Errc::kTimeout;
     default:
@@ -59,6 +134,42 @@ bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
 }
 
 }  // namespace
+
+std::string DescribeHttpStatus(int status) {
+  const std::string_view phrase = ReasonPhrase(status);
+  std::string text = "HTTP " + std::to_string(status);
+  if (!phrase.empty()) text += " " + std::string(phrase);
+  return text;
+}
+
+std::optional<int> ParseStatusLine(std::string_view header_block) {
+  // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ].
+  if (!header_block.starts_with("HTTP/")) return std::nullopt;
+  const std::size_t space = header_block.find(' ');
+  if (space == std::string_view::npos || header_block.size() < space + 4) return std::nullopt;
+  const std::string_view code = header_block.substr(space + 1, 3);
+  const std::size_t after = space + 4;
+  if (header_block.size() > after && header_block[after] != ' ' && header_block[after] != '\r') {
+    return std::nullopt;
+  }
+  auto status = ParseSmallNumber(code);
+  if (!status || *status < 100) return std::nullopt;
+  return status;
+}
+
+std::optional<int> ParseActionStatus(std::string_view line) {
+  constexpr std::string_view kPrefix = "+HTTPACTION:";
+  if (!StartsWithNoCase(line, kPrefix)) return std::nullopt;
+  std::string_view rest = line.substr(kPrefix.size());
+  const std::size_t first = rest.find(',');
+  if (first == std::string_view::npos) return std::nullopt;
+  const std::size_t second = rest.find(',', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  if (!ParseSmallNumber(rest.substr(0, first))) return std::nullopt;
+  auto status = ParseSmallNumber(rest.substr(first + 1, second - first - 1));
+  if (!status || *status < 100) return std::nullopt;
+  return status;
+}
 
 HttpClient::HttpClient(HttpRequest request) : request_(std::move(request)) {}
 
@@ -126,6 +237,7 @@ void HttpClient::Next() {
       return Read();
     case Step::kIdle:
     case Step::kAwaitAction:
+    case Step::kStatus:
     case Step::kDone:
       return;
   }
@@ -173,6 +285,7 @@ void HttpClient::OnReply(const chat::AtReply& reply, chat::TimePoint now) {
     Emit(TimerAction{now + request_.action_timeout});
     return;
   }
+  if (step_ == Step::kStatus) return OnStatusReply(reply);
   if (!reply.ok()) return Finish(ModuleFailure(last_command_, reply));
   switch (step_) {
     case Step::kTls:
@@ -195,21 +308,18 @@ void HttpClient::OnReply(const chat::AtReply& reply, chat::TimePoint now) {
                                                        std::to_string(read_) + " of " +
                                                        std::to_string(length_) + " bytes"));
         }
-        step_ = Step::kDone;
-        return Succeed();
+        return Complete();
       }
       read_ += n;
-      Emit(DataAction{reply.payload});
+      Deliver(reply.payload);
       Emit(ProgressAction{read_, length_});
-      if (read_ >= length_) {
-        step_ = Step::kDone;
-        return Succeed();
-      }
+      if (read_ >= length_) return Complete();
       return Read();
     }
     case Step::kIdle:
     case Step::kAction:
     case Step::kAwaitAction:
+    case Step::kStatus:
     case Step::kDone:
       return;
   }
@@ -227,13 +337,57 @@ void HttpClient::OnActionResult(std::string_view line) {
                             "HTTP request failed: " + DescribeHttpCode(result->status)));
   }
   length_ = result->length;
-  Emit(ProgressAction{0, length_});
-  if (length_ == 0) {
-    step_ = Step::kDone;
-    return Succeed();
+  if (!request_.ask_status) return AfterStatus();
+  step_ = Step::kStatus;
+  last_command_ = "AT+HTTPACTION?";
+  Submit(last_command_);
+}
+
+void HttpClient::OnStatusReply(const chat::AtReply& reply) {
+  // A module without the read form answers ERROR: the status stays unknown, which is not a
+  // failure of the request (its result was table 3.3's 0).
+  if (reply.ok()) {
+    for (const std::string& line : reply.info) {
+      if (auto status = ParseActionStatus(line)) status_ = status;
+    }
   }
+  AfterStatus();
+}
+
+void HttpClient::AfterStatus() {
+  if (status_ && *status_ >= 400 && request_.fail_on_http_error) {
+    step_ = Step::kDone;
+    return Finish(MakeError(Errc::kServiceError, DescribeHttpStatus(*status_)));
+  }
+  Emit(ProgressAction{0, length_});
+  if (length_ == 0) return Complete();
   step_ = Step::kRead;
   Read();
+}
+
+bool HttpClient::HoldsOutput() const {
+  return request_.method == chat::HttpMethod::kHead && request_.fail_on_http_error && !status_;
+}
+
+void HttpClient::Deliver(std::string bytes) {
+  if (HoldsOutput()) {
+    held_ += bytes;
+    return;
+  }
+  Emit(DataAction{std::move(bytes)});
+}
+
+void HttpClient::Complete() {
+  step_ = Step::kDone;
+  if (HoldsOutput()) {
+    // HEAD's data is the header block: its status line says what AT+HTTPACTION? could not.
+    if (auto status = ParseStatusLine(held_); status && *status >= 400) {
+      status_ = status;
+      return Finish(MakeError(Errc::kServiceError, DescribeHttpStatus(*status)));
+    }
+    if (!held_.empty()) Emit(DataAction{std::move(held_)});
+  }
+  Succeed();
 }
 
 void HttpClient::OnUrc(const chat::Urc& urc, chat::TimePoint) {

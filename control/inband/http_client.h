@@ -2,10 +2,20 @@
 // (url, then one `user` line per header), AT+HTTPINIT, the body in AT+HTTPDATA parts,
 // AT+HTTPACTION, then AT+HTTPREAD until the announced length was read, in as many reads as it
 // takes. Result codes of +HTTPACTION come from table 3.3.
+//
+// HTTP status: `+HTTPACTION:<state>,<len>` (§2.47) carries table 3.3's code, not the server's
+// status, and the manual has no command that reports it. The client therefore asks
+// `AT+HTTPACTION?`, which uclink-sim answers `+HTTPACTION: <method>,<status>,<len>` (a
+// simulator extension); a module that answers ERROR (or any other shape) leaves the status
+// unknown. For HEAD the header block read back holds the status line, so the status is known
+// from it in every case. Like `curl --fail`, a known status ≥ 400 ends the request with
+// "HTTP 404 Not Found" and no output; with an unknown status the body is the output.
 #ifndef UCLINK_CONTROL_INBAND_HTTP_CLIENT_H_
 #define UCLINK_CONTROL_INBAND_HTTP_CLIENT_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chat/commands/http.h"
@@ -22,13 +32,30 @@ struct HttpRequest {
   // PUT/POST body, sent in AT+HTTPDATA parts of at most 512 bytes (§2.46).
   std::string body;
   PayloadEncoding encoding = PayloadEncoding::kInline;
+  // Like `curl --fail`: a 4xx/5xx status (when known, see above) is an error and nothing is
+  // output. false: the body of any status is the output (`--no-fail`).
+  bool fail_on_http_error = true;
+  // Ask `AT+HTTPACTION?` for the server's status after the request (uclink-sim extension).
+  bool ask_status = true;
   // How long +HTTPACTION may take when the module reports it after OK (§2.49 prints it after).
   chat::Duration action_timeout{60000};
 };
 
 class HttpClient : public Operation {
  public:
-  enum class Step { kIdle, kTls, kUrl, kInit, kHeader, kData, kAction, kAwaitAction, kRead, kDone };
+  enum class Step {
+    kIdle,
+    kTls,
+    kUrl,
+    kInit,
+    kHeader,
+    kData,
+    kAction,
+    kAwaitAction,
+    kStatus,
+    kRead,
+    kDone
+  };
 
   explicit HttpClient(HttpRequest request);
 
@@ -42,13 +69,21 @@ class HttpClient : public Operation {
   Step step() const { return step_; }
   // The length +HTTPACTION announced.
   std::size_t content_length() const { return length_; }
+  // The server's HTTP status, when the module reported it (or the HEAD header block held it).
+  std::optional<int> http_status() const { return status_; }
 
  private:
   std::optional<ServiceError> Validate() const;
   void Next();
   void SendData();
   void OnActionResult(std::string_view line);
+  void OnStatusReply(const chat::AtReply& reply);
+  void AfterStatus();
   void Read();
+  void Deliver(std::string bytes);
+  void Complete();
+  // HEAD with an unknown status: the header block is held until its status line was checked.
+  bool HoldsOutput() const;
 
   HttpRequest request_;
   Step step_ = Step::kIdle;
@@ -56,6 +91,8 @@ class HttpClient : public Operation {
   std::size_t body_offset_ = 0;
   std::size_t length_ = 0;
   std::size_t read_ = 0;
+  std::optional<int> status_;
+  std::string held_;
   std::string last_command_;
 };
 
@@ -64,6 +101,18 @@ std::string_view ToString(HttpClient::Step step);
 // Table 3.3's text for an +HTTPACTION result code: "208 (The synchronous response could not be
 // received ...)".
 std::string DescribeHttpCode(int code);
+
+// "HTTP 404 Not Found": the status and its reason phrase from RFC 9110 §15 (the same text in
+// both modes, whatever phrase the server sent); "HTTP 599" for a code without one.
+std::string DescribeHttpStatus(int status);
+
+// The status of the first line of a response header block ("HTTP/1.1 404 Not Found\r\n..."),
+// or nullopt when it is not a status line (RFC 9112 §4).
+std::optional<int> ParseStatusLine(std::string_view header_block);
+
+// `+HTTPACTION: <method>,<status>,<len>` (uclink-sim's answer to AT+HTTPACTION?) → status;
+// nullopt for any other shape (the manual's two-field form carries no status).
+std::optional<int> ParseActionStatus(std::string_view line);
 
 }  // namespace uclink::control::inband
 

@@ -38,7 +38,18 @@ ServiceError MakeError(Errc errc, std::string message) {
   return ServiceError{make_error_code(errc), std::move(message)};
 }
 
+// Commands whose arguments carry a password (manual §2.31 AT+FTPPW, §2.54 AT+MQTTCONFIG): a
+// failure names them without their arguments, so the secret never reaches stderr or a log
+// (docs/SECURITY.md; tests/control/security/secrets_test.cc).
+std::string_view WithoutSecrets(std::string_view command_text) {
+  for (std::string_view name : {"AT+FTPPW", "AT+MQTTCONFIG"}) {
+    if (command_text.starts_with(name)) return name;
+  }
+  return command_text;
+}
+
 ServiceError ModuleFailure(std::string_view command_text, const chat::AtReply& reply) {
+  command_text = WithoutSecrets(command_text);
   std::string message = std::string(command_text) + " failed: " + reply.Describe();
   if (!reply.final && reply.error) {
     message = std::string(command_text) + " failed: " + reply.error.message();

@@ -105,8 +105,11 @@ class Operation {
 ServiceError MakeError(Errc errc, std::string message);
 
 // The module's failure as a ServiceError: "AT+FTPMKD=a failed: +CME ERROR: 3 (operation not
-// allowed)"; channel errors (timeout, port closed) are named by chat::Errc.
+// allowed)"; channel errors (timeout, port closed) are named by chat::Errc. The arguments of
+// AT+FTPPW and AT+MQTTCONFIG (a password) are left out (WithoutSecrets).
 ServiceError ModuleFailure(std::string_view command_text, const chat::AtReply& reply);
+// `command_text` fit for a message: only the name of a command whose arguments hold a password.
+std::string_view WithoutSecrets(std::string_view command_text);
 
 // The first byte of `data` that cannot be written inside a command line's data argument, and
 // why: CR/LF end the line (manual §1.3.1), NUL and other control bytes are not text, '"' ends a

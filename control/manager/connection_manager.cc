@@ -52,7 +52,8 @@ void ConnectionManager::Reconfigure(ManagerOptions options) {
 
 bool ConnectionManager::AtPortAvailable() const {
   if (!options_.config.modem.at_port.empty()) return true;
-  return !line_handed_over_ && state_ != State::kDialing;
+  // During a monitoring slice the line is the slice's (an ATH or ATO would break it).
+  return !line_handed_over_ && state_ != State::kDialing && slice_.phase == SlicePhase::kNone;
 }
 
 void ConnectionManager::Dispatch(const Event& event) {
@@ -66,6 +67,8 @@ void ConnectionManager::Dispatch(const Event& event) {
     if (timer->generation != timer_generation_[index]) return;
   }
   Observe(event);
+  if (const auto* restart = As<ev::ModuleRestarted>(event)) return HandleModuleRestarted(*restart);
+  if (const auto* probe = As<ev::ProbeResult>(event)) return HandleProbeResult(*probe);
   switch (state_) {
     case State::kIdle:
       return HandleIdle(event);
@@ -350,6 +353,7 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
 }
 
 void ConnectionManager::HandleOnline(const Event& event) {
+  if (HandleSlice(event)) return;  // single port + escape_supported: escape_slice.cc
   if (const auto* down = As<ev::PppDown>(event)) {
     ppp_running_ = false;
     ReclaimLine();
@@ -439,6 +443,8 @@ void ConnectionManager::HandleMonitoring(const Event& event) {
       // Online long enough: the next failure starts the ladder from the bottom again.
       attempt_ = 0;
       return;
+    case TimerId::kHealthProbe:
+      return RunHealthProbe();
     case TimerId::kStateTimeout:
     case TimerId::kRetry:
     case TimerId::kRetryPpp:

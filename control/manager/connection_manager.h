@@ -30,12 +30,18 @@ struct ManagerOptions {
 Clock::duration NextRedialDelay(int attempt, Clock::duration initial, Clock::duration max);
 
 /// Why an AT command was sent (for logs and tests).
-enum class AtPurpose { kProbe, kScriptStep, kPollCsq, kPollCgreg };
+enum class AtPurpose { kProbe, kScriptStep, kPollCsq, kPollCgreg, kSlice };
 const char* ToString(AtPurpose purpose);
 
 /// Phases of kHangingUp, in order; each is skipped when it has nothing to do.
 enum class HangupPhase { kStart, kStoppingPpp, kAwaitingNoCarrier, kResync, kDeactivating };
 const char* ToString(HangupPhase phase);
+
+/// Phases of a monitoring slice (single port, modem.escape_supported; issue 6 item 2), in order:
+/// backend suspended and the line silent, "+++" written and silent again, the AT side checks
+/// command mode with AT, polls AT+CSQ / AT+CGREG?, then ATO until CONNECT resumes the backend.
+enum class SlicePhase { kNone, kQuiescing, kEscaping, kConfirming, kPolling, kResuming };
+const char* ToString(SlicePhase phase);
 
 /// Where to go once a hang-up (or a failure without one) is finished.
 enum class NextStep { kIdle, kBackoff, kRedial, kInband, kFailed };
@@ -79,6 +85,26 @@ class ConnectionManager {
   void HandleHangingUp(const Event& event);
   void HandleBackoff(const Event& event);
   void HandleFailed(const Event& event);
+  // restart_and_probe.cc: a module reboot seen in any state; the online data-path probe.
+  void HandleModuleRestarted(const ev::ModuleRestarted& restart);
+  void RestartFromConfiguring(const std::string& why, bool command_in_flight);
+  void ContinueHangupAfterRestart(bool command_in_flight);
+  void AbandonCommand(bool command_in_flight);
+  void HandleProbeResult(const ev::ProbeResult& result);
+  void StartHealthProbes();
+  void ArmHealthProbe();
+  void RunHealthProbe();
+  // escape_slice.cc: time-sliced AT monitoring on a single port with "+++"/ATO.
+  bool SlicesEnabled() const;
+  void ArmSlices();
+  bool HandleSlice(const Event& event);
+  void BeginSlice();
+  void AdvanceSlice(const ev::AtDone* done);
+  void SendSliceCommand(std::size_t step);
+  void PollNextOrResume();
+  void FinishSlice();
+  void FailSlice(Errc code, const std::string& detail);
+  std::vector<ScriptStep> DeactivationScript();
 
   // Transitions.
   void TransitionTo(State next, std::string why);
@@ -154,6 +180,25 @@ class ConnectionManager {
   bool data_mode_ = false;         ///< the module may be in PPP data mode
   bool ppp_running_ = false;
   bool context_active_ = false;  ///< a PDP context may be active (CONNECT or CGACT=1)
+
+  // Data-path probe (monitor.probe) while online.
+  std::uint64_t probe_id_ = 0;  ///< id of the probe in flight; results with another id are stale
+  bool probe_in_flight_ = false;
+  int probe_failures_ = 0;  ///< consecutive failed probes in this online period
+
+  // Monitoring slices (escape_slice.cc).
+  struct Slice {
+    SlicePhase phase = SlicePhase::kNone;
+    Clock::time_point started;  ///< when the backend was suspended: data mode ends here
+    bool csq = false;           ///< AT+CSQ is due in this (or the next) slice
+    bool cgreg = false;         ///< AT+CGREG? is due
+  };
+  Slice slice_;
+  std::int64_t escapes_ = 0;  ///< completed slices (ATO → CONNECT) since start-up
+  std::optional<Clock::duration> last_escape_;  ///< time out of data mode of the last one
+  int escapes_unanswered_ = 0;         ///< consecutive "+++" without OK; at 2 slicing stops
+  bool ppp_suspended_ = false;         ///< the backend is suspended: a Stop sends no Terminate
+  bool module_holds_session_ = false;  ///< command mode with a suspended call: ATH ends it
 
   HangupPhase hangup_phase_ = HangupPhase::kStart;
   NextStep after_hangup_ = NextStep::kIdle;

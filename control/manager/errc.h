@@ -28,6 +28,12 @@ namespace uclink::control {
   X(kPortClosed, "port-closed", "the serial port vanished or returned an error")                 \
   X(kRegistrationLost, "registration-lost", "not registered for longer than the grace time")     \
   X(kInbandActivationFailed, "inband-activation-failed", "AT+CGACT=1,<cid> failed")              \
+  X(kModuleRestarted, "module-restarted",                                                        \
+    "the module printed a start-up banner: it rebooted and lost its configuration")              \
+  X(kDataPathDead, "data-path-dead",                                                             \
+    "online, but the data-path probe (monitor.probe) failed probe_failures times in a row")      \
+  X(kEscapeFailed, "escape-failed",                                                              \
+    "a monitoring slice failed: no OK after \"+++\", no CONNECT after ATO, or over its budget")  \
   X(kTooManyFailures, "too-many-failures", "the recovery ladder is exhausted")
 
 /// The manager's failure reasons.

@@ -37,15 +37,17 @@ const char* ToString(State state);
 
 /// The manager's timers; each fires as an ev::Timer.
 enum class TimerId {
-  kStateTimeout,      ///< the current state's budget (registration, PPP, hang-up phases)
-  kRetry,             ///< probe retry, registration poll, back-off expiry
+  kStateTimeout,      ///< the current state's budget (registration, PPP, hang-up phases, and
+                      ///< online the budget of a monitoring slice)
+  kRetry,             ///< probe retry, registration poll, back-off expiry, escape guard time
   kCsqPoll,           ///< AT+CSQ while the AT port is free
   kCgregPoll,         ///< AT+CGREG? while the AT port is free
   kRegistrationLost,  ///< grace period after losing registration while online
   kOnlineStable,      ///< online long enough to reset the back-off
   kRetryPpp,          ///< in-band: time to try PPP again
+  kHealthProbe,       ///< online: time for the next data-path probe (monitor.probe)
 };
-inline constexpr int kTimerCount = 7;
+inline constexpr int kTimerCount = 8;
 const char* ToString(TimerId timer);
 
 namespace ev {
@@ -91,6 +93,17 @@ struct PppUnavailable {
 struct PortClosed {
   std::string why;
 };
+/// The module printed a start-up banner (READY, RDY, ...: chat::UrcKind::kRestart): it rebooted,
+/// losing its configuration, its PDP context and any data session.
+struct ModuleRestarted {
+  std::string banner;
+};
+/// The answer to act::RunProbe{id}: whether the data-path check through the interface worked.
+struct ProbeResult {
+  std::uint64_t id = 0;
+  bool ok = false;
+  std::string detail;  ///< why it failed ("connect: Connection refused", "timeout after 5 s")
+};
 /// Time has passed; the manager fires due timers. Cheap to send spuriously.
 struct Tick {};
 /// A timer became due (queued internally by Tick).
@@ -100,9 +113,10 @@ struct Timer {
 };
 }  // namespace ev
 
-using Event = std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration,
-                           ev::Signal, ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable,
-                           ev::PortClosed, ev::Tick, ev::Timer>;
+using Event =
+    std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration, ev::Signal,
+                 ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable, ev::PortClosed,
+                 ev::ModuleRestarted, ev::ProbeResult, ev::Tick, ev::Timer>;
 /// "user-connect", "at-done", ... for logs.
 const char* EventName(const Event& event);
 
@@ -115,7 +129,8 @@ struct SendAt {
   bool expect_connect = false;  ///< CONNECT ends it and hands the line over to data mode
   bool data_port = false;       ///< with two ports: send on the data port (the dial)
 };
-/// Write raw bytes to the (data) line, bypassing AT framing: an LCP Terminate-Request.
+/// Write raw bytes to the (data) line, bypassing AT framing: an LCP Terminate-Request, or the
+/// "+++" escape of a monitoring slice.
 struct WriteRaw {
   std::vector<std::uint8_t> bytes;
 };
@@ -123,10 +138,24 @@ struct WriteRaw {
 struct StartPpp {};
 /// Stop the PPP backend gracefully (LCP Terminate); ev::PppDown follows.
 struct StopPpp {};
+/// A monitoring slice begins (single port, "+++"/ATO): the backend stops touching the line but
+/// keeps its link; the daemon keeps the line until ResumeCommandMode.
+struct SuspendPpp {};
+/// ATO answered CONNECT: hand the line (and the bytes after CONNECT) back to the backend.
+struct ResumePpp {};
 /// Data mode is over: give the line back to the AT channel so it sees NO CARRIER and AT.
 struct ResumeCommandMode {};
 /// The port failed earlier: reopen it before the next AT command.
 struct ReopenPort {};
+/// Run the data-path probe `target` (monitor.probe, validated) through `ifname`, bounded by
+/// `timeout`; report ev::ProbeResult{id}. The manager's own options, so a reload applies with
+/// the rest at the next attempt.
+struct RunProbe {
+  std::uint64_t id = 0;
+  std::string ifname;
+  std::string target;
+  Clock::duration timeout{};
+};
 /// The state changed; the daemon logs "old → new (why)".
 struct Transition {
   State from = State::kIdle;
@@ -141,6 +170,7 @@ struct Publish {
 }  // namespace act
 
 using Action = std::variant<act::SendAt, act::WriteRaw, act::StartPpp, act::StopPpp,
-                            act::ResumeCommandMode, act::ReopenPort, act::Transition, act::Publish>;
+                            act::SuspendPpp, act::ResumePpp, act::ResumeCommandMode,
+                            act::ReopenPort, act::RunProbe, act::Transition, act::Publish>;
 
 }  // namespace uclink::control

@@ -61,6 +61,8 @@ void ConnectionManager::Enter(State state) {
       }
       return;
     case State::kProbing:
+      ppp_suspended_ = false;
+      module_holds_session_ = false;
       if (pending_options_) {
         options_ = *std::exchange(pending_options_, std::nullopt);
         backend_available_ = options_.ppp_backend_available;
@@ -97,11 +99,14 @@ void ConnectionManager::Enter(State state) {
       return SetTimer(TimerId::kStateTimeout, config.connection.ppp_timeout);
     case State::kOnline:
       SetTimer(TimerId::kOnlineStable, options_.config.backoff.reset_after);
+      StartHealthProbes();
       if (!config.modem.at_port.empty()) {
         // A second AT port keeps registration and signal polling going during PPP.
         SetTimer(TimerId::kCsqPoll, config.monitor.csq_interval);
         SetTimer(TimerId::kCgregPoll, config.monitor.cgreg_interval);
         Poll(AtPurpose::kPollCsq);
+      } else {
+        ArmSlices();  // one port: readings by "+++"/ATO slices if escape_supported
       }
       return;
     case State::kActivatingInband:
@@ -118,7 +123,7 @@ void ConnectionManager::Enter(State state) {
       return;
     case State::kHangingUp:
       for (TimerId id : {TimerId::kCsqPoll, TimerId::kCgregPoll, TimerId::kRegistrationLost,
-                         TimerId::kOnlineStable, TimerId::kRetryPpp}) {
+                         TimerId::kOnlineStable, TimerId::kRetryPpp, TimerId::kHealthProbe}) {
         CancelTimer(id);
       }
       link_.reset();
@@ -129,7 +134,7 @@ void ConnectionManager::Enter(State state) {
       return AdvanceHangup();
     case State::kBackoff:
       for (TimerId id : {TimerId::kCsqPoll, TimerId::kCgregPoll, TimerId::kRegistrationLost,
-                         TimerId::kOnlineStable, TimerId::kRetryPpp}) {
+                         TimerId::kOnlineStable, TimerId::kRetryPpp, TimerId::kHealthProbe}) {
         CancelTimer(id);
       }
       pending_at_.reset();
@@ -225,7 +230,9 @@ void ConnectionManager::AdvanceHangup() {
   }
   if (data_mode_ || line_handed_over_) {
     if (hangup_phase_ != HangupPhase::kAwaitingNoCarrier) {
-      const bool backend_sent_terminate = hangup_phase_ == HangupPhase::kStoppingPpp;
+      // A backend stopped while suspended by a monitoring slice could send nothing.
+      const bool backend_sent_terminate =
+          hangup_phase_ == HangupPhase::kStoppingPpp && !std::exchange(ppp_suspended_, false);
       hangup_phase_ = HangupPhase::kAwaitingNoCarrier;
       if (!backend_sent_terminate && data_mode_) {
         Emit(act::WriteRaw{LcpTerminateRequestFrame(0x5b)});
@@ -245,8 +252,7 @@ void ConnectionManager::AdvanceHangup() {
   if (context_active_) {
     if (hangup_phase_ != HangupPhase::kDeactivating) {
       hangup_phase_ = HangupPhase::kDeactivating;
-      const auto& network = options_.config.network;
-      RunScript(Expand(Script::kDeactivate, network.cid, network.apn));
+      RunScript(DeactivationScript());  // with ATH first when a slice left the call suspended
     }
     return;
   }
@@ -487,6 +493,10 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now, std::int64_t unix
   s.since = api::FormatUtc(unix_now - since.count());
   s.last_error = last_error_;
   if (attempt_ > 0) s.attempt = attempt_;
+  s.monitoring.escapes = escapes_;
+  if (last_escape_) {
+    s.monitoring.last_escape_ms = std::chrono::duration<double, std::milli>(*last_escape_).count();
+  }
   const auto& retry = deadlines_[static_cast<std::size_t>(TimerId::kRetry)];
   if (state_ == State::kBackoff && retry) {
     s.retry_in_s = std::max(0.0, std::chrono::duration<double>(*retry - now).count());
@@ -544,6 +554,8 @@ const char* ToString(TimerId timer) {
       return "online-stable";
     case TimerId::kRetryPpp:
       return "retry-ppp";
+    case TimerId::kHealthProbe:
+      return "health-probe";
   }
   return "?";
 }
@@ -558,6 +570,8 @@ const char* ToString(AtPurpose purpose) {
       return "poll-csq";
     case AtPurpose::kPollCgreg:
       return "poll-cgreg";
+    case AtPurpose::kSlice:
+      return "slice";
   }
   return "?";
 }
@@ -595,9 +609,20 @@ const char* ToString(NextStep next) {
 }
 
 const char* EventName(const Event& event) {
-  static constexpr const char* kNames[] = {
-      "user-connect", "user-disconnect", "at-done",         "registration", "signal", "no-carrier",
-      "ppp-up",       "ppp-down",        "ppp-unavailable", "port-closed",  "tick",   "timer"};
+  static constexpr const char* kNames[] = {"user-connect",
+                                           "user-disconnect",
+                                           "at-done",
+                                           "registration",
+                                           "signal",
+                                           "no-carrier",
+                                           "ppp-up",
+                                           "ppp-down",
+                                           "ppp-unavailable",
+                                           "port-closed",
+                                           "module-restarted",
+                                           "probe-result",
+                                           "tick",
+                                           "timer"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[event.index()];
 }

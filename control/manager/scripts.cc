@@ -92,6 +92,24 @@ constexpr ScriptStepSpec kDeactivate[] = {
      Capture::kNone},
 };
 
+// A monitoring slice on a single port (issue 6 item 2), after "+++" and its guard times. The
+// UC8088 manual documents neither "+++" nor ATO (modem.escape_supported opts in); the replies
+// are V.250's: OK in command mode, CONNECT when ATO resumes the suspended call (V.250 §6.3.7).
+// The slice picks the steps it needs: the check, the readings that are due, the return.
+constexpr ScriptStepSpec kEscapeSlice[] = {
+    // Any final result proves command mode; a silent line means the escape was not taken.
+    {"AT", Expect::kOk, {O::kError}, 2000ms, false, Capture::kNone},
+    {"AT+CSQ", Expect::kOk, {O::kError, O::kCmeError}, 2000ms, false, Capture::kNone},
+    {"AT+CGREG?", Expect::kOk, {O::kError, O::kCmeError}, 2000ms, false, Capture::kNone},
+    {"ATO", Expect::kConnect, {O::kError, O::kNoCarrier}, 3000ms, false, Capture::kNone},
+};
+
+// Hanging up while a slice left the call suspended in command mode: V.250 §6.3.6 ATH ends it
+// (the simulator's --escape does the same); AT+CGACT=0 alone would leave the call behind.
+constexpr ScriptStepSpec kEndSuspendedCall[] = {
+    {"ATH", Expect::kOk, {O::kError}, 5000ms, true, Capture::kNone},
+};
+
 void ReplaceAll(std::string* text, std::string_view from, std::string_view to) {
   for (std::size_t at = text->find(from); at != std::string::npos; at = text->find(from, at)) {
     text->replace(at, from.size(), to);
@@ -175,6 +193,10 @@ const char* ToString(Script script) {
       return "inband-activate";
     case Script::kDeactivate:
       return "deactivate";
+    case Script::kEscapeSlice:
+      return "escape-slice";
+    case Script::kEndSuspendedCall:
+      return "end-suspended-call";
   }
   return "?";
 }
@@ -195,6 +217,10 @@ std::span<const ScriptStepSpec> StepsOf(Script script) {
       return kInbandActivate;
     case Script::kDeactivate:
       return kDeactivate;
+    case Script::kEscapeSlice:
+      return kEscapeSlice;
+    case Script::kEndSuspendedCall:
+      return kEndSuspendedCall;
   }
   return {};
 }

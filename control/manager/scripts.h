@@ -48,7 +48,17 @@ struct ScriptStep {
 };
 
 /// The named scripts.
-enum class Script { kProbe, kRadioCycle, kInit, kAttach, kDial, kInbandActivate, kDeactivate };
+enum class Script {
+  kProbe,
+  kRadioCycle,
+  kInit,
+  kAttach,
+  kDial,
+  kInbandActivate,
+  kDeactivate,
+  kEscapeSlice,       ///< AT, AT+CSQ, AT+CGREG?, ATO: the steps a monitoring slice picks from
+  kEndSuspendedCall,  ///< ATH before AT+CGACT=0 when a slice left the call suspended
+};
 const char* ToString(Script script);
 
 /// The table of a script.

@@ -27,12 +27,18 @@ struct Transfer {
   std::optional<std::size_t> total;
   std::string_view upload;
   std::size_t uploaded = 0;
+  // HEAD with --fail: the header block waits until the status is known.
+  std::string* held = nullptr;
 };
 
 size_t OnWrite(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t bytes = size * n;
-  if (*t->sink) (*t->sink)(std::string_view(data, bytes));
+  if (t->held != nullptr) {
+    t->held->append(data, bytes);
+  } else if (*t->sink) {
+    (*t->sink)(std::string_view(data, bytes));
+  }
   t->received += bytes;
   if (t->progress && *t->progress) (*t->progress)(t->received, t->total);
   return bytes;
@@ -117,11 +123,16 @@ ServiceError HttpFetch(const inband::HttpRequest& request, const NativeOptions& 
   }
   headers.reset(curl_slist_append(headers.release(), "Expect:"));
   curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
+  // Like `curl --fail`: libcurl stops before the body of a 4xx/5xx response.
+  if (request.fail_on_http_error) curl_easy_setopt(easy.get(), CURLOPT_FAILONERROR, 1L);
+  std::string held;
   switch (request.method) {
     case chat::HttpMethod::kGet:
       break;
     case chat::HttpMethod::kHead:
-      // The module returns the header block as HEAD's data; do the same.
+      // The module returns the header block as HEAD's data; do the same. With --fail it is held
+      // until the status is known, as the in-band client does.
+      if (request.fail_on_http_error) transfer.held = &held;
       curl_easy_setopt(easy.get(), CURLOPT_NOBODY, 1L);
       curl_easy_setopt(easy.get(), CURLOPT_HEADERFUNCTION, &OnWrite);
       curl_easy_setopt(easy.get(), CURLOPT_HEADERDATA, &transfer);
@@ -137,7 +148,14 @@ ServiceError HttpFetch(const inband::HttpRequest& request, const NativeOptions& 
       break;
   }
   const CURLcode code = curl_easy_perform(easy.get());
+  long status = 0;
+  curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+  if (code == CURLE_HTTP_RETURNED_ERROR) {
+    // The same message as in-band (inband::DescribeHttpStatus), not libcurl's wording.
+    return MakeError(Errc::kServiceError, inband::DescribeHttpStatus(static_cast<int>(status)));
+  }
   if (code != CURLE_OK) return CurlFailure(code, error_buffer);
+  if (transfer.held != nullptr && !held.empty() && sink) sink(held);
   return {};
 }
 
@@ -156,7 +174,20 @@ ServiceError FtpRun(const inband::FtpSession& session, const inband::FtpRequest&
   }
   Easy easy(curl_easy_init());
   if (!easy) return MakeError(Errc::kServiceError, "curl_easy_init failed");
-  Transfer transfer{&sink, &progress};
+  // libcurl lists in ASCII mode and turns the server's CRLF line ends into LF; the module passes
+  // the listing's bytes through (§2.43, "+FTPLIST:0,<n>" then n bytes), so the CRs are put back
+  // and both modes print the same bytes.
+  const DataSink listing_sink = [&sink, last = '\0'](std::string_view bytes) mutable {
+    std::string out;
+    out.reserve(bytes.size() + bytes.size() / 32);
+    for (char c : bytes) {
+      if (c == '\n' && last != '\r') out.push_back('\r');
+      out.push_back(c);
+      last = c;
+    }
+    if (sink) sink(out);
+  };
+  Transfer transfer{request.verb == inband::FtpVerb::kList ? &listing_sink : &sink, &progress};
   transfer.upload = request.data;
   Common(easy.get(), options, transfer);
   char error_buffer[CURL_ERROR_SIZE] = {};

@@ -24,7 +24,8 @@ using DataSink = std::function<void(std::string_view)>;
 using ProgressSink = std::function<void(std::size_t done, std::optional<std::size_t> total)>;
 
 // One HTTP request; the body (or, for HEAD, the header block, as the module returns it) goes to
-// `sink`. Like the module, an HTTP error status is not an error: its body is the output.
+// `sink`. With request.fail_on_http_error (the default, like `curl --fail`) a 4xx/5xx status is
+// a kServiceError "HTTP 404 Not Found" and nothing is output; otherwise its body is the output.
 inband::ServiceError HttpFetch(const inband::HttpRequest& request, const NativeOptions& options,
                                const DataSink& sink, const ProgressSink& progress = {});
 

@@ -31,6 +31,11 @@ struct ServiceMode {
   bool prompt_payloads = false;
   // Native: the interface to bind (e.g. the PPP interface); empty: any.
   std::string interface;
+  // Neither native nor a port: uclinkd's control socket (empty: the default path); the daemon
+  // says whether the link is PPP (native) or in-band (the "service" method).
+  std::string socket;
+  // Through the daemon: when the module's TCP/UDP client is in use, wait instead of `busy`.
+  bool wait = false;
 };
 
 using inband::ServiceError;

@@ -62,6 +62,10 @@ ServiceError RelayInband(InbandSession& session, tcp::socket& local, const Servi
   std::function<void()> read_local = [&] {
     local.async_read_some(asio::buffer(buffer),
                           [&](const boost::system::error_code& e, std::size_t n) {
+                            // The module side may end the relay first (+IPCLOSE): closing
+                            // `local` then cancels this read after RelayInband returned, so the
+                            // captured locals are gone; touch nothing.
+                            if (e == asio::error::operation_aborted) return;
                             if (e) {
                               socket.Close();
                             } else {

@@ -212,5 +212,26 @@ TEST_F(SerialPortTest, CommandModeResumesAfterTheDataConsumerReturnsThePort) {
             (std::vector<std::string>{"AT+CGDATA=\"PPP\",1", "AT+CMEE?", "AT+CSQ"}));
 }
 
+TEST_F(SerialPortTest, BytesTheDataConsumerReadAfterItsDataAreHandledAsModuleOutput) {
+  // pppd's bridge read "NO CARRIER" and a URC behind it before it ended (PppdBackend::
+  // TakeAtChannelBytes): the URC must still reach the URC handler.
+  PtyResponder& module = Responder();
+  module.On("AT+CGDATA=\"PPP\",1", "\r\nCONNECT\r\n");
+  module.On("AT+CMEE?", "\r\n+CMEE: 1\r\n\r\nOK\r\n");
+  std::error_code error;
+  AtChannel channel(io_, SerialPort::Open(io_, options_, error));
+  std::vector<std::string> urcs;
+  channel.SetUrcHandler([&](const Urc& urc) {
+    urcs.push_back(urc.line);
+    io_.stop();
+  });
+  channel.SetDataModeHandler(
+      [&](int fd, std::string, bool) { channel.ResumeCommandMode(fd, "\r\n+CGREG: 0\r\n"); });
+  channel.Submit(AtCommand::FromText("AT+CGDATA=\"PPP\",1"), [](const AtReply&) {});
+  channel.Start();
+  io_.run_for(5s);
+  EXPECT_EQ(urcs, std::vector<std::string>{"+CGREG: 0"});
+}
+
 }  // namespace
 }  // namespace uclink::chat

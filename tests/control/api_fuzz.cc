@@ -1,11 +1,12 @@
 // Fuzzes everything that parses bytes from the control socket: the line framer, request and
-// server-line parsing, AT parameters, and the status document reader. Bad input must never crash,
-// throw or grow memory beyond the framer's bound.
+// server-line parsing, AT and service parameters (base64 included), and the status document
+// reader. Bad input must never crash, throw or grow memory beyond the framer's bound.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "control/api/protocol.h"
+#include "control/api/service.h"
 #include "control/api/status.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -19,6 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (parsed.request) {
       Error error;
       (void)ParseAtParams(parsed.request->params, &error);
+      if (auto service = ParseServiceParams(parsed.request->params, &error)) {
+        // What the daemon accepts, the CLI's encoder must write back as acceptable.
+        if (!ParseServiceParams(ToJson(*service), &error)) __builtin_trap();
+      }
+      (void)ParseSendData(parsed.request->params, &error);
       (void)EncodeRequest(*parsed.request);
     }
     ServerLine server = ParseServerLine(line);

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 
 namespace uclink::control {
@@ -220,6 +221,103 @@ TEST(BackendEnvironmentTest, DefaultsAreTheSystemPaths) {
   const BackendEnvironment env = BackendEnvironment::FromProcessEnvironment();
   EXPECT_EQ(env.pppd_path, "/usr/sbin/pppd");
   EXPECT_EQ(env.ppp_device, "/dev/ppp");
+}
+
+// ---- where the pppd hook is found -----------------------------------------------------------
+
+class PppdHookLookupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / "hook_lookup";
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "bin");
+    fs::create_directories(dir_ / "libexec");
+    installed_ = (dir_ / "libexec" / "pppd-hook").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Install(const fs::path& path, fs::perms perms = fs::perms::owner_all) {
+    std::ofstream(path.string()) << "#!/bin/sh\n";
+    fs::permissions(path, perms);
+  }
+
+  fs::path dir_;
+  std::string installed_;
+};
+
+TEST_F(PppdHookLookupTest, HookNextToTheExecutableComesFirst) {
+  Install(dir_ / "bin" / "pppd-hook");
+  Install(installed_);
+  EXPECT_EQ(LocatePppdHook((dir_ / "bin").string(), installed_),
+            (dir_ / "bin" / "pppd-hook").string());
+}
+
+TEST_F(PppdHookLookupTest, InstalledHookIsUsedWhenNoneIsNextToTheExecutable) {
+  Install(installed_);
+  EXPECT_EQ(LocatePppdHook((dir_ / "bin").string(), installed_), installed_);
+}
+
+TEST_F(PppdHookLookupTest, NonExecutableFileNextToTheExecutableIsSkipped) {
+  Install(dir_ / "bin" / "pppd-hook", fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(LocatePppdHook((dir_ / "bin").string(), installed_), installed_);
+}
+
+TEST_F(PppdHookLookupTest, NoHookAnywhereNamesTheInstalledPath) {
+  // CheckPppdUsable then reports the standard place as missing.
+  EXPECT_EQ(LocatePppdHook((dir_ / "bin").string(), installed_), installed_);
+  EXPECT_EQ(LocatePppdHook("", installed_), installed_);
+}
+
+TEST_F(PppdHookLookupTest, ExecutableDirectoryIsThisTestsDirectory) {
+  const std::string exe_dir = ExecutableDirectory();
+  ASSERT_FALSE(exe_dir.empty());
+  EXPECT_TRUE(fs::exists(fs::path(exe_dir) / "backend_factory_test"));
+}
+
+TEST(BackendEnvironmentTest, HookVariableStillOverridesTheLookup) {
+  ::setenv("UCLINK_PPPD_HOOK", "/x/hook", 1);
+  const BackendEnvironment env = BackendEnvironment::FromProcessEnvironment();
+  ::unsetenv("UCLINK_PPPD_HOOK");
+  EXPECT_EQ(env.pppd_hook_path, "/x/hook");
+}
+
+TEST(BackendEnvironmentTest, WithoutTheVariableTheHookIsLookedUp) {
+  const BackendEnvironment env = BackendEnvironment::FromProcessEnvironment();
+  EXPECT_EQ(env.pppd_hook_path, LocatePppdHook(ExecutableDirectory()));
+}
+
+// ---- which reloads rebuild the backend -------------------------------------------------------
+
+TEST(BackendSettingsTest, BackendChoiceAndLinkKeysDiffer) {
+  const Config base;
+  std::vector<std::function<void(Config&)>> changes = {
+      [](Config& c) { c.connection.backend = BackendChoice::kPppd; },
+      [](Config& c) { c.modem.baud = 57600; },
+      [](Config& c) { c.interface.name = "wwan9"; },
+      [](Config& c) { c.interface.default_route = false; },
+      [](Config& c) { c.interface.route_metric = 5; },
+      [](Config& c) { c.interface.dns = DnsMethod::kResolvconf; },
+      [](Config& c) { c.interface.mtu = 1400; },
+      [](Config& c) { c.monitor.echo_interval = Seconds(7); },
+      [](Config& c) { c.monitor.echo_failures = 9; },
+      [](Config& c) { c.network.username = "u"; },
+      [](Config& c) { c.network.password = "p"; },
+  };
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    Config changed;
+    changes[i](changed);
+    EXPECT_TRUE(BackendSettingsDiffer(base, changed)) << "change " << i;
+  }
+}
+
+TEST(BackendSettingsTest, ManagerOnlyKeysDoNotRebuild) {
+  Config changed;
+  changed.network.apn = "other";
+  changed.monitor.csq_interval = Seconds(99);
+  changed.backoff.initial = Seconds(1);
+  changed.connection.mode = ModeChoice::kInband;
+  changed.monitor.probe = "tcp:10.0.2.2:80";
+  EXPECT_FALSE(BackendSettingsDiffer(Config{}, changed));
 }
 
 TEST(BackendErrcTest, EveryCodeHasItsOwnMessage) {

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "control/config/probe_target.h"
+
 namespace uclink::control {
 namespace {
 
@@ -165,6 +167,86 @@ TEST(OverridesTest, UnknownBackendIsRefused) {
   std::vector<ConfigIssue> issues = ApplyOverrides(flags, &c);
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_EQ(issues[0].key, "--backend");
+}
+
+// ---- the data-path probe ([monitor] probe) ---------------------------------------------------
+
+TEST(ProbeConfigTest, OffByDefault) {
+  ConfigResult r = ParseConfig("");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.config.monitor.probe, "");
+  EXPECT_EQ(r.config.monitor.probe_interval, Seconds(60));
+  EXPECT_EQ(r.config.monitor.probe_timeout, Seconds(5));
+  EXPECT_EQ(r.config.monitor.probe_failures, 3);
+}
+
+TEST(ProbeConfigTest, TcpAndDnsTargetsAreAccepted) {
+  ConfigResult r = ParseConfig(R"(
+[monitor]
+probe = "dns:10.0.2.3:example.org"
+probe_interval_s = 20
+probe_timeout_s = 3
+probe_failures = 2
+)");
+  ASSERT_TRUE(r.ok()) << r.issues[0].ToString();
+  EXPECT_EQ(r.config.monitor.probe, "dns:10.0.2.3:example.org");
+  EXPECT_EQ(r.config.monitor.probe_interval, Seconds(20));
+  EXPECT_EQ(r.config.monitor.probe_timeout, Seconds(3));
+  EXPECT_EQ(r.config.monitor.probe_failures, 2);
+}
+
+TEST(ProbeConfigTest, MalformedTargetNamesKeyAndLine) {
+  ConfigResult r = ParseConfig("[monitor]\ncsq_interval_s = 5\nprobe = \"tcp:example.com:80\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "monitor.probe");
+  EXPECT_EQ(r.issues[0].line, 3);
+  EXPECT_THAT(r.issues[0].message, HasSubstr("IPv4"));
+}
+
+TEST(ProbeConfigTest, TimeoutLongerThanTheIntervalIsRefused) {
+  ConfigResult r = ParseConfig("[monitor]\nprobe_interval_s = 5\nprobe_timeout_s = 10\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "monitor.probe_timeout_s");
+  EXPECT_EQ(r.issues[0].line, 3);
+}
+
+TEST(ProbeConfigTest, ZeroFailuresIsRefused) {
+  ConfigResult r = ParseConfig("[monitor]\nprobe_failures = 0\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].key, "monitor.probe_failures");
+}
+
+TEST(ProbeTargetTest, TcpNeedsAddressAndPort) {
+  std::string error;
+  std::optional<ProbeTarget> t = ParseProbeTarget("tcp:10.0.2.2:8080", &error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(t->kind, ProbeKind::kTcp);
+  EXPECT_EQ(t->address, (std::array<std::uint8_t, 4>{10, 0, 2, 2}));
+  EXPECT_EQ(t->port, 8080);
+  EXPECT_EQ(t->ToString(), "tcp:10.0.2.2:8080");
+  EXPECT_FALSE(ParseProbeTarget("tcp:10.0.2.2", &error));
+  EXPECT_THAT(error, HasSubstr("port"));
+  EXPECT_FALSE(ParseProbeTarget("tcp:10.0.2.2:0", &error));
+  EXPECT_FALSE(ParseProbeTarget("tcp:10.0.2.2:65536", &error));
+}
+
+TEST(ProbeTargetTest, DnsNameIsOptional) {
+  std::optional<ProbeTarget> t = ParseProbeTarget("dns:10.0.2.3", nullptr);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->kind, ProbeKind::kDns);
+  EXPECT_EQ(t->port, 53);
+  EXPECT_EQ(t->name, kDefaultProbeName);
+  EXPECT_EQ(ParseProbeTarget("dns:8.8.8.8:uclink.test", nullptr)->name, "uclink.test");
+}
+
+TEST(ProbeTargetTest, MalformedTextsAreRefused) {
+  for (const char* text : {"", "tcp", "udp:1.2.3.4:5", "tcp:1.2.3:80", "tcp:1.2.3.4.5:80",
+                           "tcp:256.1.1.1:80", "tcp:1.2.3.4:-1", "tcp:1.2.3.4:80x",
+                           "dns:1.2.3.4:", "dns:1.2.3.4:a..b", "dns:1.2.3.4:bad name", "dns:"}) {
+    std::string error;
+    EXPECT_FALSE(ParseProbeTarget(text, &error)) << text;
+    EXPECT_FALSE(error.empty()) << text;
+  }
 }
 
 TEST(EnumNamesTest, EveryChoiceRoundTrips) {

@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstring>
@@ -43,8 +44,8 @@ class ControlServerTest : public ::testing::Test {
         io_,
         [this](const api::Request& request, ControlServer::Reply reply) {
           handled_.push_back(api::ToString(request.method));
-          if (request.method == api::Method::kAt) {
-            deferred_ = reply;  // answered later, as an AT command would be
+          if (request.method == api::Method::kAt || request.method == api::Method::kService) {
+            deferred_ = reply;  // answered later, as an AT command or a service would be
             return;
           }
           api::Response response;
@@ -69,6 +70,12 @@ class ControlServerTest : public ::testing::Test {
   void Send(int fd, const std::string& bytes) {
     ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(bytes.size()));
+  }
+
+  // Lets the server handle what arrived (20 ms of io time).
+  void Run() {
+    io_.run_for(20ms);
+    io_.restart();
   }
 
   // Runs the server until `count` lines arrived on `fd` (bounded: 2 s of io time).
@@ -184,6 +191,97 @@ TEST_F(ControlServerTest, ClientThatNeverReadsIsDroppedNotBuffered) {
     io_.restart();
   }
   EXPECT_EQ(server_->session_count(), 0u);
+}
+
+// The "service" method's stream (docs/control-api.md): events on the request's own connection,
+// then its response; follow-up lines go to the running request; its connection's end is told.
+TEST_F(ControlServerTest, StreamingRequestSendsItsEventsBeforeItsResponse) {
+  Start();
+  int fd = Connect();
+  int other = Connect();
+  Send(other, "{\"id\":1,\"method\":\"subscribe\"}\n");
+  ASSERT_EQ(Lines(other, 1).size(), 1u);
+  Send(fd, "{\"id\":7,\"method\":\"service\",\"params\":{}}\n");
+  Run();
+  ASSERT_TRUE(deferred_.stream());
+  deferred_.stream()->SendEvent({"service.data", "t", {{"data", "aGk="}}});
+  api::Response done;
+  done.id = 7;
+  deferred_(done);
+  deferred_.stream()->SendEvent({"service.data", "t", {{"data", "bGF0ZQ=="}}});  // ignored
+  std::vector<std::string> lines = Lines(fd, 3);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], HasSubstr(R"("event":"service.data")"));
+  EXPECT_THAT(lines[1], HasSubstr(R"("id":7,"ok":true)"));
+  EXPECT_TRUE(Lines(other, 1).empty()) << "service events are not published to subscribers";
+}
+
+TEST_F(ControlServerTest, FollowUpLinesReachTheRunningRequestAndOthersWait) {
+  Start();
+  int fd = Connect();
+  Send(fd, "{\"id\":1,\"method\":\"service\"}\n");
+  Run();
+  std::vector<std::string> follow_ups;
+  deferred_.stream()->SetFollowUpHandler([&](const api::Request& r) {
+    follow_ups.push_back(std::string(api::ToString(r.method)) + ":" + r.params.dump());
+  });
+  Send(fd,
+       "{\"id\":2,\"method\":\"service.send\",\"params\":{\"data\":\"eA==\"}}\n"
+       "{\"id\":3,\"method\":\"status\"}\n"
+       "{\"id\":4,\"method\":\"service.close\"}\n");
+  EXPECT_TRUE(Lines(fd, 1).empty()) << "no response of their own; status waits";
+  EXPECT_THAT(follow_ups, ::testing::ElementsAre(R"(service.send:{"data":"eA=="})"));
+  EXPECT_THAT(handled_, ::testing::ElementsAre("service"));
+  api::Response done;
+  done.id = 1;
+  deferred_(done);
+  std::vector<std::string> lines = Lines(fd, 3);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_THAT(lines[0], HasSubstr(R"("id":1)"));
+  EXPECT_THAT(lines[1], HasSubstr(R"("id":3)"));
+  // Queued behind status, the service.close no longer has a running request: the daemon's
+  // handler answers it (here the fixture's generic answer).
+  EXPECT_THAT(lines[2], HasSubstr(R"("id":4)"));
+}
+
+TEST_F(ControlServerTest, ClosingTheConnectionTellsTheRunningRequest) {
+  Start();
+  int fd = Connect();
+  Send(fd, "{\"id\":1,\"method\":\"service\"}\n");
+  Run();
+  bool closed = false;
+  deferred_.stream()->SetClosedHandler([&] { closed = true; });
+  ::shutdown(fd, SHUT_RDWR);
+  for (int i = 0; i < 100 && !closed; ++i) {
+    io_.run_for(5ms);
+    io_.restart();
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_TRUE(deferred_.stream()->closed());
+}
+
+TEST_F(ControlServerTest, ClientsBeyondTheSessionCapAreToldBusyAndClosed) {
+  Start();
+  std::vector<int> open;
+  for (std::size_t i = 0; i < ControlServer::kMaxSessions; ++i) {
+    open.push_back(Connect());
+    if (i % 8 == 7) Run();  // accept them: the listen backlog is 16
+  }
+  Run();
+  const int extra = Connect();
+  const std::vector<std::string> lines = Lines(extra, 1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr("\"busy\""));
+  EXPECT_EQ(server_->session_count(), ControlServer::kMaxSessions);
+  // A session that ends makes room for the next client.
+  ::close(open.back());
+  fds_.erase(std::find(fds_.begin(), fds_.end(), open.back()));
+  Run();
+  const int next = Connect();
+  Send(next, "{\"id\":7,\"method\":\"status\"}\n");
+  const std::vector<std::string> answer = Lines(next, 1);
+  ASSERT_EQ(answer.size(), 1u);
+  EXPECT_THAT(answer[0], HasSubstr("\"id\":7"));
 }
 
 TEST_F(ControlServerTest, StopRemovesTheSocketFile) {

@@ -128,7 +128,9 @@ class DaemonIntegrationTest : public ::testing::Test {
     char dir[] = "/tmp/uclink-it-XXXXXX";
     ASSERT_NE(::mkdtemp(dir), nullptr);
     dir_ = dir;
-    modem_ = (dir_ / "modem").string();
+    // The port's UUCP lock is /var/lock/LCK..<basename>, shared by every process on the host:
+    // a name unique to this run keeps a simulator elsewhere on the machine from locking us out.
+    modem_ = (dir_ / dir_.filename()).string();
     socket_ = (dir_ / "uclinkd.sock").string();
     config_ = (dir_ / "uclink.toml").string();
     std::ofstream(config_) << "[connection]\nautoconnect = false\n[monitor]\necho_interval_s = 5\n";
@@ -235,6 +237,27 @@ TEST_F(DaemonIntegrationTest, DisconnectFromInbandReturnsToIdle) {
   EXPECT_TRUE(WaitForState("idle", 10s)) << ReadFile(daemon_.out);
 }
 
+// The "service" method decides by the manager's state (docs/control-api.md); the in-band
+// services themselves are tested end to end by //tests/control/services:daemon_services_e2e_test.
+TEST_F(DaemonIntegrationTest, ServiceWhileIdleIsNotOnlineNamingTheState) {
+  StartSim();
+  StartDaemon();
+  const std::string answer = Request(
+      socket_, R"({"id":5,"method":"service","params":{"service":"tcp","host":"h","port":7}})");
+  EXPECT_THAT(answer, HasSubstr(R"("code":"not-online")"));
+  EXPECT_THAT(answer, HasSubstr("state idle"));
+}
+
+TEST_F(DaemonIntegrationTest, ServiceOverPppTellsTheClientToGoNativeOnTheInterface) {
+  StartSim();
+  StartDaemon();
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << ReadFile(daemon_.out);
+  const std::string answer = Request(
+      socket_, R"({"id":5,"method":"service","params":{"service":"tcp","host":"h","port":7}})");
+  EXPECT_THAT(answer, HasSubstr(R"("code":"use-native")"));
+  EXPECT_THAT(answer, HasSubstr("uclink0"));
+}
+
 TEST_F(DaemonIntegrationTest, SigtermWhileOnlineStopsWithinTheBudget) {
   StartSim();
   StartDaemon();
@@ -291,6 +314,32 @@ TEST_F(DaemonIntegrationTest, BadConfigurationNamesKeyAndLineAndExitsTwo) {
 }  // namespace
 
 namespace {
+
+TEST_F(DaemonIntegrationTest, ReloadedBackendTakesOverAtTheNextAttemptNotUnderTheSession) {
+  // pppd "missing" for this daemon: a forced pppd backend cannot be built, and mode auto then
+  // goes in-band, which shows from outside that the backend was rebuilt.
+  ::setenv("UCLINK_PPPD", (dir_ / "no-pppd").c_str(), 1);
+  std::ofstream(config_) << "[connection]\nautoconnect = false\nbackend = \"userspace\"\n";
+  const std::string sim_control = (dir_ / "sim.ctl").string();
+  StartSim({"--control", sim_control});
+  StartDaemon();
+  ::unsetenv("UCLINK_PPPD");
+  auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
+  ASSERT_EQ(code, 0) << out << ReadFile(daemon_.out);
+  ASSERT_EQ(Status()["backend"], "userspace");
+
+  std::ofstream(config_) << "[connection]\nautoconnect = false\nbackend = \"pppd\"\n";
+  EXPECT_THAT(Request(socket_, R"({"id":1,"method":"reload"})"), HasSubstr("next-attempt"));
+  // Never under a running session: the link stays up on the backend it started with.
+  const nlohmann::json during = Status();
+  EXPECT_EQ(during["state"], "online");
+  EXPECT_EQ(during["backend"], "userspace");
+  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("PPP backend settings changed"));
+
+  EXPECT_THAT(Request(sim_control, "drop"), HasSubstr("OK"));  // the next attempt begins
+  ASSERT_TRUE(WaitForState("online-inband", 40s)) << ReadFile(daemon_.out);
+  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("PPP backend pppd: pppd: "));
+}
 
 TEST_F(DaemonIntegrationTest, ReloadRefusesAnInvalidFileAndSighupAppliesAValidOne) {
   StartSim();

@@ -197,7 +197,7 @@ TEST_F(EngineTest, ReadChunkIsNeverSmallerThan4KiB) {
 }
 
 // SOCK_SEQPACKET keeps write boundaries, so each message the modem receives is one write().
-TEST_F(EngineTest, EachWriteLineActionIsOneWrite) {
+TEST_F(EngineTest, FramesOfOneSessionStepLeaveInOneWriteInOrder) {
   MakeLine(SOCK_SEQPACKET);
   script_->react = [](const Call& call, Script& s) {
     if (call.kind != Call::Kind::kOpen) return;
@@ -205,10 +205,32 @@ TEST_F(EngineTest, EachWriteLineActionIsOneWrite) {
                  action::WriteLine{Bytes(7, 3)}};
   };
   StartEngine();
-  ASSERT_TRUE(RunUntil([&] { return engine_->engine_counters().line_writes == 3; }));
-  EXPECT_EQ(ReadSome(modem_), Bytes(10, 1));
-  EXPECT_EQ(ReadSome(modem_), Bytes(2000, 2));
-  EXPECT_EQ(ReadSome(modem_), Bytes(7, 3));
+  ASSERT_TRUE(RunUntil([&] { return engine_->engine_counters().line_writes == 1; }));
+  Bytes expected = Bytes(10, 1);
+  for (const Bytes& part : {Bytes(2000, 2), Bytes(7, 3)}) {
+    expected.insert(expected.end(), part.begin(), part.end());
+  }
+  EXPECT_EQ(ReadSome(modem_), expected);
+}
+
+// A TCP window's segments wait in the TUN queue together: they are read in one wake-up and their
+// frames share one line write, in the order the kernel queued them.
+TEST_F(EngineTest, PacketsWaitingInTunTogetherLeaveInOneLineWrite) {
+  MakeLine(SOCK_SEQPACKET);
+  script_->react = [](const Call& call, Script& s) {
+    if (call.kind == Call::Kind::kIpPacket) s.pending.push_back(action::WriteLine{call.data});
+  };
+  const Bytes first = Ipv4Packet(100, 0), second = Ipv4Packet(200, 0), third = Ipv4Packet(300, 0);
+  WriteKernel(first);
+  WriteKernel(second);
+  WriteKernel(third);
+  StartEngine();
+  ASSERT_TRUE(RunUntil([&] { return engine_->engine_counters().line_writes == 1; }));
+  EXPECT_EQ(engine_->engine_counters().tun_packets_read, 3u);
+  Bytes expected = first;
+  for (const Bytes& part : {second, third})
+    expected.insert(expected.end(), part.begin(), part.end());
+  EXPECT_EQ(ReadSome(modem_), expected);
 }
 
 TEST_F(EngineTest, Ipv4PacketsFromTunReachTheSessionWhole) {
@@ -438,6 +460,88 @@ TEST_F(EngineTest, StartWithAnInvalidLineFailsWithoutOpeningTheSession) {
   EXPECT_EQ(engine_->state(), EngineState::kIdle);
   EXPECT_TRUE(script_->calls.empty());
 }
+
+// ---- monitoring slices (Suspend/Resume, issue 6 item 2) ---------------------------------------
+
+// Drives the io_context for `span` of wall time: "nothing happened" needs time to pass.
+#define UCLINK_RUN_FOR(span)                                             \
+  do {                                                                   \
+    const auto until = std::chrono::steady_clock::now() + (span);        \
+    RunUntil([&] { return std::chrono::steady_clock::now() >= until; }); \
+  } while (false)
+
+bool Readable(int fd) {
+  pollfd ready{fd, POLLIN, 0};
+  return ::poll(&ready, 1, 0) == 1;
+}
+
+TEST_F(EngineTest, SuspendedEngineLeavesLineBytesToTheAtSide) {
+  StartEngine();
+  engine_->Suspend();
+  EXPECT_TRUE(engine_->suspended());
+  WriteModem(B("\r\nOK\r\n"));
+  UCLINK_RUN_FOR(30ms);
+  EXPECT_EQ(script_->Count(Call::Kind::kLineBytes), 0);
+  EXPECT_EQ(ReadSome(line_), B("\r\nOK\r\n"));  // still there for whoever holds the line now
+}
+
+TEST_F(EngineTest, FramesQueuedWhileSuspendedAreWrittenAfterResumeAfterTheLeftover) {
+  script_->react = [](const Call& call, Script& s) {
+    if (call.kind == Call::Kind::kIpPacket) s.pending = {action::WriteLine{B("frame")}};
+  };
+  StartEngine();
+  engine_->Suspend();
+  WriteKernel(Ipv4Packet(40));
+  ASSERT_TRUE(RunUntil([&] { return script_->Count(Call::Kind::kIpPacket) == 1; }));
+  UCLINK_RUN_FOR(20ms);
+  EXPECT_FALSE(Readable(modem_));  // the line is silent while suspended (the escape's guard)
+  engine_->Resume(line_, B("after-connect"));
+  EXPECT_FALSE(engine_->suspended());
+  EXPECT_EQ(ReadSome(modem_), B("frame"));
+  ASSERT_TRUE(RunUntil([&] { return script_->Count(Call::Kind::kLineBytes) == 1; }));
+  EXPECT_EQ(script_->calls.back().data, B("after-connect"));
+  WriteModem(B("later"));
+  ASSERT_TRUE(RunUntil([&] { return script_->Count(Call::Kind::kLineBytes) == 2; }));
+}
+
+TEST_F(EngineTest, TimerDueWhileSuspendedFiresAtResume) {
+  script_->react = [](const Call& call, Script& s) {
+    if (call.kind == Call::Kind::kOpen) s.pending = {action::SetTimer{call.now + 5ms}};
+  };
+  StartEngine();
+  engine_->Suspend();
+  UCLINK_RUN_FOR(30ms);
+  EXPECT_EQ(script_->Count(Call::Kind::kTimer), 0);  // LCP echoes wait: the peer is deaf too
+  engine_->Resume(line_, {});
+  EXPECT_EQ(script_->Count(Call::Kind::kTimer), 1);
+}
+
+TEST_F(EngineTest, StopWhileSuspendedEndsAtOnceWithoutTouchingTheLine) {
+  script_->react = [](const Call& call, Script& s) {
+    if (call.kind == Call::Kind::kClose) s.pending = {action::WriteLine{B("term-req")}};
+  };
+  StartEngine();
+  engine_->Suspend();
+  engine_->Stop();
+  ASSERT_TRUE(RunUntil([&] { return downs_.size() == 1; }));
+  EXPECT_EQ(downs_[0].first, DownReason::kLocalClose);
+  EXPECT_EQ(script_->Count(Call::Kind::kClose), 0);
+  EXPECT_FALSE(Readable(modem_));
+  EXPECT_EQ(engine_->state(), EngineState::kFinished);
+}
+
+TEST_F(EngineTest, SuspendAndResumeOutsideTheirStatesDoNothing) {
+  StartEngine();
+  engine_->Resume(line_, B("ignored"));  // not suspended
+  engine_->Suspend();
+  engine_->Suspend();
+  engine_->Resume(line_, {});
+  WriteModem(B("x"));
+  ASSERT_TRUE(RunUntil([&] { return script_->Count(Call::Kind::kLineBytes) == 1; }));
+  EXPECT_EQ(script_->calls.back().data, B("x"));
+}
+
+#undef UCLINK_RUN_FOR
 
 TEST(EngineStateTest, EveryStateHasAName) {
   for (EngineState state : {EngineState::kIdle, EngineState::kRunning, EngineState::kStopping,

@@ -84,6 +84,21 @@ class PppdBackendTest : public ::testing::Test {
     });
   }
 
+  // Like ModemReceives, but gives up after `bound` (for "nothing comes back").
+  bool ModemReceivesWithin(const std::string& want, std::chrono::milliseconds bound) {
+    std::string seen;
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    while (std::chrono::steady_clock::now() < deadline) {
+      io_.restart();
+      io_.run_one_for(20ms);
+      char buffer[256];
+      ssize_t n = ::recv(line_[1], buffer, sizeof(buffer), MSG_DONTWAIT);
+      if (n > 0) seen.append(buffer, static_cast<std::size_t>(n));
+      if (seen.find(want) != std::string::npos) return true;
+    }
+    return false;
+  }
+
   void ModemSends(const std::string& bytes) {
     ASSERT_EQ(::send(line_[1], bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
   }
@@ -146,6 +161,36 @@ TEST_F(PppdBackendTest, NoCarrierFromTheModemEndsTheLinkAsNoCarrier) {
   // The pty was closed: pppd saw a hang-up (pppd(8) exit 16).
   EXPECT_EQ(backend_->last_termination().exit_status, 16);
   EXPECT_EQ(backend_->TakeAtChannelBytes(), std::vector<std::uint8_t>{'\n'});
+}
+
+// A monitoring slice (issue 6 item 2): while suspended the bridge leaves the port alone, so the
+// AT channel's bytes never reach pppd; Resume bridges again, CONNECT leftovers first.
+TEST_F(PppdBackendTest, SuspendedBridgeLeavesTheLineAloneUntilResume) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  ASSERT_TRUE(ModemReceives("PPPD-HELLO"));
+  backend_->Suspend();
+  EXPECT_TRUE(backend_->status().suspended);
+  ModemSends("\r\nOK\r\n");
+  // The fake pppd echoes what reaches it: nothing may come back while suspended.
+  EXPECT_FALSE(ModemReceivesWithin("OK", 300ms));
+  char buffer[16];
+  EXPECT_EQ(::recv(line_[0], buffer, sizeof(buffer), MSG_DONTWAIT), 6);  // still for the AT side
+  backend_->Resume(line_[0], {'X', 'Y'});
+  EXPECT_FALSE(backend_->status().suspended);
+  ModemSends("Z");
+  EXPECT_TRUE(ModemReceives("XYZ"));
+}
+
+TEST_F(PppdBackendTest, StopWhileSuspendedEndsAsLocalClose) {
+  CreateBackend();
+  ASSERT_FALSE(backend_->Start(line_[0], {}));
+  ASSERT_TRUE(RunUntil([&] { return up_.has_value(); }));
+  backend_->Suspend();
+  backend_->Stop();
+  ASSERT_TRUE(RunUntil([&] { return down_.has_value(); }));
+  EXPECT_EQ(*down_, DownReason::kLocalClose);
+  EXPECT_FALSE(backend_->status().suspended);
 }
 
 TEST_F(PppdBackendTest, AuthenticationFailureExitIsReportedAsAuthFailed) {

@@ -178,9 +178,68 @@ TEST(PppdBridgeTest, LongRunOfNonFlagBytesKeepsNoState) {
   EXPECT_FALSE(out.carrier_lost);
 }
 
+// ---- monitoring slices (issue 6 item 2) ----------------------------------------------------
+
+TEST(PppdBridgeTest, SuspendedBridgeForwardsNoModemBytesButStillTakesPppdBytes) {
+  PppdBridge bridge;
+  Outcome out;
+  out.Apply(bridge.Start({}, kT0));
+  out.Apply(bridge.Suspend());
+  EXPECT_EQ(bridge.state(), BridgeState::kSuspended);
+  // The slice's AT traffic is the AT channel's: the bridge never sees it, and would drop it.
+  EXPECT_TRUE(bridge.OnModemBytes(B("\r\nOK\r\n"), kT0).empty());
+  // pppd keeps talking; the shell holds these until Resume (the line must stay silent).
+  out.Apply(bridge.OnPppdBytes(B(kFrame)));
+  EXPECT_EQ(out.to_modem, B(kFrame));
+  EXPECT_TRUE(out.to_pppd.empty());
+}
+
+TEST(PppdBridgeTest, SuspendDropsAMidFrameCandidate) {
+  PppdBridge bridge;
+  Outcome out;
+  out.Apply(bridge.Start({}, kT0));
+  out.Apply(bridge.OnModemBytes(B("\x7e\xff" + kNoCarrier), kT0));
+  ASSERT_TRUE(out.timer);
+  out.Apply(bridge.Suspend());
+  EXPECT_FALSE(out.timer);
+  EXPECT_TRUE(bridge.OnTimer(kT0 + 1h).empty());
+  EXPECT_FALSE(out.carrier_lost);
+}
+
+TEST(PppdBridgeTest, ResumeForwardsTheBytesAfterConnectFirst) {
+  PppdBridge bridge;
+  Outcome out;
+  out.Apply(bridge.Start({}, kT0));
+  out.Apply(bridge.Suspend());
+  out.Apply(bridge.Resume(B(kFrame), kT0 + 2s));
+  EXPECT_EQ(bridge.state(), BridgeState::kBridging);
+  out.Apply(bridge.OnModemBytes(B(kFrame), kT0 + 2s));
+  EXPECT_EQ(out.to_pppd, B(kFrame + kFrame));
+}
+
+TEST(PppdBridgeTest, NoCarrierRightAfterResumeIsCarrierLossAtOnce) {
+  // Before the suspension the scanner was mid-frame; ATO's CONNECT starts a fresh data phase.
+  PppdBridge bridge;
+  Outcome out;
+  out.Apply(bridge.Start({}, kT0));
+  out.Apply(bridge.OnModemBytes(B("\x7e\xff\x03\xc0"), kT0));
+  out.Apply(bridge.Suspend());
+  out.Apply(bridge.Resume(B(kNoCarrier), kT0 + 2s));
+  EXPECT_TRUE(out.carrier_lost);
+  EXPECT_EQ(out.to_at, B("\n"));
+}
+
+TEST(PppdBridgeTest, SuspendAndResumeOutsideTheirStatesDoNothing) {
+  PppdBridge bridge;
+  EXPECT_TRUE(bridge.Suspend().empty());
+  EXPECT_EQ(bridge.state(), BridgeState::kIdle);
+  EXPECT_TRUE(bridge.Resume(B(kFrame), kT0).empty());
+  EXPECT_EQ(bridge.state(), BridgeState::kIdle);
+}
+
 TEST(PppdBridgeTest, EveryStateHasAName) {
   for (auto s : {BridgeState::kIdle, BridgeState::kBridging, BridgeState::kCarrierLost,
-                 BridgeState::kStopped}) {
+                 BridgeState::kStopped, BridgeState::kSuspended}) {
     EXPECT_STRNE(ToString(s), "unknown");
   }
 }

@@ -71,4 +71,8 @@ std::vector<Cell> InbandPhaseCells() {
   return cells;
 }
 
+std::vector<Fault> RecoverableOnlineFaults() {
+  return {kNoCarrier, kSilentPpp, kRegistrationLoss, kGarbage, kChunked, kUrcStorm, kReboot, kHang};
+}
+
 }  // namespace uclink::reliability

@@ -33,4 +33,9 @@ struct Cell {
 std::vector<Cell> PppPhaseCells();
 std::vector<Cell> InbandPhaseCells();
 
+/// The faults that leave an online PPP link recoverable without outside help (everything but a
+/// refused CGDATA, an attach failure and a vanished port), in the order the faulted online
+/// period (faulted_online_test.cc) cycles through them.
+std::vector<Fault> RecoverableOnlineFaults();
+
 }  // namespace uclink::reliability

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/hdlc_watch.h"
 #include "sim/service_router.h"
 #include "tests/sim/module_harness.h"
 
@@ -87,6 +88,81 @@ TEST_F(ModuleDataTest, SilentPppForwardsNothingEitherWay) {
   EXPECT_TRUE(h_.TakePeerActions().empty());
   EXPECT_EQ(h_.TakeSerial(), "");
   EXPECT_EQ(h_.module().mode(), LineMode::kData);
+}
+
+// Frames as a PPP implementation sends them (deframed: address/control, protocol, payload).
+const std::string kLcpEchoRequest("\xff\x03\xc0\x21\x09\x01\x00\x08\x00\x00\x00\x00", 12);
+const std::string kIpcpConfigureRequest("\xff\x03\x80\x21\x01\x01\x00\x04", 8);
+const std::string kIpv4Packet("\xff\x03\x00\x21\x45\x00\x00\x14", 8);
+const std::string kIpv4PacketCompressed("\x21\x45\x00\x00\x14", 5);  // ACFC + PFC
+
+std::string Forwarded(const std::vector<ModuleAction>& actions) {
+  std::string bytes;
+  for (const ModuleAction& action : actions) bytes += action.bytes;
+  return bytes;
+}
+
+TEST_F(ModuleDataTest, BlackholeKeepsLinkControlButDropsIpFromTheHost) {
+  Connect();
+  EXPECT_EQ(h_.Control("blackhole"), "OK");
+  h_.Send(EncodeHdlcFrame(kIpv4Packet) + EncodeHdlcFrame(kLcpEchoRequest) +
+          EncodeHdlcFrame(kIpv4PacketCompressed) + EncodeHdlcFrame(kIpcpConfigureRequest));
+  EXPECT_EQ(Forwarded(h_.TakePeerActions()),
+            EncodeHdlcFrame(kLcpEchoRequest) + EncodeHdlcFrame(kIpcpConfigureRequest));
+  EXPECT_EQ(h_.module().mode(), LineMode::kData);
+}
+
+TEST_F(ModuleDataTest, BlackholeKeepsLinkControlButDropsIpFromThePeer) {
+  Connect();
+  h_.TakeSerial();
+  h_.Control("blackhole");
+  const std::string echo = EncodeHdlcFrame(kLcpEchoRequest);
+  // A frame split across reads still crosses once it is complete.
+  h_.module().OnPeer(EncodeHdlcFrame(kIpv4Packet) + echo.substr(0, 5), h_.now());
+  h_.module().OnPeer(echo.substr(5), h_.now());
+  h_.Settle();
+  EXPECT_EQ(h_.TakeSerial(), echo);
+}
+
+TEST_F(ModuleDataTest, BlackholeWithoutASessionIsAnError) {
+  EXPECT_EQ(h_.Control("blackhole"), "ERROR no data session");
+}
+
+TEST_F(ModuleDataTest, BlackholeEndsWithTheCall) {
+  Connect();
+  h_.Control("blackhole");
+  h_.Control("drop");
+  h_.TakePeerActions();
+  h_.TakeSerial();
+  Connect();
+  h_.Send(EncodeHdlcFrame(kIpv4Packet));
+  EXPECT_EQ(Forwarded(h_.TakePeerActions()), EncodeHdlcFrame(kIpv4Packet));
+}
+
+TEST(HdlcEncodeTest, EncodedFrameDeframesToItselfWithEveryControlByteEscaped) {
+  const std::string frame("\xff\x03\xc0\x21\x7e\x7d\x00\x1f\x20", 9);
+  const std::string encoded = EncodeHdlcFrame(frame);
+  EXPECT_EQ(encoded.front(), '\x7e');
+  EXPECT_EQ(encoded.back(), '\x7e');
+  for (std::size_t i = 1; i + 1 < encoded.size(); ++i) {
+    EXPECT_GE(static_cast<unsigned char>(encoded[i]), 0x20u) << i;
+    EXPECT_NE(encoded[i], '\x7e') << i;
+  }
+  HdlcDeframer deframer;
+  std::vector<std::string> frames;
+  deframer.Feed(encoded, [&](std::string_view f) { frames.emplace_back(f); });
+  EXPECT_EQ(frames, std::vector<std::string>{frame});
+}
+
+TEST(HdlcEncodeTest, ProtocolFieldWithAndWithoutCompression) {
+  EXPECT_EQ(PppProtocol(kLcpEchoRequest), 0xC021);
+  EXPECT_EQ(PppProtocol(kIpv4Packet), 0x0021);
+  EXPECT_EQ(PppProtocol(kIpv4PacketCompressed), 0x0021);
+  EXPECT_EQ(PppProtocol(std::string("\xff\x03", 2)), std::nullopt);
+  EXPECT_TRUE(CarriesNetworkData(0x0021));
+  EXPECT_TRUE(CarriesNetworkData(0x0057));
+  EXPECT_FALSE(CarriesNetworkData(0x8021));
+  EXPECT_FALSE(CarriesNetworkData(0xC021));
 }
 
 TEST_F(ModuleDataTest, DeregistrationDropsTheCarrier) {

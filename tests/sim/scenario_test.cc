@@ -43,6 +43,7 @@ TEST(ControlCommandTest, MissingOrOutOfRangeArgumentsAreRejected) {
 
 TEST(ControlCommandTest, EveryKindHasAName) {
   EXPECT_EQ(ToString(Kind::kSilentPpp), "kSilentPpp");
+  EXPECT_EQ(ToString(Kind::kBlackhole), "kBlackhole");
   EXPECT_EQ(ToString(Errc::kPtyFailed), "kPtyFailed");
   EXPECT_EQ(ToString(ErrorKind::kExt), "kExt");
   EXPECT_EQ(CmeText(107), "GPRS service not allowed");

@@ -11,7 +11,8 @@
 # Environment: UCLINK_VM_TIMEOUT (seconds, default 240) bounds the whole qemu run;
 #   UCLINK_VM_LOG (file) keeps the console log there instead of a temp file;
 #   UCLINK_VM_BAZEL_FLAGS (e.g. "-c opt") configures the helper build (skipped under bazel test
-#   or with UCLINK_VM_NO_BUILD=1); UCLINK_VM_TRANSFER_BYTES sizes the TCP transfers (8 MiB).
+#   or with UCLINK_VM_NO_BUILD=1); UCLINK_VM_BIN_DIR (a bazel-bin directory) uses helpers built
+#   beforehand instead; UCLINK_VM_TRANSFER_BYTES sizes the TCP transfers (8 MiB).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -38,12 +39,13 @@ done
 
 # Outside `bazel test` (no TEST_SRCDIR) build the helpers the scenarios run, and tell the VM where
 # they are: the bazel-bin symlink follows whatever configuration was built last in this tree.
-bin_dir=""
-if [[ -z "${TEST_SRCDIR:-}" && "${UCLINK_VM_NO_BUILD:-0}" != 1 ]]; then
+bin_dir="${UCLINK_VM_BIN_DIR:-}"
+if [[ -z "${TEST_SRCDIR:-}" && "${UCLINK_VM_NO_BUILD:-0}" != 1 && -z "${bin_dir}" ]]; then
   # UCLINK_VM_BAZEL_FLAGS (e.g. "-c opt") selects the build configuration of the helpers.
   # shellcheck disable=SC2086
   (cd "${here}/../.." && bazel build ${UCLINK_VM_BAZEL_FLAGS:-} //tests/vm:pppd_supervise \
-    //tests/vm:backend_link //pppif:pppd_hook //cmd:uclinkd //cmd:uclink //cmd:uclink-sim >&2) \
+    //tests/vm:backend_link //tests/vm:line_bridge //pppif:pppd_hook //cmd:uclinkd //cmd:uclink \
+    //cmd:uclink-sim >&2) \
     || { echo "run.sh: bazel build failed" >&2; exit 2; }
   # shellcheck disable=SC2086
   bin_dir="$(cd "${here}/../.." && bazel info ${UCLINK_VM_BAZEL_FLAGS:-} bazel-bin 2>/dev/null)"

@@ -1,8 +1,12 @@
 // End-to-end recovery scenarios: uclink-sim (realistic latencies unless noted, faults injected
 // through its control socket) + uclinkd with short intervals (FastRecoveryConfig) + a subscriber.
 // One scenario per test; every wait is bounded; everything runs in a private network namespace.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -88,6 +92,69 @@ TEST_F(RecoveryScenarioTest, ModuleRebootWhileOnlineIsRecovered) {
   ASSERT_TRUE(events_->WaitForState("hanging-up", 15s));
   EXPECT_TRUE(events_->WaitForState("online", 45s));
   EXPECT_EQ(rig_->SimStatusField("cfun"), "1");
+}
+
+TEST_F(RecoveryScenarioTest, ModuleRebootWhileDialingReconfiguresWithoutWaitingForTheDialTimeout) {
+  // CONNECT takes 0.3 s with realistic latencies: the reboot swallows AT+CGDATA.
+  StartAndConnect({});
+  ASSERT_TRUE(events_->WaitForState("dialing", 30s));
+  const auto injected = Clock::now();
+  ASSERT_THAT(rig_->SimControl("reboot"), HasSubstr("OK"));
+  // The READY banner after the 1.5 s boot is the event, not the 30 s dial timeout.
+  ASSERT_TRUE(WaitForError("module-restarted", 10s)) << rig_->DaemonLog();
+  EXPECT_LT(Clock::now() - injected, 5s);
+  EXPECT_TRUE(events_->WaitForState("online", 20s));
+  EXPECT_LT(Clock::now() - injected, 20s);
+  for (const nlohmann::json& e : events_->seen()) EXPECT_FALSE(IsError(e, "dial-timeout"));
+}
+
+// Returns a listening TCP socket on 127.0.0.1 (an ephemeral port); slirp forwards the PPP side's
+// 10.0.2.2 to it. The kernel completes handshakes without accept(): that is all a probe needs.
+int ListenOnLoopback(int* port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      ::listen(fd, 128) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    return -1;
+  }
+  *port = ntohs(address.sin_port);
+  return fd;
+}
+
+TEST_F(RecoveryScenarioTest, DataPathBlackholeIsDetectedByTheProbeAndRedialed) {
+  int port = 0;
+  const std::unique_ptr<int, void (*)(int*)> listener(new int(ListenOnLoopback(&port)),
+                                                      [](int* fd) {
+                                                        if (*fd >= 0) ::close(*fd);
+                                                        delete fd;
+                                                      });
+  ASSERT_GE(*listener, 0);
+  std::string config = FastRecoveryConfig();
+  const std::string monitor = "[monitor]\n";
+  config.replace(config.find(monitor), monitor.size(),
+                 monitor + "probe = \"tcp:10.0.2.2:" + std::to_string(port) +
+                     "\"\nprobe_interval_s = 1\nprobe_timeout_s = 1\nprobe_failures = 2\n");
+  rig_ = std::make_unique<UclinkRig>(config);
+  StartAndConnect({"--fast"});
+  ASSERT_TRUE(events_->WaitForState("online", 30s));
+  // A working path: probes succeed for a while (no failure published).
+  EXPECT_FALSE(events_->WaitFor(
+      [](const nlohmann::json& e) { return e.value("event", "") == "probe"; }, 3s));
+  const auto injected = Clock::now();
+  ASSERT_THAT(rig_->SimControl("blackhole"), HasSubstr("OK"));
+  ASSERT_TRUE(WaitForError("data-path-dead", 15s)) << rig_->DaemonLog();
+  // Two failed probes, one second apart, each bounded by one second.
+  EXPECT_LT(Clock::now() - injected, 6s);
+  // LCP echoes still crossed: the echo monitor alone would not have seen it.
+  for (const nlohmann::json& e : events_->seen()) EXPECT_FALSE(IsError(e, "link-dead"));
+  EXPECT_TRUE(events_->WaitForState("online", 45s));
+  const nlohmann::json status = rig_->Status();
+  EXPECT_EQ(status["last_error"]["code"], "data-path-dead");
+  EXPECT_THAT(status["last_error"]["message"].get<std::string>(), HasSubstr("tcp:10.0.2.2:"));
 }
 
 TEST_F(RecoveryScenarioTest, ModuleThatStopsAnsweringIsReportedAndRecoveredAfterUnhang) {

@@ -227,7 +227,10 @@ bool EventStream::WaitForState(const std::string& state, std::chrono::millisecon
 UclinkRig::UclinkRig(const std::string& config_toml) {
   char dir[] = "/tmp/uclink-rig-XXXXXX";
   if (::mkdtemp(dir) != nullptr) dir_ = dir;
-  modem_ = dir_ + "/modem";
+  // The port's UUCP lock is /var/lock/LCK..<basename> (chat/serial_port.h), shared by every
+  // process on the host: a name unique to this rig keeps concurrent rigs (and a long soak run
+  // outside Bazel) from locking each other out.
+  modem_ = dir_ + "/" + fs::path(dir_).filename().string();
   socket_ = dir_ + "/uclinkd.sock";
   config_ = dir_ + "/uclink.toml";
   control_ = dir_ + "/sim.ctl";
@@ -265,9 +268,9 @@ void UclinkRig::StopSim() {
 }
 
 bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,     "--port",
-                                   modem_,        "--socket",  socket_,     "--apn",
-                                   "cmnet",       "--backend", "userspace", "-v"};
+  std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,  "--port",
+                                   modem_,        "--socket",  socket_,  "--apn",
+                                   "cmnet",       "--backend", backend_, "-v"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   daemon_pid_ = Spawn(argv, dir_ + "/uclinkd.log");
   return WaitForPath(socket_, 5s);
@@ -335,6 +338,18 @@ std::pair<int, std::string> UclinkRig::Uclink(const std::vector<std::string>& ar
   return {code, ReadWholeFile(out)};
 }
 
+pid_t UclinkRig::SpawnLogged(const std::vector<std::string>& argv, const std::string& log_name) {
+  return Spawn(argv, dir_ + "/" + log_name);
+}
+
+int UclinkRig::WaitExited(pid_t pid, std::chrono::milliseconds bound) {
+  return WaitExit(pid, bound);
+}
+
+std::string UclinkRig::Log(const std::string& log_name) const {
+  return ReadWholeFile(dir_ + "/" + log_name);
+}
+
 ResourceSample UclinkRig::Sample() const {
   ResourceSample sample;
   if (daemon_pid_ > 0) {
@@ -366,7 +381,7 @@ bool UclinkRig::ModuleAnswersAt(std::chrono::milliseconds bound) {
   bool ok = false;
   // Twice: the first AT may meet half a line left by the daemon.
   for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
-    ::write(fd, "AT\r", 3);
+    if (::write(fd, "AT\r", 3) != 3) break;  // -c opt: write is warn_unused_result
     const auto attempt_end = std::min(deadline, Clock::now() + bound / 2);
     while (!ok && Clock::now() < attempt_end) {
       pollfd p{fd, POLLIN, 0};

@@ -87,6 +87,9 @@ class UclinkRig {
   void StopSim();
   /// Starts cmd/uclinkd on the simulator's link; waits for the control socket.
   bool StartDaemon(const std::vector<std::string>& extra = {});
+  /// The `--backend` the next StartDaemon passes (default "userspace"; "pppd" with a stand-in
+  /// pppd named by UCLINK_PPPD in the environment, tests/control/security).
+  void set_backend(std::string backend) { backend_ = std::move(backend); }
   /// SIGTERM and wait (bounded, SIGKILL past it); returns the exit status (-1: killed).
   int StopDaemon(std::chrono::milliseconds bound = std::chrono::seconds(25));
   /// False once the daemon has exited (crashed, or stopped).
@@ -110,14 +113,26 @@ class UclinkRig {
   /// With no daemon on the port: writes AT to the pty and expects OK (not in data mode).
   bool ModuleAnswersAt(std::chrono::milliseconds bound = std::chrono::seconds(3));
 
+  /// Starts `argv` (a path inside the runfiles, e.g. cmd/uclink) with stdout and stderr going
+  /// to `log_name` inside the rig's directory; waits for nothing.
+  pid_t SpawnLogged(const std::vector<std::string>& argv, const std::string& log_name);
+  /// Waits for a process started by SpawnLogged (bounded, SIGKILL past it); its exit status
+  /// (-1: killed).
+  int WaitExited(pid_t pid, std::chrono::milliseconds bound);
+  /// The text of a log in the rig's directory.
+  std::string Log(const std::string& log_name) const;
+
   std::string DaemonLog() const;
   std::string SimLog() const;
   const std::string& socket_path() const { return socket_; }
+  const std::string& modem_path() const { return modem_; }
+  const std::string& config_path() const { return config_; }
   pid_t daemon_pid() const { return daemon_pid_; }
 
  private:
   std::string dir_, modem_, socket_, config_, control_;
   std::vector<std::string> sim_args_;
+  std::string backend_ = "userspace";
   pid_t sim_pid_ = -1, daemon_pid_ = -1;
   int runs_ = 0;
 };

@@ -28,6 +28,8 @@ TEST(HttpClientTest, PostOfManual250ReadsTheAnnouncedLengthAtEverySplit) {
         {"AT+HTTPPARA=url,http://httpbin.org/post\r", "OK\r\n"},
         {"AT+HTTPINIT\r", "OK\r\n"},
         {"AT+HTTPACTION=3\r", "\r\n+HTTPACTION:0,292\r\n\r\nOK\r\n"},
+        // The manual has no read form: a module that refuses it leaves the status unknown.
+        {"AT+HTTPACTION?\r", "\r\nERROR\r\n"},
         {"AT+HTTPREAD\r", "\r\n+HTTPREAD:292,\r\n" + body + "\r\nOK\r\n"},
     });
     client.Start({});
@@ -48,6 +50,7 @@ TEST(HttpClientTest, BodyLongerThanOneReadIsReadInAsManyReadsAsNeeded) {
       {"AT+HTTPPARA=url,http://10.0.2.2:8080/big\r", "OK\r\n"},
       {"AT+HTTPINIT\r", "OK\r\n"},
       {"AT+HTTPACTION=0\r", "+HTTPACTION:0,2500\r\nOK\r\n"},
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 0,200,2500\r\nOK\r\n"},
       {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + a + "\r\nOK\r\n"},
       {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + b + "\r\nOK\r\n"},
       {"AT+HTTPREAD\r", "+HTTPREAD:452,\r\n" + c + "\r\nOK\r\n"},
@@ -68,6 +71,7 @@ TEST(HttpClientTest, ActionResultPrintedAfterOkArrivesAsUrc) {
       {"AT+HTTPPARA=url,https://www.baidu.com\r", "OK\r\n"},
       {"AT+HTTPINIT\r", "OK\r\n"},
       {"AT+HTTPACTION=0\r", "OK\r\n"},
+      {"AT+HTTPACTION?\r", "ERROR\r\n"},
       {"AT+HTTPREAD\r", "+HTTPREAD:3,\r\nabc\r\nOK\r\n"},
   });
   client.Start({});
@@ -129,6 +133,7 @@ TEST(HttpClientTest, HeadersGoOneUserLineEachAndTheBodyInHttpdataParts) {
       {"AT+HTTPDATA=512," + std::string(512, 'j') + "\r", "OK\r\n"},
       {"AT+HTTPDATA=88," + std::string(88, 'j') + "\r", "OK\r\n"},
       {"AT+HTTPACTION=2\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 2,204,0\r\nOK\r\n"},
   });
   client.Start({});
   h.Run();
@@ -182,6 +187,7 @@ TEST(HttpClientTest, BinaryBodyIsRefusedInlineAndSentAfterThePromptOtherwise) {
       {"AT+HTTPDATA=4\r", "> "},
       {"a\r\nb", "OK\r\n"},
       {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
   });
   client.Start({});
   h.Run();
@@ -198,6 +204,7 @@ TEST(HttpClientTest, ModuleErrorMidReadEndsTheRequest) {
       {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
       {"AT+HTTPINIT\r", "OK\r\n"},
       {"AT+HTTPACTION=0\r", "+HTTPACTION:0,10\r\nOK\r\n"},
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 0,200,10\r\nOK\r\n"},
       {"AT+HTTPREAD\r", "+HTTPREAD:4,\r\nabcd\r\nOK\r\n"},
       {"AT+HTTPREAD\r", "ERROR\r\n"},
   });
@@ -206,6 +213,143 @@ TEST(HttpClientTest, ModuleErrorMidReadEndsTheRequest) {
   ASSERT_TRUE(h.Done());
   EXPECT_EQ(h.Done()->code, Errc::kModuleError);
   EXPECT_EQ(h.Data(), "abcd");
+}
+
+// The request steps up to a completed AT+HTTPACTION=<method> for `url`.
+std::vector<testing::Step> UpToAction(const std::string& url, int method, std::size_t length) {
+  return {
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url," + url + "\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPACTION=" + std::to_string(method) + "\r",
+       "+HTTPACTION:0," + std::to_string(length) + "\r\nOK\r\n"},
+  };
+}
+
+TEST(HttpClientTest, NotFoundReportedByTheReadFormFailsWithoutReadingTheBody) {
+  HttpClient client(Get("http://a/missing"));
+  InbandHarness h(client);
+  h.Script(UpToAction("http://a/missing", 0, 9));
+  h.Script({{"AT+HTTPACTION?\r", "+HTTPACTION: 0,404,9\r\nOK\r\n"}});
+  client.Start({});
+  h.Run();
+  EXPECT_TRUE(h.script_done());
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kServiceError);
+  EXPECT_EQ(h.Done()->message, "HTTP 404 Not Found");
+  EXPECT_EQ(h.Data(), "");
+  EXPECT_EQ(client.http_status(), 404);
+}
+
+TEST(HttpClientTest, ServerErrorIsNamedWithItsReasonPhrase) {
+  HttpClient client(Get("http://a/boom"));
+  InbandHarness h(client);
+  h.Script(UpToAction("http://a/boom", 0, 4));
+  h.Script({{"AT+HTTPACTION?\r", "+HTTPACTION: 0,500,4\r\nOK\r\n"}});
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->message, "HTTP 500 Internal Server Error");
+}
+
+TEST(HttpClientTest, NoFailReadsTheBodyOfAnErrorStatus) {
+  HttpRequest request = Get("http://a/missing");
+  request.fail_on_http_error = false;
+  HttpClient client(request);
+  InbandHarness h(client);
+  h.Script(UpToAction("http://a/missing", 0, 9));
+  h.Script({
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 0,404,9\r\nOK\r\n"},
+      {"AT+HTTPREAD\r", "+HTTPREAD:9,\r\nnot found\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+  EXPECT_EQ(h.Data(), "not found");
+}
+
+TEST(HttpClientTest, UnknownStatusOfAGetLeavesTheBodyAsTheOutput) {
+  // A module that refuses AT+HTTPACTION? gives no way to know a GET's status (§2.47).
+  HttpClient client(Get("http://a/missing"));
+  InbandHarness h(client);
+  h.Script(UpToAction("http://a/missing", 0, 9));
+  h.Script({
+      {"AT+HTTPACTION?\r", "ERROR\r\n"},
+      {"AT+HTTPREAD\r", "+HTTPREAD:9,\r\nnot found\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done());
+  EXPECT_EQ(h.Data(), "not found");
+  EXPECT_FALSE(client.http_status());
+}
+
+TEST(HttpClientTest, HeadStatusLineFailsTheRequestWhenTheReadFormIsRefused) {
+  const std::string block = "HTTP/1.0 404 File not found\r\nContent-Length: 9\r\n\r\n";
+  for (std::size_t chunk : testing::ChunkSizes()) {
+    HttpRequest request = Get("http://a/missing");
+    request.method = chat::HttpMethod::kHead;
+    HttpClient client(request);
+    InbandHarness h(client, chunk);
+    h.Script(UpToAction("http://a/missing", 1, block.size()));
+    h.Script({
+        {"AT+HTTPACTION?\r", "ERROR\r\n"},
+        {"AT+HTTPREAD\r",
+         "+HTTPREAD:" + std::to_string(block.size()) + ",\r\n" + block + "\r\nOK\r\n"},
+    });
+    client.Start({});
+    h.Run();
+    ASSERT_TRUE(h.Done()) << "chunk " << chunk;
+    EXPECT_EQ(h.Done()->message, "HTTP 404 Not Found") << "chunk " << chunk;
+    EXPECT_EQ(h.Data(), "") << "chunk " << chunk;
+  }
+}
+
+TEST(HttpClientTest, HeadWithASuccessStatusLineOutputsTheHeaderBlock) {
+  const std::string block = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n";
+  HttpRequest request = Get("http://a/x");
+  request.method = chat::HttpMethod::kHead;
+  HttpClient client(request);
+  InbandHarness h(client);
+  h.Script(UpToAction("http://a/x", 1, block.size()));
+  h.Script({
+      {"AT+HTTPACTION?\r", "ERROR\r\n"},
+      {"AT+HTTPREAD\r",
+       "+HTTPREAD:" + std::to_string(block.size()) + ",\r\n" + block + "\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+  EXPECT_EQ(h.Data(), block);
+}
+
+TEST(HttpStatusTest, StatusLineParsesOnlyAWellFormedFirstLine) {
+  EXPECT_EQ(ParseStatusLine("HTTP/1.1 404 Not Found\r\n"), 404);
+  EXPECT_EQ(ParseStatusLine("HTTP/1.1 204\r\n"), 204);
+  EXPECT_EQ(ParseStatusLine("HTTP/2 500 x"), 500);
+  EXPECT_FALSE(ParseStatusLine("Content-Length: 404\r\n"));
+  EXPECT_FALSE(ParseStatusLine("HTTP/1.1 4040 x"));
+  EXPECT_FALSE(ParseStatusLine("HTTP/1.1 4x4 x"));
+  EXPECT_FALSE(ParseStatusLine("HTTP/1.1 40"));
+  EXPECT_FALSE(ParseStatusLine(""));
+}
+
+TEST(HttpStatusTest, ReadFormNeedsThreeFieldsToCarryAStatus) {
+  EXPECT_EQ(ParseActionStatus("+HTTPACTION: 0,404,9"), 404);
+  EXPECT_EQ(ParseActionStatus("+httpaction:3,201,0"), 201);
+  EXPECT_FALSE(ParseActionStatus("+HTTPACTION:0,292"));  // §2.50's form: no status
+  EXPECT_FALSE(ParseActionStatus("+HTTPACTION: (0-3)"));
+  EXPECT_FALSE(ParseActionStatus("+HTTPACTION: 0,99999,1"));
+  EXPECT_FALSE(ParseActionStatus("+HTTPREAD: 0,404,9"));
+}
+
+TEST(HttpStatusTest, DescriptionUsesTheRfc9110ReasonPhrase) {
+  EXPECT_EQ(DescribeHttpStatus(404), "HTTP 404 Not Found");
+  EXPECT_EQ(DescribeHttpStatus(503), "HTTP 503 Service Unavailable");
+  EXPECT_EQ(DescribeHttpStatus(599), "HTTP 599");
 }
 
 }  // namespace

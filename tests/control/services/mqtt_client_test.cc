@@ -76,6 +76,30 @@ TEST(MqttClientTest, MessageOver200BytesIsReassembledFromItsSegments) {
   EXPECT_EQ(h.Events<MessageAction>()[0].payload, message);
 }
 
+TEST(MqttClientTest, KibMessageIsReassembledFromSegmentBytesAtEverySplit) {
+  // The bytes uclink-sim writes for a 1 KiB message (§2.57): six URCs of at most 200 data bytes,
+  // each repeating the topic and the whole length. The data holds quotes, commas and a CR LF,
+  // which only the announced length can delimit; fed through the tokenizer split anywhere.
+  std::string message;
+  for (int i = 0; i < 1024; ++i) message += "ab,\"c d"[i % 7];
+  message.replace(390, 2, "\r\n");
+  std::string bytes;
+  for (std::size_t off = 0; off < message.size(); off += kMqttSegment) {
+    bytes += "\r\n+MQTTSUB:\"t/kib\",1024,\"" + message.substr(off, kMqttSegment) + "\"\r\n";
+  }
+  for (std::size_t chunk : testing::ChunkSizes()) {
+    MqttClient client(Options());
+    InbandHarness h(client, chunk);
+    h.Script(Connect());
+    client.Connect({});
+    h.Run();
+    h.Inject(bytes);
+    ASSERT_EQ(h.Events<MessageAction>().size(), 1u) << "chunk " << chunk;
+    EXPECT_EQ(h.Events<MessageAction>()[0].topic, "t/kib") << "chunk " << chunk;
+    EXPECT_EQ(h.Events<MessageAction>()[0].payload, message) << "chunk " << chunk;
+  }
+}
+
 TEST(MqttClientTest, RefusedConnectNamesTheTable34CodeAndDisconnects) {
   MqttClient client(Options());
   InbandHarness h(client);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # End-to-end: the same `uclink` service commands in in-band mode (through uclink-sim --fast on a
-# pty, whose services do the real traffic) and in PPP mode (--native, straight to the servers),
-# against real servers on loopback ephemeral ports that this script starts and stops by PID.
+# pty, whose services do the real traffic) and natively (--native, straight to the servers on
+# loopback, no PPP: ppp_services_e2e_test runs them through a real PPP link), against real
+# servers on loopback ephemeral ports that this script starts and stops by PID.
 # Outputs are compared byte for byte between the modes and with the source (SHA-256 for files).
 set -u
 ROOT=$PWD
@@ -18,8 +19,6 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 pass() { echo "ok: $*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 
 # --- the simulator ---------------------------------------------------------------------------
 "$SIM" --fast >"$T/sim.out" 2>"$T/sim.err" &
@@ -30,66 +29,14 @@ PTY=$(awk '/^PTY/{print $2}' "$T/sim.out")
 INBAND=(--port "$PTY" --lock-dir "$T" --prompt-payloads)
 NATIVE=(--native)
 
-# --- the servers -----------------------------------------------------------------------------
-TCP_PORT=$(free_port)
-socat TCP-LISTEN:$TCP_PORT,bind=127.0.0.1,reuseaddr,fork EXEC:cat 2>/dev/null &
+# --- the servers (servers.sh: echo, HTTP, vsftpd, mosquitto; http_faults.py: error statuses) --
+# shellcheck source=servers.sh
+source "$ROOT/tests/control/services/servers.sh"
+start_servers || fail "servers"
+FAULT_PORT=$(free_port)
+python3 "$ROOT/tests/control/services/http_faults.py" "$FAULT_PORT" &
 PIDS+=($!)
-UDP_PORT=$(free_port)
-socat UDP-RECVFROM:$UDP_PORT,bind=127.0.0.1,reuseaddr,fork EXEC:cat 2>/dev/null &
-PIDS+=($!)
-HTTP_PORT=$(free_port)
-mkdir -p "$T/www"
-cat >"$T/webserver.py" <<'PY'
-import http.server, sys
-class H(http.server.SimpleHTTPRequestHandler):
-    def echo(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
-        self.wfile.write(body)
-    do_PUT = echo
-    do_POST = echo
-    def log_message(self, *a): pass
-    def send_header(self, k, v):
-        if k not in ("Date", "Server", "Last-Modified"): super().send_header(k, v)
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), lambda *a: H(*a, directory=sys.argv[2])).serve_forever()
-PY
-python3 "$T/webserver.py" "$HTTP_PORT" "$T/www" &
-PIDS+=($!)
-FTP_PORT=$(free_port)
-mkdir -p "$T/ftp/root/pub" /var/run/vsftpd/empty
-chmod 755 "$T" "$T/ftp" "$T/ftp/root"
-chown ftp "$T/ftp/root/pub" 2>/dev/null || chmod 777 "$T/ftp/root/pub"
-cat >"$T/vsftpd.conf" <<CONF
-listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port=$FTP_PORT
-background=NO
-anonymous_enable=YES
-local_enable=NO
-anon_root=$T/ftp/root
-no_anon_password=YES
-write_enable=YES
-anon_upload_enable=YES
-anon_mkdir_write_enable=YES
-anon_other_write_enable=YES
-anon_umask=022
-connect_from_port_20=NO
-pasv_enable=YES
-port_enable=YES
-xferlog_enable=NO
-seccomp_sandbox=NO
-secure_chroot_dir=/var/run/vsftpd/empty
-CONF
-chmod 600 "$T/vsftpd.conf"
-/usr/sbin/vsftpd "$T/vsftpd.conf" &
-PIDS+=($!)
-MQTT_PORT=$(free_port)
-# Stay root: dropping to "mosquitto" needs setgroups(), which a sandbox may forbid.
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nuser root\n' "$MQTT_PORT" >"$T/mosquitto.conf"
-mosquitto -c "$T/mosquitto.conf" >/dev/null 2>&1 &
-PIDS+=($!)
-for p in $TCP_PORT $HTTP_PORT $FTP_PORT $MQTT_PORT; do wait_port "$p" || fail "server on $p"; done
+wait_port "$FAULT_PORT" || fail "fault server"
 
 run() { timeout 120 "$U" "$@"; }
 same() {  # same NAME FILE1 FILE2
@@ -122,16 +69,29 @@ for m in inband native; do
   run http put "http://127.0.0.1:$HTTP_PORT/echo" --data "@$T/body.txt" "${M[@]}" >"$T/put.$m" || fail "http put $m rc"
   same "http put $m" "$T/body.txt" "$T/put.$m"
   run http head "http://127.0.0.1:$HTTP_PORT/page.txt" "${M[@]}" >"$T/head.$m" || fail "http head $m rc"
-  run http get "http://127.0.0.1:$HTTP_PORT/missing" "${M[@]}" >"$T/404.$m" || fail "http 404 $m rc"
+  # Error statuses, like curl --fail: exit 1, "HTTP 404 Not Found" on stderr, nothing on stdout.
+  # In-band the status comes from AT+HTTPACTION? (uclink-sim) or HEAD's status line.
+  for code in 404 500; do
+    run http get "http://127.0.0.1:$FAULT_PORT/status/$code" "${M[@]}" >"$T/$code.$m" 2>"$T/$code.err.$m"
+    rc=$?
+    [ $rc = 1 ] && [ ! -s "$T/$code.$m" ] && grep -q "^uclink: HTTP $code " "$T/$code.err.$m" &&
+      pass "http $code $m" || fail "http $code $m: rc $rc $(cat "$T/$code.err.$m")"
+    run http head "http://127.0.0.1:$FAULT_PORT/status/$code" "${M[@]}" >"$T/h$code.$m" 2>"$T/h$code.err.$m"
+    rc=$?
+    [ $rc = 1 ] && [ ! -s "$T/h$code.$m" ] && pass "http head $code $m" || fail "http head $code $m: rc $rc"
+  done
+  run http get "http://127.0.0.1:$HTTP_PORT/missing" "${M[@]}" 2>"$T/missing.err.$m"
+  [ $? = 1 ] && grep -q "HTTP 404 Not Found" "$T/missing.err.$m" && pass "http missing file $m" ||
+    fail "http missing file $m: $(cat "$T/missing.err.$m")"
 done
 same "http head same in both modes" "$T/head.inband" "$T/head.native"
-same "http error status body same in both modes" "$T/404.inband" "$T/404.native"
+same "http 404 message same in both modes" "$T/404.err.inband" "$T/404.err.native"
+same "http 500 message same in both modes" "$T/500.err.inband" "$T/500.err.native"
 
 # --- FTP -------------------------------------------------------------------------------------
-# 256 KiB of random bytes. Without ' ' and '"': chat's tokenizer drops either byte when it
-# starts a +FTPGET piece (reported to the chat owner); the upload path carries every byte.
+# 256 KiB of random bytes, every byte value, in both directions.
 head -c 262144 /dev/urandom >"$T/big.bin"
-head -c 300000 /dev/urandom | tr -d ' "' | head -c 262144 >"$T/big.safe"
+cp "$T/big.bin" "$T/big.safe"
 for m in inband native; do
   [ $m = inband ] && M=("${INBAND[@]}") || M=("${NATIVE[@]}")
   URL="ftp://127.0.0.1:$FTP_PORT/pub"
@@ -160,13 +120,36 @@ for m in inband native; do
   printf 'qos1 from %s\nretained from %s\n' $m $m >"$T/sub.want.$m"
   same "mqtt pub/sub $m" "$T/sub.want.$m" "$T/sub.$m"
 done
-# In-band subscription (messages ≤ 200 bytes: longer ones hit chat's +MQTTSUB segment defect).
-run mqtt sub -b "127.0.0.1:$MQTT_PORT" -t t/in -q 1 -C 1 --timeout 20 "${INBAND[@]}" >"$T/sub.in" 2>"$T/sub.in.err" &
+# In-band subscription: a short message, then 1 KiB that arrives in six 200-byte +MQTTSUB
+# segments (§2.57) and must be reassembled byte for byte (quotes and commas included).
+python3 -c 'import random, sys; r = random.Random(3)
+sys.stdout.write("".join(r.choice("abcdefghijklmnopqrstuvwxyz0123456789 ,\"") for _ in range(1024)))' \
+  >"$T/kib.txt"
+run mqtt sub -b "127.0.0.1:$MQTT_PORT" -t t/in -q 1 -C 2 --timeout 20 "${INBAND[@]}" >"$T/sub.in" 2>"$T/sub.in.err" &
 SUB=$!
 for _ in $(seq 200); do grep -q subscribed "$T/sub.in.err" && break; sleep 0.05; done
 run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t t/in -q 1 -m "to the module" "${NATIVE[@]}"
+run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t t/in -q 1 -m "@$T/kib.txt" "${NATIVE[@]}"
 wait $SUB
-[ "$(cat "$T/sub.in")" = "to the module" ] && pass "mqtt sub inband" || fail "mqtt sub inband: $(cat "$T/sub.in")"
+{ printf 'to the module\n'; cat "$T/kib.txt"; echo; } >"$T/sub.in.want"
+same "mqtt sub inband: short and 1 KiB (segmented) messages" "$T/sub.in.want" "$T/sub.in"
+
+# --- uclink forward in-band: unmodified clients, one relay at a time, the others queued ----------
+FWD_PORT=$(free_port)
+timeout 120 "$U" forward --listen "127.0.0.1:$FWD_PORT" --to "127.0.0.1:$HTTP_PORT" "${INBAND[@]}" 2>"$T/fwd.err" &
+FWD=$!
+for _ in $(seq 200); do grep -qs forwarding "$T/fwd.err" && break; sleep 0.05; done
+curl -sS --max-time 30 "http://127.0.0.1:$FWD_PORT/page.txt" -o "$T/fwd.1" &
+A=$!
+curl -sS --max-time 30 "http://127.0.0.1:$FWD_PORT/page.txt" -o "$T/fwd.2" &
+B=$!
+wait $A && wait $B && pass "forward: two curls at once both answered" || fail "forward curl rc"
+same "forward: first curl" "$T/www/page.txt" "$T/fwd.1"
+same "forward: second (queued) curl" "$T/www/page.txt" "$T/fwd.2"
+curl -sS --max-time 30 "http://127.0.0.1:$FWD_PORT/page.txt" -o "$T/fwd.3"
+same "forward: a later connection (the module's client was released)" "$T/www/page.txt" "$T/fwd.3"
+kill $FWD 2>/dev/null
+wait $FWD 2>/dev/null
 
 # --- bad input: clear errors, same exit codes, the module still serves ------------------------
 CLOSED=$(free_port)
@@ -181,8 +164,6 @@ for m in inband native; do
 done
 printf 'a\r\nb' | run tcp connect 127.0.0.1 "$TCP_PORT" --port "$PTY" --lock-dir "$T" 2>"$T/byte.err"
 [ $? = 2 ] && grep -q "0x0d at offset 1" "$T/byte.err" && pass "unsendable byte named" || fail "unsendable byte: $(cat "$T/byte.err")"
-kill -STOP "${PIDS[2]}" 2>/dev/null  # UDP echo stays; stop nothing else
-kill -CONT "${PIDS[2]}" 2>/dev/null
 printf 'still serving' | run tcp connect 127.0.0.1 "$TCP_PORT" --idle-ms 300 "${INBAND[@]}" >"$T/after"
 [ "$(cat "$T/after")" = "still serving" ] && pass "module serves after errors" || fail "module after errors"
 
