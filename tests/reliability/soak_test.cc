@@ -103,7 +103,8 @@ TEST_F(SoakTest, ConnectDisconnectCyclesKeepResourcesFlat) {
   if (const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
     std::ofstream(std::string(dir) + "/soak.md") << report.str();
   }
-  EXPECT_EQ(end.fds, start.fds);
+  // No growth; one fewer is a descriptor that was transiently open when the first sample ran.
+  EXPECT_LE(end.fds, start.fds);
   if (!control::testing::kUnderAddressSanitizer) {
     EXPECT_LE(end.rss_kb, start.rss_kb + kRssSlackKb);
   }

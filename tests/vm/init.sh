@@ -20,7 +20,20 @@ for m in $($bb cat /modules/order); do
 done
 $bb mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /newroot \
   || fail "mount 9p"
+# A checkout under /tmp (a fresh clone, say) would be hidden by the VM's own /tmp below, and with
+# it every source file the runfiles link to: keep the host's copy of that directory visible.
+case "${workspace}" in
+  /tmp/?*)
+    top="/tmp/$(echo "${workspace#/tmp/}" | $bb cut -d/ -f1)"
+    $bb mkdir -p /hosttmp && $bb mount -o bind /newroot/tmp /hosttmp || fail "bind host /tmp"
+    ;;
+  *) top="" ;;
+esac
 $bb mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp || fail "tmpfs /tmp"
+if [ -n "${top}" ]; then
+  $bb mkdir -p "/newroot${top}" && $bb mount -o bind "/hosttmp${top#/tmp}" "/newroot${top}" \
+    || fail "bind ${top}"
+fi
 $bb mount -t tmpfs -o mode=755 tmpfs /newroot/run || fail "tmpfs /run"
 $bb mkdir -p /newroot/run/lock /newroot/run/netns
 for d in dev proc sys; do $bb mount -o bind "/${d}" "/newroot/${d}" || fail "bind ${d}"; done
