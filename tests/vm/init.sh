@@ -21,10 +21,11 @@ done
 $bb mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /newroot \
   || fail "mount 9p"
 # A checkout under /tmp (a fresh clone, say) would be hidden by the VM's own /tmp below, and with
-# it every source file the runfiles link to: keep the host's copy of that directory visible.
-case "${workspace}" in
+# it every source file the runfiles link to (source_file: the scenario's real path on the host):
+# keep the host's copy of that directory visible.
+case "${source_file}" in
   /tmp/?*)
-    top="/tmp/$(echo "${workspace#/tmp/}" | $bb cut -d/ -f1)"
+    top="/tmp/$(echo "${source_file#/tmp/}" | $bb cut -d/ -f1)"
     $bb mkdir -p /hosttmp && $bb mount -o bind /newroot/tmp /hosttmp || fail "bind host /tmp"
     ;;
   *) top="" ;;

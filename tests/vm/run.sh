@@ -77,6 +77,7 @@ cat >"${initramfs}/vm.conf" <<CONF
 scenario=${scenario}
 scenario_file=${scenario_file}
 workspace=$(cd "${here}/../.." && pwd -P)
+source_file=$(readlink -f "${scenario_file}")
 bin_dir=${bin_dir}
 CONF
 cp "${here}/init.sh" "${initramfs}/init"
