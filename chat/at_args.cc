@@ -27,18 +27,9 @@ class CommandCategoryImpl : public std::error_category {
   }
 };
 
-// Finds the end of a quoted string that starts at s[pos] == '"'. Returns the index of the
-// closing quote or npos. `\"` does not close (manual §2.61).
-std::size_t FindClosingQuote(std::string_view s, std::size_t pos) {
-  for (std::size_t i = pos + 1; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      ++i;
-    } else if (s[i] == '"') {
-      return i;
-    }
-  }
-  return std::string_view::npos;
-}
+// Finds the end of a quoted string that starts at s[pos] == '"': the next '"' (manual §1.3.3
+// defines no escape inside quotes). Returns its index or npos.
+std::size_t FindClosingQuote(std::string_view s, std::size_t pos) { return s.find('"', pos + 1); }
 
 // Finds the ')' matching the '(' at s[pos], skipping quoted text. npos if unbalanced.
 std::size_t FindClosingParen(std::string_view s, std::size_t pos) {
@@ -445,6 +436,52 @@ Result<std::size_t> ParseLength(const AtArg& arg, std::size_t max, std::string_v
   return static_cast<std::size_t>(*v);
 }
 
+std::optional<Uncarriable> FindUncarriable(std::string_view value, TextStyle style,
+                                           const TextRule& rule) {
+  const bool unquoted_edges = style == TextStyle::kBare || style == TextStyle::kRest ||
+                              (style == TextStyle::kQuoted && rule.padded);
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    auto at = [&](std::string_view why) { return Uncarriable{i, c, why}; };
+    if (c == '\r' || c == '\n') return at("a line end ends the command line, manual §1.3.1");
+    if (c == 0) return at("NUL is not text");
+    if (c < 0x20 || c == 0x7f) return at("a control byte is not text");
+    if (c >= 0x80 && !rule.eight_bit) return at("not ASCII");
+    if (c == '"' && style == TextStyle::kQuoted) {
+      return at("'\"' ends a quoted parameter and the manual defines no escape, §1.3.3");
+    }
+    if (style == TextStyle::kBare) {
+      if (c == '?' && value.size() == 1) return at("`AT+<cmd>=?` is the test command, §1.3.2");
+      if (c == ',') return at("',' ends a bare parameter");
+      if (c == '"') return at("'\"' belongs to quoted parameters, §1.3.3");
+    }
+    if (c == '"' && i == 0 && style == TextStyle::kRest) {
+      return at("a value that begins with '\"' reads as a quoted string, §1.3.3");
+    }
+    if (c == ' ' && i == 0 && style == TextStyle::kCounted) {
+      return at(
+          "the manual writes a space between the comma and the data (§2.43 "
+          "`AT+FTPPUT=5, 12345`), so a leading space is not data");
+    }
+    if (c == ' ' && unquoted_edges && (i == 0 || i + 1 == value.size())) {
+      return at("spaces around a parameter are padding, not value (§2.22.2, §2.30.2)");
+    }
+    if (rule.refused.find(static_cast<char>(c)) != std::string_view::npos) {
+      return at(rule.refused_why);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string DescribeByte(const Uncarriable& u) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text = "byte 0x";
+  text += kHex[u.byte >> 4];
+  text += kHex[u.byte & 0xf];
+  text += " at offset " + std::to_string(u.offset);
+  return text;
+}
+
 std::optional<CommandError> CheckText(std::string_view value, TextStyle style,
                                       const TextRule& rule) {
   std::string where = std::string(rule.what);
@@ -456,16 +493,10 @@ std::optional<CommandError> CheckText(std::string_view value, TextStyle style,
     return MakeError(CommandErrc::kTooLong,
                      where + " is longer than " + std::to_string(rule.max) + " bytes");
   }
-  for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') {
-      return MakeError(CommandErrc::kInvalidCharacter, where + " holds CR, LF or NUL");
-    }
-    if (style == TextStyle::kBare && (c == ',' || c == '"')) {
-      return MakeError(CommandErrc::kInvalidCharacter, where + " holds ',' or '\"'");
-    }
-  }
-  if (style == TextStyle::kQuoted && !value.empty() && value.back() == '\\') {
-    return MakeError(CommandErrc::kInvalidCharacter, where + " ends with '\\'");
+  if (auto u = FindUncarriable(value, style, rule)) {
+    return MakeError(
+        CommandErrc::kInvalidCharacter,
+        where + ": " + DescribeByte(*u) + " cannot travel inside it (" + std::string(u->why) + ")");
   }
   return std::nullopt;
 }
@@ -495,10 +526,7 @@ CommandText& CommandText::Int(std::int64_t v) {
 CommandText& CommandText::Quoted(std::string_view v) {
   Separator();
   text_ += '"';
-  for (char c : v) {
-    if (c == '"') text_ += '\\';
-    text_ += c;
-  }
+  text_ += v;
   text_ += '"';
   return *this;
 }

@@ -101,9 +101,9 @@ struct AtArg {
 inline constexpr std::size_t kMaxArgs = 32;
 
 // Splits a parameter list at top-level commas. Spaces around parameters are dropped; commas inside
-// quotes or parentheses do not split; `\"` inside quotes does not end the string (UC8088 manual
-// §2.61 MQTT examples). Empty parameters (`2,,`) are kept as empty bare args; an empty list gives
-// no args. Unbalanced quotes/parentheses or text after a closing quote give kMalformed.
+// quotes or parentheses do not split; a quoted string ends at the next '"' (UC8088 manual §1.3.3
+// defines no escape inside quotes). Empty parameters (`2,,`) are kept as empty bare args; an empty
+// list gives no args. Unbalanced quotes/parentheses or text after a closing quote give kMalformed.
 Result<std::vector<AtArg>> SplitArgs(std::string_view params);
 
 // A response line split into its command name and parameter text.
@@ -209,24 +209,60 @@ Result<PayloadHeader> LocateInlinePayload(std::string_view bytes, std::size_t en
 // Parses a payload length field in [0, max].
 Result<std::size_t> ParseLength(const AtArg& arg, std::size_t max, std::string_view what);
 
-// How a string parameter is written into a command line.
+// How a string parameter is written into a command line, which decides what it can carry.
+// UC8088 manual §1.3.1: a command line ends at CR; §1.3.3: a string is bare (abc) or quoted
+// ("Hello, World!") and the manual defines no escape inside the quotes. The manual's examples
+// pad parameters with spaces (`AT+ FTPUN =xxx` §2.30.2, `AT+IPSEND="TCP", 3, "123"` §2.25.1,
+// `AT+FTPPUT=5, 12345` §2.43), so spaces around an unquoted parameter are not part of it.
 enum class TextStyle {
-  kBare,    // written as is: may not hold ',' or '"' (FTP names, manual §2.29–§2.36)
-  kQuoted,  // written in quotes; '"' is sent as \" (manual §2.61 MQTT examples)
-  kRest,    // written as is and ends the command line, so commas are fine (HTTPPARA value)
+  kBare,    // written as is, ended by the next ',': no ',' or '"', no space at either end,
+            // not "?" alone (`AT+FTPUN=?` is the test command, §1.3.2) (FTP names §2.29–§2.36)
+  kQuoted,  // between '"' and the next '"': no '"' (MQTT strings §2.53–§2.58, IPSEND data)
+  kRest,    // written as is to the end of the line, so commas are text (HTTPPARA's value,
+            // §2.45): no space at either end, and no '"' first (it would read as a quoted string)
+  kCounted,  // <len>,<data> to the end of the line (AT+FTPPUT §2.39, AT+HTTPDATA §2.46): the
+             // length ends it; no space first (the manual writes one between comma and data)
 };
 
-// A length limit and where the manual sets it, for error details.
+// A length limit, where the manual sets it, and what else the parameter cannot carry.
 struct TextRule {
   std::string_view what;     // "URL"
   std::size_t max = 0;       // in bytes, 0 = no limit
   std::string_view section;  // "§2.45"
   bool allow_empty = false;
+  // Bytes >= 0x80 travel (UTF-8 text: names, topics, messages); false: printable ASCII only.
+  bool eight_bit = true;
+  // A quoted parameter the manual pads with spaces inside its quotes (`" TCP" , " 192.168.1.1"`,
+  // §2.22.2): spaces at its ends are padding, not value.
+  bool padded = false;
+  // Further bytes this parameter cannot carry, and why (e.g. '\' in HTTP user data, §2.45).
+  std::string_view refused = {};
+  std::string_view refused_why = {};
 };
 
-// Checks a string for a command line: not longer than the rule allows, no CR, LF or NUL (they
-// would end or corrupt the command), and for kBare no ',' or '"'; for kQuoted no trailing '\'
-// (it would escape the closing quote).
+// The first byte of a value that a parameter cannot carry, and why.
+struct Uncarriable {
+  std::size_t offset = 0;
+  unsigned char byte = 0;
+  std::string_view why;
+
+  friend bool operator==(const Uncarriable&, const Uncarriable&) = default;
+};
+
+// The first byte of `value` (by offset) that a parameter written in `style` under `rule` cannot
+// carry: CR and LF end the command line (§1.3.1); NUL, other control bytes and DEL are not text;
+// bytes >= 0x80 unless rule.eight_bit; the style's delimiters and edge spaces (see TextStyle);
+// rule.refused. nullopt when every byte travels as it is. Length is not checked here.
+std::optional<Uncarriable> FindUncarriable(std::string_view value, TextStyle style,
+                                           const TextRule& rule);
+
+// "byte 0x22 at offset 3" for error messages.
+std::string DescribeByte(const Uncarriable& u);
+
+// Checks a string for a command line: not empty unless allowed, not longer than the rule allows,
+// and every byte carried as it is (FindUncarriable). The detail names the field, the manual
+// section, and for a byte its value, offset and reason. Never alters the value: the encoders
+// write what passed this check verbatim.
 std::optional<CommandError> CheckText(std::string_view value, TextStyle style,
                                       const TextRule& rule);
 
@@ -242,7 +278,8 @@ class CommandText {
 
   // Appends a decimal integer.
   CommandText& Int(std::int64_t v);
-  // Appends "v", sending '"' as \" (check the text with CheckText first).
+  // Appends "v" verbatim between quotes (check the text with CheckText first: a '"' in v would
+  // end the parameter early, and the manual defines no escape for it, §1.3.3).
   CommandText& Quoted(std::string_view v);
   // Appends v as is.
   CommandText& Bare(std::string_view v);

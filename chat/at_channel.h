@@ -1,5 +1,6 @@
 // AtChannel: the AT engine driven by a ByteTransport and one steady_timer. This is the API the
-// connection manager, the daemon and the CLI use. One io_context thread; no locks (STYLE.md §8).
+// connection manager, the daemon and the CLI use. One io_context thread; no locks
+// (docs/ARCHITECTURE.md, "Threads and time").
 //
 //   boost::asio::io_context io;
 //   std::error_code error;

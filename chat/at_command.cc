@@ -35,6 +35,9 @@ CommandName ParseCommandName(std::string_view text) {
   CommandName result;
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   if (text.size() >= 2 && Upper(text[0]) == 'A' && Upper(text[1]) == 'T') text.remove_prefix(2);
+  // The module ignores spaces between the prefix and the name ("AT D*99#", "AT +CSQ"): so must
+  // the name, or a dial would pass for something else (chat/command_line.h).
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   std::size_t i = 0;
   if (!text.empty() && (text[0] == '+' || text[0] == '&' || text[0] == '^')) ++i;
   if (!text.empty() && Upper(text[0]) == 'D') {
@@ -121,7 +124,8 @@ std::optional<std::string_view> DescribeModuleError(FinalKind kind, int number) 
 TimeoutTable::TimeoutTable() {
   const auto s = [](int n) { return Duration(seconds(n)); };
   entries_ = {
-      // at-stacks.md lesson 21: CFUN=1 needs ≥10 s on real modules.
+      // CFUN=1 needs up to 10 s on some modules (docs/at-channel.md, "Lessons: timeouts to start
+      // from").
       {"CFUN", CommandForm::kSet, s(15)},
       // Attach and PDP activation: TinyGSM 60 s, Mbed 3 min.
       {"CGATT", CommandForm::kSet, s(90)},

@@ -75,7 +75,8 @@ struct CommandName {
 };
 CommandName ParseCommandName(std::string_view text);
 
-// Per-command timeouts: basic commands 2 s, others from at-stacks.md lesson 21 and the manual.
+// Per-command timeouts: basic commands 2 s, others from the manual and from docs/at-channel.md,
+// "Lessons: timeouts to start from".
 class TimeoutTable {
  public:
   TimeoutTable();

@@ -211,7 +211,8 @@ bool AtEngine::IsEcho(std::string_view line) const {
 bool AtEngine::IsInfo(std::string_view line) const {
   for (const std::string& prefix : in_flight_->command.info_prefixes) {
     if (!UrcTable::HasPrefix(line, prefix)) continue;
-    // A +CGREG URC during AT+CGREG? is a URC, not the answer (at-stacks.md lesson 15).
+    // A +CGREG URC during AT+CGREG? is a URC, not the answer (docs/at-channel.md, "Lessons: one
+    // prefix, two meanings").
     if (EqualsNoCase(prefix, "+CGREG") && UrcTable::IsCgregUrcShape(line)) return false;
     return true;
   }

@@ -1,7 +1,8 @@
 // AtEngine: the AT channel's protocol core. Pure: bytes, write completions and the current time
-// go in; actions come out (STYLE.md §1). The Asio shell (AtChannel) performs the actions.
+// go in; actions come out (docs/ARCHITECTURE.md, "Design rules: pure cores"). The Asio shell
+// (AtChannel) performs the actions.
 //
-// Rules it enforces (at-stacks.md §(b)):
+// Rules it enforces (docs/at-channel.md, "Engine" and "Lessons"):
 //  * one command in flight, the rest queued in submission order;
 //  * the answer is matched only after the command's last byte is written (Zephyr PR #67527);
 //  * every line is classified once: echo → final → expected info → URC → free text → unknown;
@@ -80,7 +81,8 @@ struct AtEngineOptions {
   TimeoutTable timeouts;
   // Payload bytes must keep coming at least this often (TinyGSM #111: fewer bytes than announced).
   Duration raw_timeout{2000};
-  // Quiet time before the resync command (at-stacks.md lesson 10).
+  // Quiet time before the resync command (docs/at-channel.md, "Lessons: a timeout leaves the
+  // channel out of step").
   Duration resync_quiet{200};
   // Timeout of one resync attempt, and attempts before queued commands fail as unresponsive.
   Duration resync_timeout{2000};

@@ -391,7 +391,8 @@ std::optional<AtToken> AtTokenizer::NextLine() {
       }
       skip_lf_ = false;
       if (c == '>') {
-        // The prompt has no line end after it (at-stacks.md lesson 13); a space may follow.
+        // The prompt has no line end after it; a space may follow (docs/at-channel.md,
+        // "Lessons: the prompt has no line end").
         ++pos_;
         skip_prompt_space_ = true;
         return AtToken{TokenKind::kPrompt, {base + pos_ - 1, 1}};

@@ -1,4 +1,5 @@
-// The AT channel's error vocabulary: one commented list (STYLE.md §9).
+// The AT channel's error vocabulary: one commented list (docs/ARCHITECTURE.md, "Design rules:
+// one error vocabulary per layer").
 #ifndef UCLINK_CHAT_ERRC_H_
 #define UCLINK_CHAT_ERRC_H_
 

@@ -1,5 +1,6 @@
-// Final result codes: whole-line matches only (at-stacks.md lesson 5), never substrings, so a
-// payload or an operator named "TOKYO" cannot end a command.
+// Final result codes: whole-line matches only, never substrings, so a payload or an operator
+// named "TOKYO" cannot end a command (docs/at-channel.md, "Lessons: final results are whole
+// lines").
 #ifndef UCLINK_CHAT_FINAL_RESULT_H_
 #define UCLINK_CHAT_FINAL_RESULT_H_
 

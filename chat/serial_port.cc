@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 #include "chat/errc.h"
@@ -105,9 +106,24 @@ std::error_code Configure(int fd, const SerialOptions& options) {
 }  // namespace
 
 std::string SerialPort::LockPathFor(const std::string& lock_dir, const std::string& device) {
-  const std::size_t slash = device.rfind('/');
-  const std::string base = slash == std::string::npos ? device : device.substr(slash + 1);
-  return lock_dir + "/LCK.." + base;
+  // Lock the device, not the name: /dev/uclink/modem and the /dev/ttyUSB2 it points to are one
+  // port, and /tmp/a/modem and /tmp/b/modem are two (docs/at-channel.md, "The port lock").
+  // The name is the device's path below /dev with '/' as '_': "ttyUSB2" as pppd and lockdev
+  // spell it for a device directly in /dev, "pts_3" for /dev/pts/3. A path that does not
+  // resolve (not there yet) keeps its own name.
+  std::error_code error;
+  const std::filesystem::path real = std::filesystem::canonical(device, error);
+  std::string name = error ? device : real.string();
+  if (!error && name.rfind("/dev/", 0) == 0) {
+    name.erase(0, 5);
+  } else {
+    const std::size_t slash = name.rfind('/');
+    if (slash != std::string::npos) name.erase(0, slash + 1);
+  }
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  return lock_dir + "/LCK.." + name;
 }
 
 std::unique_ptr<SerialPort> SerialPort::Open(boost::asio::io_context& io,

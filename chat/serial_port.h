@@ -1,5 +1,6 @@
-// The one async seam of the AT channel (STYLE.md §7): ByteTransport, and SerialPort, its
-// implementation over a tty or pty opened with termios, held exclusively like pppd's `lock`.
+// The one async seam of the AT channel (docs/ARCHITECTURE.md, "Design rules: one async seam"):
+// ByteTransport, and SerialPort, its implementation over a tty or pty opened with termios, held
+// exclusively like pppd's `lock`.
 #ifndef UCLINK_CHAT_SERIAL_PORT_H_
 #define UCLINK_CHAT_SERIAL_PORT_H_
 
@@ -63,7 +64,9 @@ class SerialPort : public ByteTransport {
   // The lock file this port holds ("" if none).
   const std::string& lock_path() const { return lock_path_; }
 
-  // UUCP lock file name for a device: `<dir>/LCK..<basename>`, as pppd's lock() builds it.
+  // UUCP lock file name for a device: `<dir>/LCK..<name>`, where name is the resolved device's
+  // path below /dev ('/' as '_'; "ttyUSB2" as pppd's lock() builds it), so that two names of one
+  // device share a lock and two devices never do.
   static std::string LockPathFor(const std::string& lock_dir, const std::string& device);
 
  private:

@@ -126,8 +126,8 @@ bool UrcTable::IsCgregUrcShape(std::string_view line) {
   const std::size_t first = params.find_first_not_of(' ');
   const bool numeric_stat =
       first != std::string_view::npos && params[first] >= '0' && params[first] <= '9';
-  // The read answer's second field is the bare <stat>; the URC's is the quoted <lac>
-  // (modem-managers.md d.1 vectors 25/26, 43/44).
+  // The read answer's second field is the bare <stat>; the URC's is the quoted <lac> (Ericsson
+  // F3607gw, Thuraya: docs/at-commands.md, "Answers from other firmware: +CGREG").
   return numeric_stat && (fields == 1 || fields == 3 || second_quoted);
 }
 

@@ -1,5 +1,6 @@
-// UrcTable: which unsolicited result code a line is. One table of prefixes (STYLE.md §4);
-// `+CGREG:` is both a query answer and a URC, and is told apart here in one place.
+// UrcTable: which unsolicited result code a line is, from one table of prefixes. `+CGREG:` is
+// both a query answer and a URC, and is told apart here in one place (docs/at-channel.md,
+// "Lessons: one prefix, two meanings").
 #ifndef UCLINK_CHAT_URC_TABLE_H_
 #define UCLINK_CHAT_URC_TABLE_H_
 

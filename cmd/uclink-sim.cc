@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "process/signal_watch.h"
 #include "sim/peer_process.h"
 #include "sim/scenario.h"
 #include "sim/scenario_toml.h"
@@ -117,9 +118,16 @@ int main(int argc, char** argv) {
     boost::asio::io_context io;
     uclink::sim::Simulator simulator(io, std::move(scenario), options);
     simulator.InstallServices<uclink::sim::Services>();
-    // Signals first: a test may stop us as soon as it has read the PTY line.
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code&, int) {
+    // Signals first: a test may stop us as soon as it has read the PTY line. Every exit says
+    // why, with the sender of the signal (docs/RELIABILITY.md, "Who stopped the simulator").
+    uclink::process::SignalWatch signals(io, {SIGINT, SIGTERM});
+    if (signals.error()) {
+      std::cerr << "uclink-sim: cannot watch signals: " << signals.error().message() << "\n";
+      return 1;
+    }
+    signals.Watch([&](const uclink::process::SignalInfo& signal) {
+      std::cerr << "uclink-sim: exiting on " << signal.description << std::endl;
+      signals.Cancel();
       simulator.Stop();
       io.stop();
     });

@@ -1,6 +1,6 @@
-// uclinkd: the connection manager daemon (issue 6). Foreground, logs to stderr (journald picks
+// uclinkd: the connection manager daemon. Foreground, logs to stderr (journald picks
 // it up), systemd Type=notify. Exit codes: 0 stopped cleanly, 1 start-up failed, 2 bad
-// configuration (docs/configuration.md).
+// configuration or flags (docs/configuration.md).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -9,7 +9,6 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstddef>
 #include <cstdlib>
@@ -17,8 +16,11 @@
 #include <iostream>
 #include <string>
 
+#include "control/api/protocol.h"
+#include "control/cli/exit_code.h"
 #include "control/config/config.h"
 #include "control/daemon/daemon.h"
+#include "process/signal_watch.h"
 
 namespace {
 
@@ -43,16 +45,18 @@ void NotifySystemd(const std::string& state) {
   ::close(fd);
 }
 
-void WatchSignals(boost::asio::signal_set& signals, uclink::control::Daemon& daemon,
+// Every stop and reload is logged with the sender of its signal (process/signal_watch.h), so a
+// daemon that stops is never a mystery: "SIGTERM from pid 812 (uid 0: systemctl stop ...)".
+void WatchSignals(uclink::process::SignalWatch& signals, uclink::control::Daemon& daemon,
                   boost::asio::io_context& io) {
-  signals.async_wait([&](boost::system::error_code ec, int number) {
-    if (ec) return;
-    if (number == SIGHUP) {
-      spdlog::info("SIGHUP: reloading the configuration");
+  signals.Watch([&](const uclink::process::SignalInfo& signal) {
+    if (signal.number == SIGHUP) {
+      spdlog::info("{}: reloading the configuration", signal.description);
       daemon.Reload();
-      WatchSignals(signals, daemon, io);
       return;
     }
+    spdlog::info("{}: hanging up and exiting", signal.description);
+    signals.Cancel();
     NotifySystemd("STOPPING=1");
     daemon.Shutdown([&io] { io.stop(); });
   });
@@ -79,7 +83,11 @@ int main(int argc, char** argv) {
   app.add_option("--interface", interface, "network interface name");
   app.add_option("--socket", socket, "control socket path");
   app.add_flag("-v,--verbose", verbose, "debug logging");
-  CLI11_PARSE(app, argc, argv);
+  app.set_version_flag("--version", "uclink " + std::string(uclink::control::api::kVersion));
+  // A bad flag is a usage error, 2 like a bad configuration (never CLI11's own 104-109).
+  if (std::optional<int> code = uclink::control::cli::ParseCommandLine(app, argc, argv)) {
+    return *code;
+  }
 
   if (!config_path.empty()) {
     source.path = config_path;
@@ -118,9 +126,13 @@ int main(int argc, char** argv) {
   daemon.SetStateObserver([](uclink::control::State state) {
     NotifySystemd(std::string("STATUS=") + uclink::control::ToString(state));
   });
-  boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+  uclink::process::SignalWatch signals(io, {SIGTERM, SIGINT, SIGHUP});
+  if (signals.error()) {
+    std::cerr << "uclinkd: cannot watch signals: " << signals.error().message() << "\n";
+    return 1;
+  }
   WatchSignals(signals, daemon, io);
-  if (daemon.Start()) return 1;
+  if (daemon.Start()) return 1;  // logged, with what to do (a missing socket directory, ...)
   NotifySystemd("READY=1");
   io.run();
   spdlog::info("stopped");

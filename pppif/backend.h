@@ -17,8 +17,8 @@
 //   - Stop() asks for a clean LCP Terminate; on_down(kLocalClose, ...) follows within a bound.
 //     While suspended, Stop() sends nothing (the line is not ours): on_down(kLocalClose) follows
 //     at once and the caller hangs up from command mode.
-//   - Suspend() / Resume() bracket a monitoring slice on a single port (issue 6 item 2): after
-//     Suspend() the backend neither reads nor writes the line and does not hold it (the AT
+//   - Suspend() / Resume() bracket a monitoring slice on a single port (docs/state-machine.md):
+//     after Suspend() the backend neither reads nor writes the line and does not hold it (the AT
 //     channel may adopt the descriptor for "+++", AT+CSQ, ATO); the link, the interface and the
 //     PPP state stay as they are, frames to send wait (bounded) and keepalive timers are paused.
 //     Resume(fd, leftover) takes the line back after CONNECT to ATO (possibly a new descriptor

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -14,8 +13,7 @@
 #include <climits>
 
 #include "pppif/interface_errc.h"
-
-extern char** environ;
+#include "process/spawn.h"
 
 namespace uclink::pppif {
 
@@ -218,18 +216,12 @@ std::error_code RunProgram(const std::vector<std::string>& argv, const std::stri
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return LastError();
   const Fd ours(pair[0]);
   const Fd theirs(pair[1]);
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_adddup2(&actions, theirs.get(), STDIN_FILENO);
-  ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  ::posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  ::posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return {spawned, std::system_category()};
+  process::SpawnOptions options;
+  options.redirects = {process::FromFd(STDIN_FILENO, theirs.get()), process::Null(STDOUT_FILENO),
+                       process::Null(STDERR_FILENO)};
+  const process::Spawned child = process::Spawn(argv, options);
+  if (!child) return child.error;
+  const pid_t pid = child.pid;
   // The input is a few hundred bytes, far below the socket buffer: send() does not block.
   const ssize_t sent = ::send(ours.get(), input.data(), input.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   ::shutdown(ours.get(), SHUT_WR);

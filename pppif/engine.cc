@@ -57,7 +57,7 @@ bool IsIpv4(std::span<const std::uint8_t> packet) {
 }
 
 // The IPv4 total length when the packet is well-formed enough to hand to the kernel; HDLC
-// padding after it is cut off, as oFono's ppp_net.c does (ppp.md §(f) pitfall 21).
+// padding after it is cut off (docs/ppp.md, "Pitfalls: Trim to the IPv4 total length").
 std::optional<std::size_t> Ipv4Length(std::span<const std::uint8_t> packet) {
   if (packet.size() < kIpv4HeaderSize || !IsIpv4(packet)) return std::nullopt;
   const std::size_t total = (std::size_t{packet[2]} << 8) | packet[3];

@@ -6,9 +6,9 @@
 //                          SessionCore ──SetTimer──▶ steady_timer ──OnTimer──▶ SessionCore
 //                          SessionCore ──Up/Down──▶ callbacks (posted, never re-entrant)
 //
-// One io_context thread, no locks (STYLE.md §8). The engine borrows both descriptors: it never
-// closes them, and it restores the line descriptor's file flags before reporting on_down, so
-// chat/ can take the line back (e.g. to hang up) once on_down has been delivered.
+// One io_context thread, so no locks (docs/ARCHITECTURE.md). The engine borrows both descriptors:
+// it never closes them, and it restores the line descriptor's file flags before reporting on_down,
+// so chat/ can take the line back (e.g. to hang up) once on_down has been delivered.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -27,11 +27,10 @@ namespace uclink::pppif {
 
 /// Tuning of the engine's I/O; the defaults suit a 115 200-baud UART and a USB CDC port alike.
 struct EngineOptions {
-  /// Bytes asked for per line read; at least 4 KiB (issue 5 item 5) so a busy line costs few
-  /// syscalls.
+  /// Bytes asked for per line read; at least 4 KiB so a busy line costs few syscalls.
   std::size_t line_read_chunk = 16 * 1024;
   /// TUN reads pause while this many bytes wait for the line, so the kernel's TUN queue (not our
-  /// memory) absorbs a burst and TCP sees the congestion (ppp.md §(d), FreeBSD DEF_IFQUEUE).
+  /// memory) absorbs a burst and TCP sees the congestion (docs/ppp.md, "Pitfalls: Bounded queues").
   std::size_t line_queue_high_water = 64 * 1024;
   /// Hard bound on queued line bytes: further WriteLine actions are dropped and counted. Only
   /// control frames can reach it, since TUN reads pause at the high-water mark.
@@ -97,8 +96,8 @@ class Engine {
   /// or after options.stop_timeout. No effect unless running.
   void Stop();
   /// Stops reading and writing the line and releases it (file flags restored) so the AT side can
-  /// use it for a monitoring slice ("+++", AT+CSQ, ATO: issue 6 item 2). The session keeps its
-  /// state; frames to send stay queued (bounded as usual) and the session's timer is held: a
+  /// use it for a monitoring slice ("+++", AT+CSQ, ATO: docs/state-machine.md). The session keeps
+  /// its state; frames to send stay queued (bounded as usual) and the session's timer is held: a
   /// deadline that passes while suspended fires at Resume(). No effect unless running.
   void Suspend();
   /// Takes the line back (after ATO → CONNECT) and feeds `leftover` first. A descriptor the

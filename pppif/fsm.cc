@@ -142,7 +142,8 @@ void Fsm::ClassifyPacket(const ControlPacket& p, ByteSpan raw, FsmClock::time_po
       const bool nak = p.code == static_cast<std::uint8_t>(Code::kConfigureNak);
       if (!(nak ? policy_.OnNak(p.data) : policy_.OnReject(p.data))) return;
       request_answered_ = true;
-      // ppp.md §b: a peer that Naks forever (GPRS stalling) is bounded by Max-Failure.
+      // A peer that Naks forever is bounded by Max-Failure (docs/ppp.md, "Pitfalls:
+      // Nak-stalling").
       if (nak && ++naks_received_ > options_.limits.max_failure) {
         gave_up_ = true;
         deadline_.reset();

@@ -445,8 +445,10 @@ void HdlcDeframer::FeedText(std::uint8_t byte, HdlcSink& sink) {
 
 void HdlcDeframer::Push(std::uint8_t byte, HdlcSink& sink) {
   if (len_ >= max_frame_) {
+    // Never accumulate past the limit; resync on a flag (docs/ppp.md, "Pitfalls: Invalid frames
+    // resynchronise at the next flag").
     Discard(FrameError::kOversized, sink);
-    hunting_ = true;  // lwIP bug #58441: never accumulate past the limit; resync on a flag
+    hunting_ = true;
     return;
   }
   buf_[len_++] = byte;
@@ -464,7 +466,7 @@ void HdlcDeframer::EndFrame(HdlcSink& sink) {
     StartSegment();
     return;
   }
-  if (size < 4) {  // RFC 1662 §4.3; also the lwIP empty-frame crash (ppp.md §E4)
+  if (size < 4) {  // RFC 1662 §4.3: 7E 00 00 7E has a valid FCS and is still a runt
     Discard(FrameError::kRunt, sink);
     StartSegment();
     return;
@@ -475,7 +477,8 @@ void HdlcDeframer::EndFrame(HdlcSink& sink) {
     return;
   }
   std::span<const std::uint8_t> body(buf_.data(), size - 2);
-  // RFC 1662 §3.2: FF 03 is optional on receive (ACFC), even on LCP (ppp.md pitfall 3).
+  // RFC 1662 §3.2: FF 03 is optional on receive (ACFC), even on LCP: some modules omit it
+  // (docs/ppp.md, "Pitfalls: ACFC and PFC are accepted on every frame").
   if (body[0] == 0xFF) {
     if (body.size() < 2 || body[1] != 0x03) {
       Discard(FrameError::kBadHeader, sink);

@@ -96,9 +96,10 @@ class HdlcSink {
   ~HdlcSink() = default;
 };
 
-/// Splits a byte stream into frames. Liberal receive (ppp.md §0.2): address/control and protocol
-/// compression accepted at any time. Starts hunting for a flag, so modem text before PPP is
-/// skipped (ppp.md pitfall 6).
+/// Splits a byte stream into frames. Liberal receive: address/control and protocol compression
+/// accepted at any time (docs/ppp.md, "Pitfalls: ACFC and PFC are accepted on every frame").
+/// Starts hunting for a flag, so modem text before PPP is skipped ("Pitfalls: Text before the
+/// first flag").
 class HdlcDeframer {
  public:
   /// `max_frame` bounds the unescaped frame (address..FCS) so garbage cannot grow memory;

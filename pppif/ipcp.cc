@@ -55,13 +55,15 @@ std::optional<Verdict> IpcpPolicy::CheckRequest(ByteSpan options, bool nak_allow
   for (const Option& option : *parsed) {
     const bool is_address = option.type == static_cast<std::uint8_t>(IpcpOption::kIpAddress);
     if (!is_address || option.value.size() != 4 || address_seen) {
-      // VJ (slirp asks for it), deprecated IP-Addresses, NBNS, unknown: ppp.md §0.1.
+      // VJ (slirp asks for it), deprecated IP-Addresses, NBNS, unknown (RFC 1332 §3.1, §3.2):
+      // docs/ppp.md, "Pitfalls: Reject VJ and the old options".
       AppendOption(rejects, option.type, option.value);
       continue;
     }
     address_seen = true;
     asked = ToIpv4(option.value);
-    // ppp.md pitfall 18: Acking 0.0.0.0 makes slirp terminate IPCP; suggest an address.
+    // RFC 1332 §3.3: suggest an address; Acking 0.0.0.0 makes slirp terminate IPCP (docs/ppp.md,
+    // "Pitfalls: A peer asking for 0.0.0.0 is Nak'd").
     if (asked == kZero) AppendAddress(naks, IpcpOption::kIpAddress, placeholder_);
   }
   if (!rejects.empty()) {
@@ -86,7 +88,8 @@ bool IpcpPolicy::OnAck(ByteSpan options) {
   if (!std::equal(options.begin(), options.end(), last_request_.begin(), last_request_.end())) {
     return false;  // RFC 1661 §5.2: an Ack must repeat the request exactly
   }
-  // pppd 2e09ef6 / ppp.md §b: only values in the final Ack count; 0.0.0.0 means "none".
+  // Only values in the final Ack count; 0.0.0.0 means "none" (docs/ppp.md, "Pitfalls: Only the
+  // final Ack counts").
   result_.local = address_.asked ? address_.value : kZero;
   result_.dns1.reset();
   result_.dns2.reset();
@@ -100,7 +103,8 @@ bool IpcpPolicy::OnNak(ByteSpan options) {
   if (!parsed) return false;
   for (const Option& option : *parsed) {
     Wanted* wanted = Find(option.type);
-    // ppp.md pitfall 15: options we did not ask for (NBNS...) are ignored, never looped on.
+    // RFC 1661 §5.3 hints we did not ask for (NBNS...) are ignored, never looped on (docs/ppp.md,
+    // "Pitfalls: Nak'd options we did not ask for are ignored").
     if (wanted == nullptr || !wanted->asked || option.value.size() != 4) continue;
     wanted->value = ToIpv4(option.value);
   }

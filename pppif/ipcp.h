@@ -45,8 +45,9 @@ class IpcpListener {
 
 class IpcpPolicy final : public FsmPolicy {
  public:
-  /// `peer_placeholder`: the address we Nak a peer with when it asks for 0.0.0.0 itself (ppp.md
-  /// §0.4: slirp does) and the peer address used when it asks for none.
+  /// `peer_placeholder`: the address we Nak a peer with when it asks for 0.0.0.0 itself (slirp
+  /// does: docs/ppp.md, "Pitfalls: A peer asking for 0.0.0.0 is Nak'd") and the peer address
+  /// used when it asks for none.
   IpcpPolicy(Ipv4 peer_placeholder, IpcpListener& listener);
 
   std::vector<std::uint8_t> BuildRequest() override;

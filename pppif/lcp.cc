@@ -97,7 +97,7 @@ void LcpPolicy::CheckOption(const Option& option, std::vector<std::uint8_t>& nak
       } else if (protocol == kProtoChap && v.size() == 3 && v[2] == kChapMd5) {
         peer_.auth_protocol = kProtoChap;
       } else {
-        // ppp.md pitfall 8: offer CHAP-MD5, which GPRS networks commonly accept.
+        // GPRS networks commonly accept CHAP-MD5 (docs/ppp.md, "Pitfalls: Offer CHAP-MD5").
         const std::uint8_t chap[3] = {kProtoChap >> 8, kProtoChap & 0xFF, kChapMd5};
         AppendOption(naks, option.type, chap);
       }
@@ -125,7 +125,8 @@ void LcpPolicy::CheckOption(const Option& option, std::vector<std::uint8_t>& nak
       peer_.tx.acfc = true;
       return;
   }
-  reject();  // Quality, Callback, FCS-Alternatives, multilink...: ppp.md §a "NO"
+  // Quality, Callback, FCS-Alternatives, multilink...: docs/ppp.md, "Pitfalls: Options we reject".
+  reject();
 }
 
 void LcpPolicy::NoteLoopback() {
@@ -230,7 +231,7 @@ void LcpPolicy::OnEchoRequest(ByteSpan data) {
 }
 
 void LcpPolicy::OnEchoReply(std::uint8_t id, ByteSpan data) {
-  // ppp.md pitfall 9: a reply with our own magic is our request looped back, not an answer.
+  // RFC 1661 §6.4: a reply with our own magic is our request looped back, not an answer.
   if (data.size() >= 4 && result_.local_magic != 0 && ReadU32(data) == result_.local_magic) {
     return;
   }

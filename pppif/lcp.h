@@ -96,7 +96,7 @@ class LcpPolicy final : public FsmPolicy {
   std::uint16_t mru_;
   bool want_mru_;
   bool want_accm_ = true;
-  std::uint32_t accm_ = 0;  // ppp.md §b: ask for asyncmap 0
+  std::uint32_t accm_ = 0;  // docs/ppp.md, "Defaults and where they come from"
   bool want_magic_ = true;
   bool want_pfc_ = true;
   bool want_acfc_ = true;

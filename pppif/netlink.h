@@ -56,7 +56,8 @@ class RouteNetlink {
   /// Sets or clears IFF_UP.
   std::error_code SetUp(int ifindex, bool up);
   /// Stops the kernel from generating IPv6 link-local addresses on the link, so it emits no
-  /// router solicitations or MLD reports that PPP without IPV6CP would only drop (ppp.md §(f) 23).
+  /// router solicitations or MLD reports that PPP without IPV6CP would only drop (docs/ppp.md,
+  /// "Pitfalls: IPv6 chatter").
   std::error_code DisableIpv6AddressGeneration(int ifindex);
   /// Adds `local` peer `peer`, both /32 (RTM_NEWADDR with IFA_LOCAL and IFA_ADDRESS).
   std::error_code AddPeerAddress(int ifindex, Ipv4 local, Ipv4 peer);

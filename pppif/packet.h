@@ -11,7 +11,7 @@ namespace uclink::pppif {
 
 using ByteSpan = std::span<const std::uint8_t>;
 
-/// Protocol numbers (RFC 1700 / ppp.md §b).
+/// Protocol numbers (RFC 1700).
 inline constexpr std::uint16_t kProtoIpv4 = 0x0021;
 inline constexpr std::uint16_t kProtoPap = 0xC023;
 inline constexpr std::uint16_t kProtoChap = 0xC223;

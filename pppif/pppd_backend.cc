@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <net/if.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,8 +21,7 @@
 #include "pppif/pppd_bridge.h"
 #include "pppif/pppd_hook_event.h"
 #include "pppif/pppd_private_dir.h"
-
-extern char** environ;
+#include "process/spawn.h"
 
 namespace uclink::pppif {
 namespace {
@@ -60,21 +58,15 @@ int OpenPtyMaster(std::string& slave, std::error_code& ec) {
   return fd;
 }
 
-// posix_spawn, no shell; descriptors above stderr are closed in the child (the serial port and
-// our sockets must not leak into pppd or its scripts).
-pid_t Spawn(std::vector<std::string> argv, std::error_code& ec) {
-  std::vector<char*> raw;
-  for (auto& word : argv) raw.push_back(word.data());
-  raw.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  ::posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ);
-  ::posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) ec = {rc, std::system_category()};
-  return rc == 0 ? pid : -1;
+// No shell; stdin from /dev/null; descriptors above stderr are closed in the child (the serial
+// port and our sockets must not leak into pppd or its scripts); signals at their defaults and
+// unblocked (uclinkd reads its own from a signalfd with them blocked): process/spawn.h.
+pid_t Spawn(const std::vector<std::string>& argv, std::error_code& ec) {
+  process::SpawnOptions options;
+  options.redirects = {process::Null(0)};
+  const process::Spawned child = process::Spawn(argv, options);
+  if (!child) ec = child.error;
+  return child.pid;
 }
 
 IpConfig ToIpConfig(const PppdHookEvent& event, const PppdOptions& options) {

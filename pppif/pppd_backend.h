@@ -1,4 +1,4 @@
-// The PppBackend that runs pppd on kernel PPP (/dev/ppp) behind a pty bridge (issue 8): uclink
+// The PppBackend that runs pppd on kernel PPP (/dev/ppp) behind a pty bridge: uclink
 // keeps the serial port, pppd gets the pty slave, PppdBridge copies bytes and spots NO CARRIER,
 // //pppif:pppd_hook reports ip-up/ip-down over a datagram socket, pppd's exit status becomes the
 // DownReason. The Asio shell around the pure pieces in pppif/pppd_*.h. pppd runs with
@@ -30,8 +30,8 @@ struct PppdBackendOptions {
   PppdOptions pppd;
   std::string password;  ///< PAP/CHAP secret: goes to the 0600 secrets file only, never logged
   std::string runtime_dir = "/run/uclink";  ///< parent of the per-session private directory
-  /// Stop(): SIGTERM first (pppd sends LCP Terminate-Request, exits 5), SIGKILL after this
-  /// (NetworkManager waits 5 s, modem-managers.md §c).
+  /// Stop(): SIGTERM first (pppd sends LCP Terminate-Request, exits 5), SIGKILL after this;
+  /// a live peer answers within a round trip, and 5 s is what NetworkManager gives pppd too.
   std::chrono::milliseconds stop_timeout{5000};
   /// How long a mid-frame NO CARRIER waits for a flag (pppif/pppd_bridge.h).
   std::chrono::milliseconds no_carrier_confirm{500};
@@ -47,7 +47,7 @@ struct PppdBackendOptions {
 inline constexpr const char* kPppDevicePath = "/dev/ppp";
 
 /// Whether the pppd backend can run here: pppd is executable and `ppp_device` opens read-write
-/// (issue 8 item 2, backend selection "auto"). `why_not` is the failing step's errno.
+/// (what backend = "auto" asks: docs/configuration.md). `why_not` is the failing step's errno.
 bool PppdBackendAvailable(const std::string& pppd_path, std::error_code& why_not,
                           const std::string& ppp_device = kPppDevicePath);
 

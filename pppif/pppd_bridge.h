@@ -84,8 +84,8 @@ class PppdBridge {
   BridgeActions OnTimer(bridge::Clock::time_point now);
   /// uclink hangs up: stop forwarding (the shell then escapes to command mode).
   BridgeActions Stop();
-  /// A monitoring slice takes the port (issue 6 item 2): module bytes are not ours until Resume;
-  /// a pending mid-frame NO CARRIER candidate is dropped (the slice's AT traffic decides).
+  /// A monitoring slice takes the port (docs/state-machine.md): module bytes are not ours until
+  /// Resume; a pending mid-frame NO CARRIER candidate is dropped (the slice's AT traffic decides).
   BridgeActions Suspend();
   /// ATO answered CONNECT: like Start(), the stream begins afresh (a NO CARRIER right after it
   /// is certain) with `after_connect` first.

@@ -1,6 +1,7 @@
-// The pppd command line uclink execs (no shell): NetworkManager's recipe for a modem that the
-// manager already dialed (shared/reference/modem-managers.md §7 and Appendix A), on the slave of
-// the pty that uclink bridges to the serial port.
+// The pppd command line uclink execs (no shell), on the slave of the pty that uclink bridges to
+// the serial port. pppd only negotiates, the way NetworkManager runs it for a modem that
+// ModemManager dialed: no connect script (uclink dialed), foreground child (nodetach), no
+// default route and no resolv.conf of its own (uclink applies both from the hook's events).
 #pragma once
 
 #include <cstdint>

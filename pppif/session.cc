@@ -15,12 +15,16 @@
 namespace uclink::pppif {
 namespace {
 
-// RFC 1662 §4.4 / ppp.md §b: after this much line silence a frame gets a leading flag.
+// RFC 1662 §4.4: after this much line silence a frame gets a leading flag (docs/ppp.md,
+// "Defaults and where they come from").
 constexpr auto kIdleFlagAfter = std::chrono::milliseconds(100);
 // Bounds the actions a caller has not taken yet; data beyond it is dropped and counted.
 constexpr std::size_t kMaxPendingActions = 4096;
-// Frames larger than the MRU plus header/FCS slack are garbage (lwIP bug #58441).
+// Frames larger than the MRU plus header/FCS slack are garbage (docs/ppp.md, "Pitfalls: Invalid
+// frames resynchronise at the next flag").
 constexpr std::size_t kFrameSlack = 64;
+// Looped-back frames in a row (nothing genuine between them) that mean the line is looped.
+constexpr int kLoopedEchoesBeforeDown = 3;
 
 std::uint32_t Seed(std::uint32_t configured) {
   if (configured != 0) return configured;
@@ -114,6 +118,8 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
   void OnIpcpDown() override;
   void OnIpcpFinished() override;
 
+  bool IsLoopedBack(std::uint16_t protocol, std::span<const std::uint8_t> info) const;
+  void NoteLooped();
   void HandleLcp(std::span<const std::uint8_t> info);
   void HandleIpcp(std::span<const std::uint8_t> info);
   void HandleAuth(std::uint16_t protocol, std::span<const std::uint8_t> info);
@@ -149,7 +155,7 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
   std::optional<action::Down> down;
   bool closing_locally = false;
   bool courtesy_terminate = false;
-  TxFraming tx;  // default framing until LCP is Opened (ppp.md pitfall 1)
+  TxFraming tx;  // default framing until LCP is Opened (RFC 1661 §5, RFC 1662 §7.1)
   std::uint16_t peer_mru = kDefaultMru;
   Counters counters;
   std::optional<IpConfig> ip;
@@ -157,12 +163,14 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
   Bytes pending_write;
   std::optional<Clock::time_point> last_tx;
   std::optional<Clock::time_point> last_timer;
-  // LCP echo keepalive (ppp.md §b: 30 s / 4, adaptive).
+  // LCP echo keepalive (docs/ppp.md, "Pitfalls: Keepalive is adaptive").
   std::optional<Clock::time_point> next_echo;
   int echo_unanswered = 0;
   Clock::time_point last_rx{};
   std::uint8_t echo_id = 0;
   std::optional<Clock::time_point> echo_sent_at;
+  // Our own frames coming back since the peer last proved alive (RFC 1661 §6.4).
+  int looped_echoes = 0;
 };
 
 // ---------------------------------------------------------------- entry points
@@ -194,7 +202,7 @@ void Session::Impl::LineBytes(std::span<const std::uint8_t> bytes) {
 
 void Session::Impl::IpPacket(std::span<const std::uint8_t> packet) {
   if (finished) return;
-  // RFC 1661 §3.6 / ppp.md pitfall 22: no IP before IPCP is Opened; never above the peer MRU.
+  // RFC 1661 §3.6: no IP before IPCP is Opened; never above the peer MRU.
   if (phase != Phase::kRunning || down || packet.empty() || packet.size() > peer_mru ||
       actions.size() >= kMaxPendingActions) {
     ++counters.dropped;
@@ -251,8 +259,21 @@ std::optional<Clock::time_point> Session::Impl::NextDeadline() const {
 void Session::Impl::OnFrame(std::uint16_t protocol, std::span<const std::uint8_t> info) {
   if (!active()) return;
   ++counters.frames_in;
-  last_rx = now;  // any frame proves the peer alive (adaptive echo, ppp.md pitfall 10)
-  echo_unanswered = 0;
+  if (IsLoopedBack(protocol, info)) {
+    // Our own frame came back (a rebooted module echoing in command mode, a looped line):
+    // it proves nothing about the peer, so it must not reset the keepalive (docs/ppp.md,
+    // "Loopback"). Looped IPv4 is dropped here; looped LCP still reaches the automaton, which
+    // answers and counts it as RFC 1661 §6.4 says.
+    NoteLooped();
+    if (protocol == kProtoIpv4) {
+      ++counters.dropped;
+      return;
+    }
+  } else {
+    last_rx = now;  // any genuine frame proves the peer alive (adaptive keepalive, docs/ppp.md)
+    echo_unanswered = 0;
+    looped_echoes = 0;
+  }
   switch (protocol) {
     case kProtoLcp:
       return HandleLcp(info);
@@ -268,6 +289,39 @@ void Session::Impl::OnFrame(std::uint16_t protocol, std::span<const std::uint8_t
   }
 }
 
+// A frame we sent, received back: an LCP Echo-Request, Echo-Reply or Discard-Request carrying
+// our own Magic-Number (RFC 1661 §5.8, §6.4), or an IPv4 packet whose source is our own address
+// (the peer never sends those: our own traffic to ourselves does not cross the link).
+bool Session::Impl::IsLoopedBack(std::uint16_t protocol, std::span<const std::uint8_t> info) const {
+  if (protocol == kProtoIpv4) {
+    return ip.has_value() && info.size() >= 20 &&
+           std::equal(ip->local.begin(), ip->local.end(), info.begin() + 12);
+  }
+  if (protocol != kProtoLcp || info.size() < 8) return false;
+  const auto code = static_cast<Code>(info[0]);
+  if (code != Code::kEchoRequest && code != Code::kEchoReply && code != Code::kDiscardRequest) {
+    return false;
+  }
+  const std::uint32_t magic = lcp_policy.result().local_magic;
+  return magic != 0 && ReadU32(info.subspan(4)) == magic;
+}
+
+// Looped frames end the link after kLoopedEchoesBeforeDown of them with nothing genuine in
+// between; each one asks for an Echo-Request at once, so a looped line is found within one
+// round trip per confirmation instead of one echo interval (a rebooted module would otherwise
+// look alive for echo_failures intervals, or for ever while our own traffic kept coming back).
+void Session::Impl::NoteLooped() {
+  ++counters.looped_frames;
+  if (lcp.state() != FsmState::kOpened || config.echo_interval.count() <= 0) return;
+  if (++looped_echoes >= kLoopedEchoesBeforeDown) {
+    return Abandon(DownReason::kLoopback,
+                   std::to_string(looped_echoes) +
+                       " of our own frames came back: the line is looped (module echoing?)");
+  }
+  next_echo = now;
+  last_rx = now - config.echo_interval;  // the next EchoTick probes instead of waiting
+}
+
 void Session::Impl::OnFrameError(FrameError error) {
   if (error == FrameError::kBadFcs) {
     ++counters.fcs_errors;
@@ -278,8 +332,8 @@ void Session::Impl::OnFrameError(FrameError error) {
 
 void Session::Impl::HandleLcp(std::span<const std::uint8_t> info) {
   lcp.OnPacket(info, now);
-  // ppp.md pitfall 10: a peer Terminate-Request ends this call; the manager redials. The FSM
-  // has already answered it with Terminate-Ack (RFC 1661 §5.5).
+  // A peer Terminate-Request ends this call; the manager redials (docs/ppp.md, "Pitfalls: A peer
+  // Terminate-Request means redial"). The FSM has already answered it (RFC 1661 §5.5).
   const std::optional<ControlPacket> p = ParseControlPacket(info);
   if (p && p->code == static_cast<std::uint8_t>(Code::kTerminateRequest) && !closing_locally) {
     SetDown(DownReason::kPeerTerminated, "LCP Terminate-Request from peer");
@@ -311,7 +365,7 @@ void Session::Impl::HandleIp(std::span<const std::uint8_t> info) {
     ++counters.dropped;
     return;
   }
-  // ppp.md pitfall 21: pass the IPv4 total length only, never HDLC padding.
+  // RFC 791 §3.1: pass the IPv4 total length only, never HDLC padding.
   const std::size_t total = ReadU16(info.subspan(2));
   if (total < 20 || total > info.size() || actions.size() >= kMaxPendingActions) {
     ++counters.dropped;
@@ -370,7 +424,8 @@ void Session::Impl::Abandon(DownReason reason, std::string detail) {
 
 void Session::Impl::OnLcpUp() {
   const LcpResult& r = lcp_policy.result();
-  tx = r.tx;  // ppp.md pitfall 1: the negotiated ACCM applies only from Opened
+  // docs/ppp.md, "Pitfalls: ACCM applies only from Opened" (RFC 1661 §5, RFC 1662 §7.1).
+  tx = r.tx;
   deframer.SetReceiveAccm(r.rx_accm);
   peer_mru = r.peer_mru;
   counters.local_magic = r.local_magic;
@@ -419,7 +474,8 @@ void Session::Impl::EchoTick() {
     return;
   }
   next_echo = now + config.echo_interval;
-  if (echo_unanswered >= config.echo_failures) {
+  // While looped frames are being confirmed, their own count decides (NoteLooped).
+  if (looped_echoes == 0 && echo_unanswered >= config.echo_failures) {
     return SetDown(DownReason::kEchoTimeout,
                    std::to_string(echo_unanswered) + " LCP echo requests unanswered");
   }

@@ -30,17 +30,18 @@ struct SessionConfig {
   int max_configure = 10;
   int max_terminate = 2;
   int max_failure_lcp = 5;
-  int max_failure_ipcp = 100;     ///< GPRS networks Nak-loop: ppp.md §0.1
+  int max_failure_ipcp = 100;     ///< docs/ppp.md, "Pitfalls: Nak-stalling"
   std::uint32_t magic = 0;        ///< first LCP Magic-Number; 0 = drawn from random_seed
   std::uint32_t random_seed = 0;  ///< seeds magic numbers; 0 = std::random_device
-  /// Address we Nak a peer with when it asks for 0.0.0.0 for itself (slirp: ppp.md §0.4), and
-  /// the peer address reported when it asks for none (pppd's default remote).
+  /// Address we Nak a peer with when it asks for 0.0.0.0 for itself (docs/ppp.md, "Pitfalls: A
+  /// peer asking for 0.0.0.0 is Nak'd"), and the peer address reported when it gives none
+  /// (pppd's default remote).
   Ipv4 peer_placeholder{10, 64, 64, 64};
-  std::chrono::seconds auth_timeout{30};  ///< CHAP wait for Challenge/result (ppp.md §b)
+  std::chrono::seconds auth_timeout{30};  ///< CHAP wait for Challenge/result
   int pap_max_requests = 10;              ///< PAP retransmits every restart_timer
 };
 
-/// Why the link went down; each is reported distinctly (issue: keepalive and link death).
+/// Why the link went down; each is reported distinctly.
 enum class DownReason {
   kEchoTimeout,        ///< LCP echo requests went unanswered
   kNoCarrier,          ///< "NO CARRIER" text seen in the data stream
@@ -70,6 +71,7 @@ struct Counters {
   std::uint64_t fcs_errors = 0, dropped = 0;
   std::uint64_t framing_errors = 0;  ///< runt, aborted, oversized or bad-header frames
   std::uint64_t echo_requests_sent = 0;
+  std::uint64_t looped_frames = 0;  ///< our own LCP echoes or IPv4 packets received back
   std::optional<std::chrono::microseconds> echo_rtt;
   std::uint32_t local_magic = 0, peer_magic = 0;
 };

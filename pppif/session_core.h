@@ -1,6 +1,6 @@
 // The engine's view of the PPP protocol core: exactly the surface of pppif::Session, made virtual
-// so the Asio engine can be tested against a scripted fake (STYLE.md §7: one async seam, fakes
-// in tests). MakeSessionCore() wraps the real Session.
+// so the Asio engine, the one asynchronous seam, can be tested against a scripted fake.
+// MakeSessionCore() wraps the real Session.
 #pragma once
 
 #include <memory>

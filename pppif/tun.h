@@ -1,6 +1,6 @@
 // The Linux TUN device that carries the PPP link's IPv4 packets to the kernel's IP stack.
 // Opened with IFF_TUN | IFF_NO_PI: every read and write is exactly one IP packet with no
-// packet-information header (ppp.md §(f) pitfall 21).
+// packet-information header (docs/ppp.md, "Pitfalls: Trim to the IPv4 total length").
 #pragma once
 
 #include <string>

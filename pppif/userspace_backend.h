@@ -1,5 +1,5 @@
 // The PppBackend for systems without kernel PPP: our Session on a TUN device, configured through
-// rtnetlink, DNS handed off per DnsOptions (issue 5 items 4 and 5).
+// rtnetlink, DNS handed off per DnsOptions (docs/ppp-engine.md).
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -22,10 +22,12 @@ std::string Upper(std::string_view text) {
 }
 
 // Splits set-form arguments at commas outside quotes. An argument that starts with '"' is a
-// quoted string; quotes elsewhere are literal (the manual's HTTPPARA body example carries raw
-// JSON). An unterminated quote takes the rest of the line, so odd input never fails the split.
-void SplitArgs(std::string_view text, SimCommand& command) {
-  if (TrimSpaces(text).empty()) return;
+// quoted string that ends at the next '"' (manual §1.3.3 defines no escape inside quotes), and
+// only spaces may follow it before the next comma; quotes inside an unquoted argument are
+// literal (the manual's HTTPPARA body example carries raw JSON, §2.51). Returns false for an
+// unterminated quote or text after a closing quote: such a line is not a command.
+bool SplitArgs(std::string_view text, SimCommand& command) {
+  if (TrimSpaces(text).empty()) return true;
   std::size_t pos = 0;
   while (true) {
     while (pos < text.size() && IsSpace(text[pos])) ++pos;
@@ -33,12 +35,12 @@ void SplitArgs(std::string_view text, SimCommand& command) {
     bool quoted = false;
     if (pos < text.size() && text[pos] == '"') {
       quoted = true;
-      std::size_t close = text.find('"', pos + 1);
-      if (close == std::string_view::npos) close = text.size();
+      const std::size_t close = text.find('"', pos + 1);
+      if (close == std::string_view::npos) return false;
       value = std::string(text.substr(pos + 1, close - pos - 1));
       pos = close + 1;
-      std::size_t comma = text.find(',', std::min(pos, text.size()));
-      pos = comma == std::string_view::npos ? text.size() : comma;
+      while (pos < text.size() && IsSpace(text[pos])) ++pos;
+      if (pos < text.size() && text[pos] != ',') return false;
     } else {
       std::size_t comma = text.find(',', pos);
       std::size_t end = comma == std::string_view::npos ? text.size() : comma;
@@ -47,9 +49,18 @@ void SplitArgs(std::string_view text, SimCommand& command) {
     }
     command.args.push_back(std::move(value));
     command.quoted.push_back(quoted);
-    if (pos >= text.size()) return;
+    if (pos >= text.size()) return true;
     ++pos;  // the comma
   }
+}
+
+// Commands whose last parameter runs to the end of the line: counted data (AT+FTPPUT=<n>,<data>
+// §2.39, AT+HTTPDATA=<n>,<data> §2.46), where the length ends the data, and AT+HTTPPARA's value
+// (§2.45), which carries raw JSON in §2.51. Quotes and commas in them are text; their service
+// reads the raw line, and the core keeps the tail as one argument.
+bool TakesLineTail(std::string_view name) {
+  return name == "+FTPPUT" || name == "+FTTPUT" || name == "+HTTPDATA" || name == "+HTTTPDATA" ||
+         name == "+HTTPPARA" || name == "+HTTTPARA";
 }
 
 std::optional<SimCommand> ParseExtended(std::string_view rest, SimCommand command) {
@@ -70,7 +81,12 @@ std::optional<SimCommand> ParseExtended(std::string_view rest, SimCommand comman
       command.form = SimCommand::Form::kTest;
     } else {
       command.form = SimCommand::Form::kSet;
-      SplitArgs(tail.substr(1), command);
+      if (TakesLineTail(command.name)) {
+        command.args.emplace_back(value);
+        command.quoted.push_back(false);
+      } else if (!SplitArgs(tail.substr(1), command)) {
+        return std::nullopt;
+      }
     }
   } else {
     return std::nullopt;

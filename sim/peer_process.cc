@@ -9,8 +9,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
+#include "process/exit_status.h"
+#include "process/spawn.h"
 #include "sim/errors.h"
 
 namespace uclink::sim {
@@ -54,7 +57,8 @@ PeerProcess::~PeerProcess() { Terminate(); }
 std::error_code PeerProcess::Start(const std::vector<std::string>& argv, bool fresh_home) {
   if (argv.empty()) return make_error_code(Errc::kPeerSpawnFailed);
   if (fresh_home) {
-    // ppp.md §c: slirp binds $HOME/.slirp_socket; two instances sharing HOME refuse to start.
+    // slirp binds $HOME/.slirp_socket; two instances sharing HOME refuse to start (docs/ppp.md,
+    // "slirp-fullbolt as the test peer").
     char templ[] = "/tmp/uclink-sim-peer-XXXXXX";
     if (::mkdtemp(templ) == nullptr) return make_error_code(Errc::kPeerSpawnFailed);
     home_ = templ;
@@ -63,25 +67,20 @@ std::error_code PeerProcess::Start(const std::vector<std::string>& argv, bool fr
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     return make_error_code(Errc::kPeerSpawnFailed);
   }
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) {
+  // process::Spawn, never fork(): a child between fork() and exec() still runs our signal
+  // handling, and a SIGTERM that hit it there used to stop the whole simulator (process/spawn.h).
+  // The link is the child's stdin and stdout; stderr goes nowhere so slirp's banner stays off it.
+  process::SpawnOptions options;
+  options.redirects = {process::FromFd(0, fds[1]), process::FromFd(1, fds[1]), process::Null(2)};
+  if (!home_.empty()) options.environment.push_back("HOME=" + home_);
+  options.search_path = true;
+  const process::Spawned child = process::Spawn(argv, options);
+  if (!child) {
     ::close(fds[0]);
     ::close(fds[1]);
     return make_error_code(Errc::kPeerSpawnFailed);
   }
-  if (pid == 0) {
-    // Child: the link is stdin and stdout; stderr goes nowhere so slirp's banner stays off it.
-    ::dup2(fds[1], 0);
-    ::dup2(fds[1], 1);
-    int null = ::open("/dev/null", O_WRONLY);
-    if (null >= 0) ::dup2(null, 2);
-    if (!home_.empty()) ::setenv("HOME", home_.c_str(), 1);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
+  const pid_t pid = child.pid;
   ::close(fds[1]);
   pid_ = pid;
   socket_.assign(boost::asio::local::stream_protocol(), fds[0]);
@@ -129,6 +128,8 @@ void PeerProcess::Terminate() {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, &status, 0);
     }
+    std::cerr << "uclink-sim: PPP peer pid " << pid_
+              << " ended: " << process::DescribeWaitStatus(status) << std::endl;
     pid_ = -1;
   }
   if (!home_.empty()) {

@@ -1,5 +1,6 @@
 // The PPP peer behind data mode: a child process whose stdin/stdout are one end of an AF_UNIX
-// socketpair. Default: slirp-fullbolt with a fresh HOME (ppp.md §c). Stopped by its PID only.
+// socketpair. Default: slirp-fullbolt with a fresh HOME (docs/ppp.md, "slirp-fullbolt as the test
+// peer"). Stopped by its PID only.
 #pragma once
 
 #include <sys/types.h>
@@ -15,8 +16,9 @@
 
 namespace uclink::sim {
 
-/// slirp as the network: "slirp-fullbolt ppp nozeros "dns 127.0.0.1"" (ppp.md §c: the plain
-/// slirp binary exits at start on 64-bit; "ppp" must come first).
+/// slirp as the network: "slirp-fullbolt ppp nozeros "dns 127.0.0.1"" (the plain slirp binary
+/// exits at start on 64-bit; "ppp" must come first: docs/ppp.md, "slirp-fullbolt as the test
+/// peer").
 std::vector<std::string> DefaultPeerCommand();
 
 /// Splits a --ppp-peer command line into argv without a shell: whitespace separates words,

@@ -1,5 +1,5 @@
 // End-to-end TCP throughput and CPU per MB through TUN → Engine/Session → pty → slirp-fullbolt
-// (issue 5, "Benchmarks"). One link is set up for the whole run, exactly as in
+// (figures in docs/ppp-engine.md). One link is set up for the whole run, exactly as in
 // //tests/pppif/e2e:slirp_e2e_test: the engine in a network namespace created here, slirp and the
 // TCP servers in the host namespace, traffic only to 10.0.2.2 (the host's 127.0.0.1).
 //

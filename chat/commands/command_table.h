@@ -105,8 +105,8 @@ enum class TimeoutClass {
 // Stable name of a TimeoutClass.
 std::string_view ToString(TimeoutClass timeout_class);
 
-// Starting values (at-stacks.md (b) lesson 21, the list, and the manual's own module
-// timeouts: HTTP 50 s §2.45, MQTT CONNECT 5 s §2.55). The engine may override any of them.
+// Starting values (docs/at-channel.md, "Lessons: timeouts to start from", and the manual's own
+// module timeouts: HTTP 50 s §2.45, MQTT CONNECT 5 s §2.55). The engine may override any of them.
 std::chrono::milliseconds DefaultTimeout(TimeoutClass timeout_class);
 
 // One row of the command table.

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "chat/commands/text_params.h"
+
 namespace uclink::chat {
 namespace {
 
@@ -18,14 +20,27 @@ Result<std::vector<AtArg>> ParseFtpInfo(std::string_view line, Command command) 
   return args;
 }
 
-bool IsFtpNameCommand(Command c) {
-  constexpr Command kNameCommands[] = {
-      Command::kFtpun,      Command::kFtppw,  Command::kFtpgetname, Command::kFtppath,
-      Command::kFtpputname, Command::kFtpmkd, Command::kFtprmd,     Command::kFtpsize};
-  for (Command n : kNameCommands) {
-    if (n == c) return true;
+// The row of the text-parameter table that a name command's value follows.
+std::optional<TextParam> FtpNameParam(Command c) {
+  switch (c) {
+    case Command::kFtpun:
+      return TextParam::kFtpUser;
+    case Command::kFtppw:
+      return TextParam::kFtpPassword;
+    case Command::kFtpgetname:
+      return TextParam::kFtpGetName;
+    case Command::kFtppath:
+      return TextParam::kFtpPath;
+    case Command::kFtpputname:
+      return TextParam::kFtpPutName;
+    case Command::kFtpmkd:
+    case Command::kFtprmd:
+      return TextParam::kFtpDirectory;
+    case Command::kFtpsize:
+      return TextParam::kFtpSizeName;
+    default:
+      return std::nullopt;
   }
-  return false;
 }
 
 // manual §2.29 结果返回码列表.
@@ -74,7 +89,7 @@ Result<std::string> EncodeFtpreset(int value) {
 }
 
 Result<std::string> EncodeFtpserv(std::string_view host) {
-  if (auto e = CheckText(host, TextStyle::kBare, {"<ip>", kMaxFtpName, "§2.29"})) return *e;
+  if (auto e = CheckParam(TextParam::kFtpServer, host)) return *e;
   for (char c : host) {
     bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
               c == '.' || c == '-' || c == ':';
@@ -84,30 +99,27 @@ Result<std::string> EncodeFtpserv(std::string_view host) {
 }
 
 Result<std::string> EncodeFtpName(Command command, std::string_view value) {
-  if (!IsFtpNameCommand(command)) {
+  const std::optional<TextParam> param = FtpNameParam(command);
+  if (!param) {
     return MakeError(CommandErrc::kUnsupportedForm,
                      std::string(ToString(command)) + " takes no FTP name");
   }
-  const CommandSpec& spec = SpecOf(command);
-  if (auto e = CheckText(value, TextStyle::kBare, {spec.name, kMaxFtpName, spec.section})) {
-    return *e;
-  }
-  return CommandText(spec.name).Bare(value).Take();
+  if (auto e = CheckParam(*param, value)) return *e;
+  return CommandText(SpecOf(command).name).Bare(value).Take();
 }
 
 Result<std::string> EncodeFtpget() { return std::string("AT+FTPGET"); }
 
 Result<std::string> EncodeFtpget(int mode, std::string_view file) {
   if (auto e = CheckRange(mode, 0, 1, "<mode>", "§2.43")) return *e;
-  if (auto e = CheckText(file, TextStyle::kBare, {"<file name>", kMaxFtpName, "§2.43"})) return *e;
+  if (auto e = CheckParam(TextParam::kFtpGetName, file)) return *e;
   return CommandText("+FTPGET").Int(mode).Bare(file).Take();
 }
 
 Result<std::string> EncodeFtpput(std::string_view data) {
-  // The length prefix tells the module where the data ends, so commas and quotes are fine; only
-  // line terminators and NUL would cut the command short.
-  TextRule rule{"<data>", kMaxFtpPutData, "§2.39", true};
-  if (auto e = CheckText(data, TextStyle::kRest, rule)) return *e;
+  // The length prefix tells the module where the data ends, so commas and quotes are data; line
+  // ends, control bytes and a leading space are not (TextParam::kFtpPutData).
+  if (auto e = CheckParam(TextParam::kFtpPutData, data)) return *e;
   if (data.empty()) return std::string("AT+FTPPUT=0,");
   return CommandText("+FTPPUT").Int(static_cast<std::int64_t>(data.size())).Bare(data).Take();
 }

@@ -1,5 +1,7 @@
 #include "chat/commands/http.h"
 
+#include "chat/commands/text_params.h"
+
 namespace uclink::chat {
 
 Result<std::string> EncodeHttptls(int tls) {
@@ -59,37 +61,22 @@ std::optional<ParamLimit> NumericLimit(HttpParam param) {
   return std::nullopt;
 }
 
-TextRule TextRuleFor(HttpParam param) {
+std::optional<TextParam> TextParamFor(HttpParam param) {
   switch (param) {
     case HttpParam::kUrl:
-      return {"URL", kMaxHttpUrl, "§2.45"};
+      return TextParam::kHttpUrl;
     case HttpParam::kUser:
-      return {"user data", kMaxHttpUser, "§2.45"};
+      return TextParam::kHttpUser;
     case HttpParam::kBody:
-      return {"body", kMaxHttpBody, "§2.45"};
+      return TextParam::kHttpBody;
     case HttpParam::kPath:
-      return {"path", kMaxHttpPath, "§2.49"};
+      return TextParam::kHttpPath;
     case HttpParam::kPort:
     case HttpParam::kTimeout:
     case HttpParam::kMode:
-      return {"value", 16, "§2.45"};
+      return std::nullopt;
   }
-  return {"value", 16, "§2.45"};
-}
-
-std::string EscapeLineEnds(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -100,9 +87,10 @@ Result<std::string> EncodeHttppara(HttpParam param, std::string_view value) {
     if (!v) return v.error();
     return EncodeHttppara(param, static_cast<int>(*v));
   }
-  std::string text = param == HttpParam::kUser ? EscapeLineEnds(value) : std::string(value);
-  if (auto e = CheckText(text, TextStyle::kRest, TextRuleFor(param))) return *e;
-  return CommandText("+HTTPPARA").Bare(ToString(param)).Bare(text).Take();
+  const std::optional<TextParam> text_param = TextParamFor(param);
+  if (!text_param) return MakeError(CommandErrc::kUnsupportedForm, "no text parameter");
+  if (auto e = CheckParam(*text_param, value)) return *e;
+  return CommandText("+HTTPPARA").Bare(ToString(param)).Bare(value).Take();
 }
 
 Result<std::string> EncodeHttppara(HttpParam param, int value) {
@@ -116,7 +104,7 @@ Result<std::string> EncodeHttppara(HttpParam param, int value) {
 }
 
 Result<std::string> EncodeHttpdata(std::string_view data) {
-  if (auto e = CheckText(data, TextStyle::kRest, {"<data>", kMaxHttpData, "§2.46"})) return *e;
+  if (auto e = CheckParam(TextParam::kHttpData, data)) return *e;
   return CommandText("+HTTPDATA").Int(static_cast<std::int64_t>(data.size())).Bare(data).Take();
 }
 

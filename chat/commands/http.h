@@ -34,9 +34,10 @@ enum class HttpParam { kUrl, kPort, kTimeout, kUser, kBody, kMode, kPath };
 std::string_view ToString(HttpParam param);
 
 // AT+HTTPPARA=<tag>,<value> (§2.49–§2.51; the table's `<tag>:<value>` form never appears in an
-// example). The value ends the command line, so it may hold commas. For kUser, CR LF pairs in
-// `value` are sent as the two-character escapes \r\n (§2.45: "数据中“\r\n”需要转义"); the limit
-// applies to the escaped text. kPort is 1–65535, kTimeout 1–65535 s, kMode 0–1.
+// example). The value ends the command line, so it may hold commas. kUser carries one header
+// line: §2.45 says CR LF in user data are written escaped ("数据中“\r\n”需要转义") without
+// defining the escape, so CR, LF and '\' are refused (TextParam::kHttpUser), never escaped.
+// kPort is 1–65535, kTimeout 1–65535 s, kMode 0–1.
 Result<std::string> EncodeHttppara(HttpParam param, std::string_view value);
 
 // Numeric tags (kPort, kTimeout, kMode) from a number.

@@ -1,5 +1,7 @@
 #include "chat/commands/ip.h"
 
+#include "chat/commands/text_params.h"
+
 namespace uclink::chat {
 
 std::string_view ToString(SocketMode mode) {
@@ -21,10 +23,7 @@ std::optional<SocketMode> SocketModeFromString(std::string_view text) {
 }
 
 Result<std::string> EncodeIpcreate(SocketMode mode, std::string_view host, int port) {
-  if (auto e = CheckText(host, TextStyle::kQuoted, {"<address>", kMaxHost, "§2.22"})) return *e;
-  if (host.find('"') != std::string_view::npos) {
-    return MakeError(CommandErrc::kInvalidCharacter, "<address> holds '\"'");
-  }
+  if (auto e = CheckParam(TextParam::kIpcreateAddress, host)) return *e;
   if (auto e = CheckRange(port, 1, 65535, "<Port>", "§2.22")) return *e;
   return CommandText("+IPCREATE").Quoted(ToString(mode)).Quoted(host).Int(port).Take();
 }
@@ -40,12 +39,9 @@ Result<SocketState> DecodeIpcreate(std::string_view line) {
 }
 
 Result<std::string> EncodeIpsend(SocketMode mode, std::string_view data) {
-  // The module counts the bytes between the quotes, so an escaped quote would break the count.
-  TextRule rule{"<data>", kMaxIpSendData, "§2.23"};
-  if (auto e = CheckText(data, TextStyle::kQuoted, rule)) return *e;
-  if (data.find('"') != std::string_view::npos) {
-    return MakeError(CommandErrc::kInvalidCharacter, "<data> holds '\"' (send it over PPP)");
-  }
+  // The quoted <data> ends at the next '"' (no escape, §1.3.3): CheckParam refuses what it
+  // cannot carry, so the bytes between the quotes are exactly `data` and <n> counts them.
+  if (auto e = CheckParam(TextParam::kIpsendData, data)) return *e;
   return CommandText("+IPSEND")
       .Quoted(ToString(mode))
       .Int(static_cast<std::int64_t>(data.size()))

@@ -39,7 +39,8 @@ struct SocketState {
 Result<SocketState> DecodeIpcreate(std::string_view line);
 
 // AT+IPSEND="TCP",3,"123" (§2.25.1; the table of §2.23 omits the length, §2.23.2 misspells the
-// command as AT+IPCREATE). Text only: CR, LF, NUL and '"' cannot be sent in-band.
+// command as AT+IPCREATE). What the quoted <data> cannot carry ('"', line ends, control and
+// non-ASCII bytes: TextParam::kIpsendData) is refused, never escaped.
 Result<std::string> EncodeIpsend(SocketMode mode, std::string_view data);
 
 // `+IPSEND=3` (§2.25.1), `+IPSEND: 3`, and `+IPCREATE=3` (§2.23.2's misprint) → bytes sent.

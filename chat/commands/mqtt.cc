@@ -1,10 +1,12 @@
 #include "chat/commands/mqtt.h"
 
+#include "chat/commands/text_params.h"
+
 namespace uclink::chat {
 namespace {
 
-std::optional<CommandError> CheckTopic(std::string_view topic, std::string_view section) {
-  return CheckText(topic, TextStyle::kQuoted, {"<topic>", kMaxMqttTopic, section});
+std::optional<CommandError> CheckTopic(std::string_view topic) {
+  return CheckParam(TextParam::kMqttTopic, topic);
 }
 
 std::optional<CommandError> CheckQos(int qos, std::string_view section) {
@@ -27,8 +29,7 @@ std::string_view ToString(CertType type) {
 
 Result<std::string> EncodeMqtttls(int tls, CertType type, std::string_view cert, std::size_t size) {
   if (auto e = CheckRange(tls, 0, 1, "<tls>", "§2.53")) return *e;
-  TextRule rule{"<cert file content>", kMaxMqttCertificate, "§2.53"};
-  if (auto e = CheckText(cert, TextStyle::kQuoted, rule)) return *e;
+  if (auto e = CheckParam(TextParam::kMqttCertificate, cert)) return *e;
   if (auto e =
           CheckRange(static_cast<std::int64_t>(size), 1,
                      static_cast<std::int64_t>(kMaxMqttCertificate), "<cert file size>", "§2.53")) {
@@ -62,15 +63,12 @@ Result<MqttTlsState> DecodeMqtttls(std::string_view line) {
 }
 
 Result<std::string> EncodeMqttconfig(const MqttConfig& c) {
-  if (auto e = CheckText(c.host, TextStyle::kQuoted, {"<url>", kMaxMqttHost, "§2.54"})) return *e;
+  if (auto e = CheckParam(TextParam::kMqttHost, c.host)) return *e;
   if (auto e = CheckRange(c.port, 1, 65535, "<port>", "§2.54")) return *e;
-  TextRule id_rule{"<clientid>", kMaxMqttClientId, "§2.54"};
-  if (auto e = CheckText(c.client_id, TextStyle::kQuoted, id_rule)) return *e;
+  if (auto e = CheckParam(TextParam::kMqttClientId, c.client_id)) return *e;
   if (auto e = CheckRange(c.keepalive_s, 0, 65535, "<keepalive>", "§2.54")) return *e;
-  TextRule user_rule{"<username>", kMaxMqttUsername, "§2.54", true};
-  if (auto e = CheckText(c.username, TextStyle::kQuoted, user_rule)) return *e;
-  TextRule pass_rule{"<password>", kMaxMqttPassword, "§2.54/§2.61", true};
-  if (auto e = CheckText(c.password, TextStyle::kQuoted, pass_rule)) return *e;
+  if (auto e = CheckParam(TextParam::kMqttUsername, c.username)) return *e;
+  if (auto e = CheckParam(TextParam::kMqttPassword, c.password)) return *e;
   return CommandText("+MQTTCONFIG")
       .Quoted(c.host)
       .Int(c.port)
@@ -114,23 +112,57 @@ Result<int> DecodeMqttconnect(std::string_view line) {
   return static_cast<int>(*code);
 }
 
+std::optional<CommandError> CheckPublishTopic(std::string_view topic) {
+  // MQTT 3.1.1 §3.3.2.1 / MQTT 5.0 §3.3.2.1: "The Topic Name in the PUBLISH packet MUST NOT
+  // contain wildcard characters"; a broker answers by closing the connection.
+  const std::size_t at = topic.find_first_of("#+");
+  if (at == std::string_view::npos) return std::nullopt;
+  return MakeError(CommandErrc::kMalformed,
+                   "<topic> of a publish holds the wildcard '" + std::string(1, topic[at]) +
+                       "' at offset " + std::to_string(at) +
+                       " (MQTT 3.1.1 §3.3.2.1: a Topic Name has no wildcards; subscribe to "
+                       "filters, publish to names)");
+}
+
+std::optional<CommandError> CheckTopicFilter(std::string_view filter) {
+  // MQTT 3.1.1 §4.7.1.2: '#' stands alone in the last level; §4.7.1.3: '+' fills a whole level.
+  std::size_t level_start = 0;
+  for (std::size_t i = 0; i <= filter.size(); ++i) {
+    if (i < filter.size() && filter[i] != '/') continue;
+    const std::string_view level = filter.substr(level_start, i - level_start);
+    const bool last = i == filter.size();
+    if (level.find('#') != std::string_view::npos && (level != "#" || !last)) {
+      return MakeError(CommandErrc::kMalformed,
+                       "<topic> filter: '#' must be a whole last level (MQTT 3.1.1 §4.7.1.2)");
+    }
+    if (level.find('+') != std::string_view::npos && level != "+") {
+      return MakeError(CommandErrc::kMalformed,
+                       "<topic> filter: '+' must be a whole level (MQTT 3.1.1 §4.7.1.3)");
+    }
+    level_start = i + 1;
+  }
+  return std::nullopt;
+}
+
 Result<std::string> EncodeMqttpub(std::string_view topic, int qos, bool retain,
                                   std::string_view message) {
-  if (auto e = CheckTopic(topic, "§2.56")) return *e;
+  if (auto e = CheckTopic(topic)) return *e;
+  if (auto e = CheckPublishTopic(topic)) return *e;
   if (auto e = CheckQos(qos, "§2.56")) return *e;
-  TextRule rule{"<message>", kMaxMqttMessage, "§2.56", true};
-  if (auto e = CheckText(message, TextStyle::kQuoted, rule)) return *e;
+  if (auto e = CheckParam(TextParam::kMqttMessage, message)) return *e;
   return CommandText("+MQTTPUB").Quoted(topic).Int(qos).Int(retain ? 1 : 0).Quoted(message).Take();
 }
 
 Result<std::string> EncodeMqttsub(std::string_view topic, int qos) {
-  if (auto e = CheckTopic(topic, "§2.57")) return *e;
+  if (auto e = CheckTopic(topic)) return *e;
+  if (auto e = CheckTopicFilter(topic)) return *e;
   if (auto e = CheckQos(qos, "§2.57")) return *e;
   return CommandText("+MQTTSUB").Quoted(topic).Int(qos).Take();
 }
 
 Result<std::string> EncodeMqttunsub(std::string_view topic) {
-  if (auto e = CheckTopic(topic, "§2.58")) return *e;
+  if (auto e = CheckTopic(topic)) return *e;
+  if (auto e = CheckTopicFilter(topic)) return *e;
   return CommandText("+MQTTUNSUB").Quoted(topic).Take();
 }
 

@@ -71,8 +71,18 @@ Result<MqttConfig> DecodeMqttconfig(std::string_view line);
 // `+MQTTCONNECT: 0` (§2.55): an MQTT code of table 3.4 (DescribeMqtt).
 Result<int> DecodeMqttconnect(std::string_view line);
 
+// A topic name for PUBLISH holds no wildcard ('#', '+'; MQTT 3.1.1 §3.3.2.1). Holds in both
+// modes: over PPP the broker would drop the connection, in-band the module fails (table 3.4).
+std::optional<CommandError> CheckPublishTopic(std::string_view topic);
+
+// A topic filter for SUBSCRIBE/UNSUBSCRIBE is well formed: '#' only as the whole last level,
+// '+' only as a whole level (MQTT 3.1.1 §4.7.1.2, §4.7.1.3).
+std::optional<CommandError> CheckTopicFilter(std::string_view filter);
+
 // AT+MQTTPUB="topic",qos,retain,"message" (§2.61; the table of §2.56 drops the comma before
-// <message>).
+// <message>). Topic and message are quoted and sent verbatim: what they cannot carry
+// (TextParam::kMqttTopic/kMqttMessage: '"', line ends, control bytes) is refused, as is a
+// wildcard in the topic (CheckPublishTopic).
 Result<std::string> EncodeMqttpub(std::string_view topic, int qos, bool retain,
                                   std::string_view message);
 

@@ -102,7 +102,8 @@ namespace {
 
 // One shape of +CGREG: with <n> first (read answer) or without (URC).
 Result<Registration> DecodeCgregShape(const std::vector<AtArg>& args, bool with_n) {
-  // Read answer: n, stat, lac, ci, AcT. URC: stat, lac, ci, AcT, RAC (d.1 vectors 35, 36).
+  // Read answer: n, stat, lac, ci, AcT. URC: stat, lac, ci, AcT, RAC (docs/at-commands.md,
+  // "Answers from other firmware: +CGREG").
   if (args.size() < (with_n ? 2u : 1u)) {
     return MakeError(CommandErrc::kMissingField, "<stat>");
   }
@@ -143,7 +144,8 @@ Result<Registration> DecodeCgreg(std::string_view line, bool query_in_flight) {
   auto args = ParseInfo(line, {"CGREG"}, 1, 5);
   if (!args) return args.error();
   // The expected shape first; if the line does not fit it, the other one (a URC can arrive while
-  // AT+CGREG? is in flight, and some firmware puts <n> into URCs: d.1 vectors 27, 31). The
+  // AT+CGREG? is in flight, and some firmware puts <n> into URCs: Sony Ericsson MD400, Alcatel
+  // X220D in docs/at-commands.md, "Answers from other firmware: +CGREG"). The
   // presence of `n` in the result says which shape matched.
   auto first = DecodeCgregShape(*args, query_in_flight);
   if (first) return first;

@@ -19,7 +19,8 @@ namespace uclink::chat {
 // AT+CFUN=<fun>[,<rst>]: fun 0 minimum / 1 full; rst 0 no reset / 1 reset.
 Result<std::string> EncodeCfun(int fun, std::optional<int> rst = std::nullopt);
 
-// `+CFUN: 1` (§2.1.3); `+CFUN: 1,0` from other firmware (modem-managers.md d.10).
+// `+CFUN: 1` (§2.1.3); `+CFUN: 1,0` from other firmware (docs/at-commands.md, "Answers from
+// other firmware: +CFUN").
 struct CfunState {
   int fun = 0;  // 0 minimum, 1 full; 2–127 kept as vendor values (3GPP TS 27.007 §8.2)
   std::optional<int> rst;
@@ -85,7 +86,8 @@ struct Registration {
   friend bool operator==(const Registration&, const Registration&) = default;
 };
 
-// The field count cannot tell the two shapes apart (modem-managers.md d.1 vectors 27/28, 42), so
+// The field count cannot tell the two shapes apart (docs/at-commands.md, "Answers from other
+// firmware: +CGREG"), so
 // the caller says whether an AT+CGREG? is in flight: then the read-answer shape is tried first,
 // otherwise the URC shape. A line that does not fit that shape is tried in the other one (a
 // one-field URC during the query; firmware that puts <n> into URCs); `n` tells which matched.
@@ -143,9 +145,9 @@ struct OperatorEntry {
 };
 
 // The operator list of AT+COPS=? (§2.18.1) or of a failed manual selection (§2.18.2). Accepts a
-// `+COPS:` line or a continuation line that starts with '(' (Nokia 2720, d.4). Like ModemManager
-// (d.4), skips groups that are not operators (trailing mode/format lists, codes under 5 digits)
-// and stray text between groups.
+// `+COPS:` line or a continuation line that starts with '(' (Nokia 2720). Like ModemManager, skips
+// groups that are not operators (trailing mode/format lists, codes under 5 digits) and stray text
+// between groups (docs/at-commands.md, "Answers from other firmware: +COPS").
 Result<std::vector<OperatorEntry>> DecodeCopsList(std::string_view line);
 
 // --- AT+LPM, §2.19 -------------------------------------------------------------------------

@@ -7,8 +7,9 @@ std::optional<CommandError> CheckCid(int cid, std::string_view section) {
   return CheckRange(cid, kMinCid, kMaxCid, "<cid>", section);
 }
 
-// Decoders accept any cid 0–255: other firmware reports more contexts (modem-managers.md d.7),
-// and a wrong cid is the caller's question, not a parse failure.
+// Decoders accept any cid 0–255: other firmware reports more contexts (docs/at-commands.md,
+// "Answers from other firmware: +CGACT"), and a wrong cid is the caller's question, not a parse
+// failure.
 Result<int> DecodeCid(const AtArg& arg) {
   auto cid = ParseInt(arg, 0, 255, "<cid>");
   if (!cid) return cid.error();

@@ -65,7 +65,8 @@ struct PdpContextRequest {
 Result<std::string> EncodeCgdcont(const PdpContextRequest& request);
 
 // One line of AT+CGDCONT?: `+CGDCONT: 1, "IP", "", "", 0, 0` (§2.11.3); also `1,"IP",,,0,0`
-// and the truncated `1,"IP","apn"` of modem-managers.md d.6.
+// and the truncated `1,"IP","apn"` of other firmware (docs/at-commands.md, "Answers from other
+// firmware: +CGDCONT").
 struct PdpContext {
   int cid = 0;
   std::string type;  // as received, so an unknown type is still shown
@@ -79,7 +80,8 @@ struct PdpContext {
 Result<PdpContext> DecodeCgdcont(std::string_view line);
 
 // One line of AT+CGDCONT=?: `+CGDCONT: (1-2), "IP", , , (0, 1), (0, 1)` (§2.11.1), also a
-// parenthesised type `("IP")` (phonesim) and an empty cid range (Thuraya, d.5).
+// parenthesised type `("IP")` (phonesim) and an empty cid range (Thuraya): docs/at-commands.md,
+// "Answers from other firmware: +CGDCONT".
 struct PdpSupport {
   std::vector<IntRange> cids;
   std::string type;

@@ -15,6 +15,10 @@
 
 namespace uclink::control::api {
 
+/// The uclink release, the one version constant: `uclink --version` and `uclinkd --version`
+/// print "uclink <kVersion>".
+inline constexpr std::string_view kVersion = "0.14.0";
+
 /// Where uclinkd listens unless configured otherwise.
 inline constexpr std::string_view kDefaultSocketPath = "/run/uclink/uclinkd.sock";
 /// Upper bound of one JSON line in either direction, newline excluded (AT replies included).

@@ -1,5 +1,6 @@
 #include "control/api/status.h"
 
+#include <cstdio>
 #include <ctime>
 
 #include "control/api/protocol.h"
@@ -133,6 +134,12 @@ std::optional<std::string> RegistrationStatName(int stat) {
     default:
       return std::nullopt;
   }
+}
+
+std::string FormatCellCode(std::uint32_t code) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%X", code);
+  return text;
 }
 
 std::string FormatUtc(std::int64_t unix_seconds) {

@@ -1,5 +1,6 @@
-// The "status" document (issue 6 §9): what `uclink status --json` prints. Every field the daemon
-// does not know is null, never 0, and AT-side readings carry their age.
+// The "status" document: what `uclink status --json` prints (docs/control-api.md, "The status
+// document"). Every field the daemon does not know is null, never 0, and AT-side readings carry
+// their age.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,7 @@ struct InterfaceInfo {
   std::optional<int> mtu;
 };
 
-/// Monitoring slices on a single port ("+++" … ATO, modem.escape_supported; issue 6 item 2).
+/// Monitoring slices on a single port ("+++" … ATO, modem.escape_supported; docs/state-machine.md).
 struct MonitoringInfo {
   std::int64_t escapes = 0;              ///< completed slices since uclinkd started
   std::optional<double> last_escape_ms;  ///< time out of data mode of the last slice
@@ -75,6 +76,11 @@ Status StatusFromJson(const nlohmann::json& document);
 std::optional<int> CsqToDbm(int csq);
 /// Name of a +CGREG <stat> (manual §2.15): "not-registered", "registered-home", ...
 std::optional<std::string> RegistrationStatName(int stat);
+
+/// A location area code or cell id as the status document, events and `uclink probe` show it:
+/// upper-case hexadecimal without prefix ("3342"), the 3GPP TS 27.007 convention for <lac>/<ci>
+/// (the UC8088 prints them in decimal, manual §2.15.3; chat's decoder reads either).
+std::string FormatCellCode(std::uint32_t code);
 
 /// Formats seconds since the Unix epoch as "2026-11-27T14:05:00Z".
 std::string FormatUtc(std::int64_t unix_seconds);

@@ -3,10 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <vector>
 
+#include "chat/command_line.h"
 #include "chat/errc.h"
 #include "control/api/protocol.h"
 #include "control/cli/at_session.h"
@@ -39,10 +41,10 @@ void PrintText(const std::string& command, const chat::AtReply& reply) {
 }
 
 // One reply of the daemon's `at` method, printed as PrintText/ReplyToJson print a local one.
-AtExit PrintDaemonReply(const std::string& command, const api::Response& response, bool json,
-                        nlohmann::json* replies) {
+ExitCode PrintDaemonReply(const std::string& command, const api::Response& response, bool json,
+                          nlohmann::json* replies) {
   nlohmann::json out{{"command", command}, {"payload", nullptr}};
-  AtExit exit = AtExit::kOk;
+  ExitCode exit = ExitCode::kOk;
   if (!response.error) {
     out["lines"] = response.result.value("info", nlohmann::json::array());
     out["final"] = response.result.value("final", std::string());
@@ -50,13 +52,13 @@ AtExit PrintDaemonReply(const std::string& command, const api::Response& respons
     out["error"] = nullptr;
   } else {
     const api::Error& e = *response.error;
-    exit = e.code == api::Errc::kAtFailed  ? AtExit::kModuleError
-           : e.code == api::Errc::kTimeout ? AtExit::kNoAnswer
-                                           : AtExit::kCannotOpen;
+    exit = ExitCodeFor(e.code);
     out["lines"] = nlohmann::json::array();
     out["final"] = e.code == api::Errc::kAtFailed ? nlohmann::json(e.message) : nullptr;
     out["ok"] = false;
     out["error"] = {{"code", api::ToString(e.code)}, {"number", nullptr}, {"text", e.message}};
+    if (e.code == api::Errc::kPermissionDenied)
+      std::cerr << "uclink at: " << PermissionHint() << "\n";
   }
   if (json) {
     replies->push_back(out);
@@ -76,7 +78,7 @@ AtExit PrintDaemonReply(const std::string& command, const api::Response& respons
 }
 
 // Without --port the module belongs to uclinkd: the commands go through its one AT queue.
-int RunAtThroughDaemon(const AtFlags& flags) {
+ExitCode RunAtThroughDaemon(const AtFlags& flags) {
   std::string path = flags.socket;
   if (path.empty() && flags.root_socket != nullptr && flags.root_socket->count() > 0) {
     path = flags.root_socket->as<std::string>();
@@ -85,11 +87,17 @@ int RunAtThroughDaemon(const AtFlags& flags) {
   std::error_code error;
   std::optional<ControlClient> client = ControlClient::Connect(path, error);
   if (!client) {
+    const api::Errc why = ClassifyError(error);
+    if (why == api::Errc::kPermissionDenied) {
+      std::cerr << "uclink at: " << path << ": " << error.message() << "; " << PermissionHint()
+                << "\n";
+      return ExitCodeFor(why);
+    }
     std::cerr << "uclink at: cannot reach uclinkd at " << path << " (" << error.message()
               << "): start it, or give the module's port (--port)\n";
-    return static_cast<int>(AtExit::kCannotOpen);
+    return ExitCode::kUnreachable;
   }
-  AtExit worst = AtExit::kOk;
+  ExitCode worst = ExitCode::kOk;
   nlohmann::json replies = nlohmann::json::array();
   for (const std::string& text : flags.commands) {
     nlohmann::json params{{"command", text}};
@@ -101,25 +109,49 @@ int RunAtThroughDaemon(const AtFlags& flags) {
         client->Call(api::Method::kAt, std::move(params), bound, error);
     if (!response) {
       std::cerr << "uclink at: uclinkd: " << error.message() << "\n";
-      return static_cast<int>(AtExit::kNoAnswer);
+      return std::max(worst, ExitCodeFor(ClassifyError(error)));
     }
     worst = std::max(worst, PrintDaemonReply(text, *response, flags.json, &replies));
   }
   if (flags.json) {
     std::cout << replies.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
-  return static_cast<int>(worst);
+  return worst;
 }
 
-int RunAt(const AtFlags& flags) {
+// The command as the user can read it back: control bytes as \xNN.
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
+      out += escaped;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+ExitCode RunAt(const AtFlags& flags) {
+  // The same check uclinkd applies (chat/command_line.h), before the port or the daemon is
+  // touched: a refused line in the middle must not leave the ones before it half done.
+  for (const std::string& text : flags.commands) {
+    if (std::optional<std::string> refused = chat::CheckUserCommandLine(text)) {
+      std::cerr << "uclink at: '" << Printable(text) << "' refused: " << *refused << "\n";
+      return ExitCode::kUsage;
+    }
+  }
   if (flags.port.port.empty()) return RunAtThroughDaemon(flags);
   std::error_code error;
   auto session = AtSession::Open(flags.port, error);
   if (!session) {
+    const api::Errc why = ClassifyError(error);
     std::cerr << "uclink at: cannot open " << flags.port.port << ": " << error.message() << "\n";
-    return static_cast<int>(AtExit::kCannotOpen);
+    return ExitCodeFor(why);
   }
-  AtExit worst = AtExit::kOk;
+  ExitCode worst = ExitCode::kOk;
   nlohmann::json replies = nlohmann::json::array();
   for (const std::string& text : flags.commands) {
     chat::AtCommand command = chat::AtCommand::FromText(text);
@@ -127,7 +159,7 @@ int RunAt(const AtFlags& flags) {
       command.timeout = std::chrono::milliseconds(static_cast<long>(flags.timeout_s * 1000));
     }
     const chat::AtReply reply = session->Run(std::move(command));
-    worst = std::max(worst, ExitFor(reply));
+    worst = std::max(worst, ExitCodeFor(reply));
     if (flags.json) {
       replies.push_back(ReplyToJson(text, reply));
     } else {
@@ -137,14 +169,15 @@ int RunAt(const AtFlags& flags) {
   if (flags.json) {
     std::cout << replies.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
-  return static_cast<int>(worst);
+  return worst;
 }
 
 }  // namespace
 
-AtExit ExitFor(const chat::AtReply& reply) {
-  if (reply.ok()) return AtExit::kOk;
-  return reply.final ? AtExit::kModuleError : AtExit::kNoAnswer;
+ExitCode ExitCodeFor(const chat::AtReply& reply) {
+  if (reply.ok()) return ExitCode::kOk;
+  if (reply.final) return ExitCode::kFailed;  // ERROR, +CME/+EXT ERROR, NO CARRIER, CONNECT FAIL
+  return ExitCodeFor(ClassifyError(reply.error));
 }
 
 nlohmann::json ReplyToJson(const std::string& command, const chat::AtReply& reply) {
@@ -181,8 +214,8 @@ void AddAtCommand(CLI::App& app) {
   at->add_flag("--json", flags->json, "Print the answers as JSON");
   at->add_option("commands", flags->commands, "AT commands, e.g. 'AT+CSQ' 'AT+CGREG?'")->required();
   at->callback([flags] {
-    const int code = RunAt(*flags);
-    if (code != 0) throw CLI::RuntimeError(code);
+    const ExitCode code = RunAt(*flags);
+    if (code != ExitCode::kOk) throw CLI::RuntimeError(static_cast<int>(code));
   });
 }
 

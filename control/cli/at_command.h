@@ -6,20 +6,13 @@
 #include <string>
 
 #include "chat/at_command.h"
+#include "control/cli/exit_code.h"
 
 namespace CLI {
 class App;
 }  // namespace CLI
 
 namespace uclink::control::cli {
-
-// Exit codes of `uclink at` and `uclink probe`.
-enum class AtExit {
-  kOk = 0,           // every command answered OK (or CONNECT)
-  kModuleError = 1,  // some command got ERROR / +CME ERROR / +EXT ERROR / NO CARRIER / CONNECT FAIL
-  kNoAnswer = 2,     // some command timed out, or the port closed
-  kCannotOpen = 3,   // the port could not be opened (missing, locked, bad baud)
-};
 
 // Adds the `at` subcommand to `app`.
 void AddAtCommand(CLI::App& app);
@@ -28,8 +21,9 @@ void AddAtCommand(CLI::App& app);
 // "payload"}; "error" is null or {"code", "number", "text"}.
 nlohmann::json ReplyToJson(const std::string& command, const chat::AtReply& reply);
 
-// The exit code a reply contributes.
-AtExit ExitFor(const chat::AtReply& reply);
+// The exit code a reply contributes (control/cli/exit_code.h): 0 OK or CONNECT, 1 an error
+// final result, 5 no answer in time, 3 the port closed.
+ExitCode ExitCodeFor(const chat::AtReply& reply);
 
 }  // namespace uclink::control::cli
 

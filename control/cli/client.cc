@@ -37,18 +37,22 @@ std::optional<ControlClient> ControlClient::Connect(const std::string& path,
 ControlClient::ControlClient(ControlClient&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       next_id_(other.next_id_),
+      first_request_id_(other.first_request_id_),
+      got_response_(other.got_response_),
       framer_(std::move(other.framer_)),
       lines_(std::move(other.lines_)),
-      kept_events_(std::move(other.kept_events_)) {}
+      kept_(std::move(other.kept_)) {}
 
 ControlClient& ControlClient::operator=(ControlClient&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
     next_id_ = other.next_id_;
+    first_request_id_ = other.first_request_id_;
+    got_response_ = other.got_response_;
     framer_ = std::move(other.framer_);
     lines_ = std::move(other.lines_);
-    kept_events_ = std::move(other.kept_events_);
+    kept_ = std::move(other.kept_);
   }
   return *this;
 }
@@ -78,7 +82,14 @@ std::optional<api::Response> ControlClient::Call(api::Method method, nlohmann::j
   request.id = next_id_++;
   request.method = method;
   request.params = params.is_null() ? nlohmann::json::object() : std::move(params);
-  if (!SendAll(api::EncodeRequest(request), error)) return std::nullopt;
+  if (first_request_id_ == 0) first_request_id_ = request.id;
+  if (!SendAll(api::EncodeRequest(request), error)) {
+    if (std::optional<api::Response> parting = PartingResponse(request.id)) {
+      error.clear();
+      return parting;
+    }
+    return std::nullopt;
+  }
   const Clock::time_point deadline = Clock::now() + timeout;
   while (true) {
     const auto left =
@@ -87,10 +98,16 @@ std::optional<api::Response> ControlClient::Call(api::Method method, nlohmann::j
         ReadSocketLine(std::max(left, std::chrono::milliseconds(0)), error);
     if (!line) return std::nullopt;
     if (line->event) {
-      kept_events_.push_back(std::move(*line));
+      kept_.push_back(std::move(*line));
       continue;
     }
     if (line->response && line->response->id == request.id) return line->response;
+    // One request is in flight: an error of id 0 is the daemon's word on this connection (an
+    // idle timeout after earlier answers), sent just before it closes.
+    if (line->response && line->response->id == 0 && line->response->error) {
+      line->response->id = request.id;
+      return line->response;
+    }
     if (line->error) {
       error = api::Errc::kProtocolError;
       return std::nullopt;
@@ -104,15 +121,39 @@ std::optional<std::uint64_t> ControlClient::Send(api::Method method, nlohmann::j
   request.id = next_id_++;
   request.method = method;
   request.params = params.is_null() ? nlohmann::json::object() : std::move(params);
-  if (!SendAll(api::EncodeRequest(request), error)) return std::nullopt;
+  if (first_request_id_ == 0) first_request_id_ = request.id;
+  if (!SendAll(api::EncodeRequest(request), error)) {
+    std::optional<api::Response> parting = PartingResponse(request.id);
+    if (!parting) return std::nullopt;
+    error.clear();
+    api::ServerLine line;
+    line.response = std::move(parting);
+    kept_.push_back(std::move(line));
+  }
   return request.id;
+}
+
+// A write to a connection the daemon has closed fails (EPIPE, or ECONNRESET when it closed
+// with our bytes unread, unix(7)), but what the daemon wrote before closing is still readable.
+std::optional<api::Response> ControlClient::PartingResponse(std::uint64_t id) {
+  while (true) {
+    std::error_code ignored;
+    std::optional<api::ServerLine> line = ReadSocketLine(std::chrono::milliseconds(0), ignored);
+    if (!line) return std::nullopt;
+    if (line->response && line->response->error &&
+        (line->response->id == 0 || line->response->id == id)) {
+      line->response->id = id;
+      return line->response;
+    }
+    kept_.push_back(std::move(*line));
+  }
 }
 
 std::optional<api::ServerLine> ControlClient::ReadLine(std::chrono::milliseconds timeout,
                                                        std::error_code& error) {
-  if (!kept_events_.empty()) {
-    api::ServerLine line = std::move(kept_events_.front());
-    kept_events_.erase(kept_events_.begin());
+  if (!kept_.empty()) {
+    api::ServerLine line = std::move(kept_.front());
+    kept_.erase(kept_.begin());
     return line;
   }
   return ReadSocketLine(timeout, error);
@@ -149,7 +190,18 @@ std::optional<api::ServerLine> ControlClient::ReadSocketLine(std::chrono::millis
   }
   std::string line = std::move(lines_.front());
   lines_.erase(lines_.begin());
-  return api::ParseServerLine(line);
+  api::ServerLine parsed = api::ParseServerLine(line);
+  if (parsed.response) {
+    // The daemon refuses a connection it cannot serve with one `busy` line of id 0 before any
+    // request was read (docs/control-api.md, "Connection limits"): that is the answer to the
+    // first request, also for callers that match responses by id.
+    if (!got_response_ && parsed.response->id == 0 && parsed.response->error &&
+        first_request_id_ != 0) {
+      parsed.response->id = first_request_id_;
+    }
+    got_response_ = true;
+  }
+  return parsed;
 }
 
 }  // namespace uclink::control::cli

@@ -1,19 +1,26 @@
 #include "control/cli/client_commands.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "control/api/status.h"
 #include "control/cli/client.h"
+#include "control/cli/exit_code.h"
 #include "control/cli/foreground.h"
 
 namespace uclink::control::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr auto kRequestTimeout = 10s;
@@ -28,74 +35,116 @@ struct Options {
   ConfigSource foreground;
   std::string config_path;
   bool verbose = false;
+  // Foreground only: whether the manager was stopped by SIGINT/SIGTERM/SIGHUP. Its control
+  // socket then closes on purpose, which is the clean hang-up the user asked for, not an error.
+  std::function<bool()> stopped_by_signal;
 };
 
-[[noreturn]] void Exit(ClientExit code) { throw CLI::RuntimeError(static_cast<int>(code)); }
+// Thrown when the foreground manager's connection ends because a signal stopped it.
+struct Interrupted {};
 
-ClientExit ExitFor(api::Errc errc) {
-  switch (errc) {
-    case api::Errc::kPermissionDenied:
-      return ClientExit::kPermissionDenied;
-    case api::Errc::kTimeout:
-      return ClientExit::kTimeout;
-    case api::Errc::kInDataMode:
-      return ClientExit::kInDataMode;
-    case api::Errc::kDaemonUnavailable:
-    case api::Errc::kProtocolError:
-      return ClientExit::kDaemonUnavailable;
-    case api::Errc::kBadRequest:
-    case api::Errc::kUnknownMethod:
-    case api::Errc::kInvalidParams:
-    case api::Errc::kRequestTooLong:
-    case api::Errc::kAtFailed:
-    case api::Errc::kBusy:
-    case api::Errc::kConfigInvalid:
-    case api::Errc::kShuttingDown:
-    case api::Errc::kConnectFailed:
-    case api::Errc::kNotOnline:  // the service errors (not used by these commands)
-    case api::Errc::kUseNative:
-    case api::Errc::kUnreachable:
-    case api::Errc::kServiceFailed:
-      return ClientExit::kFailed;
+[[noreturn]] void Exit(ExitCode code) { throw CLI::RuntimeError(static_cast<int>(code)); }
+
+// Reports an error of `what` and exits with the table's code for it.
+[[noreturn]] void Fail(const std::string& what, api::Errc errc, const std::string& message) {
+  if (errc == api::Errc::kConfigInvalid) {
+    // reload: every problem on its own line, as uclinkd prints them at start-up.
+    std::cerr << "uclink: " << what << ": the configuration is invalid; uclinkd keeps running "
+              << "with the one it has:\n";
+    std::string rest = message;
+    for (std::size_t at; (at = rest.find("; ")) != std::string::npos; rest.erase(0, at + 2)) {
+      std::cerr << "uclink:   " << rest.substr(0, at) << "\n";
+    }
+    std::cerr << "uclink:   " << rest << "\n";
+  } else {
+    std::cerr << "uclink: " << what << ": " << api::ToString(errc) << ": " << message << "\n";
   }
-  return ClientExit::kFailed;
+  if (errc == api::Errc::kPermissionDenied) std::cerr << "uclink: " << PermissionHint() << "\n";
+  Exit(ExitCodeFor(errc));
 }
 
 ControlClient ConnectOrExit(const Options& o) {
   std::error_code error;
   std::optional<ControlClient> client = ControlClient::Connect(o.socket, error);
   if (!client) {
-    std::cerr << "uclink: cannot reach uclinkd at " << o.socket << ": " << error.message() << "\n";
-    Exit(ClientExit::kDaemonUnavailable);
+    if (ClassifyError(error) == api::Errc::kPermissionDenied) {
+      // The socket is mode 0660, root and control.group (docs/control-api.md): even `status`
+      // cannot connect.
+      std::cerr << "uclink: " << o.socket << ": " << error.message()
+                << "\nuclink: " << PermissionHint() << "\n";
+      Exit(ExitCodeFor(api::Errc::kPermissionDenied));
+    }
+    std::cerr << "uclink: cannot reach uclinkd at " << o.socket << ": " << error.message()
+              << " (is it running? --socket PATH names another socket)\n";
+    Exit(ExitCodeFor(api::Errc::kDaemonUnavailable));
   }
   return std::move(*client);
 }
 
+// The connection ended or failed: an interruption of the foreground manager, else an error.
+[[noreturn]] void Lost(const Options& o, const std::string& what, const std::error_code& error) {
+  if (o.stopped_by_signal) {
+    if (o.stopped_by_signal()) throw Interrupted{};
+    // docs/control-api.md: the foreground manager ending by itself is a failure (1).
+    std::cerr << "uclink: the connection manager stopped unexpectedly (" << error.message()
+              << ")\n";
+    Exit(ExitCode::kFailed);
+  }
+  std::cerr << "uclink: " << what << ": " << error.message() << "\n";
+  Exit(ExitCodeFor(ClassifyError(error)));
+}
+
 // Sends one request; exits with the documented code on any error.
-api::Response CallOrExit(ControlClient& client, api::Method method) {
+api::Response CallOrExit(ControlClient& client, api::Method method, const Options& o) {
   std::error_code error;
   std::optional<api::Response> response = client.Call(method, {}, kRequestTimeout, error);
-  if (!response) {
-    std::cerr << "uclink: " << api::ToString(method) << ": " << error.message() << "\n";
-    Exit(error == api::Errc::kTimeout ? ClientExit::kTimeout : ClientExit::kDaemonUnavailable);
-  }
+  if (!response) Lost(o, api::ToString(method), error);
   if (response->error) {
-    std::cerr << "uclink: " << api::ToString(method) << ": " << api::ToString(response->error->code)
-              << ": " << response->error->message << "\n";
-    Exit(ExitFor(response->error->code));
+    if (o.stopped_by_signal && o.stopped_by_signal()) throw Interrupted{};
+    Fail(api::ToString(method), response->error->code, response->error->message);
   }
   return *response;
 }
 
-std::string Text(const nlohmann::json& value) {
+std::string Text(const json& value) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
 }
 
+// object[key], or null when `object` has no such key (operator[] on a const json asserts).
+const json& Field(const json& object, const char* key) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  const auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
+bool Known(const json& object, const char* key) { return !Field(object, key).is_null(); }
+
+std::string SecondsText(const json& value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f s", value.is_number() ? value.get<double>() : 0.0);
+  return text;
+}
+
+// "link up: uclink0 address 10.0.2.15 peer 10.0.2.2 dns 10.0.2.3 mtu 1500".
+// `name_key`: the status document says "name", the link event "interface".
+std::string DescribeInterface(const json& i, const char* name_key) {
+  std::string text = Text(Field(i, name_key)) + " address " + Text(Field(i, "address"));
+  if (Known(i, "peer")) text += " peer " + Text(Field(i, "peer"));
+  if (Field(i, "dns").is_array() && !Field(i, "dns").empty()) {
+    std::string dns;
+    for (const json& server : Field(i, "dns")) dns += (dns.empty() ? "" : ",") + Text(server);
+    text += " dns " + dns;
+  }
+  if (Known(i, "mtu")) text += " mtu " + Text(Field(i, "mtu"));
+  return text;
+}
+
 // What a person reads for each state change during `connect --wait`.
-std::string Describe(const nlohmann::json& data, const nlohmann::json& status) {
-  const std::string to = Text(data.value("to", nlohmann::json()));
+std::string Describe(const json& data, const json& status) {
+  const std::string to = Text(data.value("to", json()));
   if (to == "probing") return "checking the module";
   if (to == "configuring") return "configuring the module";
   if (to == "awaiting-registration") return "registering";
@@ -105,47 +154,22 @@ std::string Describe(const nlohmann::json& data, const nlohmann::json& status) {
   if (to == "activating-inband") return "activating the module's IP stack (in-band)";
   if (to == "online-inband") return "online (in-band)";
   if (to == "online") {
-    const nlohmann::json& i = status["interface"];
-    return "online: " + Text(i["name"]) + " address " + Text(i["address"]) + " peer " +
-           Text(i["peer"]);
+    const json& i = Field(status, "interface");
+    return "online: " + Text(Field(i, "name")) + " address " + Text(Field(i, "address")) +
+           " peer " + Text(Field(i, "peer"));
   }
-  return to + " (" + Text(data.value("why", nlohmann::json())) + ")";
-}
-
-void PrintStatus(const nlohmann::json& s) {
-  std::printf("state:        %s (since %s)\n", Text(s["state"]).c_str(), Text(s["since"]).c_str());
-  std::printf("mode:         %s%s\n", Text(s["mode"]).c_str(),
-              s["backend"].is_null() ? "" : (" via " + Text(s["backend"])).c_str());
-  const auto& m = s["module"];
-  std::printf("module:       %s %s %s imei %s\n", Text(m["manufacturer"]).c_str(),
-              Text(m["model"]).c_str(), Text(m["revision"]).c_str(), Text(m["imei"]).c_str());
-  const auto& r = s["registration"];
-  std::printf("registration: %s lac %s ci %s (%s s ago)\n", Text(r["name"]).c_str(),
-              Text(r["lac"]).c_str(), Text(r["ci"]).c_str(),
-              r["age_s"].is_number() ? std::to_string(r["age_s"].get<int>()).c_str() : "-");
-  const auto& g = s["signal"];
-  std::printf("signal:       csq %s, %s dBm, ber %s (%s s ago)\n", Text(g["csq"]).c_str(),
-              Text(g["rssi_dbm"]).c_str(), Text(g["ber"]).c_str(),
-              g["age_s"].is_number() ? std::to_string(g["age_s"].get<int>()).c_str() : "-");
-  const auto& i = s["interface"];
-  std::printf("interface:    %s %s peer %s dns %s mtu %s\n", Text(i["name"]).c_str(),
-              Text(i["address"]).c_str(), Text(i["peer"]).c_str(), Text(i["dns"]).c_str(),
-              Text(i["mtu"]).c_str());
-  if (!s["last_error"].is_null()) {
-    std::printf("last error:   %s: %s\n", Text(s["last_error"]["code"]).c_str(),
-                Text(s["last_error"]["message"]).c_str());
-  }
+  return to + " (" + Unstutter(Text(data.value("why", json()))) + ")";
 }
 
 void RunStatus(const Options& o) {
   ControlClient client = ConnectOrExit(o);
-  api::Response response = CallOrExit(client, api::Method::kStatus);
+  api::Response response = CallOrExit(client, api::Method::kStatus, o);
   if (o.json) {
     std::cout << response.result.dump(2) << "\n";
   } else if (o.keyvalue) {
     for (const std::string& line : api::FlattenKeyValue(response.result)) std::cout << line << "\n";
   } else {
-    PrintStatus(response.result);
+    std::cout << FormatStatus(response.result);
   }
 }
 
@@ -153,16 +177,24 @@ bool IsOnline(const std::string& state) { return state == "online" || state == "
 
 // Asks for the connection and, with --wait, prints each step until online; exits on failure.
 void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point start) {
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   // Subscribe first, on the same connection, so no state change between the two is missed.
-  api::Response subscribed = o.wait ? CallOrExit(client, api::Method::kSubscribe) : api::Response{};
-  api::Response accepted = CallOrExit(client, api::Method::kConnect);
-  std::string state = Text(accepted.result["state"]);
+  api::Response subscribed =
+      o.wait ? CallOrExit(client, api::Method::kSubscribe, o) : api::Response{};
+  api::Response accepted = CallOrExit(client, api::Method::kConnect, o);
+  std::string state = Text(Field(accepted.result, "state"));
   if (!o.wait) {
     std::printf("connect requested (state %s)\n", state.c_str());
     return;
   }
-  if (IsOnline(Text(subscribed.result["status"]["state"]))) state = "online";
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  const json& current = Field(subscribed.result, "status");
+  if (IsOnline(Text(Field(current, "state")))) {
+    // Nothing will change, so no event will say it: say it now.
+    std::printf("[%7.3fs] already %s\n", elapsed(),
+                Describe({{"to", Field(current, "state")}}, current).c_str());
+    std::fflush(stdout);
+    return;
+  }
   const std::optional<Clock::time_point> deadline =
       o.timeout_s > 0 ? std::optional(start + std::chrono::duration_cast<Clock::duration>(
                                                   std::chrono::duration<double>(o.timeout_s)))
@@ -174,44 +206,38 @@ void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point s
     if (left.count() <= 0) {
       std::fprintf(stderr, "uclink: not online after %.1f s (state %s)\n", elapsed(),
                    state.c_str());
-      Exit(ClientExit::kTimeout);
+      Exit(ExitCode::kTimeout);
     }
     std::error_code error;
     std::optional<api::ServerLine> line = client.ReadLine(left, error);
     if (!line) {
       if (error == api::Errc::kTimeout) continue;  // the loop's deadline check decides
-      std::cerr << "uclink: connection to uclinkd lost: " << error.message() << "\n";
-      Exit(ClientExit::kDaemonUnavailable);
+      Lost(o, "connection to uclinkd lost", error);
     }
     if (!line->event) continue;
     const api::Event& event = *line->event;
     if (event.name == "error") {
-      std::printf("[%7.3fs] error %s: %s\n", elapsed(), Text(event.data["code"]).c_str(),
-                  Text(event.data["message"]).c_str());
+      std::printf("[%7.3fs] %s\n", elapsed(), FormatEvent(event.name, event.data).c_str());
       continue;
     }
     if (event.name != "state") continue;
-    state = Text(event.data["to"]);
-    nlohmann::json status;
+    state = Text(Field(event.data, "to"));
+    json status;
     if (state == "online") {
-      status = CallOrExit(client, api::Method::kStatus).result;
+      status = CallOrExit(client, api::Method::kStatus, o).result;
     }
     std::printf("[%7.3fs] %s\n", elapsed(), Describe(event.data, status).c_str());
     std::fflush(stdout);
     if (state == "failed") {
-      std::fprintf(stderr, "uclink: connect failed: %s\n", Text(event.data["why"]).c_str());
-      Exit(ClientExit::kFailed);
+      std::fprintf(stderr, "uclink: connect failed: %s\n",
+                   Unstutter(Text(Field(event.data, "why"))).c_str());
+      Exit(ExitCodeFor(api::Errc::kConnectFailed));
     }
   }
 }
 
 void PrintEvent(const api::Event& e) {
-  if (e.name == "state") {
-    std::printf("%s state %s -> %s (%s)\n", e.time.c_str(), Text(e.data["from"]).c_str(),
-                Text(e.data["to"]).c_str(), Text(e.data["why"]).c_str());
-  } else {
-    std::printf("%s %s %s\n", e.time.c_str(), e.name.c_str(), e.data.dump().c_str());
-  }
+  std::printf("%s %s\n", e.time.c_str(), FormatEvent(e.name, e.data).c_str());
   std::fflush(stdout);
 }
 
@@ -235,12 +261,24 @@ void RunForegroundConnect(Options o) {
       ForegroundDaemon::Start(o.foreground, o.verbose, &error, &config_invalid);
   if (!daemon) {
     std::fprintf(stderr, "uclink: %s\n", error.c_str());
-    Exit(config_invalid ? ClientExit::kUsage : ClientExit::kFailed);
+    Exit(config_invalid ? ExitCodeFor(api::Errc::kConfigInvalid) : ExitCode::kFailed);
   }
   o.socket = daemon->socket_path();
   o.wait = true;
+  o.stopped_by_signal = [raw = daemon.get()] { return raw->stop_requested(); };
+  const auto hung_up = [&] {
+    daemon.reset();  // the hang-up finishes and the port is released before we say so
+    std::printf("hung up after %.1f s\n",
+                std::chrono::duration<double>(Clock::now() - start).count());
+  };
   ControlClient client = ConnectOrExit(o);
-  ConnectAndWait(client, o, start);
+  try {
+    ConnectAndWait(client, o, start);
+  } catch (const Interrupted&) {
+    // Ctrl-C before online (docs/control-api.md): the clean hang-up the user asked for, exit 0.
+    std::printf("interrupted before online\n");
+    return hung_up();
+  }
   std::printf("connected; Ctrl-C hangs up (status: uclink --socket %s status)\n", o.socket.c_str());
   std::fflush(stdout);
   while (true) {
@@ -252,39 +290,53 @@ void RunForegroundConnect(Options o) {
     }
     if (!line->event) continue;
     PrintEvent(*line->event);
-    if (line->event->name == "state" && Text(line->event->data["to"]) == "failed") {
-      std::fprintf(stderr, "uclink: link failed: %s\n", Text(line->event->data["why"]).c_str());
+    if (line->event->name == "state" && Text(Field(line->event->data, "to")) == "failed") {
+      std::fprintf(stderr, "uclink: link failed: %s\n",
+                   Unstutter(Text(Field(line->event->data, "why"))).c_str());
       daemon.reset();  // hangs up and releases the port before the exit
-      Exit(ClientExit::kFailed);
+      Exit(ExitCodeFor(api::Errc::kConnectFailed));
     }
   }
-  const bool by_signal = daemon->stop_requested();
-  daemon.reset();
-  if (!by_signal) {
+  if (!daemon->stop_requested()) {
+    daemon.reset();
     std::fprintf(stderr, "uclink: the connection manager stopped unexpectedly\n");
-    Exit(ClientExit::kFailed);
+    Exit(ExitCode::kFailed);
   }
-  std::printf("hung up after %.1f s\n",
-              std::chrono::duration<double>(Clock::now() - start).count());
+  hung_up();
 }
 
 void RunDisconnect(const Options& o) {
   ControlClient client = ConnectOrExit(o);
-  api::Response response = CallOrExit(client, api::Method::kDisconnect);
-  std::printf("disconnect requested (state %s)\n", Text(response.result["state"]).c_str());
+  api::Response response = CallOrExit(client, api::Method::kDisconnect, o);
+  std::printf("disconnect requested (state %s)\n", Text(Field(response.result, "state")).c_str());
+}
+
+void RunReload(const Options& o) {
+  ControlClient client = ConnectOrExit(o);
+  CallOrExit(client, api::Method::kReload, o);
+  std::printf("configuration reloaded; it applies from the next connection attempt\n");
 }
 
 void RunMonitor(const Options& o) {
   ControlClient client = ConnectOrExit(o);
-  api::Response subscribed = CallOrExit(client, api::Method::kSubscribe);
-  if (!o.json) std::printf("state %s\n", Text(subscribed.result["status"]["state"]).c_str());
+  api::Response subscribed = CallOrExit(client, api::Method::kSubscribe, o);
+  const json& status = Field(subscribed.result, "status");
+  if (o.json) {
+    // The state to start from, as a line of the same stream (docs/control-api.md).
+    const std::string text =
+        api::EncodeEvent({"status", api::FormatUtc(std::time(nullptr)), status});
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  } else {
+    std::printf("state %s since %s\n", Text(Field(status, "state")).c_str(),
+                Text(Field(status, "since")).c_str());
+  }
+  std::fflush(stdout);
   while (true) {
     std::error_code error;
     std::optional<api::ServerLine> line = client.ReadLine(std::chrono::hours(24), error);
     if (!line) {
       if (error == api::Errc::kTimeout) continue;
-      std::cerr << "uclink: connection to uclinkd lost: " << error.message() << "\n";
-      Exit(ClientExit::kDaemonUnavailable);
+      Lost(o, "connection to uclinkd lost", error);
     }
     if (!line->event) continue;
     const api::Event& e = *line->event;
@@ -313,7 +365,144 @@ void AddForegroundFlags(CLI::App& connect, Options& o) {
   connect.add_flag("-v,--verbose", o.verbose, "no daemon: the manager's debug log on stderr");
 }
 
+std::string Normalized(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '-' || c == '_') c = ' ';
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string Unstutter(const std::string& text) {
+  std::string out;
+  std::string last;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    std::size_t at = text.find(": ", from);
+    if (at == std::string::npos) at = text.size();
+    const std::string part = text.substr(from, at - from);
+    const std::string normalized = Normalized(part);
+    if (out.empty() || normalized != last) {
+      out += (out.empty() ? "" : ": ") + part;
+      last = normalized;
+    }
+    from = at + 2;
+  }
+  return out;
+}
+
+std::string FormatStatus(const json& s) {
+  std::ostringstream out;
+  out << "state:        " << Text(Field(s, "state")) << " since " << Text(Field(s, "since"))
+      << "\n";
+  if (Known(s, "attempt") || Known(s, "retry_in_s")) {
+    out << "attempt:      ";
+    if (Known(s, "attempt")) out << Text(Field(s, "attempt")) << " failed in a row";
+    if (Known(s, "retry_in_s")) {
+      out << (Known(s, "attempt") ? "; " : "") << "next attempt in "
+          << SecondsText(Field(s, "retry_in_s"));
+    }
+    out << "\n";
+  }
+  if (Text(Field(s, "mode")) != "none") {
+    out << "mode:         " << Text(Field(s, "mode"))
+        << (Known(s, "backend") ? " via " + Text(Field(s, "backend")) : "") << "\n";
+  }
+  const json& m = Field(s, "module");
+  if (Known(m, "manufacturer") || Known(m, "model") || Known(m, "imei")) {
+    out << "module:       " << Text(Field(m, "manufacturer")) << " " << Text(Field(m, "model"));
+    if (Known(m, "revision")) out << " " << Text(Field(m, "revision"));
+    if (Known(m, "imei")) out << ", imei " << Text(Field(m, "imei"));
+    if (Known(m, "imsi")) out << ", imsi " << Text(Field(m, "imsi"));
+    out << "\n";
+  }
+  const json& r = Field(s, "registration");
+  if (Known(r, "stat")) {
+    out << "registration: "
+        << (Known(r, "name") ? Text(Field(r, "name")) : "stat " + Text(Field(r, "stat")));
+    if (Known(r, "lac")) out << ", lac " << Text(Field(r, "lac"));
+    if (Known(r, "ci")) out << ", ci " << Text(Field(r, "ci"));
+    if (Known(r, "age_s")) out << " (" << SecondsText(Field(r, "age_s")) << " ago)";
+    out << "\n";
+  }
+  const json& g = Field(s, "signal");
+  if (Known(g, "age_s")) {
+    out << "signal:       "
+        << (Known(g, "csq")
+                ? "csq " + Text(Field(g, "csq")) + ", " + Text(Field(g, "rssi_dbm")) + " dBm"
+                : std::string("unknown (csq 99)"));
+    if (Known(g, "ber")) out << ", ber " << Text(Field(g, "ber"));
+    out << " (" << SecondsText(Field(g, "age_s")) << " ago)\n";
+  }
+  const json& i = Field(s, "interface");
+  if (Known(i, "name")) out << "interface:    " << DescribeInterface(i, "name") << "\n";
+  const json& mon = Field(s, "monitoring");
+  if (Known(mon, "escapes") && Field(mon, "escapes") != 0) {
+    out << "monitoring:   " << Text(Field(mon, "escapes")) << " slices";
+    if (Known(mon, "last_escape_ms")) {
+      out << ", the last " << std::lround(Field(mon, "last_escape_ms").get<double>())
+          << " ms out of data mode";
+    }
+    out << "\n";
+  }
+  if (Known(s, "last_error")) {
+    out << "last error:   "
+        << Unstutter(Text(Field(Field(s, "last_error"), "code")) + ": " +
+                     Text(Field(Field(s, "last_error"), "message")))
+        << "\n";
+  }
+  return out.str();
+}
+
+std::string FormatEvent(const std::string& name, const json& data) {
+  if (name == "state") {
+    return "state " + Text(Field(data, "from")) + " -> " + Text(Field(data, "to")) + " (" +
+           Unstutter(Text(Field(data, "why"))) + ")";
+  }
+  if (name == "error") {
+    return "error " + Unstutter(Text(Field(data, "code")) + ": " + Text(Field(data, "message")));
+  }
+  if (name == "registration") {
+    std::string text =
+        "registration " + Text(Field(data, "name")) + " (stat " + Text(Field(data, "stat")) + ")";
+    if (Known(data, "lac")) text += ", lac " + Text(Field(data, "lac"));
+    if (Known(data, "ci")) text += ", ci " + Text(Field(data, "ci"));
+    return text;
+  }
+  if (name == "signal") {
+    if (!Known(data, "csq")) return "signal unknown (csq 99)";
+    std::string text =
+        "signal csq " + Text(Field(data, "csq")) + ", " + Text(Field(data, "rssi_dbm")) + " dBm";
+    if (Known(data, "ber")) text += ", ber " + Text(Field(data, "ber"));
+    return text;
+  }
+  if (name == "link") {
+    if (data.value("up", false)) return "link up: " + DescribeInterface(data, "interface");
+    return "link down";
+  }
+  if (name == "monitoring") {
+    std::string text = "monitoring slice " + Text(Field(data, "escapes"));
+    if (Known(data, "last_escape_ms")) {
+      text += ": " + std::to_string(std::lround(Field(data, "last_escape_ms").get<double>())) +
+              " ms out of data mode";
+    }
+    return text;
+  }
+  if (name == "probe") {
+    if (data.value("ok", false)) return "probe " + Text(Field(data, "target")) + " ok again";
+    std::string text = "probe " + Text(Field(data, "target")) + " failed";
+    if (Known(data, "failures")) text += " (" + Text(Field(data, "failures")) + " in a row)";
+    if (Known(data, "detail")) text += ": " + Text(Field(data, "detail"));
+    return text;
+  }
+  // An event this client does not know yet: its fields as key=value, still one readable line.
+  std::string text = name;
+  for (const std::string& field : api::FlattenKeyValue(data)) text += " " + field;
+  return text;
+}
 
 void AddClientCommands(CLI::App& app) {
   auto options = std::make_shared<Options>();
@@ -341,13 +530,18 @@ void AddClientCommands(CLI::App& app) {
   CLI::App* disconnect = app.add_subcommand("disconnect", "hang up and stay offline");
   disconnect->callback([options] { RunDisconnect(*options); });
 
+  CLI::App* reload = app.add_subcommand(
+      "reload", "make uclinkd re-read its configuration (as SIGHUP does; next attempt on)");
+  reload->callback([options] { RunReload(*options); });
+
   CLI::App* status = app.add_subcommand("status", "show the link and module status");
-  auto* json = status->add_flag("--json", options->json, "the status document as JSON");
-  status->add_flag("--keyvalue", options->keyvalue, "key=value lines")->excludes(json);
+  auto* json_flag = status->add_flag("--json", options->json, "the status document as JSON");
+  status->add_flag("--keyvalue", options->keyvalue, "key=value lines")->excludes(json_flag);
   status->callback([options] { RunStatus(*options); });
 
   CLI::App* monitor = app.add_subcommand("monitor", "print events as they happen");
-  monitor->add_flag("--json", options->json, "one JSON event per line");
+  monitor->add_flag("--json", options->json,
+                    "one JSON line per event, the current status first (event \"status\")");
   monitor->callback([options] { RunMonitor(*options); });
 }
 

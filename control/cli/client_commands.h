@@ -1,7 +1,9 @@
-// The daemon-facing `uclink` subcommands: connect, disconnect, status, monitor. They talk to
-// uclinkd over its control socket (docs/control-api.md lists the exit codes).
+// The daemon-facing `uclink` subcommands: connect, disconnect, reload, status, monitor. They talk
+// to uclinkd over its control socket; their exit codes are the one table of
+// control/cli/exit_code.h (docs/control-api.md).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace CLI {
@@ -10,19 +12,21 @@ class App;
 
 namespace uclink::control::cli {
 
-/// Exit codes of the daemon-facing subcommands (docs/control-api.md).
-enum class ClientExit {
-  kOk = 0,                 ///< done; connect: online
-  kFailed = 1,             ///< an error response, or connect saw state failed
-  kUsage = 2,              ///< bad flags (CLI11's own code)
-  kDaemonUnavailable = 3,  ///< socket unreachable or nonsense on it
-  kPermissionDenied = 4,   ///< SO_PEERCRED refused a mutating method
-  kTimeout = 5,            ///< connect --timeout elapsed / at timed out
-  kInDataMode = 6,         ///< at refused while the only port carries PPP
-};
-
-/// Adds connect/disconnect/status/monitor to `app`, and a global `--socket PATH` option unless
-/// the app already has one.
+/// Adds connect/disconnect/reload/status/monitor to `app`, and a global `--socket PATH` option
+/// unless the app already has one.
 void AddClientCommands(CLI::App& app);
+
+/// `uclink status` for people: the state with its age and, while recovering, the attempt and the
+/// time to the next one; then only what is known (no line of placeholders while idle).
+std::string FormatStatus(const nlohmann::json& status);
+
+/// One event line of `uclink monitor` (without the timestamp): `state idle -> probing (why)`,
+/// `registration registered-home (stat 1), lac 3342, ci 7EC3`, `error no-carrier: ...`.
+std::string FormatEvent(const std::string& name, const nlohmann::json& data);
+
+/// "no-carrier: no carrier: NO CARRIER" → "no-carrier": the manager's code, the backend's reason
+/// and the module's words often say the same thing; each `: `-separated part that repeats the
+/// one before it (case, '-' and '_' aside) is dropped.
+std::string Unstutter(const std::string& text);
 
 }  // namespace uclink::control::cli

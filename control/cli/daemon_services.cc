@@ -16,6 +16,7 @@
 
 #include "control/api/service.h"
 #include "control/cli/client.h"
+#include "control/cli/exit_code.h"
 
 namespace uclink::control::cli {
 namespace {
@@ -40,7 +41,10 @@ std::string SocketOf(const ServiceMode& mode) {
 std::optional<ControlClient> Connect(const ServiceMode& mode, ServiceError* error) {
   std::error_code ec;
   std::optional<ControlClient> client = ControlClient::Connect(SocketOf(mode), ec);
-  if (!client) {
+  if (!client && ClassifyError(ec) == api::Errc::kPermissionDenied) {
+    // The socket's mode refused us (root and control.group only, docs/control-api.md).
+    *error = ApiError(api::Errc::kPermissionDenied, SocketOf(mode) + ": " + ec.message());
+  } else if (!client) {
     *error = ApiError(api::Errc::kDaemonUnavailable,
                       "cannot reach uclinkd at " + SocketOf(mode) + " (" + ec.message() +
                           "): start it, or use --port PORT (one-off, no daemon) or --native");
@@ -266,7 +270,7 @@ std::optional<DaemonLink> QueryLink(const ServiceMode& mode, ServiceError* error
   std::optional<api::Response> status =
       client->Call(api::Method::kStatus, nlohmann::json::object(), kStatusTimeout, ec);
   if (!status || status->error) {
-    *error = ApiError(api::Errc::kDaemonUnavailable,
+    *error = ApiError(status ? status->error->code : api::Errc::kDaemonUnavailable,
                       "uclinkd at " + SocketOf(mode) + " did not answer status: " +
                           (status ? status->error->message : ec.message()));
     return std::nullopt;

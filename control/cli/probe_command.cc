@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/at_args.h"
 #include "chat/commands/identity.h"
 #include "chat/commands/network.h"
 #include "chat/commands/pdp.h"
@@ -79,8 +78,8 @@ json ProbeSignal(const Run& run) {
   return signal;
 }
 
-// Manual §2.15.2: `+CGREG: <n>,<stat>[,<lac>,<ci>]`; lac/ci as the module printed them, like
-// `uclink status --json`.
+// Manual §2.15.2: `+CGREG: <n>,<stat>[,<lac>,<ci>]`; lac/ci in the status document's format
+// (api::FormatCellCode), so `probe` and `status` show the same cell the same way.
 json ProbeRegistration(const Run& run) {
   json registration = {{"stat", nullptr}, {"name", nullptr}, {"lac", nullptr}, {"ci", nullptr}};
   const chat::AtReply reply = run(chat::AtCommand::FromText("AT+CGREG?"));
@@ -91,10 +90,8 @@ json ProbeRegistration(const Run& run) {
   const int stat = static_cast<int>(decoded->status);
   registration["stat"] = stat;
   registration["name"] = OrNull(api::RegistrationStatName(stat));
-  if (auto args = chat::ParseInfo(*line, {"CGREG"}, 2, 6); args && args->size() >= 4) {
-    registration["lac"] = StringOrNull(std::string((*args)[2].text));
-    registration["ci"] = StringOrNull(std::string((*args)[3].text));
-  }
+  if (decoded->lac) registration["lac"] = api::FormatCellCode(*decoded->lac);
+  if (decoded->ci) registration["ci"] = api::FormatCellCode(*decoded->ci);
   return registration;
 }
 
@@ -164,17 +161,17 @@ void PrintText(const json& doc) {
   }
 }
 
-int RunProbe(const ProbeFlags& flags) {
+ExitCode RunProbe(const ProbeFlags& flags) {
   std::error_code error;
   auto session = AtSession::Open(flags.port, error);
   if (!session) {
     std::cerr << "uclink probe: cannot open " << flags.port.port << ": " << error.message() << "\n";
-    return static_cast<int>(AtExit::kCannotOpen);
+    return ExitCodeFor(ClassifyError(error));
   }
   const chat::AtReply hello = session->Run(chat::AtCommand::FromText("AT"));
   if (!hello.final) {
     std::cerr << "uclink probe: the module does not answer AT: " << hello.error.message() << "\n";
-    return static_cast<int>(AtExit::kNoAnswer);
+    return ExitCodeFor(hello);
   }
   const json doc =
       Probe([&session](chat::AtCommand command) { return session->Run(std::move(command)); });
@@ -183,7 +180,7 @@ int RunProbe(const ProbeFlags& flags) {
   } else {
     PrintText(doc);
   }
-  return static_cast<int>(AtExit::kOk);
+  return ExitCode::kOk;
 }
 
 }  // namespace
@@ -216,8 +213,8 @@ void AddProbeCommand(CLI::App& app) {
   AddPortFlags(*probe, flags->port);
   probe->add_flag("--json", flags->json, "Print the report as JSON");
   probe->callback([flags] {
-    const int code = RunProbe(*flags);
-    if (code != 0) throw CLI::RuntimeError(code);
+    const ExitCode code = RunProbe(*flags);
+    if (code != ExitCode::kOk) throw CLI::RuntimeError(static_cast<int>(code));
   });
 }
 

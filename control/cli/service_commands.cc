@@ -11,6 +11,8 @@
 
 #include "control/api/protocol.h"
 #include "control/cli/daemon_services.h"
+#include "control/cli/exit_code.h"
+#include "control/daemon/service_host.h"
 #include "control/services/facade.h"
 
 namespace uclink::control::cli {
@@ -19,58 +21,24 @@ namespace {
 using services::ServiceError;
 using services::ServiceMode;
 
-// Exit codes (docs/services.md): 0 success, 1 the service/module/peer failed, 2 bad arguments
-// or a limit of the manual, 3 cannot connect, 4 the module's client is busy, 5 timeout, 6 no
-// link: uclinkd is not reachable or not online (and neither --port nor --native was given).
-constexpr int kExitNoLink = 6;
-
-// Through the daemon the errors are the control API's (api::Errc, docs/control-api.md).
-int ExitCodeOfApi(api::Errc errc) {
-  switch (errc) {
-    case api::Errc::kInvalidParams:
-      return 2;
-    case api::Errc::kUnreachable:
-      return 3;
-    case api::Errc::kBusy:
-      return 4;
-    case api::Errc::kTimeout:
-      return 5;
-    case api::Errc::kNotOnline:
-    case api::Errc::kUseNative:
-    case api::Errc::kDaemonUnavailable:
-    case api::Errc::kShuttingDown:
-      return kExitNoLink;
-    case api::Errc::kBadRequest:
-    case api::Errc::kUnknownMethod:
-    case api::Errc::kRequestTooLong:
-    case api::Errc::kPermissionDenied:
-    case api::Errc::kInDataMode:
-    case api::Errc::kAtFailed:
-    case api::Errc::kConfigInvalid:
-    case api::Errc::kConnectFailed:
-    case api::Errc::kServiceFailed:
-    case api::Errc::kProtocolError:
-      return 1;
-  }
-  return 1;
-}
-
+// Exit codes: the one table of control/cli/exit_code.h (docs/services.md repeats the rows that
+// concern services). Through the daemon the errors are the control API's already; the one-off
+// and native paths' inband::Errc become API errors as the daemon maps them (ToApiErrc), so the
+// same failure exits the same way in every mode.
 int ExitCodeOf(const ServiceError& error) {
-  using inband::Errc;
   if (!error) return 0;
-  if (error.code.category() == api::ApiCategory()) {
-    return ExitCodeOfApi(static_cast<api::Errc>(error.code.value() - 1));
-  }
-  if (error.code == Errc::kInvalidArgument || error.code == Errc::kUnsendableByte) return 2;
-  if (error.code == Errc::kConnectFailed) return 3;
-  if (error.code == Errc::kBusy) return 4;
-  if (error.code == Errc::kTimeout) return 5;
-  return 1;
+  const api::Errc errc = error.code.category() == inband::InbandCategory()
+                             ? ToApiErrc(error.code)
+                             : ClassifyError(error.code);
+  return static_cast<int>(ExitCodeFor(errc));
 }
 
 void Finish(const ServiceError& error) {
   if (!error) return;
   std::fprintf(stderr, "uclink: %s\n", error.message.c_str());
+  if (error.code == api::Errc::kPermissionDenied) {
+    std::fprintf(stderr, "uclink: %s\n", PermissionHint().c_str());
+  }
   throw CLI::RuntimeError(ExitCodeOf(error));
 }
 
@@ -107,13 +75,20 @@ Route Resolve(ServiceMode& mode) {
   ServiceError error;
   std::optional<DaemonLink> link = QueryLink(mode, &error);
   if (!link) {
-    std::fprintf(stderr, "uclink: %s\n", error.message.c_str());
-    throw CLI::RuntimeError(kExitNoLink);
+    Finish(error);  // QueryLink says why: not reachable (3), refused (4), not online (6)
+    throw CLI::RuntimeError(static_cast<int>(ExitCode::kUnreachable));
   }
   if (!link->ppp) return Route::kDaemon;
   mode.native = true;
   if (mode.interface.empty()) mode.interface = link->interface;
   return Route::kDirect;
+}
+
+// Where a resolved command's bytes travel: through the daemon only in-band (a PPP daemon
+// resolves to kDirect with mode.native set).
+inband::Transport TransportOf(Route route, const ServiceMode& mode) {
+  return route == Route::kDirect && mode.native ? inband::Transport::kNative
+                                                : inband::Transport::kInband;
 }
 
 // Writes to stdout or to `path`.
@@ -267,6 +242,10 @@ void AddHttp(CLI::App& app) {
     AddModeFlags(*sub, args->mode);
     sub->callback([args] {
       args->request.body = ReadData(args->data);
+      // The rules of every mode (URL syntax, header lines: no CR/LF, limits) before the route is
+      // known or an output file is created; the chosen route checks again, in-band more.
+      Finish(inband::CheckHttpRequest(args->request, inband::Transport::kNative)
+                 .value_or(ServiceError{}));
       Output out(args->output);
       const services::ProgressSink progress =
           args->output.empty() ? services::ProgressSink() : ProgressBar();
@@ -275,32 +254,6 @@ void AddHttp(CLI::App& app) {
                  : services::Http(args->mode, args->request, out.Sink(), progress));
     });
   }
-}
-
-// ftp://[user[:password]@]host[:port]/path
-bool ParseFtpUrl(const std::string& url, inband::FtpSession& session, std::string& path) {
-  if (!url.starts_with("ftp://")) return false;
-  std::string rest = url.substr(6);
-  const auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  path = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  if (const auto at = authority.rfind('@'); at != std::string::npos) {
-    const std::string credentials = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    const auto colon = credentials.find(':');
-    session.user = credentials.substr(0, colon);
-    if (colon != std::string::npos) session.password = credentials.substr(colon + 1);
-  }
-  if (const auto colon = authority.rfind(':'); colon != std::string::npos) {
-    try {
-      session.port = std::stoi(authority.substr(colon + 1));
-    } catch (const std::exception&) {
-      return false;
-    }
-    authority = authority.substr(0, colon);
-  }
-  session.host = authority;
-  return !session.host.empty();
 }
 
 void AddFtp(CLI::App& app) {
@@ -337,12 +290,14 @@ void AddFtp(CLI::App& app) {
     sub->callback([args, verb] {
       inband::FtpSession session;
       inband::FtpRequest request{verb, "", ""};
-      if (!ParseFtpUrl(args->url, session, request.path)) {
-        Finish(inband::MakeError(inband::Errc::kInvalidArgument, "bad FTP URL " + args->url));
-      }
+      // Decoded once here (RFC 3986), for every route: the daemon, in-band and native get the
+      // same user, password and path bytes.
+      Finish(inband::ParseFtpUrl(args->url, &session, &request.path));
       session.passive = !args->active;
       session.type = args->ascii ? chat::FtpTransferType::kAscii : chat::FtpTransferType::kBinary;
       if (verb == inband::FtpVerb::kPut) request.data = ReadData("@" + args->file);
+      Finish(
+          inband::CheckFtp(session, request, inband::Transport::kNative).value_or(ServiceError{}));
       Output out(args->output);
       const bool transfer = verb == inband::FtpVerb::kGet || verb == inband::FtpVerb::kPut;
       const bool to_terminal = verb == inband::FtpVerb::kPut || !args->output.empty();
@@ -406,11 +361,18 @@ void AddMqtt(CLI::App& app) {
   pub->callback([args, prepare] {
     prepare();
     const std::string message = ReadData(args->message);
-    Finish(Resolve(args->mode) == Route::kDaemon
-               ? DaemonMqttPublish(args->mode, args->options, args->topic, args->qos, args->retain,
-                                   message)
-               : services::MqttPublish(args->mode, args->options, args->topic, args->qos,
-                                       args->retain, message));
+    // Before anything is sent on any route (uclinkd checks again): the rules of every mode (a
+    // wildcard topic is a usage error, exit 2) even before the link is known, then, in-band,
+    // what AT+MQTTPUB's quoted parameters can carry.
+    Finish(inband::CheckPublish(args->topic, args->qos, message, inband::Transport::kNative)
+               .value_or(ServiceError{}));
+    const Route route = Resolve(args->mode);
+    Finish(inband::CheckPublish(args->topic, args->qos, message, TransportOf(route, args->mode))
+               .value_or(ServiceError{}));
+    Finish(route == Route::kDaemon ? DaemonMqttPublish(args->mode, args->options, args->topic,
+                                                       args->qos, args->retain, message)
+                                   : services::MqttPublish(args->mode, args->options, args->topic,
+                                                           args->qos, args->retain, message));
   });
   auto* sub = mqtt->add_subcommand("sub", "print messages (one per line: payload)");
   common(sub);
@@ -424,7 +386,12 @@ void AddMqtt(CLI::App& app) {
       std::fflush(stdout);
     };
     const int timeout_ms = args->timeout_s * 1000;
-    Finish(Resolve(args->mode) == Route::kDaemon
+    Finish(inband::CheckSubscribe(args->topic, args->qos, inband::Transport::kNative)
+               .value_or(ServiceError{}));
+    const Route route = Resolve(args->mode);
+    Finish(inband::CheckSubscribe(args->topic, args->qos, TransportOf(route, args->mode))
+               .value_or(ServiceError{}));
+    Finish(route == Route::kDaemon
                ? DaemonMqttSubscribe(args->mode, args->options, args->topic, args->qos, args->count,
                                      timeout_ms, print)
                : services::MqttSubscribe(args->mode, args->options, args->topic, args->qos,

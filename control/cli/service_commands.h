@@ -1,4 +1,4 @@
-// `uclink tcp|udp|http|ftp|mqtt`: the in-band services (issue 7) with identical output in PPP
+// `uclink tcp|udp|http|ftp|mqtt`: the in-band services with identical output in PPP
 // mode (--native) and in-band mode (--port P: the in-band clients run directly on the module's
 // AT port). See docs/services.md for the commands, exit codes and the payload rules.
 #ifndef UCLINK_CONTROL_CLI_SERVICE_COMMANDS_H_

@@ -1,12 +1,18 @@
 #include "control/config/config.h"
 
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "control/config/probe_target.h"
@@ -123,6 +129,8 @@ const std::vector<Field>& Schema() {
       {"interface.mtu", Integer(UCLINK_REF(interface.mtu))},
       {"control.socket", String(UCLINK_REF(control.socket))},
       {"control.group", String(UCLINK_REF(control.group))},
+      {"control.idle_timeout_s", Duration(UCLINK_REF(control.idle_timeout))},
+      {"control.max_connections_per_uid", Integer(UCLINK_REF(control.max_connections_per_uid))},
       {"log.level", String(UCLINK_REF(log.level))},
   };
   return fields;
@@ -163,6 +171,37 @@ bool ValidAtText(const std::string& text) {
 void Require(bool condition, std::string key, std::string message,
              std::vector<ConfigIssue>* issues) {
   if (!condition) issues->push_back({std::move(key), 0, std::move(message)});
+}
+
+// Why an existing path cannot be the module's serial port, or nullopt. A missing path is fine
+// (a USB module appears when plugged in; the manager retries), but a directory, a regular file
+// or a character device that is no terminal (/dev/null) never answers AT: retrying it would
+// hide a typo forever. sysfs names each character device's class ("tty" for serial ports and
+// USB modems); pseudo-terminals have no entry there and pass.
+std::optional<std::string> NotASerialPort(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+  if (S_ISDIR(st.st_mode)) return path + " is a directory, not a serial port";
+  if (S_ISREG(st.st_mode)) return path + " is a regular file, not a serial port";
+  if (!S_ISCHR(st.st_mode)) return path + " is not a character device, so not a serial port";
+  char sysfs[64];
+  std::snprintf(sysfs, sizeof sysfs, "/sys/dev/char/%u:%u/subsystem", major(st.st_rdev),
+                minor(st.st_rdev));
+  std::error_code error;
+  const std::filesystem::path subsystem = std::filesystem::read_symlink(sysfs, error);
+  if (!error && subsystem.filename() != "tty") {
+    return path + " is a \"" + subsystem.filename().string() + "\" device, not a serial port (tty)";
+  }
+  return std::nullopt;
+}
+
+// control.group must name a group of this system (the socket is chowned to it).
+bool GroupExists(const std::string& name) {
+  std::vector<char> buffer(16384);
+  struct group entry {};
+  struct group* found = nullptr;
+  return getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
+         found != nullptr;
 }
 
 }  // namespace
@@ -256,6 +295,14 @@ std::vector<ConfigIssue> Validate(const Config& c) {
           "must be one of 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600", &issues);
   Require(c.modem.data_port.empty() || !c.modem.at_port.empty(), "modem.data_port",
           "needs modem.at_port (the second port that stays in AT mode)", &issues);
+  for (const auto& [key, path] :
+       {std::pair<const char*, const std::string&>{"modem.port", c.modem.port},
+        {"modem.at_port", c.modem.at_port},
+        {"modem.data_port", c.modem.data_port}}) {
+    if (std::optional<std::string> why = NotASerialPort(path)) {
+      issues.push_back({key, 0, *why});
+    }
+  }
   Require(c.network.cid == 1 || c.network.cid == 2, "network.cid",
           "must be 1 or 2 (UC8088 manual §2.10.2 supports only these)", &issues);
   Require(c.network.apn.size() <= 100 && ValidAtText(c.network.apn), "network.apn",
@@ -301,6 +348,15 @@ std::vector<ConfigIssue> Validate(const Config& c) {
   Require(
       !c.control.socket.empty() && c.control.socket.front() == '/' && c.control.socket.size() < 108,
       "control.socket", "must be an absolute path shorter than 108 bytes (sun_path)", &issues);
+  Require(c.control.group.empty() || GroupExists(c.control.group), "control.group",
+          "no such group \"" + c.control.group + "\" on this system (getent group)", &issues);
+  // 1 s at least: a client needs a moment to send its line; an hour at most, so a stalled
+  // client gives its slot back within the hour (docs/control-api.md, "Connection limits").
+  Require(c.control.idle_timeout.count() >= 1 && c.control.idle_timeout.count() <= 3600,
+          "control.idle_timeout_s", "must be between 1 and 3600 seconds", &issues);
+  // 64 is the daemon's whole session budget (ControlServer::kMaxSessions).
+  Require(c.control.max_connections_per_uid >= 1 && c.control.max_connections_per_uid <= 64,
+          "control.max_connections_per_uid", "must be between 1 and 64", &issues);
   const std::array<std::string_view, 5> levels = {"trace", "debug", "info", "warn", "error"};
   Require(std::find(levels.begin(), levels.end(), c.log.level) != levels.end(), "log.level",
           "must be one of trace, debug, info, warn, error", &issues);
@@ -341,8 +397,12 @@ ConfigResult ParseConfig(std::string_view text) {
       }
     }
   }
-  if (!result.issues.empty()) return result;
+  // Every problem at once: the range and cross-field checks run even when some value had the
+  // wrong type, except for those keys (they hold the default, so a check would say nothing).
+  std::set<std::string> unreadable;
+  for (const ConfigIssue& issue : result.issues) unreadable.insert(issue.key);
   for (ConfigIssue& issue : Validate(result.config)) {
+    if (unreadable.contains(issue.key)) continue;
     auto it = lines.find(issue.key);
     issue.line = it == lines.end() ? 0 : it->second;
     result.issues.push_back(std::move(issue));

@@ -17,7 +17,7 @@ inline constexpr std::string_view kDefaultConfigPath = "/etc/uclink/uclink.toml"
 enum class FlowControl { kNone, kRtsCts };
 /// Which PPP implementation runs the data link.
 enum class BackendChoice { kAuto, kPppd, kUserspace };
-/// How the manager gets the module online (issue 6 §5).
+/// How the manager gets the module online (`connection.mode`, docs/configuration.md).
 enum class ModeChoice { kAuto, kPpp, kInband };
 /// What is done with the DNS servers IPCP (or the module) reports.
 enum class DnsMethod { kNone, kResolvConfFile, kResolvconf };
@@ -104,6 +104,11 @@ struct InterfaceConfig {
 struct ControlConfig {
   std::string socket = "/run/uclink/uclinkd.sock";
   std::string group;  ///< group allowed to use mutating methods; empty = root only
+  /// A connection that completes no request line for this long is closed (subscribers and
+  /// requests in progress are exempt), so stalled clients cannot hold every slot.
+  Seconds idle_timeout{30};
+  /// Connections one uid other than root may hold at once (docs/control-api.md).
+  int max_connections_per_uid = 16;
 };
 
 /// [log]

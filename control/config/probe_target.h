@@ -1,4 +1,4 @@
-// The data-path health probe's target (`[monitor] probe`, issue 6 item 4: "connected but no
+// The data-path health probe's target (`[monitor] probe`, docs/state-machine.md: "connected but no
 // data"): "tcp:HOST:PORT" (a TCP connect) or "dns:SERVER[:NAME]" (one DNS query over UDP).
 // Addresses are IPv4 literals: the probe runs through the PPP interface, and resolving a host
 // name would go through the system resolver, not through that interface.

@@ -182,7 +182,7 @@ std::error_code CheckPppdUsable(const BackendEnvironment& env, std::string* why)
   std::error_code device_error;
   if (!pppif::PppdBackendAvailable(env.pppd_path, device_error, env.ppp_device)) {
     const int error = device_error.value();
-    // No node, or a node without a driver behind it: ppp_generic is absent (ppp.md, issue 8).
+    // No node (ENOENT), or a node without the ppp_generic driver behind it (ENODEV, ENXIO).
     if (error == ENOENT || error == ENODEV || error == ENXIO) {
       return Fail(BackendErrc::kNoKernelPpp,
                   env.ppp_device + ": " + device_error.message() +
@@ -234,7 +234,7 @@ std::unique_ptr<pppif::PppBackend> MakePppBackend(boost::asio::io_context& io, c
           return backend;
         }
       }
-      // pppd cannot run here: the userspace engine is what "auto" promises (issue 8 item 2).
+      // pppd cannot run here: the userspace engine is what "auto" promises (docs/configuration.md).
       std::string pppd_why = std::move(out.why);
       backend = MakeUserspace(io, config, ec, &out.why);
       if (backend) {

@@ -1,6 +1,6 @@
-// Backend selection (issue 8 item 2): which PppBackend runs the data link after CONNECT, from
-// configuration `connection.backend = auto | pppd | userspace`, and the mapping of the
-// configuration's [interface], [monitor] and [network] keys into that backend's options.
+// Backend selection: which PppBackend runs the data link after CONNECT, from configuration
+// `connection.backend = auto | pppd | userspace`, and the mapping of the configuration's
+// [interface], [monitor] and [network] keys into that backend's options.
 //   auto      pppd on kernel PPP when pppd is installed, /dev/ppp opens and the ip-up hook is
 //             there; otherwise the userspace engine on TUN (kernels without PPP).
 //   pppd      pppd or an error that names the missing piece and the fix.

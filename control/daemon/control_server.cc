@@ -1,26 +1,113 @@
 #include "control/daemon/control_server.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
 #include <deque>
+#include <fstream>
 
 namespace uclink::control {
 
 using boost::asio::local::stream_protocol;
 
+namespace {
+
+class ListenCategoryImpl : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "uclink.listen"; }
+  std::string message(int value) const override {
+    switch (static_cast<ListenErrc>(value)) {
+      case ListenErrc::kServedByAnother:
+        return "another uclinkd is serving this control socket";
+      case ListenErrc::kLockedByAnother:
+        return "another uclinkd holds this control socket's lock file";
+      case ListenErrc::kNotASocket:
+        return "the path exists and is not a socket";
+    }
+    return "unknown listen error";
+  }
+};
+
+// One line into the socket buffer of a connection that is closed right after, so the client
+// learns why (docs/control-api.md, "Connection limits"). Never blocks: the write is
+// non-blocking, and a new or idle connection has room for one short line.
+void SendLastLine(stream_protocol::socket& socket, api::Errc code, const std::string& message) {
+  const std::string line = api::EncodeResponse(api::ErrorResponse(0, code, message));
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(boost::asio::buffer(line), ignored);
+}
+
+// The process name of `pid` for a message ("uclinkd"), or "" when it cannot be read (another
+// pid namespace, already gone).
+std::string ProcessName(pid_t pid) {
+  if (pid <= 0) return "";
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
+}
+
+// Whether something accepts connections on `path` (unix(7)): a successful connect means a
+// live server; EAGAIN means one whose backlog is full (a non-blocking connect never waits).
+// ENOENT: no file; ECONNREFUSED: a socket file nobody listens on (or not a socket at all).
+struct Probe {
+  int error = 0;  ///< errno of the connect, 0 when a server answered
+  pid_t pid = 0;  ///< the server's pid (SO_PEERCRED of the listener), when it answered
+};
+
+Probe ProbeListener(const std::string& path) {
+  Probe probe;
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    probe.error = errno;
+    return probe;
+  }
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), std::min(path.size(), sizeof address.sun_path - 1));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    probe.error = errno == EAGAIN ? 0 : errno;
+  } else if (auto cred = ReadPeerCredentials(fd)) {
+    probe.pid = cred->pid;
+  }
+  ::close(fd);
+  return probe;
+}
+
+}  // namespace
+
+const std::error_category& ListenCategory() {
+  static const ListenCategoryImpl category;
+  return category;
+}
+
+std::error_code make_error_code(ListenErrc errc) {
+  return {static_cast<int>(errc), ListenCategory()};
+}
+
 class ControlSession : public RequestStream, public std::enable_shared_from_this<ControlSession> {
  public:
-  ControlSession(stream_protocol::socket socket, ControlServer& server)
-      : socket_(std::move(socket)), server_(server) {}
+  ControlSession(stream_protocol::socket socket, ControlServer& server, std::optional<uid_t> uid,
+                 bool authorized)
+      : socket_(std::move(socket)),
+        server_(server),
+        idle_timer_(socket_.get_executor()),
+        uid_(uid),
+        authorized_(authorized) {}
 
   void Start() {
-    if (auto cred = ReadPeerCredentials(socket_.native_handle())) {
-      authorized_ = server_.policy_.Allows(*cred);
-    }
+    ArmIdle();
     Read();
   }
 
@@ -32,10 +119,13 @@ class ControlSession : public RequestStream, public std::enable_shared_from_this
   }
 
   bool subscribed() const { return subscribed_ && !closed_; }
+  /// The peer's uid (SO_PEERCRED); nullopt when the kernel did not say.
+  std::optional<uid_t> uid() const { return uid_; }
 
   void Close() {
     if (closed_) return;
     closed_ = true;
+    DisarmIdle();
     boost::system::error_code ignored;
     socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -70,8 +160,43 @@ class ControlSession : public RequestStream, public std::enable_shared_from_this
                             });
   }
 
+  // The idle timeout (docs/control-api.md, "Connection limits"): it runs while the connection
+  // owes the daemon a request line, that is while no request is pending or being handled and
+  // the connection is not a subscription. Bytes without a newline do not restart it, so a
+  // client trickling a partial line cannot hold its slot either.
+  void ArmIdle() {
+    if (closed_ || busy_ || subscribed_ || !pending_.empty() || idle_armed_) return;
+    idle_armed_ = true;
+    idle_timer_.expires_after(server_.limits_.idle_timeout);
+    idle_timer_.async_wait(
+        [self = shared_from_this(), generation = ++idle_generation_](boost::system::error_code ec) {
+          if (ec || generation != self->idle_generation_ || !self->idle_armed_) return;
+          self->OnIdleTimeout();
+        });
+  }
+
+  void DisarmIdle() {
+    if (!idle_armed_) return;
+    idle_armed_ = false;
+    ++idle_generation_;
+    idle_timer_.cancel();
+  }
+
+  void OnIdleTimeout() {
+    idle_armed_ = false;
+    if (writes_.empty()) {
+      const auto seconds =
+          std::chrono::duration_cast<std::chrono::seconds>(server_.limits_.idle_timeout).count();
+      SendLastLine(socket_, api::Errc::kTimeout,
+                   "no complete request line for " + std::to_string(seconds) +
+                       " s (control.idle_timeout_s); closing the connection");
+    }
+    Close();
+  }
+
   void OnBytes(std::string_view bytes) {
     api::LineFramer::Output out = framer_.Feed(bytes);
+    if (!out.lines.empty() || out.overflows > 0) DisarmIdle();  // a request line completed
     for (std::size_t i = 0; i < out.overflows; ++i) {
       Send(api::EncodeResponse(api::ErrorResponse(0, api::Errc::kRequestTooLong,
                                                   "request lines are limited to 64 KiB")));
@@ -127,6 +252,7 @@ class ControlSession : public RequestStream, public std::enable_shared_from_this
                                     },
                                     self));
     }
+    ArmIdle();
   }
 
   void WriteNext() {
@@ -141,6 +267,10 @@ class ControlSession : public RequestStream, public std::enable_shared_from_this
 
   stream_protocol::socket socket_;
   ControlServer& server_;
+  boost::asio::steady_timer idle_timer_;
+  std::uint64_t idle_generation_ = 0;  // a handler of an older arming must not close
+  bool idle_armed_ = false;
+  std::optional<uid_t> uid_;
   std::array<char, 4096> buffer_{};
   api::LineFramer framer_;
   std::deque<std::string> pending_;
@@ -154,18 +284,101 @@ class ControlSession : public RequestStream, public std::enable_shared_from_this
   std::function<void()> on_closed_;
 };
 
-ControlServer::ControlServer(boost::asio::io_context& io, RequestHandler handler, PeerPolicy policy)
-    : io_(io), handler_(std::move(handler)), policy_(policy), acceptor_(io), accept_retry_(io) {}
+ControlServer::ControlServer(boost::asio::io_context& io, RequestHandler handler, PeerPolicy policy,
+                             ControlLimits limits)
+    : io_(io),
+      handler_(std::move(handler)),
+      policy_(policy),
+      limits_(limits),
+      acceptor_(io),
+      accept_retry_(io) {}
 
 ControlServer::~ControlServer() { Stop(); }
 
-std::error_code ControlServer::Listen(const std::string& path) {
+// One uclinkd per socket path. The lock file makes "is anyone serving it? no: replace the stale
+// file and bind" one step against a second uclinkd starting at the same moment (flock(2) is
+// released by the kernel when its holder dies, so a crash leaves no stale lock). It is never
+// removed: unlinking a lock file lets a third process lock a new file while the second still
+// holds the old one.
+std::error_code ControlServer::TakeLock(const std::string& path) {
+  const std::string lock_path = path + ".lock";
+  const int fd =
+      ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+  if (fd < 0) return {errno, std::system_category()};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return std::make_error_code(std::errc::invalid_argument);
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) return ListenErrc::kLockedByAnother;
+    return {error, std::system_category()};
+  }
+  lock_fd_ = fd;
+  return {};
+}
+
+std::error_code ControlServer::Listen(const std::string& path, std::string* why) {
+  auto explain = [&](std::string text) {
+    if (why != nullptr) *why = std::move(text);
+  };
+  const std::error_code locked = TakeLock(path);
+  // Connect first: a server that answers is never replaced, whatever the lock says (a uclinkd
+  // of an older version takes no lock).
+  const Probe probe = ProbeListener(path);
+  if (probe.error == 0) {
+    if (lock_fd_ >= 0) ::close(std::exchange(lock_fd_, -1));
+    const std::string name = ProcessName(probe.pid);
+    explain("another " + (name.empty() ? std::string("process") : name) +
+            (probe.pid > 0 ? " (pid " + std::to_string(probe.pid) + ")" : std::string()) +
+            " is serving it; stop that one first, or give this one another control.socket "
+            "(--socket)");
+    return ListenErrc::kServedByAnother;
+  }
+  if (locked == ListenErrc::kLockedByAnother) {
+    explain("another uclinkd holds " + path +
+            ".lock (it is starting or stopping); stop that one first, or give this one another "
+            "control.socket (--socket)");
+    return locked;
+  }
+  if (locked == std::errc::no_such_file_or_directory) {
+    // uclinkd does not create the directory (docs/SECURITY.md, "Who may connect").
+    const std::string dir = path.substr(0, std::max<std::size_t>(path.rfind('/'), 1));
+    explain("directory " + dir +
+            " does not exist: create it (the systemd unit's RuntimeDirectory=uclink does), or "
+            "give another control.socket (--socket)");
+    return locked;
+  }
+  if (locked) {
+    explain("lock file " + path + ".lock: " + locked.message());
+    return locked;
+  }
+  if (probe.error != ENOENT && probe.error != ECONNREFUSED) {
+    explain(std::string("cannot tell whether another uclinkd serves it: ") +
+            std::strerror(probe.error));
+    ::close(std::exchange(lock_fd_, -1));
+    return {probe.error, std::system_category()};
+  }
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) == 0) {
+    if (!S_ISSOCK(info.st_mode)) {
+      explain("it exists and is not a socket; uclinkd removes only a stale socket");
+      ::close(std::exchange(lock_fd_, -1));
+      return ListenErrc::kNotASocket;
+    }
+    ::unlink(path.c_str());  // a stale socket: nobody listens on it (a daemon that crashed)
+  }
   boost::system::error_code ec;
-  ::unlink(path.c_str());  // a stale socket from a crashed daemon
   acceptor_.open(stream_protocol(), ec);
   if (!ec) acceptor_.bind(stream_protocol::endpoint(path), ec);
   if (ec) return ec;
   path_ = path;
+  if (::lstat(path.c_str(), &info) == 0) {
+    bound_dev_ = info.st_dev;
+    bound_ino_ = info.st_ino;
+  }
   // 0660 + group (docs/control-api.md): others cannot even connect.
   if (::chmod(path.c_str(), 0660) != 0) return {errno, std::system_category()};
   if (policy_.gid() && ::chown(path.c_str(), 0, *policy_.gid()) != 0) {
@@ -175,6 +388,39 @@ std::error_code ControlServer::Listen(const std::string& path) {
   if (ec) return ec;
   Accept();
   return {};
+}
+
+std::string ControlServer::AdmissionRefusal(const std::optional<PeerCredentials>& peer,
+                                            bool privileged) {
+  const bool root = peer && peer->uid == 0;
+  std::size_t open = 0;
+  std::size_t same_uid = 0;
+  for (const auto& weak : sessions_) {
+    auto session = weak.lock();
+    if (!session || session->closed()) continue;
+    ++open;
+    if (peer && session->uid() == peer->uid) ++same_uid;
+  }
+  // Root may take every slot, control.group all but kReservedForRoot, others all but
+  // kReservedForPrivileged: a lock-out by others leaves the administrator a way in.
+  const std::size_t ceiling = root         ? kMaxSessions
+                              : privileged ? kMaxSessions - kReservedForRoot
+                                           : kMaxSessions - kReservedForPrivileged;
+  if (open >= kMaxSessions) {
+    return "uclinkd has " + std::to_string(open) +
+           " clients, the most it serves at once; try again later";
+  }
+  if (open >= ceiling) {
+    return std::string("the remaining connections of uclinkd are reserved for root") +
+           (privileged ? "" : " and the control group") + "; try again later";
+  }
+  // Root is exempt: it is the administrator, whom this limit exists to keep a way in for.
+  if (!root && same_uid >= limits_.max_per_uid) {
+    return "uid " + (peer ? std::to_string(peer->uid) : std::string("?")) + " already holds " +
+           std::to_string(same_uid) +
+           " connections to uclinkd, the most one user may (control.max_connections_per_uid)";
+  }
+  return "";
 }
 
 void ControlServer::Accept() {
@@ -190,16 +436,17 @@ void ControlServer::Accept() {
       return;
     }
     std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-    if (sessions_.size() >= kMaxSessions) {
-      // One short line into the empty socket buffer, then close: the client learns why.
-      const std::string line = api::EncodeResponse(
-          api::ErrorResponse(0, api::Errc::kBusy, "too many clients of uclinkd"));
+    // Read once per connection; a failure leaves the peer unauthorised and without a uid.
+    const std::optional<PeerCredentials> peer = ReadPeerCredentials(socket.native_handle());
+    const bool privileged = peer && policy_.Allows(*peer);
+    if (std::string refusal = AdmissionRefusal(peer, privileged); !refusal.empty()) {
+      SendLastLine(socket, api::Errc::kBusy, refusal);
       boost::system::error_code ignored;
-      socket.non_blocking(true, ignored);
-      socket.write_some(boost::asio::buffer(line), ignored);
       socket.close(ignored);
     } else {
-      auto session = std::make_shared<ControlSession>(std::move(socket), *this);
+      auto session = std::make_shared<ControlSession>(
+          std::move(socket), *this, peer ? std::optional<uid_t>(peer->uid) : std::nullopt,
+          privileged);
       sessions_.push_back(session);
       session->Start();
     }
@@ -217,6 +464,16 @@ void ControlServer::Publish(const api::Event& event) {
 void ControlServer::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  // The file first, while this server still answers on it: no other uclinkd can have replaced
+  // a socket that answers, so a file with our device and inode is ours. A different one
+  // belongs to whoever replaced ours and is left alone.
+  if (!path_.empty()) {
+    struct stat info {};
+    if (::lstat(path_.c_str(), &info) == 0 && S_ISSOCK(info.st_mode) && info.st_dev == bound_dev_ &&
+        info.st_ino == bound_ino_) {
+      ::unlink(path_.c_str());
+    }
+  }
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   accept_retry_.cancel();
@@ -224,12 +481,16 @@ void ControlServer::Stop() {
     if (auto session = weak.lock()) session->Close();
   }
   sessions_.clear();
-  if (!path_.empty()) ::unlink(path_.c_str());
+  if (lock_fd_ >= 0) ::close(std::exchange(lock_fd_, -1));
 }
 
 std::size_t ControlServer::session_count() {
   std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-  return sessions_.size();
+  return static_cast<std::size_t>(
+      std::count_if(sessions_.begin(), sessions_.end(), [](const auto& weak) {
+        auto session = weak.lock();
+        return session && !session->closed();
+      }));
 }
 
 }  // namespace uclink::control

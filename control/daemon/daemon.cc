@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
+#include "chat/command_line.h"
 #include "chat/commands/network.h"
 #include "chat/errc.h"
 #include "control/config/probe_target.h"
@@ -19,12 +21,6 @@ using namespace std::chrono_literals;
 
 // SIGTERM: the clean hang-up (PPP stop 5 s + NO CARRIER 2 s + AT + CGACT=0) fits in this.
 constexpr auto kShutdownBudget = 20s;
-
-std::string Hex(std::uint32_t value) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%X", value);
-  return text;
-}
 
 std::string Dotted(const pppif::Ipv4& ip) {
   return std::to_string(ip[0]) + "." + std::to_string(ip[1]) + "." + std::to_string(ip[2]) + "." +
@@ -55,17 +51,29 @@ AtOutcome OutcomeOf(const chat::AtReply& reply) {
 ev::Registration ToEvent(const chat::Registration& reg) {
   ev::Registration event;
   event.stat = static_cast<int>(reg.status);
-  if (reg.lac) event.lac = Hex(*reg.lac);
-  if (reg.ci) event.ci = Hex(*reg.ci);
+  if (reg.lac) event.lac = api::FormatCellCode(*reg.lac);
+  if (reg.ci) event.ci = api::FormatCellCode(*reg.ci);
   return event;
 }
 
 }  // namespace
 
+ControlLimits ControlLimitsOf(const Config& config) {
+  ControlLimits limits;
+  limits.idle_timeout = config.control.idle_timeout;
+  limits.max_per_uid = static_cast<std::size_t>(config.control.max_connections_per_uid);
+  return limits;
+}
+
 ConfigResult LoadConfig(const ConfigSource& source) {
   ConfigResult result = LoadConfigFile(source.path, /*missing_ok=*/!source.explicit_path);
-  if (!result.ok()) return result;
-  result.issues = ApplyOverrides(source.overrides, &result.config);
+  // Every problem at once (docs/configuration.md): the file's, then the flags' — a key the file
+  // already got an issue for is not reported twice.
+  for (ConfigIssue& issue : ApplyOverrides(source.overrides, &result.config)) {
+    const bool known = std::any_of(result.issues.begin(), result.issues.end(),
+                                   [&](const ConfigIssue& i) { return i.key == issue.key; });
+    if (!known) result.issues.push_back(std::move(issue));
+  }
   return result;
 }
 
@@ -92,9 +100,13 @@ std::error_code Daemon::Start() {
   }
   server_ = std::make_unique<ControlServer>(
       io_, [this](const api::Request& r, ControlServer::Reply reply) { OnRequest(r, reply); },
-      *policy);
-  if ((error = server_->Listen(config_.control.socket))) {
-    spdlog::error("control socket {}: {}", config_.control.socket, error.message());
+      *policy, ControlLimitsOf(config_));
+  std::string why;
+  if ((error = server_->Listen(config_.control.socket, &why))) {
+    // Another uclinkd on this socket is a start-up failure (exit 1), never a takeover: its
+    // socket stays where it is (docs/control-api.md, "The socket file").
+    spdlog::error("control socket {}: {}", config_.control.socket,
+                  why.empty() ? error.message() : why);
     return error;
   }
   spdlog::info("control socket {}", config_.control.socket);
@@ -488,7 +500,8 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
   }
   switch (request.method) {
     case api::Method::kStatus:
-      response.result = api::ToJson(manager_->Snapshot(Clock::now(), std::time(nullptr)));
+      response.result =
+          api::ToJson(manager_->Snapshot(Clock::now(), std::chrono::system_clock::now()));
       return reply(response);
     case api::Method::kConnect:
       Feed(ev::UserConnect{});
@@ -501,8 +514,8 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
     case api::Method::kAt:
       return HandleAt(request, std::move(reply));
     case api::Method::kSubscribe:
-      response.result = {
-          {"status", api::ToJson(manager_->Snapshot(Clock::now(), std::time(nullptr)))}};
+      response.result = {{"status", api::ToJson(manager_->Snapshot(
+                                        Clock::now(), std::chrono::system_clock::now()))}};
       return reply(response);
     case api::Method::kReload: {
       std::vector<ConfigIssue> issues = Reload();
@@ -515,7 +528,7 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
       return reply(api::ErrorResponse(request.id, api::Errc::kConfigInvalid, text));
     }
     case api::Method::kService: {
-      const api::Status status = manager_->Snapshot(Clock::now(), std::time(nullptr));
+      const api::Status status = manager_->Snapshot(Clock::now(), std::chrono::system_clock::now());
       return services_->Handle(
           request, std::move(reply),
           {manager_->state(), status.interface.name.value_or(""), control_port_.channel.get()});
@@ -531,6 +544,11 @@ void Daemon::HandleAt(const api::Request& request, ControlServer::Reply reply) {
   api::Error error;
   std::optional<api::AtParams> params = api::ParseAtParams(request.params, &error);
   if (!params) return reply(api::ErrorResponse(request.id, error.code, error.message));
+  // The check `uclink at --port` applies too (chat/command_line.h): data-mode commands however
+  // spelled, control bytes, lines that are not commands. Refused whatever the port's state.
+  if (std::optional<std::string> refused = chat::CheckUserCommandLine(params->command)) {
+    return reply(api::ErrorResponse(request.id, api::Errc::kInvalidParams, *refused));
+  }
   if (!control_port_.channel) {
     return reply(api::ErrorResponse(request.id, api::Errc::kBusy, "the port is not open"));
   }
@@ -540,10 +558,6 @@ void Daemon::HandleAt(const api::Request& request, ControlServer::Reply reply) {
   }
   chat::AtCommand command = chat::AtCommand::FromText(params->command);
   command.timeout = chat::Duration(params->timeout_ms);
-  if (command.enters_data_mode) {
-    return reply(api::ErrorResponse(request.id, api::Errc::kInvalidParams,
-                                    "data-mode commands belong to the manager (uclink connect)"));
-  }
   command.free_text_info = true;  // show whatever the module prints
   const std::uint64_t id = request.id;
   control_port_.channel->Submit(std::move(command), [id, reply](const chat::AtReply& at) {
@@ -573,6 +587,7 @@ std::vector<ConfigIssue> Daemon::Reload() {
     spdlog::info("reload: PPP backend settings changed; the backend is rebuilt between attempts");
   }
   config_ = loaded.config;
+  if (server_) server_->set_limits(ControlLimitsOf(config_));
   MaybeRebuildBackend();
   manager_->Reconfigure(MakeManagerOptions());
   spdlog::info("configuration reloaded; it applies from the next attempt");

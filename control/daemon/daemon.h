@@ -1,6 +1,6 @@
 // uclinkd's wiring: the AT channel(s) from chat/, the connection manager, a PPP backend from
-// pppif/ and the control socket, all on one io_context thread (STYLE.md §8). The manager decides;
-// this class only turns its actions into I/O and I/O into its events.
+// pppif/ and the control socket, all on one io_context thread (docs/ARCHITECTURE.md, "Threads and
+// time"). The manager decides; this class only turns its actions into I/O and I/O into its events.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -30,6 +30,8 @@ struct ConfigSource {
 
 /// Reads the file and applies the overrides; the issues are empty on success.
 ConfigResult LoadConfig(const ConfigSource& source);
+/// The control socket's per-connection limits from [control].
+ControlLimits ControlLimitsOf(const Config& config);
 
 class Daemon {
  public:

@@ -1,8 +1,9 @@
-// The data-path health probe (issue 6 item 4): one TCP connect or one DNS query, sent through
-// the PPP interface only (SO_BINDTODEVICE to the name from ev::PppUp), bounded by a timeout.
-// It catches "connected but no data": PPP answers LCP echoes while nothing else gets through.
-// The manager decides when to probe and what failures mean (act::RunProbe → ev::ProbeResult);
-// this is the Asio shell around one attempt. The DNS wire format helpers are pure and tested.
+// The data-path health probe (docs/state-machine.md, "Data-path probe"): one TCP connect or one DNS
+// query, sent through the PPP interface only (SO_BINDTODEVICE to the name from ev::PppUp), bounded
+// by a timeout. It catches "connected but no data": PPP answers LCP echoes while nothing else gets
+// through. The manager decides when to probe and what failures mean (act::RunProbe →
+// ev::ProbeResult); this is the Asio shell around one attempt. The DNS wire format helpers are pure
+// and tested.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

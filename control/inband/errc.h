@@ -1,5 +1,6 @@
-// The in-band services' error vocabulary: one commented list (STYLE.md §9). Module-reported
-// codes (tables 3.3–3.5) keep their number and manual text in ServiceError::message.
+// The in-band services' error vocabulary: one commented list (docs/ARCHITECTURE.md, "Design
+// rules: one error vocabulary per layer"). Module-reported codes (tables 3.3–3.5) keep their
+// number and manual text in ServiceError::message.
 #ifndef UCLINK_CONTROL_INBAND_ERRC_H_
 #define UCLINK_CONTROL_INBAND_ERRC_H_
 

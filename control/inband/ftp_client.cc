@@ -1,7 +1,9 @@
 #include "control/inband/ftp_client.h"
 
 #include "chat/at_args.h"
+#include "chat/commands/text_params.h"
 #include "chat/error_tables.h"
+#include "control/inband/url.h"
 
 namespace uclink::control::inband {
 
@@ -91,63 +93,142 @@ std::optional<std::pair<long long, long long>> TwoNumbers(std::string_view line)
 
 }  // namespace
 
-FtpClient::FtpClient(FtpSession session, FtpRequest request)
-    : session_(std::move(session)), request_(std::move(request)) {
-  const bool names_file = request_.verb == FtpVerb::kGet || request_.verb == FtpVerb::kPut ||
-                          request_.verb == FtpVerb::kSize;
-  if (names_file) {
-    const auto slash = request_.path.rfind('/');
-    if (slash == std::string::npos) {
-      name_ = request_.path;
-    } else {
-      dir_ = slash == 0 ? "/" : request_.path.substr(0, slash);
-      name_ = request_.path.substr(slash + 1);
+namespace {
+
+// What every FTP name and credential needs in both modes (lengths: §2.30–§2.36).
+std::optional<ServiceError> CheckNativeName(std::string_view value, std::string_view what) {
+  if (value.empty()) return MakeError(Errc::kInvalidArgument, std::string(what) + " is empty");
+  if (value.size() > chat::kMaxFtpName) {
+    return MakeError(Errc::kInvalidArgument,
+                     std::string(what) + " is longer than 64 bytes (UC8088 manual §2.30–§2.36)");
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == '\r' || c == '\n' || c == '\0') {
+      return MakeError(Errc::kInvalidArgument,
+                       std::string(what) + ": " +
+                           chat::DescribeByte({i, static_cast<unsigned char>(c), ""}) +
+                           " would end the FTP command (RFC 959 §5.3.2: no CR, LF; no NUL)");
     }
-  } else if (request_.verb == FtpVerb::kList) {
-    dir_ = request_.path;
+  }
+  return std::nullopt;
+}
+
+// The remote directory and name of a request (see FtpRequest::path).
+void SplitPath(const FtpRequest& request, std::string* dir, std::string* name) {
+  const bool names_file = request.verb == FtpVerb::kGet || request.verb == FtpVerb::kPut ||
+                          request.verb == FtpVerb::kSize;
+  if (names_file) {
+    const auto slash = request.path.rfind('/');
+    if (slash == std::string::npos) {
+      *name = request.path;
+    } else {
+      *dir = slash == 0 ? "/" : request.path.substr(0, slash);
+      *name = request.path.substr(slash + 1);
+    }
+  } else if (request.verb == FtpVerb::kList) {
+    *dir = request.path;
   } else {
-    name_ = request_.path;
+    *name = request.path;
   }
 }
 
-std::optional<ServiceError> FtpClient::Validate() const {
-  auto check = [](Command command, std::string_view value,
-                  std::string_view what) -> std::optional<ServiceError> {
-    auto e = chat::EncodeFtpName(command, value);
-    if (e) return std::nullopt;
-    return MakeError(Errc::kInvalidArgument, std::string(what) + ": " + e.error().detail);
-  };
-  if (auto e = chat::EncodeFtpserv(session_.host); !e) {
-    return MakeError(Errc::kInvalidArgument, "server: " + e.error().detail);
+}  // namespace
+
+FtpClient::FtpClient(FtpSession session, FtpRequest request)
+    : session_(std::move(session)), request_(std::move(request)) {
+  SplitPath(request_, &dir_, &name_);
+  if (request_.verb == FtpVerb::kPut && session_.encoding == PayloadEncoding::kInline) {
+    put_sizes_ =
+        chat::PlanInlineParts(chat::TextParam::kFtpPutData, request_.data, chat::kMaxFtpPutData)
+            .sizes;
   }
-  if (session_.port < 1 || session_.port > 65535) {
+}
+
+std::optional<ServiceError> CheckFtp(const FtpSession& session, const FtpRequest& request,
+                                     Transport transport) {
+  std::string dir;
+  std::string name;
+  SplitPath(request, &dir, &name);
+  if (session.port < 1 || session.port > 65535) {
     return MakeError(Errc::kInvalidArgument, "server port must be 1..65535");
   }
-  if (auto e = check(Command::kFtpun, session_.user, "user")) return e;
-  if (auto e = check(Command::kFtppw, session_.password, "password")) return e;
-  if (!dir_.empty()) {
-    if (auto e = check(Command::kFtppath, dir_, "directory")) return e;
+  const bool inband = transport == Transport::kInband;
+  auto check = [&](Command command, std::string_view value,
+                   std::string_view what) -> std::optional<ServiceError> {
+    if (!inband) return CheckNativeName(value, what);
+    auto e = chat::EncodeFtpName(command, value);
+    if (e) return std::nullopt;
+    return ErrorOf(e.error(), what);
+  };
+  if (auto e = chat::EncodeFtpserv(session.host); !e) {
+    if (inband || e.error().code != chat::CommandErrc::kInvalidCharacter) {
+      return ErrorOf(e.error(), "server");
+    }
   }
-  switch (request_.verb) {
+  if (auto e = check(Command::kFtpun, session.user, "user")) return e;
+  if (auto e = check(Command::kFtppw, session.password, "password")) return e;
+  if (!dir.empty()) {
+    if (auto e = check(Command::kFtppath, dir, "directory")) return e;
+  }
+  switch (request.verb) {
     case FtpVerb::kList:
       return std::nullopt;
     case FtpVerb::kGet:
-      return check(Command::kFtpgetname, name_, "file name");
+      return check(Command::kFtpgetname, name, "file name");
     case FtpVerb::kSize:
-      return check(Command::kFtpsize, name_, "file name");
+      return check(Command::kFtpsize, name, "file name");
     case FtpVerb::kPut:
-      if (session_.encoding == PayloadEncoding::kInline) {
-        if (auto bad = FindUnsendableByte(request_.data, false)) {
-          return UnsendableError(*bad, "AT+FTPPUT's <data> (manual §2.39)");
-        }
+      if (inband && session.encoding == PayloadEncoding::kInline) {
+        const chat::PartPlan plan =
+            chat::PlanInlineParts(chat::TextParam::kFtpPutData, request.data, chat::kMaxFtpPutData);
+        if (plan.refused)
+          return UnsendableError(*plan.refused, "AT+FTPPUT's <data> (manual §2.39)");
       }
-      return check(Command::kFtpputname, name_, "file name");
+      return check(Command::kFtpputname, name, "file name");
     case FtpVerb::kMkdir:
-      return check(Command::kFtpmkd, name_, "directory");
+      return check(Command::kFtpmkd, name, "directory");
     case FtpVerb::kRmdir:
-      return check(Command::kFtprmd, name_, "directory");
+      return check(Command::kFtprmd, name, "directory");
   }
   return std::nullopt;
+}
+
+ServiceError ParseFtpUrl(std::string_view text, FtpSession* session, std::string* path) {
+  Url url;
+  if (auto e = ParseUrl(text, &url)) return e;
+  if (url.scheme != "ftp") {
+    return MakeError(Errc::kInvalidArgument, "URL: scheme \"" + url.scheme + "\" is not ftp");
+  }
+  if (url.query || url.fragment) {
+    return MakeError(Errc::kInvalidArgument,
+                     "URL: an FTP URL has no query or fragment (RFC 1738 §3.2); write '?' as "
+                     "%3F and '#' as %23");
+  }
+  session->host = url.host;
+  session->port = url.port.value_or(21);
+  if (url.user) {
+    session->user = *url.user;
+    if (url.password) session->password = *url.password;
+  }
+  // RFC 1738 §3.2.2: the url-path is what follows the '/' after the host.
+  *path = url.path.empty() ? std::string() : url.path.substr(1);
+  return {};
+}
+
+std::string FtpUrlOf(const FtpSession& session, std::string_view path) {
+  const bool literal = session.host.find(':') != std::string::npos;
+  std::string url = "ftp://" + (literal ? "[" + session.host + "]" : session.host) + ":" +
+                    std::to_string(session.port) + "/";
+  if (path.starts_with("/")) {
+    url += "%2F";
+    path.remove_prefix(1);
+  }
+  return url + PercentEncode(path, "/");
+}
+
+std::optional<ServiceError> FtpClient::Validate() const {
+  return CheckFtp(session_, request_, Transport::kInband);
 }
 
 void FtpClient::Start(chat::TimePoint now) {
@@ -224,7 +305,11 @@ void FtpClient::Go(Step step, chat::TimePoint now) {
 
 void FtpClient::SendPutPart() {
   step_ = Step::kPut;
-  const std::string part = request_.data.substr(put_offset_, chat::kMaxFtpPutData);
+  const std::size_t size =
+      session_.encoding == PayloadEncoding::kInline && put_part_ < put_sizes_.size()
+          ? put_sizes_[put_part_++]
+          : chat::kMaxFtpPutData;
+  const std::string part = request_.data.substr(put_offset_, size);
   put_offset_ += part.size();
   chat::AtCommand command;
   if (session_.encoding == PayloadEncoding::kPrompt) {
@@ -233,7 +318,7 @@ void FtpClient::SendPutPart() {
     command.payload = part;
   } else {
     auto text = chat::EncodeFtpput(part);
-    if (!text) return Quit(MakeError(Errc::kInvalidArgument, text.error().detail));
+    if (!text) return Quit(ErrorOf(text.error()));
     command = chat::AtCommand::FromText(*text);
   }
   last_command_ = "AT+FTPPUT";

@@ -12,6 +12,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "chat/commands/ftp.h"
 #include "control/inband/operation.h"
@@ -42,6 +44,24 @@ struct FtpRequest {
   // The file's contents for put.
   std::string data;
 };
+
+// The checks of one FTP operation made before anything is sent. Both modes: the manual's limits
+// (names, paths and credentials at most 64 bytes, §2.30–§2.36), a server and port, and no CR,
+// LF or NUL in any name or credential (RFC 959 §5.3.2: they end an FTP command). In-band also
+// what each bare parameter can carry (chat::TextParam) and, for put, the inline <data>.
+std::optional<ServiceError> CheckFtp(const FtpSession& session, const FtpRequest& request,
+                                     Transport transport);
+
+// Reads `ftp://[user[:password]@]host[:port]/path` (RFC 3986, RFC 1738 §3.2) into `session`
+// (host, port, user, password: decoded; anonymous/uclink@ when no userinfo) and `path` (the
+// decoded url-path after the host's '/': "pub/my file.txt"; "/abs" for `ftp://h//abs`). The one
+// place FTP URLs are decoded, for both modes. An FTP URL has no query or fragment.
+ServiceError ParseFtpUrl(std::string_view url, FtpSession* session, std::string* path);
+
+// The URL libcurl gets for `path` (as ParseFtpUrl returned it) on the session's server: every
+// byte but unreserved ones and '/' percent-encoded, so libcurl's decoding gives back exactly
+// `path` (a leading '/' as %2F: an absolute path, RFC 1738 §3.2.2). Credentials are not in it.
+std::string FtpUrlOf(const FtpSession& session, std::string_view path);
 
 class FtpClient : public Operation {
  public:
@@ -99,6 +119,9 @@ class FtpClient : public Operation {
   std::optional<std::size_t> size_;
   std::size_t received_ = 0;
   std::size_t put_offset_ = 0;
+  // Inline put: the part sizes chat::PlanInlineParts chose (no part begins with a space).
+  std::vector<std::size_t> put_sizes_;
+  std::size_t put_part_ = 0;
   bool get_ok_seen_ = false;
   bool get_complete_ = false;
   ServiceError result_;

@@ -1,7 +1,11 @@
 #include "control/inband/http_client.h"
 
+#include <algorithm>
+
 #include "chat/at_args.h"
+#include "chat/commands/text_params.h"
 #include "chat/error_tables.h"
+#include "control/inband/url.h"
 
 namespace uclink::control::inband {
 
@@ -171,29 +175,101 @@ std::optional<int> ParseActionStatus(std::string_view line) {
   return status;
 }
 
-HttpClient::HttpClient(HttpRequest request) : request_(std::move(request)) {}
+namespace {
 
-std::optional<ServiceError> HttpClient::Validate() const {
-  if (auto e = chat::EncodeHttppara(chat::HttpParam::kUrl, request_.url); !e) {
-    return MakeError(Errc::kInvalidArgument, "URL: " + e.error().detail);
+// RFC 9110 §5.6.2: tchar.
+bool IsTokenChar(unsigned char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+std::string Shown(std::string_view header) {
+  std::string shown;
+  for (char c : header.substr(0, 40)) {
+    const auto b = static_cast<unsigned char>(c);
+    shown += b < 0x20 || b == 0x7f ? '?' : c;
   }
-  for (const std::string& header : request_.headers) {
+  return "header \"" + shown + "\"";
+}
+
+}  // namespace
+
+std::optional<ServiceError> CheckHeaderLine(std::string_view line) {
+  const std::size_t colon = line.find(':');
+  std::size_t name_end = colon == std::string_view::npos ? line.size() : colon;
+  for (std::size_t i = 0; i < name_end; ++i) {
+    if (!IsTokenChar(static_cast<unsigned char>(line[i]))) {
+      name_end = i;
+      break;
+    }
+  }
+  if (name_end == 0 || colon == std::string_view::npos || name_end != colon) {
+    const std::size_t at = colon == std::string_view::npos ? name_end : std::min(name_end, colon);
+    return MakeError(
+        Errc::kInvalidArgument,
+        Shown(line) + ": expected \"Name: value\" with a token name (RFC 9110 §5.1); " +
+            (at < line.size() ? chat::DescribeByte({at, static_cast<unsigned char>(line[at]), ""})
+                              : std::string("no ':'")));
+  }
+  for (std::size_t i = colon + 1; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      const char* why = c == '\r' || c == '\n'
+                            ? "a line end would start another header (header injection)"
+                            : "a control byte is not field content";
+      return MakeError(Errc::kInvalidArgument, Shown(line) + ": " + chat::DescribeByte({i, c, ""}) +
+                                                   " refused (" + why + ", RFC 9110 §5.5)");
+    }
+  }
+  if (line.size() > chat::kMaxHttpUser) {
+    return MakeError(Errc::kInvalidArgument,
+                     Shown(line) + " is longer than 512 bytes (UC8088 manual §2.45)");
+  }
+  return std::nullopt;
+}
+
+std::optional<ServiceError> CheckHttpRequest(const HttpRequest& request, Transport transport) {
+  const bool inband = transport == Transport::kInband;
+  if (request.url.size() > chat::kMaxHttpUrl) {
+    return MakeError(Errc::kInvalidArgument, "URL: longer than 1024 bytes (UC8088 manual §2.45)");
+  }
+  if (auto e = CheckHttpUrl(request.url)) return e;
+  if (inband) {
+    if (auto e = chat::EncodeHttppara(chat::HttpParam::kUrl, request.url); !e) {
+      return ErrorOf(e.error(), "URL");
+    }
+  }
+  for (const std::string& header : request.headers) {
+    if (auto e = CheckHeaderLine(header)) return e;
+    if (!inband) continue;
     if (auto e = chat::EncodeHttppara(chat::HttpParam::kUser, header); !e) {
-      return MakeError(Errc::kInvalidArgument,
-                       "header \"" + header.substr(0, 40) + "\": " + e.error().detail);
+      return ErrorOf(e.error(), Shown(header));
     }
   }
   const bool has_body =
-      request_.method == chat::HttpMethod::kPut || request_.method == chat::HttpMethod::kPost;
-  if (!has_body && !request_.body.empty()) {
+      request.method == chat::HttpMethod::kPut || request.method == chat::HttpMethod::kPost;
+  if (!has_body && !request.body.empty()) {
     return MakeError(Errc::kInvalidArgument, "a GET or HEAD request carries no body");
   }
-  if (request_.encoding == PayloadEncoding::kInline) {
-    if (auto bad = FindUnsendableByte(request_.body, false)) {
-      return UnsendableError(*bad, "AT+HTTPDATA's <data> (manual §2.46)");
+  if (inband && request.encoding == PayloadEncoding::kInline) {
+    const chat::PartPlan plan =
+        chat::PlanInlineParts(chat::TextParam::kHttpData, request.body, chat::kMaxHttpData);
+    if (plan.refused) {
+      return UnsendableError(*plan.refused, "AT+HTTPDATA's <data> (manual §2.46)");
     }
   }
   return std::nullopt;
+}
+
+HttpClient::HttpClient(HttpRequest request) : request_(std::move(request)) {
+  if (request_.encoding == PayloadEncoding::kInline) {
+    body_sizes_ =
+        chat::PlanInlineParts(chat::TextParam::kHttpData, request_.body, chat::kMaxHttpData).sizes;
+  }
+}
+
+std::optional<ServiceError> HttpClient::Validate() const {
+  return CheckHttpRequest(request_, Transport::kInband);
 }
 
 void HttpClient::Start(chat::TimePoint) {
@@ -244,7 +320,11 @@ void HttpClient::Next() {
 }
 
 void HttpClient::SendData() {
-  const std::string part = request_.body.substr(body_offset_, chat::kMaxHttpData);
+  const std::size_t size =
+      request_.encoding == PayloadEncoding::kInline && body_part_ < body_sizes_.size()
+          ? body_sizes_[body_part_++]
+          : chat::kMaxHttpData;
+  const std::string part = request_.body.substr(body_offset_, size);
   body_offset_ += part.size();
   if (request_.encoding == PayloadEncoding::kPrompt) {
     chat::AtCommand command = chat::AtCommand::FromText(
@@ -254,7 +334,7 @@ void HttpClient::SendData() {
     return Submit(std::move(command));
   }
   auto text = chat::EncodeHttpdata(part);
-  if (!text) return Finish(MakeError(Errc::kInvalidArgument, text.error().detail));
+  if (!text) return Finish(ErrorOf(text.error()));
   last_command_ = "AT+HTTPDATA";
   Submit(*text);
 }

@@ -41,6 +41,18 @@ struct HttpRequest {
   chat::Duration action_timeout{60000};
 };
 
+// One header line "Name: value" for both modes: a token name (RFC 9110 §5.1), ':', and a value
+// of visible bytes, spaces and tabs (§5.5). CR, LF, NUL and other control bytes are refused, so
+// no header can smuggle in another (`X-A: b\r\nX-Injected: 1`); the manual's limit of 512
+// bytes per `user` parameter (§2.45) holds in both modes.
+std::optional<ServiceError> CheckHeaderLine(std::string_view line);
+
+// The checks of one request made before anything is sent. Both modes: the URL (CheckHttpUrl,
+// at most 1024 bytes, §2.45), every header (CheckHeaderLine), no body on GET/HEAD. In-band also
+// what AT+HTTPPARA's url and user values and AT+HTTPDATA's inline <data> can carry
+// (chat::TextParam).
+std::optional<ServiceError> CheckHttpRequest(const HttpRequest& request, Transport transport);
+
 class HttpClient : public Operation {
  public:
   enum class Step {
@@ -89,6 +101,9 @@ class HttpClient : public Operation {
   Step step_ = Step::kIdle;
   std::size_t header_index_ = 0;
   std::size_t body_offset_ = 0;
+  // Inline body: the part sizes chat::PlanInlineParts chose (no part begins with a space).
+  std::vector<std::size_t> body_sizes_;
+  std::size_t body_part_ = 0;
   std::size_t length_ = 0;
   std::size_t read_ = 0;
   std::optional<int> status_;

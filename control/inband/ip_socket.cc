@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chat/at_args.h"
+#include "chat/commands/text_params.h"
 #include "chat/urc_table.h"
 
 namespace uclink::control::inband {
@@ -55,7 +56,7 @@ void IpSocket::TransitionTo(State next) { state_ = next; }
 void IpSocket::Open(chat::TimePoint) {
   if (state_ != State::kIdle) return;
   auto text = chat::EncodeIpcreate(options_.mode, options_.host, options_.port);
-  if (!text) return Finish(MakeError(Errc::kInvalidArgument, text.error().detail));
+  if (!text) return Finish(ErrorOf(text.error()));
   chat::AtCommand command = chat::AtCommand::FromText(*text);
   // Manual §2.22: only TCP answers CONNECT OK / CONNECT FAIL after OK; UDP ends with OK.
   command.awaits_connect_result = options_.mode == chat::SocketMode::kTcp;
@@ -73,14 +74,24 @@ void IpSocket::Send(std::string_view bytes) {
     Emit(SentAction{0});
     return;
   }
+  std::vector<std::size_t> sizes;
   if (options_.encoding == PayloadEncoding::kInline) {
-    if (auto bad = FindUnsendableByte(bytes, true)) {
-      return FailAndRelease(UnsendableError(*bad, "AT+IPSEND's quoted <data> (manual §2.23)"));
+    chat::PartPlan plan =
+        chat::PlanInlineParts(chat::TextParam::kIpsendData, bytes, options_.max_part);
+    if (plan.refused) {
+      return FailAndRelease(
+          UnsendableError(*plan.refused, "AT+IPSEND's quoted <data> (manual §2.23)"));
+    }
+    sizes = std::move(plan.sizes);
+  } else {
+    for (std::size_t off = 0; off < bytes.size(); off += options_.max_part) {
+      sizes.push_back(std::min(options_.max_part, bytes.size() - off));
     }
   }
-  for (std::size_t off = 0; off < bytes.size(); off += options_.max_part) {
-    Part part{std::string(bytes.substr(off, options_.max_part)), false, 0};
-    parts_.push_back(std::move(part));
+  std::size_t off = 0;
+  for (std::size_t size : sizes) {
+    parts_.push_back(Part{std::string(bytes.substr(off, size)), false, 0});
+    off += size;
   }
   parts_.back().last_of_send = true;
   parts_.back().send_size = bytes.size();
@@ -107,7 +118,7 @@ void IpSocket::SendNext() {
       command.payload = part.bytes;
     } else {
       auto text = chat::EncodeIpsend(options_.mode, part.bytes);
-      if (!text) return FailAndRelease(MakeError(Errc::kInvalidArgument, text.error().detail));
+      if (!text) return FailAndRelease(ErrorOf(text.error()));
       command = chat::AtCommand::FromText(*text);
     }
     last_command_ = "AT+IPSEND";

@@ -1,10 +1,11 @@
 // The module's TCP or UDP client as a pure state machine: AT+IPCREATE (§2.22), AT+IPSEND
 // (§2.23, each part's `+IPSEND=<n>` checked), AT+IPCLOSE (§2.24) and `+IPRECV` delivery (§2.25).
 //
-// Data that cannot travel inside IPSEND's quoted <data> (quote, CR, LF, NUL, other control and
-// non-ASCII bytes) is refused with the byte named (PayloadEncoding::kInline, the manual's form),
-// or sent losslessly after the `>` prompt (kPrompt). Sends are split into parts of at most
-// chat::kMaxIpSendData bytes, one IPSEND in flight.
+// Data that cannot travel inside IPSEND's quoted <data> (chat::TextParam::kIpsendData: quote,
+// CR, LF, NUL, other control and non-ASCII bytes) is refused with the byte named
+// (PayloadEncoding::kInline, the manual's form), or sent losslessly after the `>` prompt
+// (kPrompt). Sends are split into parts of at most chat::kMaxIpSendData bytes, one IPSEND in
+// flight.
 #ifndef UCLINK_CONTROL_INBAND_IP_SOCKET_H_
 #define UCLINK_CONTROL_INBAND_IP_SOCKET_H_
 

@@ -73,11 +73,57 @@ std::optional<ReportHeader> ParseReportHeader(std::string_view line) {
 
 }  // namespace
 
+namespace {
+
+std::optional<ServiceError> CheckTopicLength(std::string_view topic) {
+  if (topic.empty()) return MakeError(Errc::kInvalidArgument, "<topic> is empty");
+  if (topic.size() > chat::kMaxMqttTopic) {
+    return MakeError(Errc::kInvalidArgument,
+                     "<topic> is longer than 1024 bytes (UC8088 manual §2.56–§2.58)");
+  }
+  return std::nullopt;
+}
+
+std::optional<ServiceError> CheckQos(int qos) {
+  if (qos >= 0 && qos <= 2) return std::nullopt;
+  return MakeError(Errc::kInvalidArgument, "<qos> must be 0..2 (UC8088 manual §2.56)");
+}
+
+}  // namespace
+
+std::optional<ServiceError> CheckPublish(std::string_view topic, int qos, std::string_view message,
+                                         Transport transport) {
+  if (transport == Transport::kInband) {
+    auto text = chat::EncodeMqttpub(topic, qos, false, message);
+    if (!text) return ErrorOf(text.error());
+    return std::nullopt;
+  }
+  if (auto e = CheckTopicLength(topic)) return e;
+  if (auto e = chat::CheckPublishTopic(topic)) return ErrorOf(*e);
+  if (auto e = CheckQos(qos)) return e;
+  if (message.size() > chat::kMaxMqttMessage) {
+    return MakeError(Errc::kInvalidArgument,
+                     "<message> is longer than 1024 bytes (UC8088 manual §2.56)");
+  }
+  return std::nullopt;
+}
+
+std::optional<ServiceError> CheckSubscribe(std::string_view topic, int qos, Transport transport) {
+  if (transport == Transport::kInband) {
+    auto text = chat::EncodeMqttsub(topic, qos);
+    if (!text) return ErrorOf(text.error());
+    return std::nullopt;
+  }
+  if (auto e = CheckTopicLength(topic)) return e;
+  if (auto e = chat::CheckTopicFilter(topic)) return ErrorOf(*e);
+  return CheckQos(qos);
+}
+
 MqttClient::MqttClient(MqttSessionOptions options) : options_(std::move(options)) {}
 
 void MqttClient::Enqueue(chat::Result<std::string> text, std::string name) {
   if (done() || state_ == State::kClosing || state_ == State::kClosed) return;
-  if (!text) return Fail(MakeError(Errc::kInvalidArgument, text.error().detail));
+  if (!text) return Fail(ErrorOf(text.error()));
   requests_.push_back(Request{std::move(*text), std::move(name)});
   Pump();
 }
@@ -85,9 +131,15 @@ void MqttClient::Enqueue(chat::Result<std::string> text, std::string name) {
 void MqttClient::Connect(chat::TimePoint) {
   if (state_ != State::kIdle) return;
   auto config = chat::EncodeMqttconfig(options_.config);
-  if (!config) return Finish(MakeError(Errc::kInvalidArgument, config.error().detail));
+  if (!config) return Finish(ErrorOf(config.error()));
   setup_.push_back(Request{*config, "MQTTCONFIG"});
   for (const MqttCertificate& cert : options_.certificates) {
+    if (const auto slash = cert.pem.find('\\'); slash != std::string::npos) {
+      return Finish(UnsendableError({slash, '\\',
+                                     "§2.61 writes the certificate's line ends as "
+                                     "\\n, so a '\\' would read as one"},
+                                    "AT+MQTTTLS's <cert file content> (manual §2.53)"));
+    }
     const std::string text = EscapePem(cert.pem);
     if (text.size() > chat::kMaxMqttCertificate) {
       return Finish(MakeError(Errc::kInvalidArgument,
@@ -97,7 +149,7 @@ void MqttClient::Connect(chat::TimePoint) {
     }
     // §2.61: "size 大小为 全文内容+2".
     auto tls = chat::EncodeMqtttls(1, cert.type, text, text.size() + 2);
-    if (!tls) return Finish(MakeError(Errc::kInvalidArgument, tls.error().detail));
+    if (!tls) return Finish(ErrorOf(tls.error()));
     setup_.push_back(Request{*tls, "MQTTTLS"});
   }
   setup_.push_back(Request{"AT+MQTTCONNECT", "MQTTCONNECT"});
@@ -165,7 +217,7 @@ void MqttClient::Fail(ServiceError error) {
     state_ = State::kClosed;
     return Finish(std::move(error));
   }
-  // Release the module's client before reporting (issue 7: "the module's client released").
+  // Release the module's one MQTT client before reporting, so the next operation finds it free.
   pending_error_ = std::move(error);
   disconnect_requested_ = true;
   Pump();

@@ -18,7 +18,8 @@ namespace uclink::control::inband {
 
 struct MqttCertificate {
   chat::CertType type = chat::CertType::kRootCa;
-  // PEM text; its line ends are sent as the two-character escape \n (§2.61 step 2).
+  // PEM text; its line ends are sent as the two-character escape \n (§2.61 step 2), so a PEM
+  // holding '\' is refused (it could read as such an escape).
   std::string pem;
 };
 
@@ -29,6 +30,17 @@ struct MqttSessionOptions {
 
 // Segments of one report carry at most this many bytes (§2.57).
 inline constexpr std::size_t kMqttSegment = 200;
+
+// The checks of one publish made before anything is sent (not even AT+MQTTCONFIG). Both modes:
+// topic 1..1024 bytes and message at most 1024 (§2.56), QoS 0..2, and no wildcard in the topic
+// (MQTT 3.1.1 §3.3.2.1: `a/#`, `a/+/b` are filters, not names). In-band also what AT+MQTTPUB's
+// quoted <topic> and <message> can carry (chat::TextParam: no '"', line ends or control bytes):
+// refused, never escaped, so a message arrives byte for byte or not at all.
+std::optional<ServiceError> CheckPublish(std::string_view topic, int qos, std::string_view message,
+                                         Transport transport);
+
+// The same for a subscription: a well-formed topic filter (MQTT 3.1.1 §4.7.1) of 1..1024 bytes.
+std::optional<ServiceError> CheckSubscribe(std::string_view topic, int qos, Transport transport);
 
 class MqttClient : public Operation {
  public:

@@ -1,7 +1,5 @@
 #include "control/inband/operation.h"
 
-#include <cstdio>
-
 #include "chat/at_args.h"
 #include "chat/errc.h"
 
@@ -57,26 +55,19 @@ ServiceError ModuleFailure(std::string_view command_text, const chat::AtReply& r
   return ServiceError{make_error_code(Errc::kModuleError), std::move(message)};
 }
 
-std::optional<UnsendableByte> FindUnsendableByte(std::string_view data, bool quoted) {
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    const auto c = static_cast<unsigned char>(data[i]);
-    if (c == '\r' || c == '\n') return UnsendableByte{i, c, "a line end ends the command line"};
-    if (c == 0) return UnsendableByte{i, c, "NUL is not text"};
-    if (c < 0x20 || c == 0x7f) return UnsendableByte{i, c, "a control byte is not text"};
-    if (c >= 0x80) return UnsendableByte{i, c, "not ASCII"};
-    if (quoted && c == '"') return UnsendableByte{i, c, "'\"' ends the quoted argument"};
-  }
-  return std::nullopt;
-}
-
-ServiceError UnsendableError(const UnsendableByte& byte, std::string_view where) {
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "0x%02x", byte.byte);
+ServiceError UnsendableError(const chat::Uncarriable& byte, std::string_view where) {
   return MakeError(Errc::kUnsendableByte,
-                   "byte " + std::string(hex) + " at offset " + std::to_string(byte.offset) +
-                       " cannot travel inside " + std::string(where) + " (" +
+                   chat::DescribeByte(byte) + " cannot travel inside " + std::string(where) + " (" +
                        std::string(byte.why) +
                        "); use PPP mode, or prompt payloads with a module that accepts them");
+}
+
+ServiceError ErrorOf(const chat::CommandError& error, std::string_view prefix) {
+  std::string message = prefix.empty() ? error.detail : std::string(prefix) + ": " + error.detail;
+  if (error.code == chat::CommandErrc::kInvalidCharacter) {
+    return MakeError(Errc::kUnsendableByte, message + "; use PPP mode");
+  }
+  return MakeError(Errc::kInvalidArgument, std::move(message));
 }
 
 std::optional<int> FindCode(const chat::AtReply& reply, std::string_view name) {

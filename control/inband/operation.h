@@ -1,7 +1,8 @@
 // The shape every in-band client shares: a pure state machine that emits AT commands and
-// consumes their replies and the module's URCs, with the time passed in (STYLE.md §1). The Asio
-// shell (control/services/inband_runner.h) submits each command to chat::AtChannel and feeds the
-// answers back; tests feed them from transcripts through chat::AtEngine.
+// consumes their replies and the module's URCs, with the time passed in (docs/ARCHITECTURE.md,
+// "Design rules: pure cores"). The Asio shell (control/services/inband_runner.h) submits each
+// command to chat::AtChannel and feeds the answers back; tests feed them from transcripts through
+// chat::AtEngine.
 #ifndef UCLINK_CONTROL_INBAND_OPERATION_H_
 #define UCLINK_CONTROL_INBAND_OPERATION_H_
 
@@ -12,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "chat/at_args.h"
 #include "chat/at_command.h"
 #include "chat/at_engine.h"
 #include "control/inband/errc.h"
@@ -21,8 +23,9 @@ namespace uclink::control::inband {
 // How data that a command carries (AT+IPSEND, AT+FTPPUT, AT+HTTPDATA) is written.
 enum class PayloadEncoding {
   // Inside the command line, as the manual's examples do (§2.25.1, §2.39.2, §2.46.2). The line
-  // ends at CR and the quoted <data> of IPSEND ends at '"', so data holding such bytes is refused
-  // with a message naming the byte: never silently corrupted.
+  // ends at CR and the quoted <data> of IPSEND ends at '"', so data holding bytes its parameter
+  // cannot carry (chat::TextParam table) is refused with a message naming the byte: never
+  // silently corrupted.
   kInline,
   // `AT+IPSEND="TCP",<n>` (no data), the module's `>` prompt, then exactly <n> raw bytes:
   // lossless for every byte. The manual does not document this form; uclink-sim implements it.
@@ -31,6 +34,12 @@ enum class PayloadEncoding {
 };
 
 std::string_view ToString(PayloadEncoding encoding);
+
+// Where a service request travels, for the checks made before anything is sent. Both modes
+// check the manual's limits (so a script behaves the same) and the protocol rules (header
+// syntax, MQTT topic names); in-band also checks what each command-line parameter can carry
+// (chat/commands/text_params.h), which native sockets, libcurl and libmosquitto do not need.
+enum class Transport { kInband, kNative };
 
 // Submit this command to the AT channel; its reply goes to OnReply().
 struct SubmitAction {
@@ -111,19 +120,15 @@ ServiceError ModuleFailure(std::string_view command_text, const chat::AtReply& r
 // `command_text` fit for a message: only the name of a command whose arguments hold a password.
 std::string_view WithoutSecrets(std::string_view command_text);
 
-// The first byte of `data` that cannot be written inside a command line's data argument, and
-// why: CR/LF end the line (manual §1.3.1), NUL and other control bytes are not text, '"' ends a
-// quoted argument (when `quoted`), bytes ≥ 0x80 are not ASCII. nullopt when all bytes travel.
-struct UnsendableByte {
-  std::size_t offset = 0;
-  unsigned char byte = 0;
-  std::string_view why;
-};
-std::optional<UnsendableByte> FindUnsendableByte(std::string_view data, bool quoted);
+// "byte 0x0d at offset 12 cannot travel inside AT+IPSEND's quoted <data> (manual §2.23) (a line
+// end ends the command line, manual §1.3.1); use PPP mode, ..." as a ServiceError of kind
+// kUnsendableByte.
+ServiceError UnsendableError(const chat::Uncarriable& byte, std::string_view where);
 
-// "byte 0x0d (CR, ends the command line) at offset 12 cannot travel inside AT+IPSEND's <data>
-// (UC8088 manual §2.23) ..." as a ServiceError of kind kUnsendableByte.
-ServiceError UnsendableError(const UnsendableByte& byte, std::string_view where);
+// An encoder's refusal as a ServiceError: a byte its parameter cannot carry is kUnsendableByte,
+// anything else (a limit, an empty value, a malformed topic) kInvalidArgument. `prefix` names
+// the field for the user ("header \"X-A: b\"").
+ServiceError ErrorOf(const chat::CommandError& error, std::string_view prefix = {});
 
 // A module result line `<prefix>:<code>` among `reply.info` (e.g. `+FTPMKD:550`), or nullopt.
 std::optional<int> FindCode(const chat::AtReply& reply, std::string_view name);

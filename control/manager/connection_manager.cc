@@ -8,7 +8,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Registration re-check while waiting (ModemManager re-checks every 3 s, modem-managers §c.1).
+// Registration re-check while waiting (docs/state-machine.md, "Lessons: ask for registration as
+// well as listening").
 constexpr Clock::duration kRegistrationPoll = 3s;
 // After an LCP Terminate, the module's PPP acknowledges and prints NO CARRIER; give it time.
 constexpr Clock::duration kAfterTerminate = 2s;
@@ -252,7 +253,8 @@ void ConnectionManager::HandleAttaching(const Event& event) {
         return;
       case StepResult::kCompleted:
         attached_ = true;
-        // Dial only when registered (1/5) and attached (at-stacks lesson 18, Zephyr PR #29260).
+        // Dial only when registered (1/5) and attached (docs/state-machine.md, "Lessons: dial
+        // only when registered and attached").
         if (registration_ && IsRegistered(registration_->stat)) return DialOrActivate("attached");
         return TransitionTo(State::kAwaitingRegistration, "attached; waiting for registration");
       case StepResult::kFailed:

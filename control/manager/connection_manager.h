@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -26,7 +27,7 @@ struct ManagerOptions {
 };
 
 /// Delay before attempt `attempt` (1-based count of consecutive failures): initial, doubling,
-/// capped at max (wvdial's 5 s → 600 s ladder, modem-managers §c.4).
+/// capped at max (docs/state-machine.md, "Lessons: back off, but not for ever").
 Clock::duration NextRedialDelay(int attempt, Clock::duration initial, Clock::duration max);
 
 /// Why an AT command was sent (for logs and tests).
@@ -37,7 +38,7 @@ const char* ToString(AtPurpose purpose);
 enum class HangupPhase { kStart, kStoppingPpp, kAwaitingNoCarrier, kResync, kDeactivating };
 const char* ToString(HangupPhase phase);
 
-/// Phases of a monitoring slice (single port, modem.escape_supported; issue 6 item 2), in order:
+/// Phases of a monitoring slice (docs/state-machine.md, "Monitoring slices"), in order:
 /// backend suspended and the line silent, "+++" written and silent again, the AT side checks
 /// command mode with AT, polls AT+CSQ / AT+CGREG?, then ATO until CONNECT resumes the backend.
 enum class SlicePhase { kNone, kQuiescing, kEscaping, kConfirming, kPolling, kResuming };
@@ -61,7 +62,10 @@ class ConnectionManager {
   State state() const { return state_; }
   /// Whether a user AT command can be sent now: false while the only port is in data mode.
   bool AtPortAvailable() const;
-  /// The status document; `unix_now` converts steady times to wall-clock "since".
+  /// The status document; `wall_now` (the same instant as `now` on the system clock) converts
+  /// steady times to the wall-clock "since".
+  api::Status Snapshot(Clock::time_point now, std::chrono::system_clock::time_point wall_now) const;
+  /// As above with the wall clock in whole seconds since the Unix epoch (tests, benchmarks).
   api::Status Snapshot(Clock::time_point now, std::int64_t unix_now) const;
 
  private:
@@ -148,6 +152,10 @@ class ConnectionManager {
   Clock::time_point now_;
   State state_ = State::kIdle;
   Clock::time_point state_since_;
+  /// `since` in seconds since the Unix epoch, derived once per state by the first Snapshot after
+  /// the transition (the manager sees no wall clock before) and reused until the next one: two
+  /// clocks read a moment apart, each rounded to seconds, must not make it jitter by a second.
+  mutable std::optional<std::int64_t> since_unix_;
 
   std::deque<Event> queue_;
   bool draining_ = false;

@@ -1,4 +1,5 @@
-// Time-sliced AT monitoring on a single port (issue 6 item 2). While online through PPP with only
+// Time-sliced AT monitoring on a single port (docs/state-machine.md, "Monitoring slices").
+// While online through PPP with only
 // one port and modem.escape_supported set, each due CSQ/CGREG reading briefly takes the module
 // out of data mode: the backend is suspended, "+++" is written between two silent guard times,
 // the AT side checks command mode, polls what is due and returns with ATO → CONNECT, and the
@@ -21,8 +22,8 @@ constexpr Clock::duration kEscapeGuard = 1s;
 // The module measures its guard from the last byte it received; a frame cut short by the
 // suspension may still be draining from the UART, so the first guard gets this on top.
 constexpr Clock::duration kDrainMargin = 200ms;
-// Everything after the guard times (the AT channel's resync, AT, two polls, ATO): issue 6
-// item 2 asks for a bound "e.g. 5 s beyond guard times".
+// Everything after the guard times (the AT channel's resync, AT, two polls, ATO): a slice is
+// bounded by the guard times plus this (docs/state-machine.md, "Monitoring slices").
 constexpr Clock::duration kSliceWork = 5s;
 // "+++" without OK this many times in a row: the firmware does not take the escape, so slicing
 // stops (until uclinkd restarts) instead of redialling on every interval.

@@ -1,6 +1,7 @@
 // What the connection manager consumes (events) and produces (actions). The Asio daemon turns
 // AT-channel completions, decoded URCs, PPP backend callbacks and user requests into events, and
-// performs the actions; the manager itself does no I/O (STYLE.md §1).
+// performs the actions; the manager itself does no I/O (docs/ARCHITECTURE.md, "Design rules:
+// pure cores").
 #pragma once
 
 #include <chrono>

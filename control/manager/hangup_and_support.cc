@@ -12,7 +12,8 @@ using namespace std::chrono_literals;
 // Backend stop budget: LCP Terminate with restart timer 3 s × max-terminate 2 (RFC 1661 §4.6)
 // could take 6 s; the backend gives up earlier, and we wait no longer than this for it.
 constexpr Clock::duration kPppStopBudget = 5s;
-// Wait for NO CARRIER after PPP ended (at-stacks lesson 8: esp_modem waits 2 s; issue 6 §4).
+// Wait for NO CARRIER after PPP ended (docs/state-machine.md, "Lessons: wait for NO CARRIER
+// after PPP ends").
 constexpr Clock::duration kNoCarrierWait = 2s;
 // Resync probes during hang-up before giving up on the module for this attempt.
 constexpr int kResyncTries = 3;
@@ -42,6 +43,7 @@ void ConnectionManager::TransitionTo(State next, std::string why) {
   CancelTimer(TimerId::kRetry);
   state_ = next;
   state_since_ = now_;
+  since_unix_.reset();
   Emit(act::Transition{previous, next, why});
   Emit(act::Publish{"state", {{"from", ToString(previous)}, {"to", ToString(next)}, {"why", why}}});
   Enter(next);
@@ -76,7 +78,8 @@ void ConnectionManager::Enter(State state) {
       }
       return SendProbe();
     case State::kConfiguring: {
-      // Escalation (issue 6 §4): after repeated failures, cycle the radio before the init.
+      // Escalation: after repeated failures, cycle the radio before the init
+      // (docs/state-machine.md, "Recovery and counters").
       std::vector<ScriptStep> steps;
       if (attempt_ >= config.recovery.cfun_cycle_after) {
         steps = Expand(Script::kRadioCycle, config.network.cid, config.network.apn);
@@ -464,6 +467,11 @@ std::optional<Clock::time_point> ConnectionManager::NextDeadline() const {
 // ---- status --------------------------------------------------------------------------------
 
 api::Status ConnectionManager::Snapshot(Clock::time_point now, std::int64_t unix_now) const {
+  return Snapshot(now, std::chrono::system_clock::time_point(std::chrono::seconds(unix_now)));
+}
+
+api::Status ConnectionManager::Snapshot(Clock::time_point now,
+                                        std::chrono::system_clock::time_point wall_now) const {
   api::Status s;
   s.state = ToString(state_);
   s.mode = state_ == State::kOnline ? "ppp" : state_ == State::kOnlineInband ? "inband" : "none";
@@ -489,8 +497,12 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now, std::int64_t unix
     s.interface.dns = link_->dns;
     s.interface.mtu = link_->mtu;
   }
-  const auto since = std::chrono::duration_cast<std::chrono::seconds>(now - state_since_);
-  s.since = api::FormatUtc(unix_now - since.count());
+  if (!since_unix_) {
+    const auto entered = wall_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                        now - state_since_);
+    since_unix_ = std::chrono::floor<std::chrono::seconds>(entered.time_since_epoch()).count();
+  }
+  s.since = api::FormatUtc(*since_unix_);
   s.last_error = last_error_;
   if (attempt_ > 0) s.attempt = attempt_;
   s.monitoring.escapes = escapes_;

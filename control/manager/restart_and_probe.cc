@@ -1,6 +1,6 @@
 // Two ways the manager learns that a link it believes in is gone without the usual signals:
-// the module's start-up banner (a reboot: issue 6 item 1) and the data-path probe that finds an
-// online link carrying no data (issue 6 item 4, "connected but no data").
+// the module's start-up banner (a reboot) and the data-path probe that finds an online link
+// carrying no data (docs/state-machine.md, "Module restart" and "Data-path probe").
 #include <utility>
 
 #include "control/manager/connection_manager.h"

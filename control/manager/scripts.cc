@@ -8,23 +8,27 @@ namespace {
 using namespace std::chrono_literals;
 using O = AtOutcome;
 
-// "AT" answered within a second by a module in command mode; MM probes 3 s × 6 (modem-managers
-// §c.1) but our probe is retried with an LCP Terminate in between, so keep each try short.
+// "AT" answered within a second by a module in command mode; ModemManager probes 3 s × 6, but
+// our probe is retried with an LCP Terminate in between, so keep each try short
+// (docs/state-machine.md, "Lessons: keep each probe short").
 constexpr ScriptStepSpec kProbe[] = {
     {"AT", Expect::kOk, {}, 1000ms, false, Capture::kNone},
 };
 
-// Escalation step (issue 6 §4): minimum functionality, then kInit's AT+CFUN=1 restores it.
+// Escalation step (docs/state-machine.md, "Recovery and counters"): minimum functionality, then
+// kInit's AT+CFUN=1 restores it.
 constexpr ScriptStepSpec kRadioCycle[] = {
     {"AT+CFUN=0", Expect::kOk, {O::kError, O::kCmeError}, 10000ms, false, Capture::kNone},
 };
 
 constexpr ScriptStepSpec kInit[] = {
-    // Echo off first so replies are not mixed with our own text (at-stacks lesson 11).
+    // Echo off first so replies are not mixed with our own text (docs/at-channel.md, "Lessons:
+    // echo may be on").
     {"ATE0", Expect::kOk, {O::kError}, 2000ms, false, Capture::kNone},
     // Numeric +CME ERROR / +EXT ERROR codes (manual §2.7, tables §3.1/§3.2).
     {"AT+CMEE=1", Expect::kOk, {O::kError}, 2000ms, false, Capture::kNone},
-    // Full functionality (manual §2.1); MM allows 5 s, GM02S-class modules need up to 10 s.
+    // Full functionality (manual §2.1); ModemManager allows 5 s, some modules need up to 10 s
+    // (docs/state-machine.md, "Lessons: radio on takes seconds").
     {"AT+CFUN=1",
      Expect::kOk,
      {O::kError, O::kCmeError, O::kExtError},
@@ -52,7 +56,8 @@ constexpr ScriptStepSpec kAttach[] = {
     // One signal reading before data mode takes the only port (shown later with its age).
     {"AT+CSQ", Expect::kOk, {O::kError, O::kCmeError}, 2000ms, true, Capture::kNone},
     // PS attach (manual §2.9); +CGREG URCs may arrive before its OK (manual §2.15.3).
-    // 75 s: TinyGSM's CGATT budget; MM waits 10 s, but GPRS attach can take a minute.
+    // 75 s: ModemManager waits 10 s, but a GPRS attach can take a minute (docs/state-machine.md,
+    // "Lessons: attach can take a minute").
     {"AT+CGATT=1",
      Expect::kOk,
      {O::kError, O::kCmeError, O::kExtError},
@@ -83,7 +88,8 @@ constexpr ScriptStepSpec kInbandActivate[] = {
 };
 
 constexpr ScriptStepSpec kDeactivate[] = {
-    // MM uses 45 s for +CGACT=0 (modem-managers §c.1); optional: the context may be gone.
+    // ModemManager uses 45 s for +CGACT=0; optional: the context may be gone
+    // (docs/state-machine.md, "Lessons: deactivation may be slow, or moot").
     {"AT+CGACT=0,{cid}",
      Expect::kOk,
      {O::kError, O::kCmeError, O::kExtError},
@@ -92,7 +98,8 @@ constexpr ScriptStepSpec kDeactivate[] = {
      Capture::kNone},
 };
 
-// A monitoring slice on a single port (issue 6 item 2), after "+++" and its guard times. The
+// A monitoring slice on a single port (docs/state-machine.md, "Monitoring slices"), after "+++"
+// and its guard times. The
 // UC8088 manual documents neither "+++" nor ATO (modem.escape_supported opts in); the replies
 // are V.250's: OK in command mode, CONNECT when ATO resumes the suspended call (V.250 §6.3.7).
 // The slice picks the steps it needs: the check, the readings that are due, the return.

@@ -1,4 +1,5 @@
-// The AT sequences the manager runs, as data a reader can follow top to bottom (STYLE.md §3).
+// The AT sequences the manager runs, as data a reader can follow top to bottom
+// (docs/state-machine.md, "Scripts").
 // Each step: {command, expected reply, failure replies, timeout}. "{cid}" and "{apn}" are
 // filled in from the configuration by Expand().
 #pragma once

@@ -86,29 +86,13 @@ ServiceError CurlFailure(CURLcode code, const char* error_buffer) {
   }
 }
 
-// The manual's limits apply in both modes so a script behaves the same (issue 7).
-std::optional<ServiceError> CheckLimits(const inband::HttpRequest& request) {
-  inband::HttpRequest copy = request;
-  copy.encoding = inband::PayloadEncoding::kPrompt;  // any byte travels over PPP
-  inband::HttpClient probe(copy);
-  probe.Start({});
-  for (auto& action : probe.TakeActions()) {
-    if (auto* done = std::get_if<inband::DoneAction>(&action)) return done->error;
-  }
-  return std::nullopt;
-}
-
-std::string FtpUrl(const inband::FtpSession& s, const std::string& path) {
-  std::string url = "ftp://" + s.host + ":" + std::to_string(s.port) + "/";
-  url += path.starts_with("/") ? "%2F" + path.substr(1) : path;
-  return url;
-}
-
 }  // namespace
 
 ServiceError HttpFetch(const inband::HttpRequest& request, const NativeOptions& options,
                        const DataSink& sink, const ProgressSink& progress) {
-  if (auto error = CheckLimits(request)) return *error;
+  // The manual's limits and the header syntax hold in both modes; CR/LF in a header is refused
+  // here, before libcurl would put it on the wire.
+  if (auto error = inband::CheckHttpRequest(request, inband::Transport::kNative)) return *error;
   Easy easy(curl_easy_init());
   if (!easy) return MakeError(Errc::kServiceError, "curl_easy_init failed");
   Transfer transfer{&sink, &progress};
@@ -162,16 +146,8 @@ ServiceError HttpFetch(const inband::HttpRequest& request, const NativeOptions& 
 ServiceError FtpRun(const inband::FtpSession& session, const inband::FtpRequest& request,
                     const NativeOptions& options, const DataSink& sink,
                     const ProgressSink& progress) {
-  // Same limits as in-band: run the pure client's validation.
-  {
-    inband::FtpSession copy = session;
-    copy.encoding = inband::PayloadEncoding::kPrompt;
-    inband::FtpClient probe(copy, {request.verb, request.path, {}});
-    probe.Start({});
-    for (auto& action : probe.TakeActions()) {
-      if (auto* done = std::get_if<inband::DoneAction>(&action)) return done->error;
-    }
-  }
+  // The manual's limits and RFC 959's (no CR/LF in names) hold in both modes.
+  if (auto error = inband::CheckFtp(session, request, inband::Transport::kNative)) return *error;
   Easy easy(curl_easy_init());
   if (!easy) return MakeError(Errc::kServiceError, "curl_easy_init failed");
   // libcurl lists in ASCII mode and turns the server's CRLF line ends into LF; the module passes
@@ -209,25 +185,25 @@ ServiceError FtpRun(const inband::FtpSession& session, const inband::FtpRequest&
     case inband::FtpVerb::kList: {
       std::string dir = request.path;
       if (!dir.empty() && !dir.ends_with("/")) dir += "/";
-      url = FtpUrl(session, dir);
+      url = inband::FtpUrlOf(session, dir);
       break;
     }
     case inband::FtpVerb::kGet:
-      url = FtpUrl(session, request.path);
+      url = inband::FtpUrlOf(session, request.path);
       break;
     case inband::FtpVerb::kPut:
-      url = FtpUrl(session, request.path);
+      url = inband::FtpUrlOf(session, request.path);
       curl_easy_setopt(easy.get(), CURLOPT_UPLOAD, 1L);
       curl_easy_setopt(easy.get(), CURLOPT_INFILESIZE_LARGE,
                        static_cast<curl_off_t>(request.data.size()));
       break;
     case inband::FtpVerb::kSize:
-      url = FtpUrl(session, request.path);
+      url = inband::FtpUrlOf(session, request.path);
       curl_easy_setopt(easy.get(), CURLOPT_NOBODY, 1L);
       break;
     case inband::FtpVerb::kMkdir:
     case inband::FtpVerb::kRmdir: {
-      url = FtpUrl(session, "");
+      url = inband::FtpUrlOf(session, "");
       const std::string verb = request.verb == inband::FtpVerb::kMkdir ? "MKD " : "RMD ";
       quote.reset(curl_slist_append(nullptr, (verb + request.path).c_str()));
       curl_easy_setopt(easy.get(), CURLOPT_QUOTE, quote.get());

@@ -1,7 +1,7 @@
 // libcurl and libmosquitto are loaded on first use (dlopen), not when `uclink` starts: linked
 // normally they pull in 31 more shared objects (gnutls, krb5, ldap, ssh2, ...) whose mapping and
-// symbol binding made every `uclink status --json` cost ~9 ms more than the 5 ms goal (issue 6;
-// docs/PERFORMANCE.md). control/native/lazy_curl.cc and lazy_mosquitto.cc define the library
+// symbol binding made every `uclink status --json` cost ~9 ms more than the 5 ms goal
+// (docs/PERFORMANCE.md). control/native/lazy_curl.cc and lazy_mosquitto.cc define the library
 // functions uclink calls, with the libraries' own prototypes, forwarding to the real ones; the
 // callers keep using the libraries' documented API unchanged.
 #pragma once

@@ -21,11 +21,15 @@ PayloadEncoding EncodingOf(const ServiceMode& mode) {
 
 }  // namespace
 
+// Each service's checks run before the port is opened: a refused request sends nothing at all,
+// not even the one-off prelude.
+
 ServiceError InbandHttp(const ServiceMode& mode, inband::HttpRequest request, const DataSink& out,
                         const ProgressSink& progress) {
+  request.encoding = EncodingOf(mode);
+  if (auto error = inband::CheckHttpRequest(request, inband::Transport::kInband)) return *error;
   InbandSession session(mode);
   if (auto error = session.Open()) return error;
-  request.encoding = EncodingOf(mode);
   inband::HttpClient client(std::move(request));
   return session.Run(client, {.on_data = out, .on_progress = progress}, [&](InbandRunner& r) {
     client.Start(chat::Clock::now());
@@ -35,9 +39,10 @@ ServiceError InbandHttp(const ServiceMode& mode, inband::HttpRequest request, co
 
 ServiceError InbandFtp(const ServiceMode& mode, inband::FtpSession ftp, inband::FtpRequest request,
                        const DataSink& out, const ProgressSink& progress) {
+  ftp.encoding = EncodingOf(mode);
+  if (auto error = inband::CheckFtp(ftp, request, inband::Transport::kInband)) return *error;
   InbandSession session(mode);
   if (auto error = session.Open()) return error;
-  ftp.encoding = EncodingOf(mode);
   const bool size_verb = request.verb == inband::FtpVerb::kSize;
   inband::FtpClient client(std::move(ftp), std::move(request));
   ServiceError error =
@@ -123,6 +128,9 @@ ServiceError InbandUdp(const ServiceMode& mode, const std::string& host, int por
 ServiceError InbandMqttPublish(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                const std::string& topic, int qos, bool retain,
                                const std::string& message) {
+  if (auto error = inband::CheckPublish(topic, qos, message, inband::Transport::kInband)) {
+    return *error;
+  }
   InbandSession session(mode);
   if (auto error = session.Open()) return error;
   inband::MqttClient client(options);
@@ -145,6 +153,7 @@ ServiceError InbandMqttPublish(const ServiceMode& mode, const inband::MqttSessio
 ServiceError InbandMqttSubscribe(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                  const std::string& topic, int qos, int count, int timeout_ms,
                                  const MessageSink& on_message) {
+  if (auto error = inband::CheckSubscribe(topic, qos, inband::Transport::kInband)) return *error;
   InbandSession session(mode);
   if (auto error = session.Open()) return error;
   inband::MqttClient client(options);

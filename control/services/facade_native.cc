@@ -295,10 +295,9 @@ ServiceError AwaitConnack(mosquitto* m, MqttState& state) {
 ServiceError NativeMqttPublish(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                const std::string& topic, int qos, bool retain,
                                const std::string& message) {
-  // The module's limits hold in both modes (issue 7).
-  if (auto e = chat::EncodeMqttpub(topic, qos, retain, message); !e) {
-    return MakeError(Errc::kInvalidArgument, e.error().detail);
-  }
+  // The manual's limits and MQTT's topic rules hold in both modes; what a command line cannot
+  // carry does not matter here (libmosquitto sends every byte).
+  if (auto e = inband::CheckPublish(topic, qos, message, inband::Transport::kNative)) return *e;
   MqttState state;
   ServiceError error;
   auto m = MakeClient(mode, options, state, error);
@@ -321,9 +320,7 @@ ServiceError NativeMqttPublish(const ServiceMode& mode, const inband::MqttSessio
 ServiceError NativeMqttSubscribe(const ServiceMode& mode, const inband::MqttSessionOptions& options,
                                  const std::string& topic, int qos, int count, int timeout_ms,
                                  const MessageSink& on_message) {
-  if (auto e = chat::EncodeMqttsub(topic, qos); !e) {
-    return MakeError(Errc::kInvalidArgument, e.error().detail);
-  }
+  if (auto e = inband::CheckSubscribe(topic, qos, inband::Transport::kNative)) return *e;
   MqttState state;
   state.sink = &on_message;
   ServiceError error;

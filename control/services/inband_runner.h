@@ -1,6 +1,6 @@
 // The Asio shell of the in-band clients: submits an Operation's commands to chat::AtChannel,
 // feeds replies and URCs back, runs its timer, and hands the results to callbacks. One
-// io_context thread (STYLE.md §8).
+// io_context thread (docs/ARCHITECTURE.md, "Threads and time").
 #ifndef UCLINK_CONTROL_SERVICES_INBAND_RUNNER_H_
 #define UCLINK_CONTROL_SERVICES_INBAND_RUNNER_H_
 

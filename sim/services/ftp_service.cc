@@ -58,12 +58,8 @@ std::string_view Usage(std::string_view name) {
   return {};
 }
 
-// The single parameter of a set command, or nullopt.
-std::optional<std::string> OneParam(const SimCommand& cmd) {
-  const auto p = SplitParams(cmd.raw, 1);
-  if (!p || p->size() != 1) return std::nullopt;
-  return Trim((*p)[0].text);
-}
+// The single (bare) parameter of a set command, or nullopt.
+std::optional<std::string> OneParam(const SimCommand& cmd) { return OneBareParam(cmd.raw); }
 
 }  // namespace
 
@@ -322,21 +318,22 @@ void FtpService::Put(const SimCommand& cmd) {
   if (cmd.form != SimCommand::Form::kSet) return ReplyError(host_, Errc::kBadParameter);
   // "AT+FTPPUT=5, 12345" sends a chunk; "AT+FTPPUT=0," ends the file (manual §2.39);
   // "AT+FTPPUT=5" alone collects 5 bytes after the "> " prompt (simulator extension).
-  const auto p = SplitParams(cmd.raw, 2);
-  const auto length = p && !p->empty() ? ParseInt((*p)[0].text, 0, 1 << 20) : std::nullopt;
-  if (!length) return ReplyError(host_, Errc::kBadParameter);
-  if (static_cast<std::size_t>(*length) > kMaxSendChunk) return ReplyError(host_, Errc::kTooLong);
+  // The length ends the data: quotes and commas in it are data (SplitCounted).
+  const auto counted = SplitCounted(cmd.raw, 1 << 20);
+  if (!counted) return ReplyError(host_, Errc::kBadParameter);
+  const long length = counted->length;
+  if (static_cast<std::size_t>(length) > kMaxSendChunk) return ReplyError(host_, Errc::kTooLong);
   if (transfer_ != Transfer::kNone && transfer_ != Transfer::kPut) return Fail("+FTPPUT", kFtpBusy);
-  if (*length == 0) return FinishPut();
-  if (p->size() == 1) {
-    return host_.Prompt(static_cast<int>(*length), [weak = weak_from_this()](std::string data) {
+  if (length == 0) return FinishPut();
+  if (!counted->data) {
+    return host_.Prompt(static_cast<int>(length), [weak = weak_from_this()](std::string data) {
       if (auto self = weak.lock(); self && !self->stopped_) self->PutChunk(std::move(data));
     });
   }
-  if ((*p)[1].text.size() != static_cast<std::size_t>(*length)) {
+  if (counted->data->size() != static_cast<std::size_t>(length)) {
     return ReplyError(host_, Errc::kBadParameter);
   }
-  PutChunk((*p)[1].text);
+  PutChunk(*counted->data);
 }
 
 void FtpService::PutChunk(std::string data) {

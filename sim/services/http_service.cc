@@ -141,16 +141,8 @@ void HttpService::Para(const SimCommand& cmd) {
     (tag == "PORT" ? port_ : timeout_s_) = *n;
   } else if (tag == "USER" || tag == "USRE") {  // §2.45 spells it USRE
     if (value.size() > kMaxUserData) return ReplyError(host_, Errc::kTooLong);
-    // One user line may carry several headers with escaped CR LF between them.
-    const std::string lines = UnescapeLineEnds(value);
-    std::size_t start = 0;
-    while (start <= lines.size()) {
-      const std::size_t end = std::min(lines.find('\n', start), lines.size());
-      std::string line = lines.substr(start, end - start);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) headers_.push_back(line);
-      start = end + 1;
-    }
+    // One user line may carry several headers with escaped CR LF between them (§2.45).
+    for (std::string& line : UserHeaders(value)) headers_.push_back(std::move(line));
   } else if (tag == "BODY") {
     if (value.size() > kMaxUserData) return ReplyError(host_, Errc::kTooLong);
     body_ = value;
@@ -176,21 +168,21 @@ void HttpService::Data(const SimCommand& cmd) {
     case SimCommand::Form::kSet:
       break;
   }
-  const auto p = SplitParams(cmd.raw, 2);
-  if (!p || p->empty()) return ReplyError(host_, Errc::kBadParameter);
-  const auto length = ParseInt((*p)[0].text, 0, 1 << 20);
-  if (!length) return ReplyError(host_, Errc::kBadParameter);
-  if (static_cast<std::size_t>(*length) > kMaxUserData) return ReplyError(host_, Errc::kTooLong);
-  if (p->size() == 1) {
+  // The length ends the data: quotes and commas in it are data (SplitCounted).
+  const auto counted = SplitCounted(cmd.raw, 1 << 20);
+  if (!counted) return ReplyError(host_, Errc::kBadParameter);
+  const long length = counted->length;
+  if (static_cast<std::size_t>(length) > kMaxUserData) return ReplyError(host_, Errc::kTooLong);
+  if (!counted->data) {
     // Without data: the "> " prompt collects exactly <lent> bytes (simulator extension).
-    return host_.Prompt(static_cast<int>(*length), [weak = weak_from_this()](std::string data) {
+    return host_.Prompt(static_cast<int>(length), [weak = weak_from_this()](std::string data) {
       if (auto self = weak.lock(); self && !self->stopped_) self->AppendData(std::move(data));
     });
   }
-  if ((*p)[1].text.size() != static_cast<std::size_t>(*length)) {
+  if (counted->data->size() != static_cast<std::size_t>(length)) {
     return ReplyError(host_, Errc::kBadParameter);
   }
-  AppendData((*p)[1].text);
+  AppendData(*counted->data);
 }
 
 void HttpService::AppendData(std::string data) {

@@ -27,24 +27,6 @@ std::optional<bool> ParseMode(const Param& p) {
   return std::nullopt;
 }
 
-// The payload of AT+IPSEND after the mode: `<len>,<data>`, `<data>` (quoted) or `<len>` alone
-// (then the "> " prompt collects exactly <len> bytes: binary-safe, a simulator extension).
-struct SendArgs {
-  std::optional<long> length;
-  std::optional<std::string> data;
-};
-
-std::optional<SendArgs> ParseSendArgs(const Param& rest) {
-  if (rest.quoted) return SendArgs{std::nullopt, rest.text};
-  auto parts = SplitParams("=" + rest.text, 2);
-  if (!parts || parts->empty()) return std::nullopt;
-  SendArgs args;
-  args.length = ParseInt((*parts)[0].text, 0, 1 << 20);
-  if (!args.length) return std::nullopt;
-  if (parts->size() == 2) args.data = (*parts)[1].text;
-  return args;
-}
-
 }  // namespace
 
 IpSockets::IpSockets(asio::io_context& io, ServiceHost& host) : host_(host), tcp_(io), udp_(io) {}
@@ -158,10 +140,9 @@ void IpSockets::Send(const SimCommand& cmd) {
     case SimCommand::Form::kSet:
       break;
   }
-  const auto p = SplitParams(cmd.raw, 2);
-  if (!p || p->size() != 2) return ReplyError(host_, Errc::kBadParameter);
-  const auto is_tcp = ParseMode((*p)[0]);
-  const auto args = ParseSendArgs((*p)[1]);
+  // Manual §2.25.1: AT+IPSEND="TCP",3,"123"; the quoted <data> ends at the next '"' (§1.3.3).
+  const auto args = ParseIpsend(cmd.raw);
+  const auto is_tcp = args ? ParseMode(Param{args->mode, true}) : std::nullopt;
   if (!is_tcp || !args) return ReplyError(host_, Errc::kBadParameter);
   if ((args->length && static_cast<std::size_t>(*args->length) > kMaxSendChunk) ||
       (args->data && args->data->size() > kMaxSendChunk)) {

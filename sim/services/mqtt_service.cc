@@ -375,12 +375,13 @@ void MqttService::Pub(const SimCommand& cmd) {
   }
   if (cmd.form != SimCommand::Form::kSet) return ReplyError(host_, Errc::kBadParameter);
   // Manual §2.61: AT+MQTTPUB="topic1",1,0,"hello".
-  const auto p = SplitParams(cmd.raw, 4);
-  if (!p || p->size() != 4) return ReplyError(host_, Errc::kBadParameter);
-  const auto qos = ParseInt((*p)[1].text, 0, 2);
-  const auto retain = ParseInt((*p)[2].text, 0, 1);
-  const std::string& topic = (*p)[0].text;
-  const std::string& message = (*p)[3].text;
+  // Topic and message are quoted strings that end at their next '"' (§1.3.3: no escape).
+  const auto p = ParseMqttpub(cmd.raw);
+  if (!p) return ReplyError(host_, Errc::kBadParameter);
+  const auto qos = ParseInt(p->qos, 0, 2);
+  const auto retain = ParseInt(p->retain, 0, 1);
+  const std::string& topic = p->topic;
+  const std::string& message = p->message;
   if (topic.empty() || !qos || !retain) return ReplyError(host_, Errc::kBadParameter);
   if (topic.size() > kMaxTopic || message.size() > kMaxMessage) {
     return ReplyError(host_, Errc::kTooLong);
@@ -459,6 +460,11 @@ void MqttService::Report(const std::string& topic, const std::string& payload) {
   // Manual §2.57: reports carry at most 200 bytes; longer messages come in segments. Every
   // segment repeats the topic and the whole message's length, so a reader knows how many bytes
   // the current segment holds (min(200, remaining)) and when the message is complete.
+  // The <topic> of a report is a quoted string (§2.61): a topic it cannot carry ('"', line ends,
+  // control bytes: another client may publish to one that matches a wildcard subscription)
+  // would break the line or read as another topic, so such a message is not reported rather
+  // than reported altered. The payload is counted by <msglen>, so every byte travels.
+  if (!FitsQuoted(topic)) return;
   const std::string head = "+MQTTSUB:\"" + topic + "\"," + std::to_string(payload.size()) + ",\"";
   std::size_t off = 0;
   do {

@@ -1,5 +1,6 @@
 #include "sim/services/params.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace uclink::sim::services {
@@ -12,15 +13,6 @@ std::size_t SkipSpaces(std::string_view s, std::size_t i) {
   return i;
 }
 
-// The last field: quoted when it starts and ends with a quote (after trimming spaces outside).
-Param RestOfLine(std::string_view rest) {
-  const std::string trimmed = Trim(rest);
-  if (trimmed.size() >= 2 && trimmed.front() == '"' && trimmed.back() == '"') {
-    return {trimmed.substr(1, trimmed.size() - 2), true};
-  }
-  return {std::string(rest.substr(SkipSpaces(rest, 0))), false};
-}
-
 }  // namespace
 
 std::optional<std::vector<Param>> SplitParams(std::string_view raw, std::size_t max_fields) {
@@ -31,22 +23,20 @@ std::optional<std::vector<Param>> SplitParams(std::string_view raw, std::size_t 
   std::size_t i = 0;
   while (fields.size() < max_fields) {
     i = SkipSpaces(s, i);
-    if (fields.size() + 1 == max_fields) {
-      fields.push_back(RestOfLine(s.substr(i)));
-      break;
-    }
     if (i < s.size() && s[i] == '"') {
+      // Manual §1.3.3: a quoted string ends at the next '"'; there is no escape.
       const std::size_t close = s.find('"', i + 1);
-      if (close == std::string_view::npos) {
-        fields.push_back({std::string(s.substr(i + 1)), true});
-        break;
-      }
+      if (close == std::string_view::npos) return std::nullopt;
       fields.push_back({std::string(s.substr(i + 1, close - i - 1)), true});
       i = SkipSpaces(s, close + 1);
       if (i >= s.size()) break;
-      if (s[i] != ',') return std::nullopt;
+      if (s[i] != ',' || fields.size() == max_fields) return std::nullopt;
       ++i;
       continue;
+    }
+    if (fields.size() + 1 == max_fields) {
+      fields.push_back({std::string(s.substr(i)), false});
+      break;
     }
     const std::size_t comma = s.find(',', i);
     fields.push_back(
@@ -55,6 +45,72 @@ std::optional<std::vector<Param>> SplitParams(std::string_view raw, std::size_t 
     i = comma + 1;
   }
   return fields;
+}
+
+std::optional<Counted> SplitCounted(std::string_view raw, long max_length) {
+  const std::size_t eq = raw.find('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  const std::string_view s = raw.substr(eq + 1);
+  const std::size_t comma = s.find(',');
+  Counted counted;
+  const auto length = ParseInt(s.substr(0, comma), 0, max_length);
+  if (!length) return std::nullopt;
+  counted.length = *length;
+  if (comma != std::string_view::npos) {
+    counted.data = std::string(s.substr(SkipSpaces(s, comma + 1)));
+  }
+  return counted;
+}
+
+std::optional<std::string> OneBareParam(std::string_view raw) {
+  const auto p = SplitParams(raw, 1);
+  if (!p || p->size() != 1) return std::nullopt;
+  return Trim((*p)[0].text);
+}
+
+std::optional<IpsendArgs> ParseIpsend(std::string_view raw) {
+  const auto p = SplitParams(raw, 2);
+  if (!p || p->size() != 2) return std::nullopt;
+  IpsendArgs args{(*p)[0].text, std::nullopt, std::nullopt};
+  const Param& rest = (*p)[1];
+  if (rest.quoted) {
+    args.data = rest.text;
+    return args;
+  }
+  const auto parts = SplitParams("=" + rest.text, 2);
+  if (!parts || parts->empty()) return std::nullopt;
+  args.length = ParseInt((*parts)[0].text, 0, 1 << 20);
+  if (!args.length) return std::nullopt;
+  if (parts->size() == 2) args.data = (*parts)[1].text;
+  return args;
+}
+
+std::optional<MqttpubArgs> ParseMqttpub(std::string_view raw) {
+  const auto p = SplitParams(raw, 4);
+  if (!p || p->size() != 4) return std::nullopt;
+  return MqttpubArgs{(*p)[0].text, (*p)[1].text, (*p)[2].text, (*p)[3].text};
+}
+
+std::vector<std::string> UserHeaders(std::string_view value) {
+  std::vector<std::string> headers;
+  const std::string lines = UnescapeLineEnds(value);
+  std::size_t start = 0;
+  while (start <= lines.size()) {
+    const std::size_t end = std::min(lines.find('\n', start), lines.size());
+    std::string line = lines.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) headers.push_back(std::move(line));
+    start = end + 1;
+  }
+  return headers;
+}
+
+bool FitsQuoted(std::string_view text) {
+  for (char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (c == '"' || b < 0x20 || b == 0x7f) return false;
+  }
+  return true;
 }
 
 std::optional<long> ParseInt(std::string_view text, long lo, long hi) {

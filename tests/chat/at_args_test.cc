@@ -37,12 +37,9 @@ TEST(SplitArgsTest, QuotedStringKeepsItsCommas) {
   EXPECT_EQ((*args)[1].kind, ArgKind::kBare);
 }
 
-TEST(SplitArgsTest, EscapedQuoteDoesNotEndString) {
-  // manual §2.61: MQTT messages carry JSON with escaped quotes.
-  auto args = SplitArgs(R"("{\"id\":1}",0)");
-  ASSERT_TRUE(args);
-  ASSERT_EQ(args->size(), 2u);
-  EXPECT_EQ((*args)[0].text, R"({\"id\":1})");
+TEST(SplitArgsTest, BackslashDoesNotEscapeAQuote) {
+  // Manual §1.3.3 defines no escape inside quotes: `"{\"id` ends after the backslash.
+  EXPECT_FALSE(SplitArgs(R"("{\"id\":1}",0)"));
 }
 
 TEST(SplitArgsTest, ParenthesisedListIsOneParameter) {
@@ -253,15 +250,44 @@ TEST(CheckTextTest, RefusesLineEndsAndBareSeparators) {
             CommandErrc::kInvalidCharacter);
   EXPECT_EQ(CheckText("a,b", TextStyle::kBare, {"x", 10, ""})->code,
             CommandErrc::kInvalidCharacter);
-  EXPECT_EQ(CheckText("a\\", TextStyle::kQuoted, {"x", 10, ""})->code,
-            CommandErrc::kInvalidCharacter);
   EXPECT_EQ(CheckText("", TextStyle::kQuoted, {"x", 10, ""})->code, CommandErrc::kEmpty);
-  EXPECT_FALSE(CheckText("a,b\"c", TextStyle::kQuoted, {"x", 10, ""}));
 }
 
-TEST(CommandTextTest, BuildsParametersAndEscapesQuotes) {
-  EXPECT_EQ(CommandText("+X").Int(1).Quoted("a\"b").Empty().Bare("c").Take(),
-            "AT+X=1,\"a\\\"b\",,c");
+TEST(CheckTextTest, QuotedTextCannotCarryAQuoteAndABackslashIsPlainText) {
+  // Manual §1.3.3 defines no escape inside quotes: '"' would end the parameter, '\' is a byte.
+  auto e = CheckText("a,b\"c", TextStyle::kQuoted, {"x", 10, ""});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, CommandErrc::kInvalidCharacter);
+  EXPECT_NE(e->detail.find("byte 0x22 at offset 3"), std::string::npos) << e->detail;
+  EXPECT_FALSE(CheckText("a\\", TextStyle::kQuoted, {"x", 10, ""}));
+  EXPECT_FALSE(CheckText(" a, b ", TextStyle::kQuoted, {"x", 10, ""}));
+  TextRule padded{"x", 10, ""};
+  padded.padded = true;
+  EXPECT_TRUE(CheckText(" a", TextStyle::kQuoted, padded));
+}
+
+TEST(CheckTextTest, UnquotedTextCannotBeginOrEndWithItsPadding) {
+  EXPECT_TRUE(CheckText(" a", TextStyle::kBare, {"x", 10, ""}));
+  EXPECT_TRUE(CheckText("a ", TextStyle::kRest, {"x", 10, ""}));
+  EXPECT_FALSE(CheckText("a b", TextStyle::kBare, {"x", 10, ""}));
+  EXPECT_TRUE(CheckText(" ab", TextStyle::kCounted, {"x", 10, ""}));
+  EXPECT_FALSE(CheckText("ab ", TextStyle::kCounted, {"x", 10, ""}));
+  EXPECT_TRUE(CheckText("\"a\",b", TextStyle::kRest, {"x", 10, ""}));
+  EXPECT_FALSE(CheckText("a\"b\"", TextStyle::kRest, {"x", 10, ""}));
+  EXPECT_FALSE(CheckText("\"a\"", TextStyle::kCounted, {"x", 10, ""}));
+}
+
+TEST(CommandTextTest, BuildsParametersAndWritesQuotedTextVerbatim) {
+  EXPECT_EQ(CommandText("+X").Int(1).Quoted("a\\b").Empty().Bare("c").Take(), "AT+X=1,\"a\\b\",,c");
+}
+
+TEST(SplitArgsTest, AQuotedStringEndsAtTheNextQuote) {
+  // No escape (§1.3.3): `"a\"` is the string a\ and `"a\"b"` is malformed.
+  auto args = SplitArgs("\"a\\\",1");
+  ASSERT_TRUE(args);
+  ASSERT_EQ(args->size(), 2u);
+  EXPECT_EQ((*args)[0].text, "a\\");
+  EXPECT_FALSE(SplitArgs("\"a\\\"b\",1"));
 }
 
 TEST(CommandErrcTest, IsAnErrorCodeWithNames) {

@@ -109,7 +109,7 @@ TEST(AtEngineTest, InvalidCommandTextFailsAtOnce) {
   EXPECT_TRUE(h.writes.empty());
 }
 
-// --- at-stacks.md §(c): one test per failure mode ------------------------------------------
+// --- docs/at-channel.md, "Failure modes": tests per row ------------------------------------
 
 // F1 (Zephyr PR #67527): a URC racing the command's transmission is not the answer.
 TEST(AtEngineFailureModes, UrcBeforeTheLastByteIsWrittenIsNotTheAnswer) {
@@ -329,7 +329,7 @@ TEST(AtEngineFailureModes, VerboseCmeErrorGetsItsNumberFromTheTable) {
   EXPECT_EQ(h.Reply(id)->error_number, 3);
 }
 
-// F13 (Zephyr #66171): lost bytes corrupt a line; the loss is reported and the channel goes on.
+// F10 (Zephyr #66171): lost bytes corrupt a line; the loss is reported and the channel goes on.
 TEST(AtEngineFailureModes, GarbledLineIsReportedAndTheAnswerStillCompletes) {
   using namespace std::string_literals;
   EngineHarness h;
@@ -348,7 +348,7 @@ TEST(AtEngineFailureModes, OverlongLineIsReportedAndTheAnswerStillCompletes) {
       "info=[+CSQ: 1,2|] final=OK error=none urc(");
 }
 
-// F16 (esp-protocols #327, atat #184): echo on, off, with or without leading CRLF.
+// F11 (esp-protocols #327, atat #184): echo on, off, with or without leading CRLF.
 TEST(AtEngineFailureModes, EchoDoesNotChangeTheReply) {
   const std::string expected = "info=[+CSQ: 21,99|] final=OK error=none";
   EXPECT_EQ(RunAtEverySplit("AT+CSQ", "AT+CSQ\r\r\n+CSQ: 21,99\r\n\r\nOK\r\n"), expected);
@@ -361,14 +361,14 @@ TEST(AtEngineFailureModes, EchoOfAFreeTextCommandIsNotItsAnswer) {
             "info=[460040812002376|] final=OK error=none");
 }
 
-// F18 (lwgsm #50): a data URC in the same read as the OK of the command is delivered.
+// F12 (lwgsm #50): a data URC in the same read as the OK of the command is delivered.
 TEST(AtEngineFailureModes, DataUrcInTheSameReadAsOkIsDelivered) {
   EXPECT_EQ(RunAtEverySplit("AT+IPSEND=\"TCP\",3,\"123\"",
                             "+IPSEND=3\r\nOK\r\n+IPRECV=\"TCP\", 3, 123\r\n"),
             "info=[+IPSEND=3|] final=OK error=none urc(ip_receive:+IPRECV=\"TCP\", 3:123)");
 }
 
-// Lesson 7: CONNECT and the first PPP bytes in one read; nothing is lost.
+// F13: CONNECT and the first PPP bytes in one read; nothing is lost.
 TEST(AtEngineFailureModes, ConnectAndPppBytesInOneReadHandsEveryByteOver) {
   using namespace std::string_literals;
   const std::string ppp = "\x7e\xff\x7d\x23\xc0\x21\x01\x01\x00\x04\x7e"s;

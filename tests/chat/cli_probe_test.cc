@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "control/api/protocol.h"
 #include "control/api/status.h"
 #include "control/cli/at_session.h"
 #include "control/cli/probe_command.h"
@@ -38,18 +39,30 @@ class ManualModule {
  public:
   ManualModule() : pty_(PtyPair::Open()), responder_(io_, pty_.master) {
     chat::testing::ScriptManualAnswers(responder_);
+    responder_.On("AT+SILENT", "");               // a command the module never answers
+    responder_.On("ATD*99#", "\r\nCONNECT\r\n");  // what a dial gets (manual §2.16's CONNECT)
+    responder_.On("AT D*99#", "\r\nCONNECT\r\n");
     responder_.SetEcho(true);
     responder_.Start();
     work_ = std::thread([this] { io_.run_for(std::chrono::seconds(60)); });
   }
   ~ManualModule() {
-    io_.stop();
-    work_.join();
+    Stop();
     pty_.CloseSlave();
   }
   const std::string& path() const { return pty_.slave_path; }
+  // Stops the module's thread; the command lines it received.
+  const std::vector<std::string>& StopAndReceived() {
+    Stop();
+    return responder_.received();
+  }
 
  private:
+  void Stop() {
+    io_.stop();
+    if (work_.joinable()) work_.join();
+  }
+
   boost::asio::io_context io_;
   PtyPair pty_;
   PtyResponder responder_;
@@ -62,7 +75,7 @@ json ExpectedManualProbe() {
                "imei": "863711020146740", "imsi": "460040812002376"},
     "cfun": 1,
     "signal": {"csq": 21, "rssi_dbm": -71, "ber": null},
-    "registration": {"stat": 1, "name": null, "lac": "13122", "ci": "32451"},
+    "registration": {"stat": 1, "name": null, "lac": "3342", "ci": "7EC3"},
     "operator": "26242",
     "attached": true,
     "pdp_contexts": [
@@ -89,8 +102,9 @@ TEST(CliProbeTest, ProbeReportsTheManualsExampleValues) {
   EXPECT_EQ(doc, WithStatName(ExpectedManualProbe())) << doc.dump(2);
 }
 
-// Runs //cmd:uclink with `args`, bounded to 30 s; returns {exit code, stdout}.
-std::pair<int, std::string> RunUclink(std::vector<std::string> args) {
+// Runs //cmd:uclink with `args`, bounded to 30 s; returns {exit code, stdout} (stdout and
+// stderr with `with_stderr`).
+std::pair<int, std::string> RunUclink(std::vector<std::string> args, bool with_stderr = false) {
   args.insert(args.begin(), "cmd/uclink");
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
@@ -100,6 +114,7 @@ std::pair<int, std::string> RunUclink(std::vector<std::string> args) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  if (with_stderr) posix_spawn_file_actions_adddup2(&actions, out[1], 2);
   posix_spawn_file_actions_addclose(&actions, out[0]);
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -162,6 +177,62 @@ TEST(CliAtTest, UclinkAtCannotOpenAMissingPort) {
   const auto [code, output] =
       RunUclink({"at", "--port", "/dev/does-not-exist", "--lock-dir", TempDir(), "AT"});
   EXPECT_EQ(code, 3);
+}
+
+// Exit codes (docs/control-api.md): a command the module does not answer in time is 5, the
+// timeout row, for the one-off path as through uclinkd.
+TEST(CliAtTest, UclinkAtTimeoutExitsFive) {
+  ManualModule module;
+  const auto [code, output] = RunUclink(
+      {"at", "--port", module.path(), "--lock-dir", TempDir(), "--timeout", "0.3", "AT+SILENT"});
+  EXPECT_EQ(code, 5) << output;
+}
+
+// A dial, however spelled, never reaches the module: the one-off port would be left in data
+// mode for every later command. Refused before the port is opened, as a usage error.
+TEST(CliAtTest, UclinkAtRefusesDataModeCommandsBeforeTheModuleSeesThem) {
+  ManualModule module;
+  for (const char* dial : {"ATD*99#", "AT D*99#", "AT+CGDATA=\"PPP\",1", "ATO"}) {
+    const auto [code, output] =
+        RunUclink({"at", "--port", module.path(), "--lock-dir", TempDir(), "AT+CSQ", dial},
+                  /*with_stderr=*/true);
+    EXPECT_EQ(code, 2) << dial << ": " << output;
+    EXPECT_NE(output.find("data mode"), std::string::npos) << output;
+  }
+  EXPECT_TRUE(module.StopAndReceived().empty()) << "the module received a command";
+  const auto [code, output] =
+      RunUclink({"at", "--port", "/dev/does-not-exist", "--lock-dir", TempDir(), "ATD*99#"});
+  EXPECT_EQ(code, 2) << "refused before opening the port";
+}
+
+TEST(CliAtTest, UclinkAtRefusesControlBytesNamingThem) {
+  ManualModule module;
+  const auto [code, output] =
+      RunUclink({"at", "--port", module.path(), "--lock-dir", TempDir(), "AT+CSQ\x1a"}, true);
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_NE(output.find("0x1A at offset 6"), std::string::npos) << output;
+  EXPECT_NE(output.find("AT+CSQ\\x1A"), std::string::npos) << "printed escaped: " << output;
+  EXPECT_TRUE(module.StopAndReceived().empty());
+}
+
+TEST(CliProbeTest, ProbeOfASilentModuleExitsFive) {
+  PtyPair silent = PtyPair::Open();  // nobody answers on the other side
+  const auto [code, output] =
+      RunUclink({"probe", "--port", silent.slave_path, "--lock-dir", TempDir()});
+  EXPECT_EQ(code, 5) << output;
+  ::close(silent.master);
+  silent.CloseSlave();
+}
+
+// Usage errors are 2 whatever CLI11 calls them (it returns 104..109 of its own).
+TEST(CliUsageTest, UsageErrorsExitTwoAndVersionPrintsTheRelease) {
+  EXPECT_EQ(RunUclink({"bogus"}).first, 2);
+  EXPECT_EQ(RunUclink({"status", "--json", "--keyvalue"}).first, 2);
+  EXPECT_EQ(RunUclink({"at", "--port", "/dev/x", "--timeout", "abc", "AT"}).first, 2);
+  EXPECT_EQ(RunUclink({}).first, 2);
+  const auto [code, output] = RunUclink({"--version"});
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(output, "uclink " + std::string(api::kVersion) + "\n");
 }
 
 }  // namespace

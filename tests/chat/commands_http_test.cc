@@ -47,10 +47,16 @@ TEST(HttpparaTest, UrlLimitIs1024Bytes) {
   EXPECT_NE(r.error().detail.find("1024"), std::string::npos);
 }
 
-TEST(HttpparaTest, UserDataEscapesLineEndsAndIsLimitedTo512) {
-  // §2.45: "\r\n" in user data must be escaped; user data at most 512 bytes.
-  EXPECT_EQ(*EncodeHttppara(HttpParam::kUser, "A: 1\r\nB: 2"), "AT+HTTPPARA=user,A: 1\\r\\nB: 2");
-  EXPECT_EQ(EncodeHttppara(HttpParam::kUser, std::string(511, 'u') + "\r").error().code,
+TEST(HttpparaTest, UserDataRefusesLineEndsAndBackslashesAndIsLimitedTo512) {
+  // §2.45: CR LF in user data are written as an escape the manual does not define, so one user
+  // parameter carries one header line: CR, LF and '\' (which could read as that escape) are
+  // refused, never escaped. User data at most 512 bytes.
+  EXPECT_EQ(*EncodeHttppara(HttpParam::kUser, "A: 1"), "AT+HTTPPARA=user,A: 1");
+  EXPECT_EQ(EncodeHttppara(HttpParam::kUser, "A: 1\r\nB: 2").error().code,
+            CommandErrc::kInvalidCharacter);
+  EXPECT_EQ(EncodeHttppara(HttpParam::kUser, "A: C:\\new").error().code,
+            CommandErrc::kInvalidCharacter);
+  EXPECT_EQ(EncodeHttppara(HttpParam::kUser, std::string(513, 'u')).error().code,
             CommandErrc::kTooLong);
   EXPECT_EQ(EncodeHttppara(HttpParam::kBody, std::string(513, 'b')).error().code,
             CommandErrc::kTooLong);

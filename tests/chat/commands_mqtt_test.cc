@@ -102,9 +102,33 @@ TEST(MqttconnectTest, ResultCodeNamesItsMeaning) {
 TEST(MqttpubTest, EncodesManualExamples) {
   // §2.61: AT+MQTTPUB="topic1",1,0,"hello".
   EXPECT_EQ(*EncodeMqttpub("topic1", 1, false, "hello"), "AT+MQTTPUB=\"topic1\",1,0,\"hello\"");
-  // §2.61 OneNET: JSON quotes are sent escaped.
-  EXPECT_EQ(*EncodeMqttpub("$sys/394157/first/dp/post/json", 1, false, R"({"id":123})"),
-            R"(AT+MQTTPUB="$sys/394157/first/dp/post/json",1,0,"{\"id\":123}")");
+  EXPECT_EQ(*EncodeMqttpub("$sys/394157/first/dp/post/json", 1, false, R"({'id':123})"),
+            R"(AT+MQTTPUB="$sys/394157/first/dp/post/json",1,0,"{'id':123}")");
+}
+
+TEST(MqttpubTest, AQuoteInTheMessageIsRefusedNotEscaped) {
+  // §2.61's OneNET example puts a backslash before the JSON's quotes, but the manual defines no
+  // escape (§1.3.3): a module that does not unescape would publish the backslashes. Refused.
+  auto r = EncodeMqttpub("t", 1, false, R"(x"y\z)");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, CommandErrc::kInvalidCharacter);
+  EXPECT_NE(r.error().detail.find("byte 0x22 at offset 1"), std::string::npos) << r.error().detail;
+  EXPECT_EQ(*EncodeMqttpub("t", 1, false, R"(x\y)"), R"(AT+MQTTPUB="t",1,0,"x\y")");
+  EXPECT_EQ(EncodeMqttpub("a\"b", 0, false, "m").error().code, CommandErrc::kInvalidCharacter);
+}
+
+TEST(MqttpubTest, WildcardTopicIsRefused) {
+  // MQTT 3.1.1 §3.3.2.1: a PUBLISH topic name holds no wildcard.
+  for (const char* topic : {"a/#", "a/+/b", "#", "+"}) {
+    auto r = EncodeMqttpub(topic, 0, false, "m");
+    ASSERT_FALSE(r) << topic;
+    EXPECT_EQ(r.error().code, CommandErrc::kMalformed);
+  }
+  EXPECT_TRUE(EncodeMqttsub("a/+/b", 0));
+  EXPECT_TRUE(EncodeMqttsub("a/#", 0));
+  EXPECT_FALSE(EncodeMqttsub("a/b#", 0));
+  EXPECT_FALSE(EncodeMqttsub("a/#/b", 0));
+  EXPECT_FALSE(EncodeMqttsub("a+/b", 0));
 }
 
 TEST(MqttpubTest, TopicAndMessageLimitsAre1024) {

@@ -1,5 +1,5 @@
 // Radio and network commands (chat/commands/network.h): manual examples of §2.1, §2.7, §2.8,
-// §2.15, §2.17, §2.18, §2.19 and the real-world vectors of modem-managers.md §(d).
+// §2.15, §2.17, §2.18, §2.19, and the answers of other firmware in docs/at-commands.md.
 #include <gtest/gtest.h>
 
 #include "chat/commands/network.h"
@@ -22,7 +22,7 @@ TEST(CfunTest, DecodesManualReadAnswer) {
 }
 
 TEST(CfunTest, DecodesOtherFirmwareVariants) {
-  // modem-managers.md d.10.
+  // docs/at-commands.md, "Answers from other firmware: +CFUN".
   EXPECT_EQ(*DecodeCfun("+CFUN: 1,0"), (CfunState{1, 0}));
   EXPECT_EQ(DecodeCfun("+CFUN: 4")->fun, 4);
   EXPECT_EQ(DecodeCfun("+CFUN: 19")->fun, 19);
@@ -134,30 +134,18 @@ struct CgregVector {
 };
 
 TEST(CgregTest, RealWorldVectors) {
-  // modem-managers.md d.1 (ModemManager test-modem-helpers.c); numbers are the vector rows.
+  // The rows of docs/at-commands.md, "Answers from other firmware: +CGREG".
   const CgregVector vectors[] = {
-      {"+CGREG: 1,3", true, 1, RegStatus::kDenied, {}, {}, {}},                               // 23
-      {"+CGREG: 3", false, {}, RegStatus::kDenied, {}, {}, {}},                               // 24
-      {"+CGREG: 2,1,\"8BE3\",\"00002B5D\",3", true, 2, RegStatus::kHome, 0x8BE3, 0x2B5D, 3},  // 25
-      {"+CGREG: 1,\"8BE3\",\"00002B5D\",3", false, {}, RegStatus::kHome, 0x8BE3, 0x2B5D, 3},  // 26
-      {"+CGREG: 5,\"0502\",\"0404736D\",2",
-       false,
-       {},
-       RegStatus::kRoaming,
-       0x0502,
-       0x0404736D,
-       2},                                                                              // 28
-      {"+CGREG: 2,1, 81ED, 1A9CEB", false, 2, RegStatus::kHome, 0x81ED, 0x1A9CEB, {}},  // 31
-      {"+CGREG: 1,\"1422\",\"00000142\",3,\"00\"",
-       false,
-       {},
-       RegStatus::kHome,
-       0x1422,
-       0x0142,
-       3},                                                                                  // 35
-      {"+CGREG: 2, 1, \"0426\", \"F00F\"", true, 2, RegStatus::kHome, 0x0426, 0xF00F, {}},  // 43
-      {"+CGREG: 1, \"0426\", \"F00F\"", false, {}, RegStatus::kHome, 0x0426, 0xF00F, {}},   // 44
-      {"+CGREG: 2,,", false, {}, RegStatus::kSearching, {}, {}, {}},  // 13, as CGREG
+      {"+CGREG: 1,3", true, 1, RegStatus::kDenied, {}, {}, {}},
+      {"+CGREG: 3", false, {}, RegStatus::kDenied, {}, {}, {}},
+      {"+CGREG: 2,1,\"8BE3\",\"00002B5D\",3", true, 2, RegStatus::kHome, 0x8BE3, 0x2B5D, 3},
+      {"+CGREG: 1,\"8BE3\",\"00002B5D\",3", false, {}, RegStatus::kHome, 0x8BE3, 0x2B5D, 3},
+      {"+CGREG: 5,\"0502\",\"0404736D\",2", false, {}, RegStatus::kRoaming, 0x0502, 0x0404736D, 2},
+      {"+CGREG: 2,1, 81ED, 1A9CEB", false, 2, RegStatus::kHome, 0x81ED, 0x1A9CEB, {}},
+      {"+CGREG: 1,\"1422\",\"00000142\",3,\"00\"", false, {}, RegStatus::kHome, 0x1422, 0x0142, 3},
+      {"+CGREG: 2, 1, \"0426\", \"F00F\"", true, 2, RegStatus::kHome, 0x0426, 0xF00F, {}},
+      {"+CGREG: 1, \"0426\", \"F00F\"", false, {}, RegStatus::kHome, 0x0426, 0xF00F, {}},
+      {"+CGREG: 2,,", false, {}, RegStatus::kSearching, {}, {}, {}},
   };
   for (const CgregVector& v : vectors) {
     SCOPED_TRACE(v.line);
@@ -168,7 +156,8 @@ TEST(CgregTest, RealWorldVectors) {
 }
 
 TEST(CgregTest, StatusesBeyondTheManualAreOutOfRange) {
-  // d.1 vectors 36–38 carry 3GPP stats 10/11, which the UC8088 (§2.15: 0–5) never sends.
+  // 3GPP stats 10/11 (docs/at-commands.md, "Answers from other firmware: +CGREG"), which the UC8088
+  // (§2.15: 0–5) never sends.
   EXPECT_EQ(DecodeCgreg("+CGREG: 11,\"B092\",\"00000697\",3,\"00\"", false).error().code,
             CommandErrc::kOutOfRange);
   EXPECT_EQ(DecodeCgreg("+CGREG:2,10,ebbd,f025", true).error().code, CommandErrc::kOutOfRange);
@@ -211,7 +200,7 @@ TEST(CsqTest, EndpointsOfTheScale) {
 }
 
 TEST(CsqTest, UnknownIsNulloptNeverZero) {
-  // §2.17 and d.2: 99,99 means unknown.
+  // §2.17: 99,99 means unknown (docs/at-commands.md, "Answers from other firmware: +CSQ").
   auto q = DecodeCsq("+CSQ: 99,99");
   ASSERT_TRUE(q);
   EXPECT_EQ(q->csq, 99);
@@ -220,7 +209,7 @@ TEST(CsqTest, UnknownIsNulloptNeverZero) {
 }
 
 TEST(CsqTest, RealWorldVectors) {
-  // modem-managers.md d.2.
+  // docs/at-commands.md, "Answers from other firmware: +CSQ".
   EXPECT_EQ(DecodeCsq("+CSQ: 20,99")->rssi_dbm, -73);
   EXPECT_EQ(DecodeCsq("+CSQ: 12, 99")->rssi_dbm, -89);
 }
@@ -262,7 +251,7 @@ TEST(CopsTest, DecodesManualReadAnswer) {
 }
 
 TEST(CopsTest, DecodesReadAnswerVariants) {
-  // d.4: name, AcT, and mode only.
+  // Name and AcT, and mode only (docs/at-commands.md, "Answers from other firmware: +COPS").
   EXPECT_EQ(*DecodeCops("+COPS: 1,0,\"CHINA MOBILE\",7"),
             (OperatorSelection{1, 0, "CHINA MOBILE", 7}));
   EXPECT_EQ(*DecodeCops("+COPS: 0"), (OperatorSelection{0, {}, "", {}}));
@@ -287,7 +276,7 @@ TEST(CopsListTest, FailedManualSelectionListsAvailableOperators) {
 }
 
 TEST(CopsListTest, StrayParenthesesBetweenEntries) {
-  // d.4 Sony Ericsson TM-506.
+  // Sony Ericsson TM-506 (docs/at-commands.md, "Answers from other firmware: +COPS").
   auto list = DecodeCopsList(
       "+COPS: (2,\"\",\"T-Mobile\",\"31026\",0),(2,\"T - Mobile\",\"T - Mobile\",\"310260\"),2),"
       "(1,\"AT&T\",\"AT&T\",\"310410\"),0)");
@@ -299,7 +288,8 @@ TEST(CopsListTest, StrayParenthesesBetweenEntries) {
 }
 
 TEST(CopsListTest, TrailingModeAndFormatListsAreSkipped) {
-  // d.4 Option GT 3G+, Huawei E160G, Option Quicksilver (7-digit code).
+  // Option GT 3G+, Huawei E160G, Option Quicksilver (7-digit code): docs/at-commands.md, "Answers
+  // from other firmware: +COPS".
   EXPECT_EQ(DecodeCopsList("+COPS: (1,\"T-Mobile US\",\"TMO US\",\"31026\",0),(1,\"Cingular\","
                            "\"Cingular\",\"310410\",0),,(0, 1, 3),(0-2)")
                 ->size(),
@@ -313,7 +303,7 @@ TEST(CopsListTest, TrailingModeAndFormatListsAreSkipped) {
 }
 
 TEST(CopsListTest, EmptyShortNamesAndDoubleCommas) {
-  // d.4 Motorola C-series and Nokia N80.
+  // Motorola C-series and Nokia N80 (docs/at-commands.md, "Answers from other firmware: +COPS").
   auto m = DecodeCopsList(
       "+COPS: (2,\"T-Mobile\",\"\",\"310260\"),(0,\"Cingular Wireless\",\"\","
       "\"310410\")");
@@ -329,7 +319,8 @@ TEST(CopsListTest, EmptyShortNamesAndDoubleCommas) {
 }
 
 TEST(CopsListTest, ContinuationLineAndOnePerLine) {
-  // d.4 Nokia 2720 (CRLF between entries) and Novatel XU870 (one +COPS: per line).
+  // Nokia 2720 (CRLF between entries) and Novatel XU870 (one +COPS: per line): docs/at-commands.md,
+  // "Answers from other firmware: +COPS".
   EXPECT_EQ(DecodeCopsList("+COPS: (2,\"T - Mobile\",,\"31026\",0),")->size(), 1u);
   EXPECT_EQ(DecodeCopsList("(1,\"AT&T\",,\"310410\",0),,(0,1,3),(0,2)")->size(), 1u);
   EXPECT_EQ(
@@ -338,7 +329,7 @@ TEST(CopsListTest, ContinuationLineAndOnePerLine) {
 }
 
 TEST(CopsListTest, ForbiddenAndDuplicatesAreKept) {
-  // d.4 SE K600i and ZTE MF627.
+  // Sony Ericsson K600i and ZTE MF627 (docs/at-commands.md, "Answers from other firmware: +COPS").
   auto k = DecodeCopsList(
       "+COPS: (2,\"blau\",\"\",\"26203\"),(2,\"blau\",\"\",\"26203\"),(3,\"\",\"\",\"26201\"),"
       "(3,\"\",\"\",\"26202\"),(3,\"\",\"\",\"26207\"),(3,\"\",\"\",\"26201\"),(3,\"\",\"\","
@@ -354,7 +345,7 @@ TEST(CopsListTest, ForbiddenAndDuplicatesAreKept) {
 }
 
 TEST(CopsListTest, OnlyModeListsGiveEmptyListNoError) {
-  // d.4 "invalid (only mode/format lists)".
+  // Only mode/format lists (docs/at-commands.md, "Answers from other firmware: +COPS").
   auto list = DecodeCopsList("+COPS: (0,1,2,3),(1,2,3,4)");
   ASSERT_TRUE(list);
   EXPECT_TRUE(list->empty());

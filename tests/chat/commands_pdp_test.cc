@@ -1,5 +1,5 @@
 // Packet-domain commands (chat/commands/pdp.h): manual examples of §2.9–§2.16, §2.20, §2.25 and
-// modem-managers.md d.5–d.7.
+// the answers of other firmware in docs/at-commands.md, "Answers from other firmware".
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -54,7 +54,7 @@ TEST(CgactTest, DecodesEverySpacingTheManualPrints) {
 }
 
 TEST(CgactTest, RealWorldVectors) {
-  // d.7.
+  // docs/at-commands.md, "Answers from other firmware: +CGACT".
   EXPECT_EQ(*DecodeCgact("+CGACT: 1,0"), (PdpActivation{1, false}));
   EXPECT_EQ(*DecodeCgact("+CGACT: 4,1"), (PdpActivation{4, true}));
 }
@@ -99,7 +99,8 @@ TEST(CgdcontTest, DecodesManualReadAnswer) {
 }
 
 TEST(CgdcontTest, RealWorldVectors) {
-  // d.6: Nokia (empty APN, no quotes), Samsung, SIMCom (truncated).
+  // Nokia (empty APN, no quotes), Samsung, SIMCom (truncated): docs/at-commands.md, "Answers from
+  // other firmware: +CGDCONT".
   EXPECT_EQ(*DecodeCgdcont("+CGDCONT: 1,\"IP\",,,0,0"), (PdpContext{1, "IP", "", "", 0, 0}));
   EXPECT_EQ(DecodeCgdcont("+CGDCONT: 2,\"IP\",\"epc.tmobile.com\",\"\",0,0")->apn,
             "epc.tmobile.com");
@@ -118,7 +119,8 @@ TEST(CgdcontTest, DecodesManualTestAnswer) {
 }
 
 TEST(CgdcontTest, TestAnswerVariants) {
-  // d.5: phonesim ("IP") in parentheses, Thuraya spaces and empty cid range, Cinterion ranges.
+  // phonesim ("IP") in parentheses, Thuraya spaces and empty cid range, Cinterion ranges:
+  // docs/at-commands.md, "Answers from other firmware: +CGDCONT".
   EXPECT_EQ(DecodeCgdcontTest("+CGDCONT: (5-10),(\"IPV6\"),,,(0-1),(0-1)")->type, "IPV6");
   auto t = DecodeCgdcontTest("+CGDCONT: ( 1 ) , \"IP\" ,,, (0-2),(0-3)");
   ASSERT_TRUE(t);

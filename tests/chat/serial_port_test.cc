@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -80,6 +81,57 @@ TEST_F(SerialPortTest, SecondOpenOfALockedPortFails) {
   auto second = SerialPort::Open(io_, options_, error);
   EXPECT_FALSE(second);
   EXPECT_EQ(error, Errc::kPortLocked);
+}
+
+// Two links with the same file name to two different modules are two ports: neither is locked
+// out by the other (the lock used to be named after the path's last component).
+TEST_F(SerialPortTest, SameNameDifferentDevicesDoNotLockEachOtherOut) {
+  PtyPair other = PtyPair::Open();
+  ASSERT_GE(other.master, 0);
+  std::string dir = TempDir() + "/links-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  ASSERT_EQ(::mkdir((dir + "/a").c_str(), 0700), 0);
+  ASSERT_EQ(::mkdir((dir + "/b").c_str(), 0700), 0);
+  ASSERT_EQ(::symlink(pty_.slave_path.c_str(), (dir + "/a/modem").c_str()), 0);
+  ASSERT_EQ(::symlink(other.slave_path.c_str(), (dir + "/b/modem").c_str()), 0);
+  SerialOptions a = options_, b = options_;
+  a.path = dir + "/a/modem";
+  b.path = dir + "/b/modem";
+  std::error_code error;
+  auto first = SerialPort::Open(io_, a, error);
+  ASSERT_TRUE(first) << error.message();
+  auto second = SerialPort::Open(io_, b, error);
+  EXPECT_TRUE(second) << error.message();
+  EXPECT_NE(first->lock_path(), second ? second->lock_path() : "");
+  if (second) second->Close();
+  first->Close();
+  ::close(other.master);
+  other.CloseSlave();
+}
+
+// Two names of one device (a stable udev-style link and the node it points to) share a lock: a
+// second opener through the other name is refused. This is also what keeps a daemon whose
+// dangling link now points at someone else's pty off that pty.
+TEST_F(SerialPortTest, TwoNamesOfOneDeviceShareTheLock) {
+  std::string dir = TempDir() + "/link-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string link = dir + "/modem";
+  ASSERT_EQ(::symlink(pty_.slave_path.c_str(), link.c_str()), 0);
+  SerialOptions by_link = options_;
+  by_link.path = link;
+  std::error_code error;
+  auto first = SerialPort::Open(io_, by_link, error);
+  ASSERT_TRUE(first) << error.message();
+  EXPECT_EQ(first->lock_path(), SerialPort::LockPathFor(options_.lock_dir, pty_.slave_path));
+  EXPECT_NE(first->lock_path().find("LCK..pts_"), std::string::npos) << first->lock_path();
+  auto second = SerialPort::Open(io_, options_, error);
+  EXPECT_FALSE(second);
+  EXPECT_EQ(error, Errc::kPortLocked);
+}
+
+TEST(SerialPortLockTest, DeviceDirectlyInDevKeepsPppdsName) {
+  EXPECT_EQ(SerialPort::LockPathFor("/run/lock", "/dev/null"), "/run/lock/LCK..null");
+  EXPECT_EQ(SerialPort::LockPathFor("/run/lock", "/nonexistent/ttyUSB7"), "/run/lock/LCK..ttyUSB7");
 }
 
 TEST_F(SerialPortTest, StaleLockOfADeadProcessIsReplaced) {

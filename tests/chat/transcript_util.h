@@ -1,5 +1,5 @@
 // Test helpers: feed a transcript whole, split at every byte offset, and byte by byte
-// (STYLE.md §2, Zephyr's mock pipe `limit`).
+// (docs/ARCHITECTURE.md, "Design rules: transcripts split at every offset").
 #ifndef UCLINK_TESTS_CHAT_TRANSCRIPT_UTIL_H_
 #define UCLINK_TESTS_CHAT_TRANSCRIPT_UTIL_H_
 

@@ -36,7 +36,8 @@ TEST(UrcTableTest, CgregUrcHasOneOrThreeFields) {
 }
 
 TEST(UrcTableTest, CgregUrcWithAccessTechnologyHasAQuotedLac) {
-  // modem-managers.md d.1 vectors 25 (read answer) and 26 (URC).
+  // Ericsson F3607gw's read answer and URC, and a Thuraya URC (docs/at-commands.md, "Answers from
+  // other firmware: +CGREG").
   EXPECT_FALSE(UrcTable::IsCgregUrcShape("+CGREG: 2,1,\"8BE3\",\"00002B5D\",3"));
   EXPECT_TRUE(UrcTable::IsCgregUrcShape("+CGREG: 1,\"8BE3\",\"00002B5D\",3"));
   EXPECT_TRUE(UrcTable::IsCgregUrcShape("+CGREG: 1, \"0426\", \"F00F\""));

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "control/config/probe_target.h"
 
 namespace uclink::control {
@@ -237,6 +240,78 @@ TEST(ProbeTargetTest, DnsNameIsOptional) {
   EXPECT_EQ(t->port, 53);
   EXPECT_EQ(t->name, kDefaultProbeName);
   EXPECT_EQ(ParseProbeTarget("dns:8.8.8.8:uclink.test", nullptr)->name, "uclink.test");
+}
+
+// The control socket's connection limits (docs/configuration.md, [control]).
+TEST(ConfigTest, ControlConnectionLimitsHaveDefaultsAndBounds) {
+  ConfigResult defaults = ParseConfig("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults.config.control.idle_timeout, Seconds(30));
+  EXPECT_EQ(defaults.config.control.max_connections_per_uid, 16);
+
+  ConfigResult set = ParseConfig("[control]\nidle_timeout_s = 5\nmax_connections_per_uid = 64\n");
+  ASSERT_TRUE(set.ok()) << set.issues[0].ToString();
+  EXPECT_EQ(set.config.control.idle_timeout, Seconds(5));
+  EXPECT_EQ(set.config.control.max_connections_per_uid, 64);
+
+  ConfigResult zero = ParseConfig("[control]\nidle_timeout_s = 0\n");
+  ASSERT_EQ(zero.issues.size(), 1u);
+  EXPECT_EQ(zero.issues[0].key, "control.idle_timeout_s");
+  EXPECT_EQ(zero.issues[0].line, 2);
+
+  ConfigResult too_many = ParseConfig("[control]\nmax_connections_per_uid = 65\n");
+  ASSERT_EQ(too_many.issues.size(), 1u);
+  EXPECT_EQ(too_many.issues[0].key, "control.max_connections_per_uid");
+  EXPECT_THAT(too_many.issues[0].message, HasSubstr("between 1 and 64"));
+}
+
+// Every problem at once: a wrong type does not hide a range error elsewhere in the file.
+TEST(ConfigTest, TypeAndRangeErrorsAreReportedTogether) {
+  ConfigResult r = ParseConfig("[modem]\nbaud = \"fast\"\n[network]\ncid = 7\n");
+  ASSERT_EQ(r.issues.size(), 2u);
+  EXPECT_EQ(r.issues[0].ToString(), "modem.baud (line 2): must be an integer");
+  EXPECT_EQ(r.issues[1].key, "network.cid");
+  EXPECT_EQ(r.issues[1].line, 4);
+}
+
+// A path that exists but can never answer AT is a configuration error, not a port to retry.
+TEST(ConfigTest, PortThatIsNoSerialDeviceNamesKeyAndLine) {
+  const std::string dir = std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp";
+  const std::string file = dir + "/not-a-port";
+  std::ofstream(file) << "x";
+  const struct {
+    std::string path, says;
+  } cases[] = {{dir, "is a directory"},
+               {file, "is a regular file"},
+               {"/dev/null", "\"mem\" device, not a serial port"}};
+  for (const auto& c : cases) {
+    ConfigResult r = ParseConfig("[modem]\nport = \"" + c.path + "\"\n");
+    ASSERT_EQ(r.issues.size(), 1u) << c.path;
+    EXPECT_EQ(r.issues[0].key, "modem.port");
+    EXPECT_EQ(r.issues[0].line, 2);
+    EXPECT_THAT(r.issues[0].message, HasSubstr(c.says));
+  }
+  Config config;
+  ConfigOverrides flags;
+  flags.at_port = "/dev/null";
+  std::vector<ConfigIssue> issues = ApplyOverrides(flags, &config);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].key, "--at-port");
+}
+
+TEST(ConfigTest, MissingPortAndTerminalsPass) {
+  // Not plugged in yet: the manager waits for it. /dev/ptmx is a terminal (class tty).
+  EXPECT_TRUE(ParseConfig("[modem]\nport = \"/dev/ttyUSB97\"\n").ok());
+  EXPECT_TRUE(ParseConfig("[modem]\nport = \"/dev/ptmx\"\n").ok());
+}
+
+TEST(ConfigTest, UnknownControlGroupIsAConfigurationError) {
+  ConfigResult r = ParseConfig("[control]\ngroup = \"nosuchgroup-uclink\"\n");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].ToString(),
+            "control.group (line 2): no such group \"nosuchgroup-uclink\" on this system "
+            "(getent group)");
+  EXPECT_TRUE(ParseConfig("[control]\ngroup = \"root\"\n").ok());
 }
 
 TEST(ProbeTargetTest, MalformedTextsAreRefused) {

@@ -16,6 +16,7 @@
 #include <boost/asio/post.hpp>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,7 @@ class ControlServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void Start(PeerPolicy policy = {}) {
+  void Start(PeerPolicy policy = {}, ControlLimits limits = {}) {
     server_ = std::make_unique<ControlServer>(
         io_,
         [this](const api::Request& request, ControlServer::Reply reply) {
@@ -53,8 +54,33 @@ class ControlServerTest : public ::testing::Test {
           response.result = {{"method", api::ToString(request.method)}};
           reply(response);
         },
-        policy);
+        policy, limits);
     ASSERT_FALSE(server_->Listen(path_));
+  }
+
+  static ControlLimits ShortIdle() {
+    ControlLimits limits;
+    limits.idle_timeout = 100ms;
+    return limits;
+  }
+
+  // Runs the server until the client end `fd` sees the server close it (bounded: 5 s of io
+  // time); the lines that came before are appended to `lines`.
+  bool ClosedByServer(int fd, std::vector<std::string>* lines = nullptr) {
+    api::LineFramer framer;
+    for (int round = 0; round < 500; ++round) {
+      io_.run_for(10ms);
+      io_.restart();
+      char buffer[4096];
+      ssize_t n;
+      while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+        for (std::string& line : framer.Feed(std::string_view(buffer, n)).lines) {
+          if (lines != nullptr) lines->push_back(std::move(line));
+        }
+      }
+      if (n == 0 || (n < 0 && errno != EAGAIN)) return true;
+    }
+    return false;
   }
 
   int Connect() {
@@ -288,6 +314,138 @@ TEST_F(ControlServerTest, StopRemovesTheSocketFile) {
   Start();
   server_->Stop();
   EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+// Connection limits (docs/control-api.md): a connection that owes a request line is closed
+// after the idle timeout, with one line saying why; partial bytes do not extend it.
+TEST_F(ControlServerTest, PartialRequestIsClosedAfterTheIdleTimeout) {
+  Start({}, ShortIdle());
+  const int fd = Connect();
+  Send(fd, "{\"id\":1,\"meth");
+  std::vector<std::string> lines;
+  ASSERT_TRUE(ClosedByServer(fd, &lines));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr(R"("code":"timeout")"));
+  EXPECT_THAT(lines[0], HasSubstr("control.idle_timeout_s"));
+  EXPECT_EQ(server_->session_count(), 0u);
+}
+
+TEST_F(ControlServerTest, TricklingAPartialLineDoesNotKeepTheConnection) {
+  Start({}, ShortIdle());
+  const int fd = Connect();
+  // One byte per 20 ms of io time, never a newline: only a completed line restarts the timer.
+  bool closed = false;
+  for (int i = 0; i < 250 && !closed; ++i) {
+    closed = ::send(fd, "x", 1, MSG_NOSIGNAL) != 1;
+    Run();
+  }
+  EXPECT_TRUE(closed || ClosedByServer(fd));
+  EXPECT_EQ(server_->session_count(), 0u);
+}
+
+TEST_F(ControlServerTest, ConnectionIdleAfterItsAnswerIsClosedToo) {
+  Start({}, ShortIdle());
+  const int fd = Connect();
+  Send(fd, "{\"id\":1,\"method\":\"status\"}\n");
+  std::vector<std::string> lines;
+  ASSERT_TRUE(ClosedByServer(fd, &lines));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], HasSubstr(R"("id":1,"ok":true)"));
+  EXPECT_THAT(lines[1], HasSubstr(R"("code":"timeout")"));
+}
+
+TEST_F(ControlServerTest, SubscriberAndRequestInProgressOutliveTheIdleTimeout) {
+  Start({}, ShortIdle());
+  const int subscriber = Connect();
+  Send(subscriber, "{\"id\":1,\"method\":\"subscribe\"}\n");
+  ASSERT_EQ(Lines(subscriber, 1).size(), 1u);
+  const int waiting = Connect();  // its `at` is answered later, as a slow module's would be
+  Send(waiting, "{\"id\":2,\"method\":\"at\",\"params\":{\"command\":\"AT\"}}\n");
+  Run();
+  ASSERT_TRUE(deferred_);
+  // A partial request connected after both is closed: the timeout has passed for all three.
+  const int partial = Connect();
+  Send(partial, "{\"id\":3");
+  ASSERT_TRUE(ClosedByServer(partial));
+  EXPECT_EQ(server_->session_count(), 2u);
+  server_->Publish({"state", "2026-11-27T00:00:00Z", {{"to", "online"}}});
+  const std::vector<std::string> events = Lines(subscriber, 1);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_THAT(events[0], HasSubstr(R"("event":"state")"));
+  api::Response at;
+  at.id = 2;
+  deferred_(at);
+  const std::vector<std::string> answer = Lines(waiting, 1);
+  ASSERT_EQ(answer.size(), 1u);
+  EXPECT_THAT(answer[0], HasSubstr(R"("id":2,"ok":true)"));
+}
+
+// The socket file (docs/control-api.md): one server per path, a stale file is replaced, and a
+// server removes only the file it created.
+TEST_F(ControlServerTest, ListenRefusesAPathAnotherServerServesAndLeavesItsSocket) {
+  Start();
+  ControlServer second(
+      io_, [](const api::Request&, ControlServer::Reply) {}, PeerPolicy{});
+  std::string why;
+  EXPECT_EQ(second.Listen(path_, &why), ListenErrc::kServedByAnother);
+  EXPECT_THAT(why, HasSubstr("(pid " + std::to_string(::getpid()) + ")"));
+  second.Stop();
+  ASSERT_TRUE(std::filesystem::exists(path_));
+  const int fd = Connect();
+  Send(fd, "{\"id\":5,\"method\":\"status\"}\n");
+  const std::vector<std::string> lines = Lines(fd, 1);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr(R"("id":5,"ok":true)"));
+}
+
+TEST_F(ControlServerTest, ListenWhileAnotherHoldsTheLockIsRefusedEvenWithoutTheFile) {
+  Start();
+  ASSERT_EQ(::unlink(path_.c_str()), 0);  // removed by hand: nothing answers at the path now
+  ControlServer second(
+      io_, [](const api::Request&, ControlServer::Reply) {}, PeerPolicy{});
+  EXPECT_EQ(second.Listen(path_), ListenErrc::kLockedByAnother);
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST_F(ControlServerTest, ListenReplacesAStaleSocketNobodyListensOn) {
+  {  // a socket file left by a daemon that died: bound, then closed without unlink
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strcpy(address.sun_path, path_.c_str());
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ::close(fd);
+  }
+  Start();
+  const int fd = Connect();
+  Send(fd, "{\"id\":6,\"method\":\"status\"}\n");
+  EXPECT_EQ(Lines(fd, 1).size(), 1u);
+}
+
+TEST_F(ControlServerTest, ListenRefusesAPathThatIsNotASocket) {
+  std::ofstream(path_) << "keep me\n";
+  ControlServer server(
+      io_, [](const api::Request&, ControlServer::Reply) {}, PeerPolicy{});
+  EXPECT_EQ(server.Listen(path_), ListenErrc::kNotASocket);
+  server.Stop();
+  std::ifstream kept(path_);
+  std::string text;
+  std::getline(kept, text);
+  EXPECT_EQ(text, "keep me");
+}
+
+TEST_F(ControlServerTest, StopLeavesASocketFileItDidNotCreate) {
+  Start();
+  // Someone replaced the file (by hand, or a daemon that found ours unanswered): not ours now.
+  ASSERT_EQ(::unlink(path_.c_str()), 0);
+  const int other = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  fds_.push_back(other);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strcpy(address.sun_path, path_.c_str());
+  ASSERT_EQ(::bind(other, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  server_->Stop();
+  EXPECT_TRUE(std::filesystem::exists(path_));
 }
 
 TEST(PeerPolicyTest, RootOnlyByDefault) {

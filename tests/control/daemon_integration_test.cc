@@ -293,8 +293,51 @@ TEST_F(DaemonIntegrationTest, SocketRefusesOtherUsers) {
                        /*as_user=*/65534);
   const int code = WaitExit(client, 10s);
   const std::string out = ReadFile(out_file);
-  EXPECT_EQ(code, 3) << out;  // mode 0660 root:root: nobody cannot even connect
+  // Mode 0660 root:root: nobody cannot even connect. That is permission denied (4), with the
+  // way in (docs/control-api.md, "`uclink` exit codes").
+  EXPECT_EQ(code, 4) << out;
   EXPECT_THAT(out, HasSubstr("Permission denied"));
+  EXPECT_THAT(out, HasSubstr("[control] group"));
+}
+
+// One uclinkd per control socket (docs/control-api.md, "The socket file"): a second one with
+// the same configuration refuses to start, exit 1, naming the first, and the first's socket
+// (the same file) keeps answering.
+TEST_F(DaemonIntegrationTest, SecondDaemonOnTheSameSocketRefusesAndLeavesTheFirstServing) {
+  StartSim();
+  StartDaemon();
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << ReadFile(daemon_.out);
+  struct stat before {};
+  ASSERT_EQ(::stat(socket_.c_str(), &before), 0);
+  Child second = Spawn(
+      {"cmd/uclinkd", "--config", config_, "--port", modem_, "--socket", socket_, "--apn", "cmnet"},
+      (dir_ / "second.log").string());
+  EXPECT_EQ(WaitExit(second, 10s), 1) << ReadFile(second.out);
+  EXPECT_THAT(ReadFile(second.out),
+              HasSubstr("another uclinkd (pid " + std::to_string(daemon_.pid) + ") is serving it"));
+  struct stat after {};
+  ASSERT_EQ(::stat(socket_.c_str(), &after), 0) << "the first daemon's socket is gone";
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  const nlohmann::json s = Status();
+  EXPECT_EQ(s["state"], "online");
+}
+
+// A daemon that died without removing its socket left a file nobody listens on: the next one
+// replaces it.
+TEST_F(DaemonIntegrationTest, StaleSocketOfAKilledDaemonIsReplaced) {
+  StartSim();
+  StartDaemon();
+  ::kill(daemon_.pid, SIGKILL);
+  WaitExit(daemon_, 5s);
+  ASSERT_TRUE(fs::exists(socket_));
+  StartDaemon();
+  std::string answer;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (answer.empty() && std::chrono::steady_clock::now() < deadline) {
+    answer = Request(socket_, R"({"id":3,"method":"status"})");
+    if (answer.empty()) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_THAT(answer, HasSubstr(R"("id":3,"ok":true)")) << ReadFile(daemon_.out);
 }
 
 TEST_F(DaemonIntegrationTest, NoDaemonIsExitCodeThree) {

@@ -1,7 +1,8 @@
-// Monitoring slices on a single port (issue 6 item 2) as a specification: while online through
-// PPP with modem.escape_supported, each due reading suspends the backend, writes "+++" between
-// two silent guard times, checks command mode with AT, polls, and returns with ATO → CONNECT.
-// Anything else is link trouble and takes the usual recovery path. Fake clock; nothing sleeps.
+// Monitoring slices on a single port (docs/state-machine.md, "Monitoring slices") as a
+// specification: while online through PPP with modem.escape_supported, each due reading suspends
+// the backend, writes "+++" between two silent guard times, checks command mode with AT, polls,
+// and returns with ATO → CONNECT. Anything else is link trouble and takes the usual recovery
+// path. Fake clock; nothing sleeps.
 #include <gtest/gtest.h>
 
 #include <set>

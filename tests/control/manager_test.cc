@@ -778,3 +778,34 @@ TEST(NamesTest, EveryErrorHasAWireNameAndMeaning) {
 
 }  // namespace
 }  // namespace uclink::control
+
+namespace uclink::control {
+namespace {
+
+// status.since is when the state was entered. Two snapshots of one state must agree even when
+// the wall clock's second ticks between them at another moment than the steady clock's
+// (docs/control-api.md, the status document): it is derived once per state, not per call.
+TEST(ManagerSinceTest, SinceDoesNotMoveWhileTheStateStays) {
+  testing::ManagerDriver d;
+  d.Start();
+  d.Feed(ev::UserConnect{});  // idle → probing, entered at d.now
+  ASSERT_EQ(d.state(), State::kProbing);
+  // 0.9 s later the wall clock reads 1'800'000'000 s; 0.15 s after that it has not ticked yet.
+  const api::Status first = d.manager->Snapshot(d.now + 900ms, std::int64_t{1'800'000'000});
+  const api::Status second = d.manager->Snapshot(d.now + 1050ms, std::int64_t{1'800'000'000});
+  ASSERT_TRUE(first.since.has_value());
+  EXPECT_EQ(first.since, second.since);
+  EXPECT_EQ(*first.since, api::FormatUtc(1'800'000'000 - 1));  // 0.9 s before, rounded down
+
+  // Sub-second wall clocks: the same instant however the two clocks' seconds are phased.
+  const auto wall = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  d.Feed(ev::UserDisconnect{});  // a new state: since moves once
+  ASSERT_EQ(d.state(), State::kIdle);
+  const api::Status a = d.manager->Snapshot(d.now + 300ms, wall + 300ms);
+  const api::Status b = d.manager->Snapshot(d.now + 1700ms, wall + 1700ms);
+  EXPECT_EQ(a.since, b.since);
+  EXPECT_EQ(*a.since, api::FormatUtc(1'800'000'000));
+}
+
+}  // namespace
+}  // namespace uclink::control

@@ -3,11 +3,11 @@
 #include <CLI/CLI.hpp>
 
 #include "control/cli/client_commands.h"
+#include "control/cli/exit_code.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"uclink (test build: connect, disconnect, status, monitor)"};
   uclink::control::cli::AddClientCommands(app);
   app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  return uclink::control::cli::ParseCommandLine(app, argc, argv).value_or(0);
 }

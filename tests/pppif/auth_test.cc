@@ -24,7 +24,8 @@ struct Sent : ControlSink {
 const FsmClock::time_point kT0{};
 
 TEST(ChapMd5Test, ResponseMatchesTheRfc1994Formula) {
-  // ppp.md §E1: MD5(01 ‖ "secret" ‖ 01..10), computed independently with Python hashlib.
+  // MD5(01 ‖ "secret" ‖ 01..10), computed independently with Python hashlib (docs/ppp.md,
+  // "Reference frames").
   const auto challenge = Hex("01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10");
   const auto digest = ChapMd5Response(0x01, "secret", challenge);
   EXPECT_EQ(ToHex(std::vector<std::uint8_t>(digest.begin(), digest.end())),

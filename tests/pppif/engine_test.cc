@@ -242,7 +242,7 @@ TEST_F(EngineTest, Ipv4PacketsFromTunReachTheSessionWhole) {
 }
 
 // Without IPV6CP the kernel's router solicitations and MLD reports have nowhere to go
-// (ppp.md §(f) pitfall 23).
+// (docs/ppp.md, "Pitfalls: IPv6 chatter").
 TEST_F(EngineTest, NonIpv4PacketsFromTunNeverReachTheSession) {
   StartEngine();
   Bytes ipv6(48, 0);
@@ -461,7 +461,7 @@ TEST_F(EngineTest, StartWithAnInvalidLineFailsWithoutOpeningTheSession) {
   EXPECT_TRUE(script_->calls.empty());
 }
 
-// ---- monitoring slices (Suspend/Resume, issue 6 item 2) ---------------------------------------
+// ---- monitoring slices (Suspend/Resume, docs/state-machine.md) --------------------------------
 
 // Drives the io_context for `span` of wall time: "nothing happened" needs time to pass.
 #define UCLINK_RUN_FOR(span)                                             \

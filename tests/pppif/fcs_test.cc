@@ -15,21 +15,22 @@ namespace {
 using testing::Hex;
 
 TEST(FcsTest, CheckValueOf123456789Is906E) {
-  // CRC-16/X-25 catalogue check value (ppp.md §E1): proves polynomial, reflection, init and
-  // final complement together.
+  // CRC-16/X-25 catalogue check value (docs/ppp.md, "Reference frames"): proves polynomial,
+  // reflection, init and final complement together.
   const std::string_view text = "123456789";
   const std::vector<std::uint8_t> bytes(text.begin(), text.end());
   EXPECT_EQ(FcsOf(bytes), 0x906E);
 }
 
 TEST(FcsTest, EmptyPayloadFcsIsZeroBytes) {
-  // ppp.md §E1: "7E 00 00 7E" carries a valid FCS for nothing, which is why runts are checked.
+  // "7E 00 00 7E" carries a valid FCS for nothing, which is why runts are checked (RFC 1662 §4.3).
   EXPECT_EQ(FcsOf({}), 0x0000);
 }
 
 TEST(FcsTest, CapturedFramesLeaveGoodResidue) {
-  // Frames exchanged with slirp-fullbolt and from modem issues (ppp.md §E2, §E3), each with its
-  // FCS: running the register over frame + FCS must leave 0xF0B8 (RFC 1662 App. C.2).
+  // Frames exchanged with slirp-fullbolt and from real modules (docs/ppp.md, "Reference frames"),
+  // each with its FCS: running the register over frame + FCS must leave 0xF0B8 (RFC 1662
+  // App. C.2).
   const char* const frames[] = {
       "ff 03 c0 21 01 01 00 14 02 06 00 00 00 00 05 06 12 34 56 78 07 02 08 02 4c ef",
       "ff 03 c0 21 01 01 00 12 01 04 05 dc 05 06 60 59 f0 49 07 02 08 02 00 47",

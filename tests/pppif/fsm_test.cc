@@ -83,7 +83,7 @@ struct Row {
   std::array<const char*, 10> cells;  // RFC 1661 §4.1, states 0..9; "-" = illegal event
 };
 
-// Transcribed from RFC 1661 §4.1 (the same table as ppp.md §a); footnote letters kept.
+// Transcribed from RFC 1661 §4.1; footnote letters kept.
 const Row kTable[] = {
     {FsmEvent::kUp, {"2", "irc,scr/6", "-", "-", "-", "-", "-", "-", "-", "-"}},
     {FsmEvent::kDown, {"-", "-", "0", "tls/1", "0", "1", "1", "1", "1", "tld/1"}},
@@ -314,7 +314,8 @@ TEST_F(FsmTest, AfterMaxFailureNaksDisagreementsAreRejected) {
 }
 
 TEST_F(FsmTest, EndlessNaksFromThePeerGiveUp) {
-  // ppp.md §b: a peer that Naks forever is bounded by Max-Failure (100 for IPCP).
+  // A peer that Naks forever is bounded by Max-Failure (100 for IPCP: docs/ppp.md, "Pitfalls:
+  // Nak-stalling").
   fsm_.Open(kT0);
   fsm_.Up(kT0);
   for (int i = 0; i <= kLimits.max_failure && fsm_.state() == FsmState::kReqSent; ++i) {
@@ -367,7 +368,8 @@ TEST_F(FsmTest, PaddingBeyondTheLengthIsIgnored) {
 }
 
 TEST_F(FsmTest, UnknownCodeIsCodeRejectedWithThePacket) {
-  // ppp.md §E2 #18/#19: what slirp answers to code 0x20, and what we must answer too.
+  // Capture steps 18/19 (docs/ppp.md, "Reference frames"): what slirp answers to code 0x20, and
+  // what we must answer too.
   DriveTo(fsm_, FsmState::kOpened);
   Feed(Hex("20 09 00 04"));
   const Bytes& reply = recorder_.sent.back();

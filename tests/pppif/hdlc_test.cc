@@ -72,7 +72,8 @@ Bytes Concat(std::initializer_list<Bytes> parts) {
   return out;
 }
 
-// ppp.md §E2 #1/#1w: our first LCP ConfReq, sent with ACCM 0xFFFFFFFF before negotiation.
+// The slirp capture (docs/ppp.md, "Reference frames"; #N = step N).
+// #1/#1w: our first LCP ConfReq, sent with ACCM 0xFFFFFFFF before negotiation.
 const Bytes kLcpReqInfo = Hex("01 01 00 14 02 06 00 00 00 00 05 06 12 34 56 78 07 02 08 02");
 const Bytes kLcpReqWire =
     Hex("7e ff 7d 23 c0 21 7d 21 7d 21 7d 20 7d 34 7d 22 7d 26 7d 20 7d 20 7d 20 7d 20 7d 25 7d 26 "
@@ -112,7 +113,7 @@ Bytes Capture() {
 }
 
 TEST(HdlcEncodeTest, LcpConfigureRequestMatchesCapturedWireBytes) {
-  // The exact bytes slirp accepted (ppp.md §E2 #1w): all control characters escaped.
+  // The exact bytes slirp accepted (capture step 1w): all control characters escaped.
   EXPECT_EQ(ToHex(Encode(kProtoLcp, kLcpReqInfo, TxFraming{})), ToHex(kLcpReqWire));
 }
 
@@ -151,7 +152,7 @@ TEST(HdlcEncodeTest, PfcDoesNotCompressTwoByteProtocols) {
 }
 
 TEST(HdlcEncodeTest, FlagEscapeAndCaretAreEscapedCorrectly) {
-  // RFC 1662 §4.2: 7E → 7D 5E, 7D → 7D 5D; 5E itself is never escaped (ppp.md §b).
+  // RFC 1662 §4.2: 7E → 7D 5E, 7D → 7D 5D; 5E itself is never escaped (7D 7E would abort).
   const Bytes wire =
       Encode(0x0021, Hex("7e 7d 5e"), TxFraming{.accm = 0, .acfc = true, .pfc = true}, false);
   EXPECT_EQ(ToHex(Bytes(wire.begin(), wire.begin() + 6)), "21 7d 5e 7d 5d 5e");
@@ -197,7 +198,7 @@ TEST(HdlcDecodeTest, ByteAtATimeGivesTheSameFrames) {
 }
 
 TEST(HdlcDecodeTest, RawControlBytesAreDroppedWhileReceiveAccmIsFull) {
-  // ppp.md pitfall 2: with the default ACCM, unescaped 00/01/03 are DCE noise and dropped, so
+  // RFC 1662 §4.2: with the default ACCM, unescaped 00/01/03 are DCE noise and dropped, so
   // slirp's post-negotiation frame fails its FCS. This is why the ACCM switches at Opened.
   EXPECT_EQ(Decode(kSlirpIpcpReqWire, kDefaultAccm), std::vector<std::string>{"bad FCS"});
 }
@@ -210,13 +211,14 @@ TEST(HdlcDecodeTest, InsertedXonIsDroppedBeforeTheFcs) {
 }
 
 TEST(HdlcDecodeTest, ModemTextBeforeTheFirstFlagIsSkipped) {
-  // ppp.md pitfall 6: "CONNECT 115200" precedes PPP; the deframer starts hunting for a flag.
+  // "CONNECT 115200" precedes PPP; the deframer starts hunting for a flag (docs/ppp.md,
+  // "Pitfalls: Text before the first flag").
   const Bytes wire = Concat({Text("\r\nCONNECT 115200\r\n"), kSlirpLcpReqWire});
   EXPECT_EQ(Decode(wire), std::vector<std::string>{kCaptureEvents[0]});
 }
 
 TEST(HdlcDecodeTest, EmptyFrameWithValidFcsIsARunt) {
-  // lwIP regression (ppp.md §E4): 7E 00 00 7E has a valid FCS but fewer than 4 octets.
+  // RFC 1662 §4.3: 7E 00 00 7E has a valid FCS but fewer than 4 octets (an lwIP crash once).
   EXPECT_EQ(Decode(Hex("7e 00 00 7e")), std::vector<std::string>{"runt frame"});
 }
 
@@ -250,7 +252,8 @@ TEST(HdlcDecodeTest, TruncatedFrameFailsItsFcs) {
 }
 
 TEST(HdlcDecodeTest, OversizedFrameIsDroppedAndDecodingResyncsOnTheNextFlag) {
-  // lwIP bug #58441: garbage without flags must not accumulate; skip to the next flag.
+  // Garbage without flags must not accumulate; skip to the next flag (docs/ppp.md, "Pitfalls:
+  // Invalid frames resynchronise at the next flag").
   Bytes wire = {0x7E};
   wire.insert(wire.end(), 500, 0x41);
   wire.insert(wire.end(), kSlirpTermAckWire.begin(), kSlirpTermAckWire.end());
@@ -278,8 +281,8 @@ TEST(HdlcDecodeTest, EvenProtocolFieldIsRejected) {
 }
 
 TEST(HdlcDecodeTest, LcpWithAcfcIsAcceptedLiberally) {
-  // ppp.md §E3: an A7670E sends Echo-Reply without FF 03 (non-conformant but real); its
-  // captured FCS is 2b 63.
+  // An A7670E sends Echo-Reply without FF 03 (non-conformant but real); its captured FCS is
+  // 2b 63 (docs/ppp.md, "Reference frames").
   const Bytes frame = Hex("c0 21 0a 05 00 0c 54 22 79 17 38 ea e6 6e");
   EXPECT_EQ(FcsOf(frame), 0x632B);
   EXPECT_EQ(Decode(RawWire(frame)),
@@ -367,7 +370,7 @@ TEST(HdlcRoundTripTest, ReceiveAccmChangeTakesEffectForTheNextFrame) {
 TEST(HdlcRoundTripTest, AnyChunkingOfArbitraryBytesGivesTheSameEvents) {
   // The run-copying fast paths and the byte-at-a-time path must agree on every input, including
   // escapes split across reads, "7D 7D", dropped control characters after an escape and
-  // oversized garbage (ppp.md pitfall 5). Bytes are biased towards the special values.
+  // oversized garbage (RFC 1662 §4.3). Bytes are biased towards the special values.
   std::mt19937 rng(99);
   const std::uint8_t specials[] = {0x7E, 0x7D, 0x11, 0x00, 0x5E, 0x20, 0xFF, 0x03};
   for (std::uint32_t accm : {0U, kDefaultAccm, 0x000A0000U}) {

@@ -1,4 +1,4 @@
-// Test helpers: hex text to bytes and back, so vectors read like the captures in ppp.md §e.
+// Test helpers: hex text to bytes and back, so vectors read like the captures in docs/ppp.md.
 #pragma once
 
 #include <cstdint>

@@ -38,7 +38,7 @@ TEST(PacketTest, PaddingAfterLengthIsNotData) {
 }
 
 TEST(PacketTest, BuildsTheCapturedTerminateRequest) {
-  // ppp.md §E2 #22: our LCP Terminate-Request.
+  // docs/ppp.md, "Reference frames", capture step 22: our LCP Terminate-Request.
   EXPECT_EQ(BuildControlPacket(5, 2, {}), Hex("05 02 00 04"));
 }
 

@@ -44,7 +44,7 @@ class LcpPolicyTest : public ::testing::Test {
 };
 
 TEST_F(LcpPolicyTest, RequestsAccmZeroMagicPfcAcfcAndNoDefaultMru) {
-  // ppp.md §E2 #1: RFC 1661 §5.1 says not to send MRU 1500.
+  // Capture step 1 (docs/ppp.md, "Reference frames"): RFC 1661 §5.1 says not to send MRU 1500.
   EXPECT_EQ(ToHex(lcp_.BuildRequest()), "02 06 00 00 00 00 05 06 12 34 56 78 07 02 08 02");
 }
 
@@ -141,7 +141,7 @@ TEST_F(LcpPolicyTest, MalformedNakIsInvalid) {
 }
 
 TEST_F(LcpPolicyTest, OwnEchoReplyIsNotAnAnswer) {
-  // ppp.md pitfall 9: a reply carrying our own magic is our request coming back.
+  // RFC 1661 §6.4: a reply carrying our own magic is our request coming back.
   struct CountingListener : NullLcpListener {
     void OnEchoReply(std::uint8_t, ByteSpan) override { ++replies; }
     int replies = 0;
@@ -166,7 +166,7 @@ class IpcpPolicyTest : public ::testing::Test {
 };
 
 TEST_F(IpcpPolicyTest, RequestsAddressAndBothDnsAsZero) {
-  // ppp.md §E2 #12.
+  // Capture step 12 (docs/ppp.md, "Reference frames").
   EXPECT_EQ(ToHex(ipcp_.BuildRequest()), "03 06 00 00 00 00 81 06 00 00 00 00 83 06 00 00 00 00");
 }
 
@@ -185,7 +185,8 @@ TEST_F(IpcpPolicyTest, AcksANonZeroPeerAddress) {
 }
 
 TEST_F(IpcpPolicyTest, AcksARequestWithoutAddress) {
-  // ppp.md pitfall 14: networks that give no peer address are accepted.
+  // RFC 1332 §3.3: networks that give no peer address are accepted (docs/ppp.md, "Pitfalls: A
+  // peer may give no address").
   EXPECT_EQ(Check("").first, Verdict::kAck);
 }
 
@@ -207,7 +208,8 @@ TEST_F(IpcpPolicyTest, NakValuesAreUsedOnlyOnceAcked) {
 }
 
 TEST_F(IpcpPolicyTest, UnrequestedNbnsInANakIsIgnored) {
-  // ppp.md pitfall 15 (pppd 61940d9): never loop on options we did not ask for.
+  // RFC 1661 §5.3: never loop on options we did not ask for (docs/ppp.md, "Pitfalls: Nak'd
+  // options we did not ask for are ignored").
   ipcp_.BuildRequest();
   ASSERT_TRUE(ipcp_.OnNak(Hex("82 06 0a 00 00 01 84 06 0a 00 00 02")));
   EXPECT_EQ(ToHex(ipcp_.BuildRequest()), "03 06 00 00 00 00 81 06 00 00 00 00 83 06 00 00 00 00");

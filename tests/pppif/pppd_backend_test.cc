@@ -163,8 +163,8 @@ TEST_F(PppdBackendTest, NoCarrierFromTheModemEndsTheLinkAsNoCarrier) {
   EXPECT_EQ(backend_->TakeAtChannelBytes(), std::vector<std::uint8_t>{'\n'});
 }
 
-// A monitoring slice (issue 6 item 2): while suspended the bridge leaves the port alone, so the
-// AT channel's bytes never reach pppd; Resume bridges again, CONNECT leftovers first.
+// A monitoring slice (docs/state-machine.md): while suspended the bridge leaves the port alone, so
+// the AT channel's bytes never reach pppd; Resume bridges again, CONNECT leftovers first.
 TEST_F(PppdBackendTest, SuspendedBridgeLeavesTheLineAloneUntilResume) {
   CreateBackend();
   ASSERT_FALSE(backend_->Start(line_[0], {}));
@@ -245,8 +245,8 @@ TEST_F(PppdBackendTest, MissingPppdBinaryIsASpawnError) {
   EXPECT_EQ(backend_->Start(line_[0], {}), std::errc::no_such_file_or_directory);
 }
 
-// Default route and DNS on ip-up, through pppif/netlink.h and pppif/dns.h (issue 8: pppd runs
-// with nodefaultroute, uclink applies both itself). Each test runs in a network namespace it
+// Default route and DNS on ip-up, through pppif/netlink.h and pppif/dns.h (pppd runs with
+// nodefaultroute: uclink applies both itself). Each test runs in a network namespace it
 // creates, with a TUN device named like the fake pppd's interface (ppp9) standing in for the
 // kernel's ppp unit, so the route really goes into a routing table.
 class PppdRouteAndDnsTest : public PppdBackendTest {

@@ -41,7 +41,8 @@ struct Outcome {
   }
 };
 
-// An LCP Echo-Request as pppd writes it with ACCM 0 after LCP opened (ppp.md §E2 #16).
+// An LCP Echo-Request as pppd writes it with ACCM 0 after LCP opened (capture step 16,
+// docs/ppp.md, "Reference frames").
 const std::string kFrame = "\x7e\xff\x03\xc0\x21\x09\x07\x00\x08\x12\x34\x56\x78\x53\xce\x7e"s;
 const std::string kNoCarrier = "\r\nNO CARRIER\r\n";
 
@@ -178,7 +179,7 @@ TEST(PppdBridgeTest, LongRunOfNonFlagBytesKeepsNoState) {
   EXPECT_FALSE(out.carrier_lost);
 }
 
-// ---- monitoring slices (issue 6 item 2) ----------------------------------------------------
+// ---- monitoring slices (docs/state-machine.md) ---------------------------------------------
 
 TEST(PppdBridgeTest, SuspendedBridgeForwardsNoModemBytesButStillTakesPppdBytes) {
   PppdBridge bridge;

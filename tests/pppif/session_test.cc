@@ -1,5 +1,6 @@
-// The whole Session against scripted peers: the slirp-fullbolt capture of ppp.md §E2 frame by
-// frame, PAP and CHAP, keepalive and every way a link dies. Time is an argument; no sleeps.
+// The whole Session against scripted peers: the slirp-fullbolt capture (docs/ppp.md, "Reference
+// frames"; #N below is its step N) frame by frame, PAP and CHAP, keepalive and every way a link
+// dies. Time is an argument; no sleeps.
 #include "pppif/session.h"
 
 #include <gtest/gtest.h>
@@ -42,9 +43,9 @@ class SessionTest : public ::testing::Test {
  protected:
   static SessionConfig Config() {
     SessionConfig config;
-    config.magic = 0x12345678;  // the magic of the capture's client (ppp.md §E2)
+    config.magic = 0x12345678;  // the magic of the capture's client
     config.random_seed = 1;
-    config.peer_placeholder = {10, 0, 2, 2};  // ppp.md §E2 #10: what slirp was Nak'd with
+    config.peer_placeholder = {10, 0, 2, 2};  // #10: what slirp was Nak'd with
     config.username = "gprs-user";
     config.password = "s3cret-pw";
     return config;
@@ -83,7 +84,7 @@ class SessionTest : public ::testing::Test {
     return Take();
   }
 
-  // LCP with slirp's options (ppp.md §E2 #1–#4), optionally with an Auth-Protocol option.
+  // LCP with slirp's options (#1–#4), optionally with an Auth-Protocol option.
   void OpenLcp(const std::string& extra_peer_option = "") {
     session_.Open(kT0);
     Take();
@@ -95,7 +96,7 @@ class SessionTest : public ::testing::Test {
     Feed(PeerFrame(0xC021, "02 01 00 14 02 06 00 00 00 00 05 06 12 34 56 78 07 02 08 02"));
   }
 
-  // The whole slirp exchange up to IPCP Opened (ppp.md §E2 #1–#14).
+  // The whole slirp exchange up to IPCP Opened (#1–#14).
   void Negotiate() {
     OpenLcp();
     Feed(PeerFrame(0x8021, "03 01 00 10 03 06 0a 00 02 0f 81 06 7f 00 00 01", false));
@@ -127,7 +128,7 @@ Bytes Ipv4Packet(std::size_t size) {
 // ---------------------------------------------------------------- the slirp capture
 
 TEST_F(SessionTest, OpenSendsTheCapturedConfigureRequestByteForByte) {
-  // ppp.md §E2 #1w: the exact wire bytes slirp-fullbolt answered, leading flag included.
+  // #1w: the exact wire bytes slirp-fullbolt answered, leading flag included.
   session_.Open(kT0);
   Take();
   ASSERT_EQ(wire_.size(), 1U);
@@ -236,14 +237,15 @@ TEST_F(SessionTest, SlirpStreamSplitAtEveryOffsetGivesTheSameResult) {
 }
 
 TEST_F(SessionTest, AckingPeerAddressZeroIsNeverDone) {
-  // ppp.md pitfall 18: the answer to <addr 0.0.0.0> is a Nak with the placeholder.
+  // RFC 1332 §3.3: the answer to <addr 0.0.0.0> is a Nak with the placeholder (docs/ppp.md,
+  // "Pitfalls: A peer asking for 0.0.0.0 is Nak'd").
   OpenLcp();
   EXPECT_EQ(Feed(PeerFrame(0x8021, "01 05 00 0a 03 06 00 00 00 00", false)),
             std::vector<std::string>{"8021: 03 05 00 0a 03 06 0a 00 02 02"});
 }
 
 TEST_F(SessionTest, IpcpTerminateRequestFromSlirpEndsTheLink) {
-  // ppp.md §E2 #15: what slirp sends when its address is unusable.
+  // #15: what slirp sends when its address is unusable.
   Negotiate();
   EXPECT_EQ(Feed(Hex("7e ff 03 80 21 05 03 00 04 54 70 7e")),
             std::vector<std::string>{"8021: 06 03 00 04"});
@@ -280,7 +282,7 @@ TEST_F(SessionTest, IpLargerThanThePeerMruIsDropped) {
 }
 
 TEST_F(SessionTest, ReceivedIpIsTrimmedToItsTotalLength) {
-  // ppp.md pitfall 21: HDLC padding never reaches the TUN device.
+  // RFC 791 §3.1 total length: HDLC padding never reaches the TUN device.
   Negotiate();
   Bytes padded = Ipv4Packet(28);
   padded.insert(padded.end(), {0, 0, 0, 0});
@@ -333,7 +335,7 @@ TEST_F(SessionTest, ProtocolRejectOfIpcpEndsTheLink) {
 // ---------------------------------------------------------------- keepalive
 
 TEST_F(SessionTest, EchoRequestAfterAnIntervalOfSilence) {
-  // ppp.md §E2 #16: Echo-Request carries our magic.
+  // #16: Echo-Request carries our magic.
   Negotiate();
   EXPECT_EQ(timer_, kT0 + 30s);
   EXPECT_EQ(Fire(kT0 + 30s), std::vector<std::string>{"c021: 09 02 00 08 12 34 56 78"});
@@ -342,7 +344,7 @@ TEST_F(SessionTest, EchoRequestAfterAnIntervalOfSilence) {
 TEST_F(SessionTest, EchoReplyMeasuresTheRoundTrip) {
   Negotiate();
   Fire(kT0 + 30s);
-  // ppp.md §E2 #17 with our id: slirp answers with its own magic.
+  // #17 with our id: slirp answers with its own magic.
   Feed(PeerFrame(0xC021, "0a 02 00 08 60 59 f0 49", false), kT0 + 30s + 70ms);
   ASSERT_TRUE(session_.counters().echo_rtt.has_value());
   EXPECT_EQ(*session_.counters().echo_rtt, 70ms);
@@ -462,6 +464,76 @@ TEST_F(SessionTest, LoopedLineIsDetectedByMagicNumber) {
   EXPECT_EQ(down_[0].reason, DownReason::kLoopback);
 }
 
+// A module rebooted during the call is back in command mode with echo on (ITU-T V.250 §6.2.4:
+// E1 is the default): every byte we send comes back. Our own Echo-Request is not the peer's
+// answer (RFC 1661 §6.4), so the link must end at the first keepalive, not after ten of them.
+TEST_F(SessionTest, OwnEchoComingBackEndsTheLinkAtTheFirstKeepalive) {
+  Negotiate();
+  wire_.clear();
+  Clock::time_point t = kT0 + 30s;
+  Fire(t);
+  for (int round = 0; round < 20 && down_.empty(); ++round) {
+    ASSERT_FALSE(wire_.empty()) << "round " << round;
+    std::vector<Bytes> sent = std::exchange(wire_, {});
+    t += 5ms;  // the module's echo takes a few milliseconds
+    for (const Bytes& bytes : sent) Feed(bytes, t);
+    if (timer_ && *timer_ <= t) Fire(t);
+  }
+  ASSERT_EQ(down_.size(), 1U);
+  EXPECT_EQ(down_[0].reason, DownReason::kLoopback) << down_[0].detail;
+  EXPECT_LE(t, kT0 + 30s + 100ms);
+  EXPECT_GE(session_.counters().looped_frames, 3U);
+}
+
+TEST_F(SessionTest, OwnEchoComingBackDoesNotResetTheUnansweredCount) {
+  // With keepalive disabled between looped frames (nothing else sent), the count still runs.
+  Negotiate();
+  wire_.clear();
+  Fire(kT0 + 30s);
+  ASSERT_EQ(wire_.size(), 1U);
+  const Bytes echo = wire_.back();
+  Feed(echo, kT0 + 30s + 5ms);  // our own Echo-Request, looped once
+  EXPECT_EQ(session_.counters().looped_frames, 1U);
+  EXPECT_EQ(session_.counters().echo_rtt, std::nullopt);  // not an answer
+}
+
+TEST_F(SessionTest, OwnIpTrafficComingBackDoesNotKeepTheLinkAlive) {
+  // Busy applications keep sending; their packets, echoed by the module, are not the network.
+  Negotiate();
+  wire_.clear();
+  Bytes own = Ipv4Packet(40);
+  std::copy_n(up_[0].local.begin(), 4, own.begin() + 12);  // source: our own address
+  Clock::time_point t = kT0;
+  for (int second = 1; second <= 40 && down_.empty(); ++second) {
+    t = kT0 + second * 1s;
+    session_.OnIpPacket(own, t);
+    Take();
+    if (timer_ && *timer_ <= t) Fire(t);
+    for (int hop = 0; hop < 10 && !wire_.empty() && down_.empty(); ++hop) {
+      std::vector<Bytes> sent = std::exchange(wire_, {});
+      for (const Bytes& bytes : sent) Feed(bytes, t);
+      if (timer_ && *timer_ <= t) Fire(t);
+    }
+  }
+  ASSERT_EQ(down_.size(), 1U);
+  EXPECT_EQ(down_[0].reason, DownReason::kLoopback) << down_[0].detail;
+  EXPECT_LE(t, kT0 + 1s) << "the first looped packet triggers the check";
+  EXPECT_TRUE(delivered_.empty()) << "our own packets never reach the TUN device";
+}
+
+TEST_F(SessionTest, GenuineReplyBetweenLoopedFramesKeepsTheLink) {
+  // One stray looped frame, then the peer answers: a line that recovers is not looped.
+  Negotiate();
+  wire_.clear();
+  Fire(kT0 + 30s);
+  const Bytes echo = wire_.back();
+  Feed(echo, kT0 + 30s + 5ms);
+  Feed(PeerFrame(0xC021, "0a 02 00 08 60 59 f0 49", false), kT0 + 30s + 10ms);
+  Feed(echo, kT0 + 30s + 15ms);
+  Feed(PeerFrame(0xC021, "0a 03 00 08 60 59 f0 49", false), kT0 + 30s + 20ms);
+  EXPECT_TRUE(down_.empty());
+}
+
 TEST_F(SessionTest, NothingHappensAfterDown) {
   Negotiate();
   session_.OnLineClosed(kT0);
@@ -511,7 +583,7 @@ TEST_F(SessionTest, PapIsRetransmittedThenGivesUp) {
 }
 
 TEST_F(SessionTest, ChapMd5ResponseMatchesRfc1994) {
-  // ppp.md §E1: MD5(id 01 ‖ "secret" ‖ 01..10) = bb84a7f2e418de521cf8e784e3597d7e.
+  // RFC 1994 §4.1: MD5(id 01 ‖ "secret" ‖ 01..10) = bb84a7f2e418de521cf8e784e3597d7e.
   SessionConfig config = Config();
   config.password = "secret";
   Session session(config);

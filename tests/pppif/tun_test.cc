@@ -130,7 +130,7 @@ TEST_F(TunDeviceTest, DescriptorIsNonBlockingAndCloseOnExec) {
 }
 
 // IFF_NO_PI: a read returns the bare IPv4 packet, first byte 0x45, with no 4-byte header
-// (ppp.md §(f) pitfall 21).
+// (docs/ppp.md, "Pitfalls: Trim to the IPv4 total length").
 TEST_F(TunDeviceTest, ReadReturnsABareIpv4Packet) {
   std::error_code ec;
   TunDevice tun = OpenInNamespace({}, ec);

@@ -71,6 +71,11 @@ std::vector<Cell> InbandPhaseCells() {
   return cells;
 }
 
+std::vector<Cell> DefaultKeepaliveCells() {
+  const Fault echoing_reboot{"reboot, echo on", "reboot", "", 0ms, "", false};
+  return {{echoing_reboot, "online", "online", 60s}};
+}
+
 std::vector<Fault> RecoverableOnlineFaults() {
   return {kNoCarrier, kSilentPpp, kRegistrationLoss, kGarbage, kChunked, kUrcStorm, kReboot, kHang};
 }

@@ -1,5 +1,5 @@
 // The fault matrix as data: every uclink-sim fault × every manager state it can hit, with the
-// outcome the daemon must reach (issue 9 item 2). fault_matrix_test.cc runs it.
+// outcome the daemon must reach. fault_matrix_test.cc runs it.
 #pragma once
 
 #include <chrono>
@@ -32,6 +32,10 @@ struct Cell {
 /// the in-band phase (CGDATA refused from the start).
 std::vector<Cell> PppPhaseCells();
 std::vector<Cell> InbandPhaseCells();
+/// Faults detected only by the LCP keepalive, run with its default interval (30 s): a module
+/// that reboots during the call and then echoes our frames back. Bounded by one interval plus
+/// the redial, far below the ten intervals a looped-back echo used to take.
+std::vector<Cell> DefaultKeepaliveCells();
 
 /// The faults that leave an online PPP link recoverable without outside help (everything but a
 /// refused CGDATA, an attach failure and a vanished port), in the order the faulted online

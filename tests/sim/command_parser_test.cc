@@ -71,9 +71,20 @@ TEST(CommandParserTest, SetFormWithNothingAfterTheEqualsSignHasNoArguments) {
   EXPECT_TRUE(command.args.empty());
 }
 
-TEST(CommandParserTest, AnUnterminatedQuoteTakesTheRestOfTheLine) {
-  SimCommand command = Parse("AT+MQTTCONFIG=\"host\",1883,\"abc");
-  EXPECT_EQ(command.args.back(), "abc");
+TEST(CommandParserTest, AnUnterminatedQuoteOrTextAfterAClosingQuoteIsNotACommand) {
+  // Manual §1.3.3: a quoted string ends at the next '"' and no escape is defined, so
+  // "x\"y" is the string x\ followed by junk: refused (ERROR), never read as x"y or x\"y.
+  EXPECT_FALSE(ParseCommandLine("AT+MQTTCONFIG=\"host\",1883,\"abc").has_value());
+  EXPECT_FALSE(ParseCommandLine("AT+CGDCONT=1,\"IP\",\"a\\\"b\"").has_value());
+  EXPECT_FALSE(ParseCommandLine("AT+MQTTPUB=\"t\",0,0,\"x\"y\\z\"").has_value());
+  SimCommand command = Parse("AT+CGDCONT=1,\"IP\",\"a\\\" ,\"\"");
+  EXPECT_EQ(command.args, (std::vector<std::string>{"1", "IP", "a\\", ""}));
+}
+
+TEST(CommandParserTest, CountedDataKeepsItsQuotesForTheServiceToRead) {
+  // AT+FTPPUT=<n>,<data> (§2.39): the length ends the data, so quotes are data.
+  SimCommand command = Parse("AT+FTPPUT=4,\"a\"b");
+  EXPECT_EQ(command.args, std::vector<std::string>{"4,\"a\"b"});
 }
 
 TEST(CommandParserTest, RawKeepsTheLineForServicesThatReparse) {

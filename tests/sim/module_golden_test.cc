@@ -170,7 +170,8 @@ TEST_P(ManualSessionTest, AnswersLikeTheManual) {
   }
 }
 
-// STYLE.md §2: the same transcript split at every byte offset gives the same answers.
+// A serial line delivers bytes in any chunks: the same transcript split at every byte offset
+// gives the same answers.
 TEST_P(ManualSessionTest, AnswersTheSameWhenEachCommandArrivesInTwoPieces) {
   std::size_t longest = 0;
   for (const Exchange& exchange : GetParam().exchanges) {

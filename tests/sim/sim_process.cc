@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "process/spawn.h"
+
 namespace uclink::sim::testing {
 namespace {
 
@@ -37,15 +39,9 @@ SimProcess::SimProcess(std::vector<std::string> args) {
   args.push_back(dir_ + "/log");
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return;
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    ::dup2(out[1], 1);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  process::SpawnOptions options;
+  options.redirects = {process::FromFd(1, out[1])};
+  pid_ = process::Spawn(args, options).pid;
   ::close(out[1]);
   stdout_fd_ = out[0];
   std::string first = ReadStdoutLine(std::chrono::seconds(10));

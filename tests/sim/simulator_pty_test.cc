@@ -1,5 +1,6 @@
 // The real uclink-sim binary on a real pty: AT over the pty, the control socket, the transcript,
-// the loopback TCP port, and data mode bridged to slirp-fullbolt (ppp.md §c).
+// the loopback TCP port, and data mode bridged to slirp-fullbolt (docs/ppp.md, "slirp-fullbolt as
+// the test peer").
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -34,7 +35,7 @@ std::uint16_t Fcs16(const std::string& bytes) {  // RFC 1662 §C.2, bitwise
 }
 
 // Frames with the full ACCM (every control character escaped): what slirp expects before LCP
-// negotiates the map (ppp.md §c, "What slirp does on the wire" 1).
+// negotiates the map (docs/ppp.md, "slirp-fullbolt as the test peer", on the wire 1).
 std::string Encode(const std::string& frame) {
   std::string body = frame;
   std::uint16_t fcs = static_cast<std::uint16_t>(~Fcs16(frame));
@@ -89,8 +90,9 @@ std::string Hex(const std::string& hex) {
   return bytes;
 }
 
-// ppp.md §e E2 row 1w: LCP Configure-Request id 1 <asyncmap 0> <magic 0x12345678> <pcomp>
-// <accomp> from the client, escaped with the full ACCM, FCS 0x4cef in wire order.
+// Capture step 1w (docs/ppp.md, "Reference frames"): LCP Configure-Request id 1 <asyncmap 0>
+// <magic 0x12345678> <pcomp> <accomp> from the client, escaped with the full ACCM, FCS 0x4cef in
+// wire order.
 const std::string kLcpConfigureRequestWire =
     Hex("7e ff 7d 23 c0 21 7d 21 7d 21 7d 20 7d 34 7d 22 7d 26 7d 20 7d 20 7d 20 7d 20 7d 25 7d 26 "
         "7d 32 34 56 78 7d 27 7d 22 7d 28 7d 22 4c ef 7e ");
@@ -148,7 +150,7 @@ class SimulatorPtyTest : public ::testing::Test {
       return ::testing::AssertionFailure() << "no LCP Configure-Request from slirp";
     }
     // Ack slirp's request verbatim (code 1 → 2): both sides Opened, so slirp starts IPCP
-    // (ppp.md §c step 3).
+    // (docs/ppp.md, "slirp-fullbolt as the test peer", on the wire 3).
     std::string ack = slirp_request;
     ack[4] = 0x02;
     sim_->Write(Encode(ack));

@@ -1,6 +1,7 @@
 // line_bridge: the "serial line" of the VM tier's throughput scenarios: two ptys whose slaves
 // stand for the module's UART and the network's end, joined both ways, optionally at a UART's
-// rate so the userspace engine and kernel PPP are compared "at the pty's rate" (issue 9).
+// rate so the userspace engine and kernel PPP are compared at the line's rate (docs/vm-tier.md,
+// "line_rates").
 //
 //   line_bridge --link-a PATH --link-b PATH [--baud N]
 //

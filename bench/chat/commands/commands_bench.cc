@@ -47,7 +47,8 @@ BENCHMARK(BM_DecodeIprecvHeader);
 
 void BM_EncodeMqttpub(benchmark::State& state) {
   for (auto _ : state) {
-    benchmark::DoNotOptimize(EncodeMqttpub("sensors/room1/temperature", 1, false, "{\"t\":21.5}"));
+    // No '"' in the message: a quoted parameter cannot carry one (refused, not encoded).
+    benchmark::DoNotOptimize(EncodeMqttpub("sensors/room1/temperature", 1, false, "{'t':21.5}"));
   }
 }
 BENCHMARK(BM_EncodeMqttpub);

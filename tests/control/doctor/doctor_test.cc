@@ -98,8 +98,9 @@ TEST_F(DoctorTest, GivenConfigurationThatDoesNotExistFails) {
 
 TEST_F(DoctorTest, PortComesFromTheConfigurationWithoutFlag) {
   options_.port.clear();
+  // /dev/ptmx: a terminal that exists everywhere (the configuration refuses /dev/null as a port).
   options_.config_path =
-      host_.Write("uclink.toml", "[modem]\nport = \"/dev/ttyUSB7\"\nat_port = \"/dev/null\"\n");
+      host_.Write("uclink.toml", "[modem]\nport = \"/dev/ttyUSB7\"\nat_port = \"/dev/ptmx\"\n");
   const Report report = Doctor();
   EXPECT_EQ(report.Find("port")->status, CheckStatus::kOk);
   EXPECT_EQ(opened_, 1);

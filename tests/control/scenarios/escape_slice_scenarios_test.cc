@@ -1,4 +1,4 @@
-// Monitoring slices end to end (issue 6 item 2): uclink-sim --escape ("+++" → OK, ATO →
+// Monitoring slices end to end (docs/state-machine.md): uclink-sim --escape ("+++" → OK, ATO →
 // CONNECT), uclinkd with modem.escape_supported on its one port, the userspace PPP engine and a
 // TCP transfer through the interface to a server on the host side (slirp's 10.0.2.2 is the
 // namespace's loopback). Readings must stay fresh while the transfer keeps working across

@@ -1,6 +1,6 @@
-// `uclink connect --port P` without uclinkd (issue 6 item 9): the manager runs inside the CLI with
-// a private control socket, shows progress, stays online until SIGINT, then hangs up cleanly and
-// releases the port. Against uclink-sim on a pty, in a private network namespace (root: TUN).
+// `uclink connect --port P` without uclinkd (docs/control-api.md): the manager runs inside the CLI
+// with a private control socket, shows progress, stays online until SIGINT, then hangs up cleanly
+// and releases the port. Against uclink-sim on a pty, in a private network namespace (root: TUN).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -108,6 +108,26 @@ TEST_F(ForegroundConnectTest, TimeoutBeforeOnlineExitsFiveAndReleasesThePort) {
   StartForeground({"--timeout", "2"});
   EXPECT_EQ(WaitForExit(30s), 5);
   EXPECT_THAT(rig_->Log(kLog), HasSubstr("not online after"));
+  EXPECT_TRUE(rig_->ModuleAnswersAt()) << "the port was not released";
+}
+
+// docs/control-api.md: Ctrl-C hangs up cleanly and exits 0 also before the link is up; the
+// manager's control socket closing then is the hang-up asked for, not a lost daemon (3).
+TEST_F(ForegroundConnectTest, InterruptedBeforeOnlineExitsZeroAfterACleanHangUp) {
+  // The network never registers: searching forever (stat 2).
+  ASSERT_TRUE(rig_->StartSim({"--fast", "--registration", "2:0"}));
+  StartForeground({});
+  const auto deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline && rig_->Log(kLog).find("] registering") == std::string::npos) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_THAT(rig_->Log(kLog), HasSubstr("] registering"));
+  ::kill(pid_, SIGINT);
+  EXPECT_EQ(WaitForExit(25s), 0);
+  const std::string log = rig_->Log(kLog);
+  EXPECT_THAT(log, HasSubstr("interrupted before online"));
+  EXPECT_THAT(log, HasSubstr("hung up after"));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("connection to uclinkd lost")));
   EXPECT_TRUE(rig_->ModuleAnswersAt()) << "the port was not released";
 }
 

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -17,6 +18,9 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "process/exit_status.h"
+#include "process/spawn.h"
 
 namespace uclink::control::testing {
 namespace {
@@ -33,36 +37,57 @@ std::string ReadWholeFile(const std::string& path) {
 }
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    _exit(127);
+  process::SpawnOptions options;
+  options.redirects = {process::Null(0), process::AppendTo(1, out), process::AppendTo(2, out)};
+  const process::Spawned child = process::Spawn(argv, options);
+  if (!child) std::ofstream(out, std::ios::app) << "spawn: " << child.error.message() << "\n";
+  return child.pid;
+}
+
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Waits for `pid` to exit (poll on its pidfd when there is one); SIGKILLs it (by its own pid)
+// when `bound` passes. Returns the raw wait status, or -1 when it had to be killed.
+int WaitStatus(pid_t pid, int pidfd, std::chrono::milliseconds bound) {
+  int status = 0;
+  if (pidfd >= 0) {
+    pollfd p{pidfd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(bound.count())) == 1 && ::waitpid(pid, &status, 0) == pid) {
+      return status;
+    }
+  } else {
+    const auto deadline = Clock::now() + bound;
+    while (Clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+      std::this_thread::sleep_for(10ms);  // no pidfd: the kernel is older than 5.3
+    }
   }
-  return pid;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return -1;
 }
 
 // Waits for `pid` to exit; SIGKILLs it (by its own pid) when `bound` passes.
 int WaitExit(pid_t& pid, std::chrono::milliseconds bound) {
   if (pid <= 0) return -1;
-  const auto deadline = Clock::now() + bound;
-  int status = 0;
-  while (Clock::now() < deadline) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      pid = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
+  const int status = WaitStatus(pid, -1, bound);
   pid = -1;
-  return -1;
+  return status < 0 ? -1 : ExitCode(status);
+}
+
+int PidFd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+std::string LastLines(const std::string& text, std::size_t count) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::string out;
+  for (std::size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) {
+    out += lines[i] + "\n";
+  }
+  return out;
 }
 
 bool WaitForPath(const std::string& path, std::chrono::milliseconds bound) {
@@ -86,8 +111,10 @@ int ConnectUnix(const std::string& path) {
   return fd;
 }
 
-// Reads one '\n'-terminated line from `fd` into `line` (kept in `buffer` across calls).
-bool ReadLine(int fd, std::string& buffer, std::string& line, Clock::time_point deadline) {
+// Reads one '\n'-terminated line from `fd` into `line` (kept in `buffer` across calls). Ends
+// early (false) when one of `watch` becomes readable: a pidfd whose process exited.
+bool ReadLine(int fd, std::string& buffer, std::string& line, Clock::time_point deadline,
+              const std::vector<int>& watch = {}) {
   while (true) {
     const auto newline = buffer.find('\n');
     if (newline != std::string::npos) {
@@ -98,8 +125,12 @@ bool ReadLine(int fd, std::string& buffer, std::string& line, Clock::time_point 
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    std::vector<pollfd> fds{{fd, POLLIN, 0}};
+    for (int w : watch) fds.push_back({w, POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) <= 0) return false;
+    for (std::size_t i = 1; i < fds.size(); ++i) {
+      if (fds[i].revents != 0) return false;
+    }
     char chunk[4096];
     const ssize_t n = ::read(fd, chunk, sizeof chunk);
     if (n <= 0) return false;
@@ -185,7 +216,8 @@ bool IsError(const nlohmann::json& event, const std::string& code) {
          event["data"].is_object() && event["data"].value("code", "") == code;
 }
 
-EventStream::EventStream(const std::string& socket_path) : fd_(ConnectUnix(socket_path)) {
+EventStream::EventStream(const std::string& socket_path, UclinkRig* rig)
+    : fd_(ConnectUnix(socket_path)), rig_(rig) {
   if (fd_ < 0) return;
   const std::string request = R"({"id":1,"method":"subscribe"})"
                               "\n";
@@ -203,7 +235,8 @@ EventStream::~EventStream() {
 std::optional<nlohmann::json> EventStream::Next(std::chrono::milliseconds bound) {
   if (fd_ < 0) return std::nullopt;
   std::string line;
-  if (!ReadLine(fd_, buffer_, line, Clock::now() + bound)) return std::nullopt;
+  const std::vector<int> watch = rig_ != nullptr ? rig_->LifeFds() : std::vector<int>{};
+  if (!ReadLine(fd_, buffer_, line, Clock::now() + bound, watch)) return std::nullopt;
   seen_.push_back(nlohmann::json::parse(line, nullptr, false));
   return seen_.back();
 }
@@ -227,9 +260,8 @@ bool EventStream::WaitForState(const std::string& state, std::chrono::millisecon
 UclinkRig::UclinkRig(const std::string& config_toml) {
   char dir[] = "/tmp/uclink-rig-XXXXXX";
   if (::mkdtemp(dir) != nullptr) dir_ = dir;
-  // The port's UUCP lock is /var/lock/LCK..<basename> (chat/serial_port.h), shared by every
-  // process on the host: a name unique to this rig keeps concurrent rigs (and a long soak run
-  // outside Bazel) from locking each other out.
+  // The port's UUCP lock is named after the pty the link resolves to (chat/serial_port.h); a
+  // link name unique to this rig also keeps its logs apart from a concurrent rig's.
   modem_ = dir_ + "/" + fs::path(dir_).filename().string();
   socket_ = dir_ + "/uclinkd.sock";
   config_ = dir_ + "/uclink.toml";
@@ -244,52 +276,99 @@ UclinkRig::~UclinkRig() {
   if (!dir_.empty()) fs::remove_all(dir_, ignored);
 }
 
+bool UclinkRig::Start(Child& child, const std::vector<std::string>& argv) {
+  child.ended.clear();
+  child.pid = Spawn(argv, dir_ + "/" + child.log);
+  child.pidfd = child.pid > 0 ? PidFd(child.pid) : -1;
+  std::ofstream(dir_ + "/children.log", std::ios::app)
+      << child.name << " pid " << child.pid << ": started\n";
+  return child.pid > 0;
+}
+
+void UclinkRig::Record(const Child& child, int status, const std::string& how) {
+  std::ofstream(dir_ + "/children.log", std::ios::app)
+      << child.name << " pid " << child.pid << ": "
+      << (status < 0 ? "killed with SIGKILL after its bound" : process::DescribeWaitStatus(status))
+      << ", " << how << "\n";
+}
+
+int UclinkRig::Stop(Child& child, int signal, std::chrono::milliseconds bound) {
+  if (child.pid <= 0) return -1;
+  ::kill(child.pid, signal);
+  const int status = WaitStatus(child.pid, child.pidfd, bound);
+  Record(child, status, "after the rig sent " + process::SignalName(signal));
+  if (child.pidfd >= 0) ::close(child.pidfd);
+  child.pidfd = -1;
+  child.pid = -1;
+  return status < 0 ? -1 : ExitCode(status);
+}
+
+bool UclinkRig::Reap(Child& child) {
+  if (child.pid <= 0) return false;
+  int status = 0;
+  if (::waitpid(child.pid, &status, WNOHANG) != child.pid) return false;
+  Record(child, status, "on its own");
+  child.ended = child.name + " pid " + std::to_string(child.pid) + " exited (" +
+                process::DescribeWaitStatus(status) + "); last 20 lines of " + child.log + ":\n" +
+                LastLines(Log(child.log), 20);
+  if (child.pidfd >= 0) ::close(child.pidfd);
+  child.pidfd = -1;
+  child.pid = -1;
+  return true;
+}
+
+std::string UclinkRig::Casualty() {
+  Reap(sim_);
+  Reap(daemon_);
+  std::string out = sim_.ended;
+  if (!daemon_.ended.empty()) out += (out.empty() ? "" : "\n") + daemon_.ended;
+  return out;
+}
+
+std::vector<int> UclinkRig::LifeFds() const {
+  std::vector<int> fds;
+  for (const Child* c : {&sim_, &daemon_}) {
+    if (c->pidfd >= 0) fds.push_back(c->pidfd);
+  }
+  return fds;
+}
+
+std::string UclinkRig::ChildrenLog() const { return Log("children.log"); }
+
 bool UclinkRig::StartSim(const std::vector<std::string>& extra) {
   if (!extra.empty() || sim_args_.empty()) sim_args_ = extra;
   std::vector<std::string> argv = {"cmd/uclink-sim", "--link", modem_, "--control", control_};
   argv.insert(argv.end(), sim_args_.begin(), sim_args_.end());
   std::error_code ignored;
   fs::remove(control_, ignored);
-  sim_pid_ = Spawn(argv, dir_ + "/sim.log");
-  return WaitForPath(modem_, 5s) && WaitForPath(control_, 5s);
+  return Start(sim_, argv) && WaitForPath(modem_, 5s) && WaitForPath(control_, 5s);
 }
 
 void UclinkRig::KillSim() {
-  if (sim_pid_ <= 0) return;
-  ::kill(sim_pid_, SIGKILL);
-  WaitExit(sim_pid_, 5s);
-  // A killed simulator cannot remove its link; the next StartSim replaces it.
+  // SIGKILL: the port vanishes the way an unplugged USB module's does, device node included. A
+  // killed simulator cannot remove its link, so the rig does: a dangling link would point at
+  // whatever pty the kernel hands out next, perhaps another test's simulator, and the daemon
+  // retrying its port would open that one (docs/RELIABILITY.md, "Two tests, one pty").
+  Stop(sim_, SIGKILL, 5s);
+  std::error_code ignored;
+  fs::remove(modem_, ignored);
 }
 
-void UclinkRig::StopSim() {
-  if (sim_pid_ <= 0) return;
-  ::kill(sim_pid_, SIGTERM);
-  WaitExit(sim_pid_, 5s);
-}
+void UclinkRig::StopSim() { Stop(sim_, SIGTERM, 5s); }
 
 bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,  "--port",
                                    modem_,        "--socket",  socket_,  "--apn",
                                    "cmnet",       "--backend", backend_, "-v"};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  daemon_pid_ = Spawn(argv, dir_ + "/uclinkd.log");
-  return WaitForPath(socket_, 5s);
+  return Start(daemon_, argv) && WaitForPath(socket_, 5s);
 }
 
-int UclinkRig::StopDaemon(std::chrono::milliseconds bound) {
-  if (daemon_pid_ <= 0) return -1;
-  ::kill(daemon_pid_, SIGTERM);
-  return WaitExit(daemon_pid_, bound);
-}
+int UclinkRig::StopDaemon(std::chrono::milliseconds bound) { return Stop(daemon_, SIGTERM, bound); }
 
 bool UclinkRig::DaemonAlive() {
-  int status = 0;
-  if (daemon_pid_ <= 0) return false;
-  if (::waitpid(daemon_pid_, &status, WNOHANG) == daemon_pid_) {
-    daemon_pid_ = -1;
-    return false;
-  }
-  return true;
+  Reap(daemon_);
+  return daemon_.pid > 0;
 }
 
 std::string UclinkRig::SimControl(const std::string& line) { return Exchange(control_, line); }
@@ -324,6 +403,7 @@ bool UclinkRig::WaitForState(const std::string& state, std::chrono::milliseconds
   const auto deadline = Clock::now() + bound;
   while (Clock::now() < deadline) {
     if (State() == state) return true;
+    if (!Casualty().empty()) return false;
     std::this_thread::sleep_for(50ms);
   }
   return false;
@@ -352,20 +432,19 @@ std::string UclinkRig::Log(const std::string& log_name) const {
 
 ResourceSample UclinkRig::Sample() const {
   ResourceSample sample;
-  if (daemon_pid_ > 0) {
-    const std::string proc = "/proc/" + std::to_string(daemon_pid_);
+  if (daemon_.pid > 0) {
+    const std::string proc = "/proc/" + std::to_string(daemon_.pid);
     sample.fds = CountEntries(proc + "/fd");
     std::istringstream status(ReadWholeFile(proc + "/status"));
     std::string line;
     while (std::getline(status, line)) {
       if (line.rfind("VmRSS:", 0) == 0) sample.rss_kb = std::atol(line.c_str() + 6);
     }
-    sample.children = CountChildren(daemon_pid_);
+    sample.children = CountChildren(daemon_.pid);
   }
   // /proc/self/net follows our network namespace; /sys/class/net shows the one sysfs was mounted
   // in.
   sample.tun_present = ReadWholeFile("/proc/self/net/dev").find("uclink0:") != std::string::npos;
-  sample.netns_count = CountEntries("/run/netns");
   return sample;
 }
 

@@ -1,6 +1,9 @@
 // A test rig for end-to-end runs: uclink-sim on a pty (with its control socket), uclinkd on it,
 // the uclink client, a subscriber on the control socket, and resource sampling of the daemon.
-// Every wait is bounded; only the rig's own children are signalled, by their PIDs. Test-only.
+// Every wait is bounded; only the rig's own children are signalled, by their PIDs. Children are
+// started with process::Spawn, watched through pidfds, and every exit is recorded with its
+// status in children.log, so a rig-based test that loses its simulator or daemon stops at once
+// and says how it died (Casualty()). Test-only.
 #pragma once
 
 #include <sys/types.h>
@@ -36,14 +39,17 @@ struct ResourceSample {
   int fds = -1;              ///< entries in /proc/PID/fd
   long rss_kb = -1;          ///< VmRSS
   int children = -1;         ///< processes whose parent is the daemon
-  bool tun_present = false;  ///< uclink0 exists in our network namespace
-  int netns_count = -1;      ///< entries in /run/netns (namespaces named by anyone)
+  bool tun_present = false;  ///< uclink0 exists in our (private) network namespace
 };
 
 /// Reads a subscription (`subscribe`) line by line with a bounded wait.
+class UclinkRig;
+
 class EventStream {
  public:
-  explicit EventStream(const std::string& socket_path);
+  /// With a `rig`, every wait also ends as soon as the rig's simulator or daemon exits
+  /// (Casualty() then says how), instead of running out its bound.
+  explicit EventStream(const std::string& socket_path, UclinkRig* rig = nullptr);
   ~EventStream();
   EventStream(const EventStream&) = delete;
   EventStream& operator=(const EventStream&) = delete;
@@ -61,6 +67,7 @@ class EventStream {
 
  private:
   int fd_ = -1;
+  UclinkRig* rig_ = nullptr;
   std::string buffer_;
   std::vector<nlohmann::json> seen_;
 };
@@ -94,6 +101,13 @@ class UclinkRig {
   int StopDaemon(std::chrono::milliseconds bound = std::chrono::seconds(25));
   /// False once the daemon has exited (crashed, or stopped).
   bool DaemonAlive();
+  /// "" while the simulator and the daemon the rig started are running (or were stopped by the
+  /// rig); otherwise which one exited, how (status or signal), and the last 20 lines of its log.
+  std::string Casualty();
+  /// pidfds of the running simulator and daemon: readable once the process exits.
+  std::vector<int> LifeFds() const;
+  /// Every child's exit so far, one line each ("uclink-sim pid 12: signal 9 (SIGKILL), by rig").
+  std::string ChildrenLog() const;
 
   /// One line to the simulator's control socket; returns its one-line answer.
   std::string SimControl(const std::string& line);
@@ -103,7 +117,7 @@ class UclinkRig {
   nlohmann::json Call(const std::string& method, const nlohmann::json& params = nullptr);
   nlohmann::json Status();
   std::string State();
-  /// Polls `status` until `state` (bounded).
+  /// Polls `status` until `state` (bounded; ends early when Casualty() is not empty).
   bool WaitForState(const std::string& state, std::chrono::milliseconds bound);
   /// Runs the uclink client; returns its exit code and output.
   std::pair<int, std::string> Uclink(const std::vector<std::string>& args);
@@ -127,13 +141,30 @@ class UclinkRig {
   const std::string& socket_path() const { return socket_; }
   const std::string& modem_path() const { return modem_; }
   const std::string& config_path() const { return config_; }
-  pid_t daemon_pid() const { return daemon_pid_; }
+  pid_t daemon_pid() const { return daemon_.pid; }
+  pid_t sim_pid() const { return sim_.pid; }
 
  private:
+  /// A child of the rig, its pidfd, its log, and how it ended.
+  struct Child {
+    std::string name;  ///< "uclink-sim", "uclinkd"
+    std::string log;   ///< log file name in the rig's directory
+    pid_t pid = -1;
+    int pidfd = -1;
+    std::string ended;  ///< set once reaped without the rig asking
+  };
+  bool Start(Child& child, const std::vector<std::string>& argv);
+  /// Signals the child (by its pid) and reaps it within `bound` (SIGKILL past it); records it.
+  int Stop(Child& child, int signal, std::chrono::milliseconds bound);
+  /// Reaps the child if it has exited on its own; records how.
+  bool Reap(Child& child);
+  void Record(const Child& child, int status, const std::string& how);
+
   std::string dir_, modem_, socket_, config_, control_;
   std::vector<std::string> sim_args_;
   std::string backend_ = "userspace";
-  pid_t sim_pid_ = -1, daemon_pid_ = -1;
+  Child sim_{"uclink-sim", "sim.log"};
+  Child daemon_{"uclinkd", "uclinkd.log"};
   int runs_ = 0;
 };
 

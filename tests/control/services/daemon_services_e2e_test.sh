@@ -203,7 +203,7 @@ printf 'a\r\nb' | uc tcp connect 127.0.0.1 "$TCP_PORT" "${S[@]}" 2>"$T/byte.err"
 [ $? = 2 ] && grep -q "0x0d at offset 1" "$T/byte.err" && pass "unsendable byte named daemon" ||
   fail "unsendable byte: $(cat "$T/byte.err")"
 uc tcp connect 127.0.0.1 "$TCP_PORT" --socket "$T/nothere.sock" </dev/null 2>"$T/nodaemon.err"
-[ $? = 6 ] && grep -q "cannot reach uclinkd" "$T/nodaemon.err" && pass "no daemon: exit 6" ||
+[ $? = 3 ] && grep -q "cannot reach uclinkd" "$T/nodaemon.err" && pass "no daemon: exit 3" ||
   fail "no daemon: $(cat "$T/nodaemon.err")"
 printf 'still serving' | uc tcp connect 127.0.0.1 "$TCP_PORT" --idle-ms 300 "${DAEMON_MODE[@]}" >"$T/after"
 [ "$(cat "$T/after")" = "still serving" ] && pass "daemon serves after errors" || fail "after errors"

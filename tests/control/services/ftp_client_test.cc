@@ -263,6 +263,100 @@ TEST(FtpClientTest, NameOver64BytesIsRefusedBeforeAnythingIsSent) {
   EXPECT_TRUE(h.written().empty());
 }
 
+TEST(FtpClientTest, UrlIsDecodedOnceSoTheModuleGetsTheSameNamesAsLibcurl) {
+  // `%20` in the path and `%40` in the password: the module gets the decoded bytes, libcurl a URL
+  // that decodes to them (FtpUrlOf) and the same password.
+  FtpSession session;
+  std::string path;
+  ASSERT_FALSE(ParseFtpUrl("ftp://us%65r:a%40b@192.168.2.222/pub/my%20file.txt", &session, &path));
+  EXPECT_EQ(session.user, "user");
+  EXPECT_EQ(session.password, "a@b");
+  EXPECT_EQ(path, "pub/my file.txt");
+  EXPECT_EQ(FtpUrlOf(session, path), "ftp://192.168.2.222:21/pub/my%20file.txt");
+  FtpClient client(session, {FtpVerb::kGet, path, ""});
+  InbandHarness h(client);
+  h.Script({
+      {"AT+FTPMODE=1\r", "OK\r\n"},
+      {"AT+FTPTYPE=I\r", "+FTPTYPE:0\r\nOK\r\n"},
+      {"AT+FTPSERV=192.168.2.222\r", "+FTPSERV:0\r\nOK\r\n"},
+      {"AT+FTPUN=user\r", "OK\r\n"},
+      {"AT+FTPPW=a@b\r", "OK\r\n"},
+      {"AT+FTPPATH=pub\r", "+FTPPATH:250\r\nOK\r\n"},
+      {"AT+FTPSIZE=my file.txt\r", "+FTPSIZE:2\r\nOK\r\n"},
+      {"AT+FTPGET=1,my file.txt\r", "OK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  h.Script({kQuit});
+  h.Inject("\r\n+FTPGET:2,ok\r\n");
+  EXPECT_EQ(h.Data(), "ok");
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+  EXPECT_TRUE(h.script_done());
+}
+
+TEST(FtpClientTest, RawSpaceOrBadEscapeInTheUrlIsRefusedNamingTheByte) {
+  FtpSession session;
+  std::string path;
+  auto e = ParseFtpUrl("ftp://h/my file.txt", &session, &path);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e.code, Errc::kInvalidArgument);
+  EXPECT_NE(e.message.find("byte 0x20 at offset 10"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("%20"), std::string::npos) << e.message;
+  EXPECT_TRUE(ParseFtpUrl("ftp://h/a%2", &session, &path));
+  EXPECT_TRUE(ParseFtpUrl("ftp://h/a?b", &session, &path));
+  EXPECT_TRUE(ParseFtpUrl("http://h/a", &session, &path));
+  EXPECT_TRUE(ParseFtpUrl("ftp://a@b@h/a", &session, &path));
+}
+
+TEST(FtpClientTest, DecodedLineEndInANameIsRefusedInBothModes) {
+  // `%0d%0a` decodes to CR LF: over PPP it would end the FTP command (RFC 959), in-band the AT
+  // command line. Refused before anything is sent.
+  FtpSession session;
+  std::string path;
+  ASSERT_FALSE(ParseFtpUrl("ftp://h/a%0d%0aDELE%20x", &session, &path));
+  for (Transport t : {Transport::kInband, Transport::kNative}) {
+    auto e = CheckFtp(session, {FtpVerb::kGet, path, ""}, t);
+    ASSERT_TRUE(e);
+    EXPECT_NE(e->message.find("0x0d"), std::string::npos) << e->message;
+  }
+  // A comma is fine over PPP but ends a bare parameter in-band (§1.3.3).
+  ASSERT_FALSE(ParseFtpUrl("ftp://h/a,b", &session, &path));
+  EXPECT_FALSE(CheckFtp(session, {FtpVerb::kGet, path, ""}, Transport::kNative));
+  auto e = CheckFtp(session, {FtpVerb::kGet, path, ""}, Transport::kInband);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, Errc::kUnsendableByte);
+}
+
+TEST(FtpClientTest, AbsolutePathAndIpLiteralRoundTripToLibcurlsUrl) {
+  FtpSession session;
+  std::string path;
+  ASSERT_FALSE(ParseFtpUrl("ftp://[::1]:2121//srv/a%3Bb", &session, &path));
+  EXPECT_EQ(session.host, "::1");
+  EXPECT_EQ(session.port, 2121);
+  EXPECT_EQ(path, "/srv/a;b");
+  EXPECT_EQ(FtpUrlOf(session, path), "ftp://[::1]:2121/%2Fsrv/a%3Bb");
+}
+
+TEST(FtpClientTest, InlinePutPartsNeverBeginWithASpace) {
+  const std::string data = std::string(1023, 'x') + "  yz";
+  FtpClient client(Session(), {FtpVerb::kPut, "f", data});
+  InbandHarness h(client);
+  h.Script(Login());
+  h.Script({
+      {"AT+FTPPUTNAME=f\r", "OK\r\n"},
+      {"AT+FTPPUT=1022," + std::string(1022, 'x') + "\r", "OK\r\n"},
+      {"AT+FTPPUT=5,x  yz\r", "OK\r\n"},
+      {"AT+FTPPUT=0,\r", "OK\r\n"},
+      kQuit,
+  });
+  client.Start({});
+  h.Run();
+  EXPECT_TRUE(h.script_done());
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+}
+
 TEST(FtpClientTest, ActiveAsciiSessionOnAnotherPortSaysSo) {
   FtpSession session = Session();
   session.passive = false;

@@ -165,6 +165,89 @@ TEST(HttpClientTest, HeaderOver512BytesIsRefusedNamingTheLimit) {
   EXPECT_TRUE(h.written().empty());
 }
 
+TEST(HttpClientTest, HeaderWithALineEndIsRefusedInBothModesBeforeAnythingIsSent) {
+  // `-H $'X-A: b\r\nX-Injected: 1'` used to travel as `user,X-A: b\r\nX-Injected: 1`, which
+  // the module unescapes into a second header (§2.45), and as two header lines over libcurl.
+  const std::vector<std::string> headers = {"X-A: b\r\nX-Injected: 1", "X-A: b\nX-Injected: 1",
+                                            "X-A: b\rX", std::string("X-A: b\0c", 8),
+                                            "X-A: \x1b[0m"};
+  for (const std::string& header : headers) {
+    HttpRequest request = Get("http://a/");
+    request.headers = {header};
+    for (Transport t : {Transport::kInband, Transport::kNative}) {
+      auto e = CheckHttpRequest(request, t);
+      ASSERT_TRUE(e) << header;
+      EXPECT_EQ(e->code, Errc::kInvalidArgument) << e->message;
+      EXPECT_NE(e->message.find("RFC 9110"), std::string::npos) << e->message;
+    }
+    HttpClient client(request);
+    InbandHarness h(client);
+    client.Start({});
+    h.Run();
+    ASSERT_TRUE(h.Done());
+    EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
+    EXPECT_TRUE(h.written().empty()) << h.written();
+  }
+}
+
+TEST(HttpClientTest, HeaderNameMustBeATokenFollowedByAColon) {
+  for (const char* header : {"no colon", ": empty name", "Bad Name: v", "X\"Y: v", "X(: v"}) {
+    EXPECT_TRUE(CheckHeaderLine(header)) << header;
+  }
+  for (const char* header : {"X-A: b", "X-A:", "Content-Type:application/json", "X: a\tb"}) {
+    EXPECT_FALSE(CheckHeaderLine(header)) << header;
+  }
+}
+
+TEST(HttpClientTest, BackslashInAHeaderIsRefusedInBandOnlyAndNeverEscaped) {
+  // §2.45: CR LF in user data are written as an undefined escape, so a module may read `\n` in
+  // `X-Path: C:\new` as a line end. Over PPP the header travels as it is.
+  HttpRequest request = Get("http://a/");
+  request.headers = {"X-Path: C:\\new"};
+  auto inband = CheckHttpRequest(request, Transport::kInband);
+  ASSERT_TRUE(inband);
+  EXPECT_EQ(inband->code, Errc::kUnsendableByte);
+  EXPECT_NE(inband->message.find("byte 0x5c at offset 10"), std::string::npos) << inband->message;
+  EXPECT_FALSE(CheckHttpRequest(request, Transport::kNative));
+}
+
+TEST(HttpClientTest, MalformedUrlIsRefusedInBothModes) {
+  for (const char* url : {"http://h/my file", "http://h/%zz", "ftp://h/", "http:///x",
+                          "http://h:99999/", "http:\\\\h/"}) {
+    for (Transport t : {Transport::kInband, Transport::kNative}) {
+      auto e = CheckHttpRequest(Get(url), t);
+      ASSERT_TRUE(e) << url;
+      EXPECT_EQ(e->code, Errc::kInvalidArgument) << url;
+    }
+  }
+  EXPECT_FALSE(CheckHttpRequest(Get("http://h/my%20file?q=a%2Fb#top"), Transport::kNative));
+  EXPECT_FALSE(CheckHttpRequest(Get("127.0.0.1:8080/x"), Transport::kInband));
+}
+
+TEST(HttpClientTest, InlineBodyPartsNeverBeginWithASpace) {
+  // §2.46.2 writes `AT+HTTPDATA=1, X`: the space after the comma is padding, so a part that
+  // began with a space would lose it. The part boundary moves back before the space.
+  HttpRequest request = Get("http://a/");
+  request.method = chat::HttpMethod::kPost;
+  request.body = std::string(512, 'j') + " k";
+  HttpClient client(request);
+  InbandHarness h(client);
+  h.Script({
+      {"AT+HTTPTLS=0\r", "OK\r\n"},
+      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+      {"AT+HTTPDATA=511," + std::string(511, 'j') + "\r", "OK\r\n"},
+      {"AT+HTTPDATA=3,j k\r", "OK\r\n"},
+      {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
+  });
+  client.Start({});
+  h.Run();
+  EXPECT_TRUE(h.script_done());
+  ASSERT_TRUE(h.Done());
+  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+}
+
 TEST(HttpClientTest, BinaryBodyIsRefusedInlineAndSentAfterThePromptOtherwise) {
   HttpRequest request = Get("http://a/");
   request.method = chat::HttpMethod::kPost;

@@ -1,6 +1,7 @@
 // Drives one in-band Operation through a real chat::AtEngine against a scripted module: each
 // step says which bytes the client must write and what the module answers, fed in chunks of
-// `chunk` bytes so transcripts can be replayed split at every offset (STYLE.md §2).
+// `chunk` bytes so transcripts can be replayed split at every offset (docs/ARCHITECTURE.md,
+// "Design rules: transcripts split at every offset").
 #ifndef UCLINK_TESTS_CONTROL_SERVICES_INBAND_HARNESS_H_
 #define UCLINK_TESTS_CONTROL_SERVICES_INBAND_HARNESS_H_
 

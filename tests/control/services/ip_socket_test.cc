@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "chat/commands/text_params.h"
 #include "control/inband/client_slots.h"
 #include "tests/control/services/inband_harness.h"
 
@@ -144,12 +145,35 @@ TEST(IpSocketTest, LineEndInInlineDataIsRefusedNamingTheByteAndTheClientReleased
 }
 
 TEST(IpSocketTest, QuoteAndNonAsciiAreRefusedInline) {
+  using chat::TextParam;
   for (const std::string& data :
        {std::string("a\"b"), std::string("\xc3\xa9"), std::string(1, '\0')}) {
-    EXPECT_TRUE(FindUnsendableByte(data, true)) << data;
+    EXPECT_TRUE(chat::FindUncarriable(TextParam::kIpsendData, data)) << data;
   }
-  EXPECT_FALSE(FindUnsendableByte("plain, text; with commas", true));
-  EXPECT_FALSE(FindUnsendableByte("a\"b", false));
+  EXPECT_FALSE(chat::FindUncarriable(TextParam::kIpsendData, "plain, text; with commas"));
+  // Counted data (FTPPUT, HTTPDATA) ends by its length, so a quote is data there.
+  EXPECT_FALSE(chat::FindUncarriable(TextParam::kFtpPutData, "a\"b"));
+}
+
+TEST(IpSocketTest, QuoteInDataIsRefusedBeforeAnyIpsendAndNeverEscaped) {
+  // Manual §1.3.3 defines no escape inside a quoted parameter: `x"y\z` cannot be written as
+  // "x\"y\z" (the module would send the backslash too, or end the data at the quote).
+  IpSocket socket(Tcp());
+  InbandHarness h(socket);
+  h.Script({
+      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
+      {"AT+IPCLOSE=\"TCP\"\r", "OK\r\n"},
+  });
+  socket.Open({});
+  h.Run();
+  socket.Send("x\"y\\z");
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
+  EXPECT_NE(h.Done()->message.find("byte 0x22 at offset 1"), std::string::npos)
+      << h.Done()->message;
+  EXPECT_EQ(h.written().find("IPSEND"), std::string::npos);
+  EXPECT_EQ(h.written().find("\\\""), std::string::npos);
 }
 
 TEST(IpSocketTest, PromptEncodingCarriesEveryByteAfterThePrompt) {

@@ -220,5 +220,77 @@ TEST(MqttClientTest, UnsubscribeIsConfirmed) {
   EXPECT_EQ(h.Events<SentAction>().size(), 1u);
 }
 
+TEST(MqttClientTest, MessageWithAQuoteIsRefusedInBandAndNeverEscaped) {
+  // `uclink mqtt pub -m 'x"y\z'` used to write "x\"y\z" and the subscriber got x\"y\z. The
+  // manual defines no escape inside quotes (§1.3.3): refused, nothing published, the module's
+  // client released.
+  MqttClient client(Options());
+  InbandHarness h(client);
+  h.Script(Connect());
+  client.Connect({});
+  h.Run();
+  h.Script({{"AT+MQTTDISCONNECT\r", "OK\r\n"}});
+  client.Publish("t", 1, false, "x\"y\\z");
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
+  EXPECT_NE(h.Done()->message.find("byte 0x22 at offset 1"), std::string::npos)
+      << h.Done()->message;
+  EXPECT_EQ(h.written().find("MQTTPUB"), std::string::npos) << h.written();
+  EXPECT_TRUE(h.script_done());
+}
+
+TEST(MqttClientTest, PublishChecksRunBeforeAnythingIsSentInBothModes) {
+  const std::string message = "x\"y\\z";
+  auto inband = CheckPublish("t", 1, message, Transport::kInband);
+  ASSERT_TRUE(inband);
+  EXPECT_EQ(inband->code, Errc::kUnsendableByte);
+  // Over PPP libmosquitto carries every byte.
+  EXPECT_FALSE(CheckPublish("t", 1, message, Transport::kNative));
+  EXPECT_FALSE(CheckPublish("t", 1, std::string("\0\r\n\xff", 4), Transport::kNative));
+  // A wildcard topic is a usage error in both modes (MQTT 3.1.1 §3.3.2.1).
+  for (const char* topic : {"a/#", "a/+/b", "#"}) {
+    for (Transport t : {Transport::kInband, Transport::kNative}) {
+      auto e = CheckPublish(topic, 0, "m", t);
+      ASSERT_TRUE(e) << topic;
+      EXPECT_EQ(e->code, Errc::kInvalidArgument) << e->message;
+      EXPECT_NE(e->message.find("wildcard"), std::string::npos) << e->message;
+    }
+  }
+  for (Transport t : {Transport::kInband, Transport::kNative}) {
+    EXPECT_TRUE(CheckPublish("t", 0, std::string(1025, 'm'), t));
+    EXPECT_TRUE(CheckPublish("", 0, "m", t));
+    EXPECT_FALSE(CheckSubscribe("a/+/b", 1, t));
+    EXPECT_TRUE(CheckSubscribe("a/b#", 1, t));
+  }
+}
+
+TEST(MqttClientTest, WildcardPublishSendsNoMqttpub) {
+  MqttClient client(Options());
+  InbandHarness h(client);
+  h.Script(Connect());
+  client.Connect({});
+  h.Run();
+  h.Script({{"AT+MQTTDISCONNECT\r", "OK\r\n"}});
+  client.Publish("a/+/b", 0, false, "m");
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
+  EXPECT_EQ(h.written().find("MQTTPUB"), std::string::npos);
+}
+
+TEST(MqttClientTest, CertificateHoldingABackslashIsRefused) {
+  // §2.61 step 2 writes the PEM's line ends as \n: a '\' in the PEM would read as one.
+  MqttSessionOptions o = Options();
+  o.certificates = {{chat::CertType::kRootCa, "-----BEGIN-----\nA\\nB\n"}};
+  MqttClient client(o);
+  InbandHarness h(client);
+  client.Connect({});
+  h.Run();
+  ASSERT_TRUE(h.Done());
+  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
+  EXPECT_TRUE(h.written().empty());
+}
+
 }  // namespace
 }  // namespace uclink::control::inband

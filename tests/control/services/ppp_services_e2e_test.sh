@@ -1,5 +1,5 @@
 #!/bin/bash
-# PPP mode for real (issue 7): uclinkd with the userspace engine brings up PPP through
+# PPP mode for real (docs/services.md): uclinkd with the userspace engine brings up PPP through
 # `uclink-sim --fast`, whose PPP peer is slirp (`slirp-fullbolt ppp nozeros`, own HOME). Every
 # service command then runs through the PPP interface against servers reached as 10.0.2.2 (slirp
 # maps it to its own 127.0.0.1), and its output is compared byte for byte with the same command

@@ -151,6 +151,78 @@ same "forward: a later connection (the module's client was released)" "$T/www/pa
 kill $FWD 2>/dev/null
 wait $FWD 2>/dev/null
 
+# --- what a command line cannot carry: refused in-band, byte for byte over PPP -----------------
+# A message holding '"' cannot travel inside AT+MQTTPUB's quoted <message> (the manual defines no
+# escape): in-band exits 2 naming the byte and publishes nothing; natively it arrives as sent.
+# Retained messages let each subscriber read what a topic holds without waiting for a publish.
+MSG='x"y\z'
+run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t t/quote/in -q 1 -r -m "nothing else" "${NATIVE[@]}"
+run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t t/quote/in -q 1 -r -m "$MSG" "${INBAND[@]}" 2>"$T/quote.err"
+[ $? = 2 ] && grep -q "byte 0x22 at offset 1" "$T/quote.err" && pass "mqtt quote refused inband" ||
+  fail "mqtt quote inband: $(cat "$T/quote.err")"
+run mqtt sub -b "127.0.0.1:$MQTT_PORT" -t t/quote/in -C 1 --timeout 10 "${NATIVE[@]}" >"$T/quote.in" 2>/dev/null
+[ "$(cat "$T/quote.in")" = "nothing else" ] && pass "mqtt quote inband: nothing altered was published" ||
+  fail "mqtt quote inband published: $(cat "$T/quote.in")"
+run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t t/quote/native -q 1 -r -m "$MSG" "${NATIVE[@]}" || fail "mqtt quote native rc"
+printf '%s\n' "$MSG" >"$T/quote.want"
+for m in inband native; do
+  [ $m = inband ] && M=("${INBAND[@]}") || M=("${NATIVE[@]}")
+  run mqtt sub -b "127.0.0.1:$MQTT_PORT" -t t/quote/native -C 1 --timeout 10 "${M[@]}" >"$T/quote.$m" 2>/dev/null
+  same "mqtt quote native, received $m (byte for byte)" "$T/quote.want" "$T/quote.$m"
+done
+# Property in both modes: random messages over the bytes that matter to a command line are
+# refused in-band (exit 2, the byte named) or read back byte for byte; natively always the latter.
+python3 -c 'import random; r = random.Random(14)
+for i in range(12):
+    print("".join(r.choice("ab z,\"\\;=#+?%{}:") for _ in range(r.randint(1, 12))))' >"$T/msgs"
+i=0
+while IFS= read -r msg; do
+  i=$((i + 1))
+  printf '%s\n' "$msg" >"$T/msg.want"
+  for m in inband native; do
+    [ $m = inband ] && M=("${INBAND[@]}") || M=("${NATIVE[@]}")
+    run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t "t/rand/$m/$i" -q 1 -r -m "$msg" "${M[@]}" 2>"$T/msg.err"
+    rc=$?
+    if [ $rc = 2 ] && [ $m = inband ] && grep -q "cannot travel" "$T/msg.err"; then continue; fi
+    [ $rc = 0 ] || { fail "mqtt random $m #$i rc $rc: $(cat "$T/msg.err")"; continue; }
+    run mqtt sub -b "127.0.0.1:$MQTT_PORT" -t "t/rand/$m/$i" -C 1 --timeout 10 "${NATIVE[@]}" >"$T/msg.got" 2>/dev/null
+    cmp -s "$T/msg.want" "$T/msg.got" || fail "mqtt random $m #$i altered: $(od -c "$T/msg.got" | head -3)"
+  done
+done <"$T/msgs"
+pass "mqtt random messages: refused or byte for byte ($i messages, both modes)"
+# Wildcards are filters, not topic names: a usage error before anything is sent, both modes.
+for m in inband native; do
+  [ $m = inband ] && M=("${INBAND[@]}") || M=("${NATIVE[@]}")
+  for topic in 'a/#' 'a/+/b'; do
+    run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t "$topic" -m m "${M[@]}" 2>"$T/wild.err"
+    [ $? = 2 ] && grep -q wildcard "$T/wild.err" && pass "mqtt pub $topic refused $m" ||
+      fail "mqtt pub $topic $m: $(cat "$T/wild.err")"
+  done
+done
+# A usage error needs no link: no daemon behind --socket, still exit 2 (not "no link").
+run mqtt pub -b "127.0.0.1:$MQTT_PORT" -t 'a/#' -m m --socket "$T/no-daemon.sock" 2>"$T/wild.err"
+[ $? = 2 ] && grep -q wildcard "$T/wild.err" && pass "mqtt pub a/# refused without a link" ||
+  fail "mqtt pub a/# without a link: $(cat "$T/wild.err")"
+# A header holding CR LF would smuggle in a second header: refused before anything is sent.
+for m in inband native; do
+  [ $m = inband ] && M=("${INBAND[@]}") || M=("${NATIVE[@]}")
+  run http get "http://127.0.0.1:$HTTP_PORT/page.txt" -H $'X-A: b\r\nX-Injected: 1' "${M[@]}" >"$T/inj.$m" 2>"$T/inj.err.$m"
+  [ $? = 2 ] && [ ! -s "$T/inj.$m" ] && grep -q "0x0d" "$T/inj.err.$m" && pass "http header injection refused $m" ||
+    fail "http header injection $m: $(cat "$T/inj.err.$m")"
+done
+# The same URL names the same file in both modes: %20 is a space, a raw space is refused.
+printf 'spaced name' >"$T/spaced"
+for m in inband native; do
+  [ $m = inband ] && M=("${INBAND[@]}") || M=("${NATIVE[@]}")
+  run ftp put "ftp://127.0.0.1:$FTP_PORT/pub/my%20file.$m" --file "$T/spaced" "${M[@]}" || fail "ftp put %20 $m rc"
+  same "ftp put %20 $m names 'my file.$m'" "$T/spaced" "$T/ftp/root/pub/my file.$m"
+  run ftp get "ftp://127.0.0.1:$FTP_PORT/pub/my%20file.$m" -o "$T/spaced.$m" "${M[@]}" || fail "ftp get %20 $m rc"
+  same "ftp get %20 $m" "$T/spaced" "$T/spaced.$m"
+  run ftp get "ftp://127.0.0.1:$FTP_PORT/pub/my file.$m" "${M[@]}" >/dev/null 2>"$T/raw.err.$m"
+  [ $? = 2 ] && grep -q "%20" "$T/raw.err.$m" && pass "ftp raw space refused $m" ||
+    fail "ftp raw space $m: $(cat "$T/raw.err.$m")"
+done
+
 # --- bad input: clear errors, same exit codes, the module still serves ------------------------
 CLOSED=$(free_port)
 for m in inband native; do

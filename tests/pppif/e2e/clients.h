@@ -12,7 +12,7 @@
 
 namespace uclink::pppif::testing {
 
-/// slirp's alias for the host's 127.0.0.1 (ppp.md §(c)).
+/// slirp's alias for the host's 127.0.0.1 (docs/ppp.md, "slirp-fullbolt as the test peer").
 inline constexpr Ipv4 kSlirpHost{10, 0, 2, 2};
 
 /// A connected TCP socket (closed on destruction), -1 inside when connecting failed.

@@ -1,6 +1,7 @@
 // Servers on the host's 127.0.0.1 (ephemeral ports) that the e2e test and the throughput
-// benchmark reach through slirp as 10.0.2.2 (ppp.md §(c) "Addresses"). Each runs on its own
-// thread, in the namespace of the thread that started it; Stop()/destruction wakes and joins it.
+// benchmark reach through slirp as 10.0.2.2 (docs/ppp.md, "slirp-fullbolt as the test peer"). Each
+// runs on its own thread, in the namespace of the thread that started it; Stop()/destruction wakes
+// and joins it.
 #pragma once
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// End to end against an independent PPP peer (issue 5): UserspacePppBackend (Session + Engine +
+// End to end against an independent PPP peer: UserspacePppBackend (Session + Engine +
 // TUN + rtnetlink + DNS file) runs in a network namespace this test creates, and talks through a
 // pty to slirp-fullbolt in the host namespace. Native sockets and curl inside the namespace reach
 // servers on the host's 127.0.0.1 as 10.0.2.2; nothing else leaves the machine.
@@ -118,8 +118,8 @@ class SlirpLinkTest : public ::testing::Test {
   std::optional<IpConfig> ip_;
 };
 
-// slirp Naks us 10.0.2.15 (ppp.md §(c)); the interface carries it as a /32 with the peer, is up,
-// has the peer's MRU as MTU and the configured default route.
+// slirp Naks us 10.0.2.15 (docs/ppp.md, "slirp-fullbolt as the test peer"); the interface carries
+// it as a /32 with the peer, is up, has the peer's MRU as MTU and the configured default route.
 TEST_F(SlirpLinkTest, InterfaceIsConfiguredFromIpcp) {
   EXPECT_EQ(ip_->local, (Ipv4{10, 0, 2, 15}));
   const std::string ifname = link_->ifname();
@@ -258,7 +258,8 @@ TEST_F(InterfaceSetupFailsTest, LinkEndsWithTheSetupErrorInsteadOfComingUp) {
 // slirp started with `initiate-options` speaks first, like a module that sends LCP right after
 // CONNECT. Those bytes were read by chat/ along with CONNECT and arrive as leftover. If the engine
 // dropped them, slirp would resend its Configure-Request only after its 3 s restart timer
-// (ppp.md §(b)), so the bound below fails exactly when the leftover is lost.
+// (docs/ppp.md, "slirp-fullbolt as the test peer"), so the bound below fails exactly when the
+// leftover is lost.
 class SlirpSpeaksFirstTest : public SlirpLinkTest {
  protected:
   std::vector<std::string> SlirpOptions() const override { return {"initiate-options"}; }

@@ -49,7 +49,7 @@ std::unique_ptr<SlirpPeer> SlirpPeer::Start(const std::string& work_dir,
   }
   ::fcntl(master, F_SETFD, FD_CLOEXEC);
   // `ppp` re-initialises all PPP options, so it comes first; `nozeros` stops five '0' bytes in a
-  // row from ending slirp (ppp.md §(c)).
+  // row from ending slirp (docs/ppp.md, "slirp-fullbolt as the test peer").
   std::vector<std::string> args{kSlirp, "ppp", "nozeros"};
   args.insert(args.end(), options.begin(), options.end());
   std::vector<char*> argv;

@@ -1,6 +1,7 @@
-// slirp-fullbolt as the independent PPP peer (ppp.md §(c)): started on a fresh pty in the
-// calling thread's network namespace (the host's, so its NAT reaches the host's 127.0.0.1), with
-// its own HOME, `ppp nozeros`, and stderr in a log file. Killed by PID and reaped on destruction.
+// slirp-fullbolt as the independent PPP peer (docs/ppp.md, "slirp-fullbolt as the test peer"):
+// started on a fresh pty in the calling thread's network namespace (the host's, so its NAT
+// reaches the host's 127.0.0.1), with its own HOME, `ppp nozeros`, and stderr in a log file.
+// Killed by PID and reaped on destruction.
 #pragma once
 
 #include <sys/types.h>

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include "process/spawn.h"
+
 namespace uclink::sim::services::testing {
 namespace asio = boost::asio;
 
@@ -146,16 +148,7 @@ bool WaitListening(unsigned short port) {
   return false;
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
-  pid_ = fork();
-  if (pid_ == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-}
+ChildProcess::ChildProcess(const std::vector<std::string>& argv) : pid_(process::Spawn(argv).pid) {}
 
 ChildProcess::~ChildProcess() {
   if (pid_ <= 0) return;
@@ -169,14 +162,7 @@ ChildProcess::~ChildProcess() {
 }
 
 int RunToExit(const std::vector<std::string>& argv) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
+  const pid_t pid = process::Spawn(argv).pid;
   int status = 0;
   if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
   return WEXITSTATUS(status);

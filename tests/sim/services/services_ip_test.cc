@@ -98,10 +98,13 @@ TEST_F(IpSocketsTest, UdpSendEchoesBackAsUdpIprecv) {
   EXPECT_EQ(d_.WaitUrcs("+IPRECV", 1), std::vector<std::string>{"+IPRECV=\"UDP\", 3, 123"});
 }
 
-TEST_F(IpSocketsTest, QuotedDataWithoutLengthIsSentWithCommasAndQuotes) {
+TEST_F(IpSocketsTest, QuotedDataWithoutLengthIsSentWithCommasAndAQuoteInsideIsRefused) {
   ConnectTcp();
-  EXPECT_EQ(ToString(d_.Run("AT+IPSEND=\"TCP\",\"a,\"b\"")), "I:+IPSEND=4\nOK\n");
-  EXPECT_EQ(d_.WaitUrcs("+IPRECV", 1), std::vector<std::string>{"+IPRECV=\"TCP\", 4, a,\"b"});
+  // Manual §1.3.3: the quoted <data> ends at the next '"' (no escape): "a,"b" is junk.
+  EXPECT_EQ(ToString(d_.Run("AT+IPSEND=\"TCP\",\"a,\"b\"")), "E:EXT 0\n");
+  EXPECT_EQ(ToString(d_.Run("AT+IPSEND=\"TCP\",3,\"a\\\"b\"")), "E:EXT 0\n");
+  EXPECT_EQ(ToString(d_.Run("AT+IPSEND=\"TCP\",\"a,b\\\"")), "I:+IPSEND=4\nOK\n");
+  EXPECT_EQ(d_.WaitUrcs("+IPRECV", 1), std::vector<std::string>{"+IPRECV=\"TCP\", 4, a,b\\"});
 }
 
 TEST_F(IpSocketsTest, LengthOnlySendCollectsBinaryPayloadAfterPrompt) {

@@ -1,6 +1,7 @@
 // The MQTT commands (manual §2.53–2.61) against a real mosquitto the test starts on a loopback
 // ephemeral port with a temporary configuration.
 #include <gtest/gtest.h>
+#include <mosquitto.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,40 @@ std::string Answer(const std::vector<HostEvent>& events) {
     if (e.kind != HostEvent::Kind::kUrc) own.push_back(e);
   }
   return ToString(own);
+}
+
+// Publishes like any other client of the broker would (libmosquitto, QoS 1), so the topic and
+// payload need not be writable as AT parameters. Blocking, bounded: returns once the broker has
+// acknowledged every message (PUBACK), so the broker has queued them for our subscriber.
+bool PublishNatively(unsigned short port,
+                     const std::vector<std::pair<std::string, std::string>>& messages) {
+  struct State {
+    bool connected = false;
+    std::size_t acked = 0;
+  } state;
+  mosquitto_lib_init();
+  mosquitto* m = mosquitto_new("native-publisher", true, &state);
+  if (m == nullptr) return false;
+  mosquitto_connect_callback_set(
+      m, [](mosquitto*, void* s, int rc) { static_cast<State*>(s)->connected = rc == 0; });
+  mosquitto_publish_callback_set(m,
+                                 [](mosquitto*, void* s, int) { ++static_cast<State*>(s)->acked; });
+  bool ok = mosquitto_connect(m, "127.0.0.1", port, 60) == MOSQ_ERR_SUCCESS;
+  for (int i = 0; ok && !state.connected && i < 100; ++i) {
+    ok = mosquitto_loop(m, 100, 1) == MOSQ_ERR_SUCCESS;
+  }
+  ok = ok && state.connected;
+  for (const auto& [topic, payload] : messages) {
+    ok = ok && mosquitto_publish(m, nullptr, topic.c_str(), static_cast<int>(payload.size()),
+                                 payload.data(), 1, false) == MOSQ_ERR_SUCCESS;
+  }
+  for (int i = 0; ok && state.acked < messages.size() && i < 100; ++i) {
+    ok = mosquitto_loop(m, 100, 1) == MOSQ_ERR_SUCCESS;
+  }
+  ok = ok && state.acked == messages.size();
+  mosquitto_disconnect(m);
+  mosquitto_destroy(m);
+  return ok;
 }
 
 class MqttServiceTest : public ::testing::Test {
@@ -82,7 +117,8 @@ TEST_F(MqttServiceTest, OneKiBMessageArrivesIn200ByteSegmentsByteForByte) {
   for (int i = 0; i < 1024; ++i) message.push_back(static_cast<char>('!' + (i * 7) % 90));
   message[100] = '"';  // quotes inside the data travel too: the segment length says where it ends
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"big\",0")), "OK\n");
-  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"big\",0,0,\"" + message + "\"")), "OK\n");
+  // Published by another client: a '"' cannot travel inside AT+MQTTPUB's quoted <message>.
+  ASSERT_TRUE(PublishNatively(port_, {{"big", message}}));
   const auto urcs = d_.WaitUrcs("+MQTTSUB:", 6);
   ASSERT_EQ(urcs.size(), 6u);
   const std::string head = "+MQTTSUB:\"big\",1024,\"";
@@ -105,13 +141,32 @@ TEST_F(MqttServiceTest, Qos2PublishAnswersOkAfterTheHandshake) {
             std::vector<std::string>{"+MQTTSUB:\"q2\",12,\"exactly once\""});
 }
 
-TEST_F(MqttServiceTest, MessageWithCommasAndQuotesIsDeliveredVerbatim) {
-  // Manual §2.61 onenet example: JSON payload inside the quoted message.
+TEST_F(MqttServiceTest, MessageWithCommasIsDeliveredVerbatimAndAQuoteInsideIsRefused) {
   Connect("json");
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"j\",1")), "OK\n");
-  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"j\",1,0,\"{\"id\":123,\"dp\":[1,2]}\"")), "OK\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"j\",1,0,\"{'id':123,'dp':[1,2]}\"")), "OK\n");
   EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
-            std::vector<std::string>{"+MQTTSUB:\"j\",21,\"{\"id\":123,\"dp\":[1,2]}\""});
+            std::vector<std::string>{"+MQTTSUB:\"j\",21,\"{'id':123,'dp':[1,2]}\""});
+  // Manual §1.3.3 defines no escape inside quotes: the message ends at its second '"', so both
+  // spellings are a quoted string followed by junk. Refused, never published as x"y\z or
+  // x\"y\z (which the simulator used to publish for the second line).
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTPUB=\"j\",1,0,\"x\"y\\z\"")), "E:EXT 0\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTPUB=\"j\",1,0,\"x\\\"y\\z\"")), "E:EXT 0\n");
+  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"j\",1,0,\"after\"")), "OK\n");
+  const auto urcs = d_.WaitUrcs("+MQTTSUB:", 2);
+  ASSERT_EQ(urcs.size(), 2u);
+  EXPECT_EQ(urcs[1], "+MQTTSUB:\"j\",5,\"after\"");
+}
+
+TEST_F(MqttServiceTest, AReportWhoseTopicAQuotedParameterCannotCarryIsNotSent) {
+  // Another client publishes to a topic that matches our wildcard: `+MQTTSUB:"q/a"b",...` would
+  // read as the topic q/a (§2.61, §1.3.3: no escape inside quotes).
+  Connect("topics");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"q/#\",0")), "OK\n");
+  ASSERT_TRUE(PublishNatively(port_, {{"q/a\"b", "one"}, {"q/d", "three"}}));
+  const auto urcs = d_.WaitUrcs("+MQTTSUB:", 1);
+  // The broker delivers in order, so the earlier message was handled before this one.
+  EXPECT_EQ(urcs, std::vector<std::string>{"+MQTTSUB:\"q/d\",5,\"three\""});
 }
 
 TEST_F(MqttServiceTest, SubscriptionsAreListedByTheReadForm) {

@@ -23,11 +23,48 @@ TEST(SplitParamsTest, ManualSpacingAroundFieldsIsDropped) {
             (std::vector<std::string>{"TCP", "3", "123"}));
 }
 
-TEST(SplitParamsTest, LastFieldKeepsCommasAndInnerQuotes) {
-  const auto p = SplitParams("AT+MQTTPUB=\"t\",1,0,\"{\"a\":1,\"b\":2}\"", 4);
+TEST(SplitParamsTest, QuotedLastFieldEndsAtTheNextQuoteAndKeepsCommas) {
+  const auto p = SplitParams("AT+MQTTPUB=\"t\",1,0,\"{'a':1,'b':2}\"", 4);
   ASSERT_TRUE(p);
-  EXPECT_EQ((*p)[3].text, "{\"a\":1,\"b\":2}");
+  EXPECT_EQ((*p)[3].text, "{'a':1,'b':2}");
   EXPECT_TRUE((*p)[3].quoted);
+}
+
+TEST(SplitParamsTest, AQuoteInsideAQuotedFieldIsRefusedNotKept) {
+  // Manual §1.3.3 defines no escape: `"x"y\z"` and `"x\"y\z"` are a quoted string followed by
+  // junk, never the message x"y\z or x\"y\z.
+  EXPECT_FALSE(SplitParams("AT+MQTTPUB=\"t\",1,0,\"x\"y\\z\"", 4));
+  EXPECT_FALSE(SplitParams("AT+MQTTPUB=\"t\",1,0,\"x\\\"y\\z\"", 4));
+  EXPECT_FALSE(SplitParams("AT+MQTTPUB=\"t\",1,0,\"unterminated", 4));
+  const auto p = SplitParams("AT+MQTTPUB=\"t\",1,0,\"x\\y\"", 4);
+  ASSERT_TRUE(p);
+  EXPECT_EQ((*p)[3].text, "x\\y");
+}
+
+TEST(SplitCountedTest, TheLengthEndsTheDataSoQuotesAndCommasAreData) {
+  // Manual §2.43: AT+FTPPUT=5, 12345 — the space after the comma is not data.
+  auto c = SplitCounted("AT+FTPPUT=5, 12345", 1024);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->length, 5);
+  EXPECT_EQ(c->data, "12345");
+  c = SplitCounted("AT+HTTPDATA=5,\"a\",b", 1024);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->data, "\"a\",b");
+  c = SplitCounted("AT+FTPPUT=0,", 1024);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->data, "");
+  c = SplitCounted("AT+FTPPUT=5", 1024);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->data);
+  EXPECT_FALSE(SplitCounted("AT+FTPPUT=x,1", 1024));
+  EXPECT_FALSE(SplitCounted("AT+FTPPUT=2000,1", 1024));
+}
+
+TEST(FitsQuotedTest, ReportTopicsWithQuotesOrControlBytesDoNotFit) {
+  EXPECT_TRUE(FitsQuoted("a/b c\\d"));
+  EXPECT_FALSE(FitsQuoted("a\"b"));
+  EXPECT_FALSE(FitsQuoted("a\r\nOK"));
+  EXPECT_FALSE(FitsQuoted(std::string("a\0b", 3)));
 }
 
 TEST(SplitParamsTest, UnquotedLastFieldIsTakenVerbatim) {

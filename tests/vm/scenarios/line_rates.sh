@@ -1,6 +1,6 @@
 #!/bin/bash
-# Issue 9 item 1: TCP throughput and CPU of uclink's userspace engine vs kernel PPP "at the pty's
-# rate": for each line rate, the same net -> client transfer over
+# TCP throughput and CPU of uclink's userspace engine vs kernel PPP at the line's rate
+# (docs/vm-tier.md, "line_rates"): for each line rate, the same net -> client transfer over
 #   kernel    : pppd on the line (pppd_supervise: BuildPppdArgv + hook), kernel ppp_async
 #   userspace : UserspacePppBackend (backend_link --backend userspace), our engine on TUN
 # with the line played by tests/vm/line_bridge at --baud RATE (0 = no limit). Transfers last

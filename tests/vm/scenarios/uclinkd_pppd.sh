@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scenario (a) of issue 8: uclinkd with the pppd backend (kernel PPP behind uclink's pty bridge)
+# Scenario a (docs/vm-tier.md): uclinkd with the pppd backend (kernel PPP behind uclink's pty bridge)
 # dials uclink-sim, whose PPP peer is a second pppd acting as the network (namespace net,
 # 10.64.0.1, hands out 10.64.0.2 and DNS 10.64.0.53/54). Checks, in order:
 #   1. `uclink connect --wait` reaches online (field connect_to_online_ms: request → online);
@@ -106,7 +106,7 @@ vm_field redial_ms $(( ($(date +%s%N) - t_drop) / 1000000 ))
 lost="$(grep -- 'online -> ' "${run}/monitor.log" | head -n 1)"
 vm_log "link loss: ${lost}"
 [[ -n "${lost}" ]] || vm_fail "the monitor saw no transition out of online"
-code="$(sed -n 's/.* error {"code":"\([a-z-]*\)".*/\1/p' "${run}/monitor.log" | head -n 1)"
+code="$(sed -n 's/^[^ ]* error \([a-z-]*\).*/\1/p' "${run}/monitor.log" | head -n 1)"
 [[ "${code}" == no-carrier ]] || { dump_logs; vm_fail "link loss reported as '${code}', not no-carrier"; }
 vm_field link_loss "\"${code}\""
 client ip -4 route show default | grep -q 'dev uclink0 .*metric 700' \

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Scenarios (a, b, c of issue 8 without the simulator): one TCP transfer over each PPP path,
-# every time against a real pppd acting as the network, in one VM run so throughput and CPU are
-# comparable:
+# Kernel PPP vs the userspace engine, without the simulator (docs/vm-tier.md,
+# "userspace_vs_kernel"): one TCP transfer over each PPP path, every time against a real pppd
+# acting as the network, in one VM run so throughput and CPU are comparable:
 #   kernel_direct : pppd on the pty itself (pppd_supervise: BuildPppdArgv + hook), no bridge
 #   pppd_backend  : PppdBackend (backend_link --backend pppd): pppd behind uclink's pty bridge
 #   userspace     : UserspacePppBackend (backend_link --backend userspace): our engine on TUN
