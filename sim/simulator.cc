@@ -81,6 +81,9 @@ std::error_code Simulator::Start(std::ostream& announce) {
   }
   ReadPty();
   Pump();
+  // Last: everything above is in place, so a launcher may use the link, the TCP port and the
+  // control socket as soon as it reads this line (docs/simulator.md).
+  announce << "READY" << std::endl;
   return {};
 }
 

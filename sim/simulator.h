@@ -39,7 +39,8 @@ class Simulator {
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
 
-  /// Opens everything; writes "PTY <path>" (and "TCP <addr>:<port>") lines to `announce`.
+  /// Opens everything; writes "PTY <path>" (and "TCP <addr>:<port>") lines to `announce`, then
+  /// "READY" once the link, the TCP port and the control socket are all in place.
   std::error_code Start(std::ostream& announce);
   /// Stops the peer and closes every endpoint.
   void Stop();

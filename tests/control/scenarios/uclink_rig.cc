@@ -70,14 +70,31 @@ int WaitStatus(pid_t pid, int pidfd, std::chrono::milliseconds bound) {
 }
 
 // Waits for `pid` to exit; SIGKILLs it (by its own pid) when `bound` passes.
+int PidFd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
 int WaitExit(pid_t& pid, std::chrono::milliseconds bound) {
   if (pid <= 0) return -1;
-  const int status = WaitStatus(pid, -1, bound);
+  const int pidfd = PidFd(pid);
+  const int status = WaitStatus(pid, pidfd, bound);
+  if (pidfd >= 0) ::close(pidfd);
   pid = -1;
   return status < 0 ? -1 : ExitCode(status);
 }
 
-int PidFd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+// Waits until `fd` is readable, or `pidfd` (the process that should make it so) exits, or
+// `deadline` passes. True only for `fd`.
+bool WaitReadable(int fd, int pidfd, Clock::time_point deadline) {
+  while (true) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    pollfd fds[2] = {{fd, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    const int n = ::poll(fds, pidfd >= 0 ? 2 : 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    return fds[0].revents != 0;
+  }
+}
 
 std::string LastLines(const std::string& text, std::size_t count) {
   std::vector<std::string> lines;
@@ -88,15 +105,6 @@ std::string LastLines(const std::string& text, std::size_t count) {
     out += lines[i] + "\n";
   }
   return out;
-}
-
-bool WaitForPath(const std::string& path, std::chrono::milliseconds bound) {
-  const auto deadline = Clock::now() + bound;
-  while (Clock::now() < deadline) {
-    if (fs::exists(path)) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
 }
 
 int ConnectUnix(const std::string& path) {
@@ -276,9 +284,16 @@ UclinkRig::~UclinkRig() {
   if (!dir_.empty()) fs::remove_all(dir_, ignored);
 }
 
-bool UclinkRig::Start(Child& child, const std::vector<std::string>& argv) {
+bool UclinkRig::Start(Child& child, const std::vector<std::string>& argv,
+                      process::SpawnOptions options) {
   child.ended.clear();
-  child.pid = Spawn(argv, dir_ + "/" + child.log);
+  const std::string log = dir_ + "/" + child.log;
+  if (options.redirects.empty()) {
+    options.redirects = {process::Null(0), process::AppendTo(1, log), process::AppendTo(2, log)};
+  }
+  const process::Spawned spawned = process::Spawn(argv, options);
+  if (!spawned) std::ofstream(log, std::ios::app) << "spawn: " << spawned.error.message() << "\n";
+  child.pid = spawned.pid;
   child.pidfd = child.pid > 0 ? PidFd(child.pid) : -1;
   std::ofstream(dir_ + "/children.log", std::ios::app)
       << child.name << " pid " << child.pid << ": started\n";
@@ -335,13 +350,30 @@ std::vector<int> UclinkRig::LifeFds() const {
 
 std::string UclinkRig::ChildrenLog() const { return Log("children.log"); }
 
+// Ready when the simulator prints its last announcement line, READY (docs/simulator.md): its
+// stdout is a pipe read here and copied into sim.log.
 bool UclinkRig::StartSim(const std::vector<std::string>& extra) {
   if (!extra.empty() || sim_args_.empty()) sim_args_ = extra;
   std::vector<std::string> argv = {"cmd/uclink-sim", "--link", modem_, "--control", control_};
   argv.insert(argv.end(), sim_args_.begin(), sim_args_.end());
   std::error_code ignored;
   fs::remove(control_, ignored);
-  return Start(sim_, argv) && WaitForPath(modem_, 5s) && WaitForPath(control_, 5s);
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return false;
+  process::SpawnOptions options;
+  const std::string log = dir_ + "/" + sim_.log;
+  options.redirects = {process::Null(0), process::FromFd(1, out[1]), process::AppendTo(2, log)};
+  const bool started = Start(sim_, argv, options);
+  ::close(out[1]);
+  std::string buffer, line;
+  bool ready = false;
+  const auto deadline = Clock::now() + 10s;
+  while (started && !ready && ReadLine(out[0], buffer, line, deadline, LifeFds())) {
+    std::ofstream(log, std::ios::app) << line << "\n";
+    ready = line == "READY";
+  }
+  ::close(out[0]);  // nothing follows READY on stdout
+  return ready;
 }
 
 void UclinkRig::KillSim() {
@@ -356,12 +388,39 @@ void UclinkRig::KillSim() {
 
 void UclinkRig::StopSim() { Stop(sim_, SIGTERM, 5s); }
 
+// Ready when the daemon says READY=1 over the sd_notify protocol (NOTIFY_SOCKET, a datagram
+// socket of the rig's), as systemd would hear it: after its control socket listens.
 bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,  "--port",
                                    modem_,        "--socket",  socket_,  "--apn",
                                    "cmnet",       "--backend", backend_, "-v"};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return Start(daemon_, argv) && WaitForPath(socket_, 5s);
+  const std::string notify_path = dir_ + "/notify.sock";
+  const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", notify_path.c_str());
+  ::unlink(notify_path.c_str());
+  if (notify < 0 || ::bind(notify, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (notify >= 0) ::close(notify);
+    return false;
+  }
+  process::SpawnOptions options;
+  options.environment = {"NOTIFY_SOCKET=" + notify_path};
+  bool ready = Start(daemon_, argv, options);
+  const auto deadline = Clock::now() + 10s;
+  bool said_ready = false;
+  while (ready && !said_ready && WaitReadable(notify, daemon_.pidfd, deadline)) {
+    char datagram[512];
+    const ssize_t n = ::recv(notify, datagram, sizeof datagram, 0);
+    said_ready = n > 0 && std::string_view(datagram, static_cast<std::size_t>(n)).find("READY=1") !=
+                              std::string_view::npos;
+  }
+  // Later STATUS= datagrams must not queue up against a socket nobody reads: once it is gone
+  // the daemon's sends fail at once.
+  ::close(notify);
+  ::unlink(notify_path.c_str());
+  return said_ready;
 }
 
 int UclinkRig::StopDaemon(std::chrono::milliseconds bound) { return Stop(daemon_, SIGTERM, bound); }
@@ -399,14 +458,24 @@ std::string UclinkRig::State() {
   return s.is_object() && s["state"].is_string() ? s["state"].get<std::string>() : "";
 }
 
+// A subscription answers with the current status, then carries every state event: no polling.
 bool UclinkRig::WaitForState(const std::string& state, std::chrono::milliseconds bound) {
-  const auto deadline = Clock::now() + bound;
-  while (Clock::now() < deadline) {
-    if (State() == state) return true;
-    if (!Casualty().empty()) return false;
-    std::this_thread::sleep_for(50ms);
+  EventStream events(socket_, this);
+  if (!events.open() || events.seen().empty()) {
+    // No daemon to ask: wait for it to be reaped (Casualty() then says how), or for the bound.
+    std::vector<pollfd> fds;
+    for (int fd : LifeFds()) fds.push_back({fd, POLLIN, 0});
+    if (daemon_.pidfd >= 0) ::poll(fds.data(), fds.size(), static_cast<int>(bound.count()));
+    return false;
   }
-  return false;
+  // {"id":1,"ok":true,"result":{"status":{"state":…}}} (docs/control-api.md, `subscribe`).
+  const nlohmann::json& answer = events.seen().front();
+  const nlohmann::json current =
+      answer.is_object()
+          ? answer.value(nlohmann::json::json_pointer("/result/status/state"), nlohmann::json())
+          : nlohmann::json();
+  if (current.is_string() && current.get<std::string>() == state) return true;
+  return events.WaitForState(state, bound);
 }
 
 std::pair<int, std::string> UclinkRig::Uclink(const std::vector<std::string>& args) {

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "process/spawn.h"
+
 namespace uclink::control::testing {
 
 /// True when this test (and so the daemon, built with the same --config) runs under ASan: its
@@ -117,7 +119,8 @@ class UclinkRig {
   nlohmann::json Call(const std::string& method, const nlohmann::json& params = nullptr);
   nlohmann::json Status();
   std::string State();
-  /// Polls `status` until `state` (bounded; ends early when Casualty() is not empty).
+  /// Subscribes and waits for `state` (bounded; ends early when the simulator or the daemon
+  /// exits: Casualty() then says how).
   bool WaitForState(const std::string& state, std::chrono::milliseconds bound);
   /// Runs the uclink client; returns its exit code and output.
   std::pair<int, std::string> Uclink(const std::vector<std::string>& args);
@@ -153,7 +156,9 @@ class UclinkRig {
     int pidfd = -1;
     std::string ended;  ///< set once reaped without the rig asking
   };
-  bool Start(Child& child, const std::vector<std::string>& argv);
+  /// Starts the child; without redirects its stdout and stderr go to its log.
+  bool Start(Child& child, const std::vector<std::string>& argv,
+             process::SpawnOptions options = {});
   /// Signals the child (by its pid) and reaps it within `bound` (SIGKILL past it); records it.
   int Stop(Child& child, int signal, std::chrono::milliseconds bound);
   /// Reaps the child if it has exited on its own; records how.
