@@ -35,15 +35,7 @@ ConnectionManager::ConnectionManager(ManagerOptions options, Clock::time_point n
 
 std::vector<Action> ConnectionManager::Handle(Event event, Clock::time_point now) {
   now_ = std::max(now_, now);
-  queue_.push_back(std::move(event));
-  if (draining_) return {};  // cannot happen from outside; documents the no-re-entrance rule
-  draining_ = true;
-  while (!queue_.empty()) {
-    Event next = std::move(queue_.front());
-    queue_.pop_front();
-    Dispatch(next);
-  }
-  draining_ = false;
+  Dispatch(event);
   return std::exchange(actions_, {});
 }
 
