@@ -5,11 +5,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "chat/at_channel.h"
 #include "control/config/config.h"
@@ -66,7 +68,8 @@ class Daemon {
   void Feed(Event event);
   void Perform(const Action& action);
   void PerformSendAt(const act::SendAt& send);
-  void PerformWriteRaw(const act::WriteRaw& raw);
+  // Raw bytes on the (data) line, bypassing AT framing: "+++" or an LCP Terminate-Request.
+  void WriteToLine(const std::vector<std::uint8_t>& bytes);
   void PerformStartPpp();
   void PerformResumeCommandMode();
   void PerformRunProbe(const act::RunProbe& run);
