@@ -14,6 +14,7 @@
 #include "chat/errc.h"
 #include "control/config/probe_target.h"
 #include "control/daemon/backend_factory.h"
+#include "pppif/lcp_terminate.h"
 
 namespace uclink::control {
 namespace {
@@ -26,27 +27,6 @@ constexpr auto kShutdownBudget = 20s;
 std::string Dotted(const pppif::Ipv4& ip) {
   return std::to_string(ip[0]) + "." + std::to_string(ip[1]) + "." + std::to_string(ip[2]) + "." +
          std::to_string(ip[3]);
-}
-
-AtOutcome OutcomeOf(const chat::AtReply& reply) {
-  if (!reply.final) return AtOutcome::kTimeout;  // timeout, unresponsive, closed: no answer
-  switch (*reply.final) {
-    case chat::FinalKind::kOk:
-    case chat::FinalKind::kConnectOk:
-      return AtOutcome::kOk;
-    case chat::FinalKind::kConnect:
-      return AtOutcome::kConnect;
-    case chat::FinalKind::kError:
-    case chat::FinalKind::kConnectFail:
-      return AtOutcome::kError;
-    case chat::FinalKind::kCmeError:
-      return AtOutcome::kCmeError;
-    case chat::FinalKind::kExtError:
-      return AtOutcome::kExtError;
-    case chat::FinalKind::kNoCarrier:
-      return AtOutcome::kNoCarrier;
-  }
-  return AtOutcome::kError;
 }
 
 ev::Registration ToEvent(const chat::Registration& reg) {
@@ -314,7 +294,7 @@ void Daemon::Perform(const act::SendAt& send) {
   Port& port = PortFor(send.data_port);
   if (!port.channel) {
     // No port: answer as a timeout, after the current dispatch (never re-enter).
-    Feed(ev::AtDone{send.id, AtOutcome::kTimeout, 0, {}});
+    Feed(ev::AtDone{send.id, kNoAnswer, 0, {}});
     return;
   }
   chat::AtCommand command = chat::AtCommand::FromText(send.command);
@@ -341,7 +321,7 @@ void Daemon::OnAtReply(std::uint64_t id, const chat::AtReply& reply) {
       if (auto csq = chat::DecodeCsq(line)) Feed(ev::Signal{csq->csq, csq->ber.value_or(99)});
     }
   }
-  Feed(ev::AtDone{id, OutcomeOf(reply), reply.error_number.value_or(0), reply.info});
+  Feed(ev::AtDone{id, reply.final, reply.error_number.value_or(0), reply.info});
 }
 
 void Daemon::OnUrc(const chat::Urc& urc) {
@@ -371,15 +351,21 @@ void Daemon::OnUrc(const chat::Urc& urc) {
   }
 }
 
-void Daemon::Perform(const act::WriteRaw& raw) {
+void Daemon::Perform(const act::WriteRaw& raw) { WriteToLine(raw.bytes); }
+
+void Daemon::Perform(const act::SendLcpTerminate& terminate) {
+  WriteToLine(pppif::BuildLcpTerminateRequest(terminate.identifier));
+}
+
+void Daemon::WriteToLine(const std::vector<std::uint8_t>& bytes) {
   if (line_fd_ >= 0) {
     // The line is ours between CONNECT and the hand-back; a short frame, written once.
-    [[maybe_unused]] ssize_t n = ::write(line_fd_, raw.bytes.data(), raw.bytes.size());
+    [[maybe_unused]] ssize_t n = ::write(line_fd_, bytes.data(), bytes.size());
     return;
   }
   Port& port = PortFor(/*data_port=*/true);
   if (port.transport) {
-    port.transport->Write(std::string(raw.bytes.begin(), raw.bytes.end()), [](std::error_code) {});
+    port.transport->Write(std::string(bytes.begin(), bytes.end()), [](std::error_code) {});
   }
 }
 

@@ -5,11 +5,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "chat/at_channel.h"
 #include "control/config/config.h"
@@ -67,6 +69,9 @@ class Daemon {
   // One overload per act:: type, chosen by std::visit in Feed.
   void Perform(const act::SendAt& send);
   void Perform(const act::WriteRaw& raw);
+  void Perform(const act::SendLcpTerminate& terminate);
+  // Raw bytes on the (data) line, bypassing AT framing: "+++" or an LCP Terminate-Request.
+  void WriteToLine(const std::vector<std::uint8_t>& bytes);
   void Perform(const act::StartPpp&);
   void Perform(const act::StopPpp&);
   void Perform(const act::SuspendPpp&);

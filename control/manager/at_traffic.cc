@@ -2,6 +2,8 @@
 // "Scripts"), and the AT+CSQ / AT+CGREG? polls that wait for the command in flight.
 #include <utility>
 
+#include "chat/at_command.h"
+#include "chat/commands/command_table.h"
 #include "control/manager/connection_manager.h"
 
 namespace uclink::control {
@@ -33,25 +35,26 @@ void ConnectionManager::RunScript(std::vector<ScriptStep> steps, bool data_port)
 ConnectionManager::StepResult ConnectionManager::ContinueScript(const ev::AtDone& done) {
   pending_at_.reset();
   const ScriptStep& step = script_[step_];
-  const AtOutcome wanted = step.expect == Expect::kConnect ? AtOutcome::kConnect : AtOutcome::kOk;
+  const AtOutcome wanted =
+      step.expect == Expect::kConnect ? chat::FinalKind::kConnect : chat::FinalKind::kOk;
   if (done.outcome == wanted) {
-    if (step.capture != Capture::kNone && !done.info.empty()) {
-      const std::string& text = done.info.front();
+    // Decoded as `uclink probe` decodes them (manual §2.2–§2.6): +SOFTV:... is the revision.
+    if (std::optional<std::string> value = DecodeCapture(step.capture, done.info)) {
       switch (step.capture) {
         case Capture::kManufacturer:
-          module_.manufacturer = text;
+          module_.manufacturer = std::move(*value);
           break;
         case Capture::kModel:
-          module_.model = text;
+          module_.model = std::move(*value);
           break;
         case Capture::kRevision:
-          module_.revision = text;
+          module_.revision = std::move(*value);
           break;
         case Capture::kImei:
-          module_.imei = text;
+          module_.imei = std::move(*value);
           break;
         case Capture::kImsi:
-          module_.imsi = text;
+          module_.imsi = std::move(*value);
           break;
         case Capture::kNone:
           break;
@@ -69,8 +72,8 @@ ConnectionManager::StepResult ConnectionManager::ContinueScript(const ev::AtDone
 std::string ConnectionManager::DescribeFailedStep() const {
   if (!failed_step_ || step_ >= script_.size()) return "script failed";
   std::string text = script_[step_].command + " → " + ToString(failed_step_->outcome);
-  if (failed_step_->outcome == AtOutcome::kCmeError ||
-      failed_step_->outcome == AtOutcome::kExtError) {
+  if (failed_step_->outcome == chat::FinalKind::kCmeError ||
+      failed_step_->outcome == chat::FinalKind::kExtError) {
     text += ": " + std::to_string(failed_step_->code);
   }
   return text;
@@ -87,9 +90,12 @@ void ConnectionManager::Poll(AtPurpose purpose) {
     (csq ? csq_due_ : cgreg_due_) = true;  // one command at a time: send when this one ends
     return;
   }
+  // Manual §2.17 and §2.15; both are local queries with chat's basic timeout.
+  static const chat::TimeoutTable kTimeouts;
   ScriptStep step;
-  step.command = csq ? "AT+CSQ" : "AT+CGREG?";
-  step.timeout = 2000ms;
+  step.command =
+      *(csq ? chat::EncodeExec(chat::Command::kCsq) : chat::EncodeRead(chat::Command::kCgreg));
+  step.timeout = kTimeouts.For(step.command);
   SendAt(purpose, step);
 }
 

@@ -44,7 +44,7 @@ void ConnectionManager::AdvanceHangup() {
           hangup_phase_ == HangupPhase::kStoppingPpp && !std::exchange(ppp_suspended_, false);
       hangup_phase_ = HangupPhase::kAwaitingNoCarrier;
       if (!backend_sent_terminate && data_mode_) {
-        Emit(act::WriteRaw{LcpTerminateRequestFrame(0x5b)});
+        Emit(act::SendLcpTerminate{0x5b});
       }
       ReclaimLine();
       if (data_mode_) SetTimer(TimerId::kStateTimeout, kNoCarrierWait);
@@ -97,7 +97,7 @@ void ConnectionManager::HandleHangingUp(const Event& event) {
   const auto* done = As<ev::AtDone>(event);
   if (IsOurs(done, AtPurpose::kProbe)) {
     pending_at_.reset();
-    if (done->outcome != AtOutcome::kTimeout) {
+    if (done->outcome != kNoAnswer) {
       resynced_ = true;
     } else if (++resync_tries_ >= kResyncTries) {
       // The module is mute: nothing more to do here; the next attempt probes again.
@@ -105,7 +105,7 @@ void ConnectionManager::HandleHangingUp(const Event& event) {
       resynced_ = true;
       context_active_ = false;
     } else {
-      if (resync_tries_ == 1) Emit(act::WriteRaw{LcpTerminateRequestFrame(0x5c)});
+      if (resync_tries_ == 1) Emit(act::SendLcpTerminate{0x5c});
       SendProbe();
       return;
     }
