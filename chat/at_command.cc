@@ -2,17 +2,31 @@
 
 #include <algorithm>
 
+#include "chat/commands/timeouts.h"
 #include "chat/error_tables.h"
 
 namespace uclink::chat {
 namespace {
 
-using std::chrono::seconds;
-
 char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
 bool Is(std::string_view name, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The command table's form (manual §1.3.2) as the engine spells it.
+CommandForm FormOf(Form form) {
+  switch (form) {
+    case Form::kTest:
+      return CommandForm::kTest;
+    case Form::kRead:
+      return CommandForm::kRead;
+    case Form::kSet:
+      return CommandForm::kSet;
+    case Form::kExec:
+      return CommandForm::kExec;
+  }
+  return CommandForm::kExec;
 }
 
 }  // namespace
@@ -122,53 +136,9 @@ std::optional<std::string_view> DescribeModuleError(FinalKind kind, int number) 
 }
 
 TimeoutTable::TimeoutTable() {
-  const auto s = [](int n) { return Duration(seconds(n)); };
-  entries_ = {
-      // CFUN=1 needs up to 10 s on some modules (docs/at-channel.md, "Lessons: timeouts to start
-      // from").
-      {"CFUN", CommandForm::kSet, s(15)},
-      // Attach and PDP activation: TinyGSM 60 s, Mbed 3 min.
-      {"CGATT", CommandForm::kSet, s(90)},
-      {"CGACT", CommandForm::kSet, s(90)},
-      // Network scan (Particle PR #1886) and manual selection (§2.18.2 may search).
-      {"COPS", CommandForm::kTest, s(180)},
-      {"COPS", CommandForm::kSet, s(180)},
-      {"COPS", CommandForm::kRead, s(5)},
-      // Dial → CONNECT (Zephyr dial script 10 s).
-      {"CGDATA", CommandForm::kSet, s(10)},
-      {"CGDATA", CommandForm::kExec, s(10)},
-      {"D", CommandForm::kExec, s(10)},
-      // TCP connect: three attempts before CONNECT FAIL (§2.22), TinyGSM 75 s.
-      {"IPCREATE", CommandForm::kSet, s(75)},
-      {"IPSEND", CommandForm::kSet, s(10)},
-      {"IPCLOSE", CommandForm::kSet, s(15)},
-      // FTP commands talk to the server before they answer (§2.43: +FTPPATH:250).
-      {"FTPSERV", CommandForm::kSet, s(30)},
-      {"FTPPATH", CommandForm::kSet, s(30)},
-      {"FTPTYPE", CommandForm::kSet, s(30)},
-      {"FTPMKD", CommandForm::kSet, s(30)},
-      {"FTPRMD", CommandForm::kSet, s(30)},
-      {"FTPSIZE", CommandForm::kSet, s(30)},
-      {"FTPGET", CommandForm::kSet, s(60)},
-      {"FTPGET", CommandForm::kExec, s(60)},
-      {"FTPPUT", CommandForm::kSet, s(60)},
-      {"FTPLIST", CommandForm::kExec, s(60)},
-      {"FTPLIST", CommandForm::kSet, s(60)},
-      {"FTPQUIT", CommandForm::kExec, s(15)},
-      // HTTP: the request runs inside HTTPACTION (§2.47).
-      {"HTTPINIT", CommandForm::kExec, s(10)},
-      {"HTTPACTION", CommandForm::kSet, s(60)},
-      {"HTTPREAD", CommandForm::kExec, s(30)},
-      {"HTTPREAD", CommandForm::kSet, s(30)},
-      // MQTT: connect timeout defaults to 5 s in the module (§2.55); allow the round trip.
-      {"MQTTCONNECT", CommandForm::kExec, s(15)},
-      {"MQTTPUB", CommandForm::kSet, s(15)},
-      {"MQTTSUB", CommandForm::kSet, s(15)},
-      {"MQTTUNSUB", CommandForm::kSet, s(15)},
-      {"MQTTDISCONNECT", CommandForm::kExec, s(15)},
-      {"MQTTLS", CommandForm::kSet, s(10)},
-      {"FACTORYTEST", CommandForm::kSet, s(10)},
-  };
+  for (const CommandTimeout& row : CommandTimeouts()) {
+    entries_.push_back({std::string(row.name), FormOf(row.form), row.timeout});
+  }
 }
 
 void TimeoutTable::Set(std::string_view name, CommandForm form, Duration timeout) {

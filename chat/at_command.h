@@ -10,6 +10,7 @@
 #include <system_error>
 #include <vector>
 
+#include "chat/commands/timeouts.h"
 #include "chat/final_result.h"
 
 namespace uclink::chat {
@@ -75,8 +76,8 @@ struct CommandName {
 };
 CommandName ParseCommandName(std::string_view text);
 
-// Per-command timeouts: basic commands 2 s, others from the manual and from docs/at-channel.md,
-// "Lessons: timeouts to start from".
+// Per-command timeouts, starting from chat/commands/timeouts.h (the one table); a channel may
+// override entries for itself.
 class TimeoutTable {
  public:
   TimeoutTable();
@@ -92,7 +93,7 @@ class TimeoutTable {
     Duration timeout;
   };
   std::vector<Entry> entries_;
-  Duration default_{2000};
+  Duration default_{kBasicTimeout};
 };
 
 // The manual's text for a module error number (tables 3.1/3.2), if the table knows it.

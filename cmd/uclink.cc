@@ -3,7 +3,7 @@
 #include <string>
 
 #include "control/api/protocol.h"
-#include "control/cli/at_command.h"
+#include "control/cli/at_subcommand.h"
 #include "control/cli/client_commands.h"
 #include "control/cli/doctor_command.h"
 #include "control/cli/exit_code.h"

@@ -32,6 +32,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -76,6 +77,12 @@ class PppBackend {
   virtual void Resume(int line_fd, std::vector<std::uint8_t> leftover) = 0;
   /// The current state, negotiated parameters and counters.
   virtual BackendStatus status() const = 0;
+  /// Which backend this is, as `uclink status` shows it: "pppd" or "userspace".
+  virtual std::string_view name() const = 0;
+  /// Takes the module's bytes that followed NO CARRIER on the last link (result codes, URCs
+  /// such as "+CGREG: 0") and that the backend read but the AT channel must still see; empty
+  /// when it kept none.
+  virtual std::vector<std::uint8_t> TakeAtChannelBytes() = 0;
 
  protected:
   void NotifyUp(const IpConfig& ip, const std::string& ifname) {

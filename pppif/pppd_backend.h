@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -75,9 +76,10 @@ class PppdBackend final : public PppBackend {
   void Suspend() override;
   void Resume(int line_fd, std::vector<std::uint8_t> leftover) override;
   BackendStatus status() const override;
-
-  /// Module bytes that followed NO CARRIER (result codes for the AT channel) of the last link.
-  std::vector<std::uint8_t> TakeAtChannelBytes();
+  std::string_view name() const override { return "pppd"; }
+  /// Module bytes that followed NO CARRIER (result codes for the AT channel) of the last link:
+  /// the bridge reads the port for pppd and keeps what came after it (bounded).
+  std::vector<std::uint8_t> TakeAtChannelBytes() override;
   /// pppd's argv of the current or last link (contains no secret).
   const std::vector<std::string>& last_argv() const { return last_argv_; }
   /// How pppd ended last time.

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -49,6 +50,10 @@ class UserspacePppBackend final : public PppBackend {
   void Suspend() override;
   void Resume(int line_fd, std::vector<std::uint8_t> leftover) override;
   BackendStatus status() const override;
+  std::string_view name() const override { return "userspace"; }
+  /// Always empty: the engine keeps no bytes for the AT side; it stops at NO CARRIER
+  /// (HdlcSink::OnNoCarrier) and the link ends.
+  std::vector<std::uint8_t> TakeAtChannelBytes() override { return {}; }
 
   /// The engine's I/O counters of the current or last link (nullptr before the first Start()).
   const EngineCounters* engine_counters() const;

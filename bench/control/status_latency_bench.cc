@@ -71,7 +71,7 @@ void BM_ManagerHandlesAtReply(benchmark::State& state) {
   std::uint64_t id = std::get<act::SendAt>(actions.back()).id;
   for (auto _ : state) {
     // The probe's OK: a transition (log + publish actions) and the first init command.
-    actions = manager.Handle(ev::AtDone{id, AtOutcome::kOk, 0, {}}, Clock::now());
+    actions = manager.Handle(ev::AtDone{id, uclink::chat::FinalKind::kOk, 0, {}}, Clock::now());
     benchmark::DoNotOptimize(actions);
     state.PauseTiming();
     manager = ConnectionManager(options, Clock::now());

@@ -151,33 +151,6 @@ std::string_view ToString(TimeoutClass timeout_class) {
   return "unknown";
 }
 
-std::chrono::milliseconds DefaultTimeout(TimeoutClass timeout_class) {
-  using std::chrono::seconds;
-  switch (timeout_class) {
-    case TimeoutClass::kBasic:
-      return seconds(2);
-    case TimeoutClass::kFunction:
-      return seconds(15);
-    case TimeoutClass::kAttach:
-      return seconds(90);
-    case TimeoutClass::kScan:
-      return seconds(180);
-    case TimeoutClass::kDial:
-      return seconds(10);
-    case TimeoutClass::kSocket:
-      return seconds(75);
-    case TimeoutClass::kSocketIo:
-      return seconds(15);
-    case TimeoutClass::kFtp:
-      return seconds(60);
-    case TimeoutClass::kHttp:
-      return seconds(60);
-    case TimeoutClass::kMqtt:
-      return seconds(15);
-  }
-  return seconds(2);
-}
-
 std::span<const CommandSpec> CommandTable() { return kTable; }
 
 const CommandSpec& SpecOf(Command command) { return kTable[static_cast<std::size_t>(command)]; }

@@ -1,6 +1,7 @@
 // The UC8088 command set as data: every command of the manual (§2.1–§2.62), the forms it has,
 // the name uclink sends, the misspellings the manual also prints, and the timeout class of each
-// form. Typed encoders and decoders live in the per-area headers next to this one.
+// form (durations: timeouts.h). Typed encoders and decoders live in the per-area headers next to
+// this one.
 #ifndef UCLINK_CHAT_COMMANDS_COMMAND_TABLE_H_
 #define UCLINK_CHAT_COMMANDS_COMMAND_TABLE_H_
 
@@ -88,7 +89,7 @@ enum class Form : std::uint8_t {
 // Stable name of a Form.
 std::string_view ToString(Form form);
 
-// How long a command may take, by kind of work the module does (engine maps it to a duration).
+// The kind of work a command makes the module do. The durations are in chat/commands/timeouts.h.
 enum class TimeoutClass {
   kBasic,     // local query or setting
   kFunction,  // AT+CFUN: radio on/off
@@ -104,10 +105,6 @@ enum class TimeoutClass {
 
 // Stable name of a TimeoutClass.
 std::string_view ToString(TimeoutClass timeout_class);
-
-// Starting values (docs/at-channel.md, "Lessons: timeouts to start from", and the manual's own
-// module timeouts: HTTP 50 s §2.45, MQTT CONNECT 5 s §2.55). The engine may override any of them.
-std::chrono::milliseconds DefaultTimeout(TimeoutClass timeout_class);
 
 // One row of the command table.
 struct CommandSpec {

@@ -1,11 +1,16 @@
 #include "chat/commands/pdp.h"
 
 namespace uclink::chat {
-namespace {
 
 std::optional<CommandError> CheckCid(int cid, std::string_view section) {
   return CheckRange(cid, kMinCid, kMaxCid, "<cid>", section);
 }
+
+std::optional<CommandError> CheckApn(std::string_view apn) {
+  return CheckText(apn, TextStyle::kQuoted, {"<APN>", kMaxApn, "§2.11", true});
+}
+
+namespace {
 
 // Decoders accept any cid 0–255: other firmware reports more contexts (docs/at-commands.md,
 // "Answers from other firmware: +CGACT"), and a wrong cid is the caller's question, not a parse
@@ -126,8 +131,7 @@ std::optional<PdpType> PdpTypeFromString(std::string_view text) {
 
 Result<std::string> EncodeCgdcont(const PdpContextRequest& r) {
   if (auto e = CheckCid(r.cid, "§2.11")) return *e;
-  TextRule apn_rule{"<APN>", kMaxApn, "§2.11", true};
-  if (auto e = CheckText(r.apn, TextStyle::kQuoted, apn_rule)) return *e;
+  if (auto e = CheckApn(r.apn)) return *e;
   if (auto e = CheckText(r.address, TextStyle::kQuoted, {"<PDP_addr>", 64, "§2.11", true})) {
     return *e;
   }

@@ -17,6 +17,10 @@ namespace uclink::chat {
 inline constexpr int kMinCid = 1;
 inline constexpr int kMaxCid = 2;
 
+// Whether the module has context `cid` (kMinCid..kMaxCid); the error names `section`. The
+// encoders apply it; so does the configuration before any command is built.
+std::optional<CommandError> CheckCid(int cid, std::string_view section = "§2.10");
+
 // --- AT+CGATT, §2.9 ------------------------------------------------------------------------
 
 // AT+CGATT=<state>: 1 attach, 0 detach.
@@ -52,6 +56,11 @@ std::optional<PdpType> PdpTypeFromString(std::string_view text);
 
 // Longest APN (3GPP TS 23.003 §9.1: 100 octets); the manual sets no limit of its own.
 inline constexpr std::size_t kMaxApn = 100;
+
+// Whether `apn` can be written as AT+CGDCONT's quoted <APN> (empty is allowed: omitted): at most
+// kMaxApn bytes, no '"', no control bytes (CheckText, at_args.h). The encoder applies it; so
+// does the configuration.
+std::optional<CommandError> CheckApn(std::string_view apn);
 
 // AT+CGDCONT=<cid>,"<type>"[,"<apn>"[,"<addr>"[,<d_comp>[,<h_comp>]]]].
 struct PdpContextRequest {

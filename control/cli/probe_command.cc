@@ -11,8 +11,8 @@
 #include "chat/commands/network.h"
 #include "chat/commands/pdp.h"
 #include "control/api/status.h"
-#include "control/cli/at_command.h"
 #include "control/cli/at_session.h"
+#include "control/cli/at_subcommand.h"
 
 namespace uclink::control::cli {
 namespace {

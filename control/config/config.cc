@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "chat/commands/pdp.h"
 #include "control/config/probe_target.h"
 
 namespace uclink::control {
@@ -162,7 +163,8 @@ bool ValidInterfaceName(const std::string& name) {
 }
 
 bool ValidAtText(const std::string& text) {
-  // The APN and credentials are quoted inside AT commands (manual §2.11): no quotes, no CR/LF.
+  // Credentials are quoted in pppd's options and secrets (pppif/pppd_secrets.h): no quotes, no
+  // CR/LF.
   return std::none_of(text.begin(), text.end(), [](unsigned char ch) {
     return ch == '"' || ch == '\r' || ch == '\n' || ch < 0x20;
   });
@@ -303,9 +305,11 @@ std::vector<ConfigIssue> Validate(const Config& c) {
       issues.push_back({key, 0, *why});
     }
   }
-  Require(c.network.cid == 1 || c.network.cid == 2, "network.cid",
+  // The rules chat's AT+CGDCONT / AT+CGDATA encoders apply (chat/commands/pdp.h), checked here
+  // so that a bad value is a configuration error with its line, not a failed init step.
+  Require(!chat::CheckCid(c.network.cid), "network.cid",
           "must be 1 or 2 (UC8088 manual §2.10.2 supports only these)", &issues);
-  Require(c.network.apn.size() <= 100 && ValidAtText(c.network.apn), "network.apn",
+  Require(!chat::CheckApn(c.network.apn), "network.apn",
           "must be at most 100 characters without quotes or control characters", &issues);
   Require(ValidAtText(c.network.username) && ValidAtText(c.network.password), "network.username",
           "credentials must not contain quotes or control characters", &issues);

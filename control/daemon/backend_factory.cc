@@ -220,17 +220,17 @@ std::unique_ptr<pppif::PppBackend> MakePppBackend(boost::asio::io_context& io, c
     case BackendChoice::kPppd:
       if ((ec = CheckPppdUsable(env, &out.why))) return nullptr;
       backend = MakePppd(io, config, env, ec, &out.why);
-      if (backend) out.chosen = "pppd";
+      if (backend) out.chosen = backend->name();
       return backend;
     case BackendChoice::kUserspace:
       backend = MakeUserspace(io, config, ec, &out.why);
-      if (backend) out.chosen = "userspace";
+      if (backend) out.chosen = backend->name();
       return backend;
     case BackendChoice::kAuto:
       if (!CheckPppdUsable(env, &out.why)) {
         backend = MakePppd(io, config, env, ec, &out.why);
         if (backend) {
-          out.chosen = "pppd";
+          out.chosen = backend->name();
           return backend;
         }
       }
@@ -238,7 +238,7 @@ std::unique_ptr<pppif::PppBackend> MakePppBackend(boost::asio::io_context& io, c
       std::string pppd_why = std::move(out.why);
       backend = MakeUserspace(io, config, ec, &out.why);
       if (backend) {
-        out.chosen = "userspace";
+        out.chosen = backend->name();
         out.why = "pppd not used: " + pppd_why;
       } else {
         out.why = pppd_why + "; " + out.why;

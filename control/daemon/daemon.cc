@@ -6,13 +6,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <utility>
+#include <variant>
 
 #include "chat/command_line.h"
 #include "chat/commands/network.h"
 #include "chat/errc.h"
 #include "control/config/probe_target.h"
 #include "control/daemon/backend_factory.h"
-#include "pppif/pppd_backend.h"
+#include "pppif/lcp_terminate.h"
 
 namespace uclink::control {
 namespace {
@@ -25,27 +27,6 @@ constexpr auto kShutdownBudget = 20s;
 std::string Dotted(const pppif::Ipv4& ip) {
   return std::to_string(ip[0]) + "." + std::to_string(ip[1]) + "." + std::to_string(ip[2]) + "." +
          std::to_string(ip[3]);
-}
-
-AtOutcome OutcomeOf(const chat::AtReply& reply) {
-  if (!reply.final) return AtOutcome::kTimeout;  // timeout, unresponsive, closed: no answer
-  switch (*reply.final) {
-    case chat::FinalKind::kOk:
-    case chat::FinalKind::kConnectOk:
-      return AtOutcome::kOk;
-    case chat::FinalKind::kConnect:
-      return AtOutcome::kConnect;
-    case chat::FinalKind::kError:
-    case chat::FinalKind::kConnectFail:
-      return AtOutcome::kError;
-    case chat::FinalKind::kCmeError:
-      return AtOutcome::kCmeError;
-    case chat::FinalKind::kExtError:
-      return AtOutcome::kExtError;
-    case chat::FinalKind::kNoCarrier:
-      return AtOutcome::kNoCarrier;
-  }
-  return AtOutcome::kError;
 }
 
 ev::Registration ToEvent(const chat::Registration& reg) {
@@ -157,23 +138,7 @@ void Daemon::CreateBackend() {
 void Daemon::MaybeRebuildBackend() {
   if (!backend_rebuild_pending_ || !manager_) return;
   if (backend_ && backend_->status().running) return;
-  switch (manager_->state()) {
-    case State::kIdle:
-    case State::kFailed:
-    case State::kBackoff:
-    case State::kProbing:
-      break;
-    case State::kConfiguring:
-    case State::kAwaitingRegistration:
-    case State::kAttaching:
-    case State::kDialing:
-    case State::kNegotiatingPpp:
-    case State::kOnline:
-    case State::kActivatingInband:
-    case State::kOnlineInband:
-    case State::kHangingUp:
-      return;
-  }
+  if (!manager_->BetweenAttempts()) return;
   backend_rebuild_pending_ = false;
   CreateBackend();
   manager_->Reconfigure(MakeManagerOptions());
@@ -183,8 +148,7 @@ ManagerOptions Daemon::MakeManagerOptions() const {
   ManagerOptions options;
   options.config = config_;
   options.ppp_backend_available = backend_ != nullptr;
-  options.backend_name =
-      dynamic_cast<const pppif::PppdBackend*>(backend_.get()) != nullptr ? "pppd" : "userspace";
+  if (backend_) options.backend_name = backend_->name();
   return options;
 }
 
@@ -238,11 +202,11 @@ std::error_code Daemon::OpenPort(const std::string& path, Port* port, bool data_
           // The channel reports the reply to AT+CGDATA before the hand-over: the manager may
           // already have asked for PPP (or, after a disconnect, for the line back).
           if (std::exchange(start_ppp_pending_, false)) {
-            PerformStartPpp();
+            Perform(act::StartPpp{});
           } else if (std::exchange(resume_ppp_pending_, false)) {
-            PerformResumePpp();  // ATO → CONNECT ended a monitoring slice
+            Perform(act::ResumePpp{});  // ATO → CONNECT ended a monitoring slice
           } else if (std::exchange(resume_pending_, false)) {
-            PerformResumeCommandMode();
+            Perform(act::ResumeCommandMode{});
           }
         });
   }
@@ -270,6 +234,8 @@ Daemon::Port& Daemon::PortFor(bool data_port) {
 
 // ---- the manager's events and actions --------------------------------------------------------
 
+// The one event queue. An action may report synchronously (no port: AtDone at once; no backend:
+// PppUnavailable); its event waits here until every action of the current batch is performed.
 void Daemon::Feed(Event event) {
   inbox_.push_back(std::move(event));
   if (feeding_ || !manager_) return;  // actions may report synchronously: queue, never re-enter
@@ -277,64 +243,58 @@ void Daemon::Feed(Event event) {
   while (!inbox_.empty()) {
     Event next = std::move(inbox_.front());
     inbox_.pop_front();
-    for (const Action& action : manager_->Handle(std::move(next), Clock::now())) Perform(action);
+    for (const Action& action : manager_->Handle(std::move(next), Clock::now())) {
+      // One Perform overload per action type: a new action fails to compile until it is handled.
+      std::visit([this](const auto& a) { Perform(a); }, action);
+    }
   }
   feeding_ = false;
   ArmTick();
   MaybeFinishShutdown();
 }
 
-void Daemon::Perform(const Action& action) {
-  if (const auto* send = std::get_if<act::SendAt>(&action)) return PerformSendAt(*send);
-  if (const auto* raw = std::get_if<act::WriteRaw>(&action)) return PerformWriteRaw(*raw);
-  if (std::holds_alternative<act::StartPpp>(action)) return PerformStartPpp();
-  if (std::holds_alternative<act::StopPpp>(action)) {
-    // After ATO's CONNECT the backend gets the line back first, so its Stop can send the LCP
-    // Terminate the manager then counts on (a suspended backend could send nothing).
-    if (resume_ppp_pending_) {
-      stop_after_resume_ = true;
-    } else if (backend_) {
-      backend_->Stop();
-    }
-    return;
-  }
-  if (std::holds_alternative<act::SuspendPpp>(action)) {
-    // A monitoring slice: the line stays in line_fd_ for "+++" until ResumeCommandMode.
-    if (backend_) backend_->Suspend();
-    return;
-  }
-  if (std::holds_alternative<act::ResumePpp>(action)) return PerformResumePpp();
-  if (std::holds_alternative<act::ResumeCommandMode>(action)) return PerformResumeCommandMode();
-  if (std::holds_alternative<act::ReopenPort>(action)) {
-    if (std::error_code error = OpenPorts()) Feed(ev::PortClosed{error.message()});
-    return;
-  }
-  if (const auto* run = std::get_if<act::RunProbe>(&action)) return PerformRunProbe(*run);
-  if (const auto* t = std::get_if<act::Transition>(&action)) {
-    spdlog::info("state {} → {} ({})", ToString(t->from), ToString(t->to), t->why);
-    if (on_state_) on_state_(t->to);
-    if (services_) services_->OnStateChanged(t->to);
-    if (backend_rebuild_pending_) {
-      // Not from inside Feed: a backend callback may be what is running now.
-      boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
-        if (!alive.expired()) MaybeRebuildBackend();
-      });
-    }
-    return;
-  }
-  if (const auto* p = std::get_if<act::Publish>(&action)) {
-    if (p->name == "error")
-      spdlog::warn("{}: {}", p->data["code"].get<std::string>(),
-                   p->data["message"].get<std::string>());
-    if (server_) server_->Publish({p->name, api::FormatUtc(std::time(nullptr)), p->data});
+void Daemon::Perform(const act::StopPpp&) {
+  // After ATO's CONNECT the backend gets the line back first, so its Stop can send the LCP
+  // Terminate the manager then counts on (a suspended backend could send nothing).
+  if (resume_ppp_pending_) {
+    stop_after_resume_ = true;
+  } else if (backend_) {
+    backend_->Stop();
   }
 }
 
-void Daemon::PerformSendAt(const act::SendAt& send) {
+void Daemon::Perform(const act::SuspendPpp&) {
+  // A monitoring slice: the line stays in line_fd_ for "+++" until ResumeCommandMode.
+  if (backend_) backend_->Suspend();
+}
+
+void Daemon::Perform(const act::ReopenPort&) {
+  if (std::error_code error = OpenPorts()) Feed(ev::PortClosed{error.message()});
+}
+
+void Daemon::Perform(const act::Transition& t) {
+  spdlog::info("state {} → {} ({})", ToString(t.from), ToString(t.to), t.why);
+  if (on_state_) on_state_(t.to);
+  if (services_) services_->OnStateChanged(t.to);
+  if (backend_rebuild_pending_) {
+    // Not from inside Feed: a backend callback may be what is running now.
+    boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
+      if (!alive.expired()) MaybeRebuildBackend();
+    });
+  }
+}
+
+void Daemon::Perform(const act::Publish& p) {
+  if (p.name == "error")
+    spdlog::warn("{}: {}", p.data["code"].get<std::string>(), p.data["message"].get<std::string>());
+  if (server_) server_->Publish({p.name, api::FormatUtc(std::time(nullptr)), p.data});
+}
+
+void Daemon::Perform(const act::SendAt& send) {
   Port& port = PortFor(send.data_port);
   if (!port.channel) {
     // No port: answer as a timeout, after the current dispatch (never re-enter).
-    Feed(ev::AtDone{send.id, AtOutcome::kTimeout, 0, {}});
+    Feed(ev::AtDone{send.id, kNoAnswer, 0, {}});
     return;
   }
   chat::AtCommand command = chat::AtCommand::FromText(send.command);
@@ -361,7 +321,7 @@ void Daemon::OnAtReply(std::uint64_t id, const chat::AtReply& reply) {
       if (auto csq = chat::DecodeCsq(line)) Feed(ev::Signal{csq->csq, csq->ber.value_or(99)});
     }
   }
-  Feed(ev::AtDone{id, OutcomeOf(reply), reply.error_number.value_or(0), reply.info});
+  Feed(ev::AtDone{id, reply.final, reply.error_number.value_or(0), reply.info});
 }
 
 void Daemon::OnUrc(const chat::Urc& urc) {
@@ -391,19 +351,25 @@ void Daemon::OnUrc(const chat::Urc& urc) {
   }
 }
 
-void Daemon::PerformWriteRaw(const act::WriteRaw& raw) {
+void Daemon::Perform(const act::WriteRaw& raw) { WriteToLine(raw.bytes); }
+
+void Daemon::Perform(const act::SendLcpTerminate& terminate) {
+  WriteToLine(pppif::BuildLcpTerminateRequest(terminate.identifier));
+}
+
+void Daemon::WriteToLine(const std::vector<std::uint8_t>& bytes) {
   if (line_fd_ >= 0) {
     // The line is ours between CONNECT and the hand-back; a short frame, written once.
-    [[maybe_unused]] ssize_t n = ::write(line_fd_, raw.bytes.data(), raw.bytes.size());
+    [[maybe_unused]] ssize_t n = ::write(line_fd_, bytes.data(), bytes.size());
     return;
   }
   Port& port = PortFor(/*data_port=*/true);
   if (port.transport) {
-    port.transport->Write(std::string(raw.bytes.begin(), raw.bytes.end()), [](std::error_code) {});
+    port.transport->Write(std::string(bytes.begin(), bytes.end()), [](std::error_code) {});
   }
 }
 
-void Daemon::PerformStartPpp() {
+void Daemon::Perform(const act::StartPpp&) {
   if (!backend_) {
     Feed(ev::PppUnavailable{backend_error_});
     return;
@@ -419,7 +385,7 @@ void Daemon::PerformStartPpp() {
   }
 }
 
-void Daemon::PerformResumePpp() {
+void Daemon::Perform(const act::ResumePpp&) {
   if (line_fd_ < 0) {
     resume_ppp_pending_ = true;  // the hand-over follows the CONNECT reply to ATO
     return;
@@ -431,7 +397,7 @@ void Daemon::PerformResumePpp() {
   if (std::exchange(stop_after_resume_, false) && backend_) backend_->Stop();
 }
 
-void Daemon::PerformResumeCommandMode() {
+void Daemon::Perform(const act::ResumeCommandMode&) {
   start_ppp_pending_ = false;
   if (std::exchange(resume_ppp_pending_, false) && std::exchange(stop_after_resume_, false) &&
       backend_) {
@@ -450,17 +416,16 @@ void Daemon::PerformResumeCommandMode() {
   line_fd_ = -1;
 }
 
-// pppd's bridge keeps what the module printed after NO CARRIER (result codes, URCs such as
-// "+CGREG: 0"); the AT channel must see them, not lose them with the pty.
+// A backend may keep what the module printed after NO CARRIER (result codes, URCs such as
+// "+CGREG: 0": pppd's bridge does); the AT channel must see them, not lose them with the link.
 std::string Daemon::TakeBytesAfterData() {
-  auto* pppd = dynamic_cast<pppif::PppdBackend*>(backend_.get());
-  if (pppd == nullptr) return {};
-  const std::vector<std::uint8_t> bytes = pppd->TakeAtChannelBytes();
+  if (!backend_) return {};
+  const std::vector<std::uint8_t> bytes = backend_->TakeAtChannelBytes();
   if (!bytes.empty()) spdlog::debug("{} bytes after NO CARRIER go to the AT channel", bytes.size());
   return std::string(bytes.begin(), bytes.end());
 }
 
-void Daemon::PerformRunProbe(const act::RunProbe& run) {
+void Daemon::Perform(const act::RunProbe& run) {
   std::string error;
   const std::optional<ProbeTarget> target = ParseProbeTarget(run.target, &error);
   if (!target) {  // validated with the configuration; kept for a manager driven otherwise

@@ -5,11 +5,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "chat/at_channel.h"
 #include "control/config/config.h"
@@ -64,14 +66,22 @@ class Daemon {
   ManagerOptions MakeManagerOptions() const;
 
   void Feed(Event event);
-  void Perform(const Action& action);
-  void PerformSendAt(const act::SendAt& send);
-  void PerformWriteRaw(const act::WriteRaw& raw);
-  void PerformStartPpp();
-  void PerformResumeCommandMode();
-  void PerformRunProbe(const act::RunProbe& run);
+  // One overload per act:: type, chosen by std::visit in Feed.
+  void Perform(const act::SendAt& send);
+  void Perform(const act::WriteRaw& raw);
+  void Perform(const act::SendLcpTerminate& terminate);
+  // Raw bytes on the (data) line, bypassing AT framing: "+++" or an LCP Terminate-Request.
+  void WriteToLine(const std::vector<std::uint8_t>& bytes);
+  void Perform(const act::StartPpp&);
+  void Perform(const act::StopPpp&);
+  void Perform(const act::SuspendPpp&);
+  void Perform(const act::ResumePpp&);
+  void Perform(const act::ResumeCommandMode&);
+  void Perform(const act::ReopenPort&);
+  void Perform(const act::RunProbe& run);
+  void Perform(const act::Transition& t);
+  void Perform(const act::Publish& p);
   std::string TakeBytesAfterData();
-  void PerformResumePpp();
   void ArmTick();
   void OnAtReply(std::uint64_t id, const chat::AtReply& reply);
   void OnUrc(const chat::Urc& urc);
@@ -101,7 +111,7 @@ class Daemon {
   bool stop_after_resume_ = false;   ///< StopPpp arrived while that resume was pending
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer shutdown_deadline_;
-  std::deque<Event> inbox_;
+  std::deque<Event> inbox_;  ///< the one event queue (Feed); the manager keeps none
   bool feeding_ = false;
   bool shutting_down_ = false;
   std::function<void()> on_shutdown_done_;

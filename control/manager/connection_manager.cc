@@ -18,7 +18,7 @@ bool IsRegistered(int stat) { return stat == 1 || stat == 5; }  // manual §2.15
 
 // 27.007 / manual §3.1: SIM problems that no redial will fix.
 bool IsSimError(const ev::AtDone& done) {
-  return done.outcome == AtOutcome::kCmeError && done.code >= 10 && done.code <= 16;
+  return done.outcome == chat::FinalKind::kCmeError && done.code >= 10 && done.code <= 16;
 }
 
 template <typename T>
@@ -35,15 +35,7 @@ ConnectionManager::ConnectionManager(ManagerOptions options, Clock::time_point n
 
 std::vector<Action> ConnectionManager::Handle(Event event, Clock::time_point now) {
   now_ = std::max(now_, now);
-  queue_.push_back(std::move(event));
-  if (draining_) return {};  // cannot happen from outside; documents the no-re-entrance rule
-  draining_ = true;
-  while (!queue_.empty()) {
-    Event next = std::move(queue_.front());
-    queue_.pop_front();
-    Dispatch(next);
-  }
-  draining_ = false;
+  Dispatch(event);
   return std::exchange(actions_, {});
 }
 
@@ -154,7 +146,7 @@ void ConnectionManager::HandleProbing(const Event& event) {
   const auto* done = As<ev::AtDone>(event);
   if (IsOurs(done, AtPurpose::kProbe)) {
     pending_at_.reset();
-    if (done->outcome != AtOutcome::kTimeout) {
+    if (done->outcome != kNoAnswer) {
       // Any answer, even ERROR, proves the module is in command mode.
       data_mode_ = false;
       TransitionTo(State::kConfiguring, "module answers AT");
@@ -168,7 +160,7 @@ void ConnectionManager::HandleProbing(const Event& event) {
     }
     if (probe_tries_ == 1) {
       // A silent module may still be in PPP from an earlier run: ask its PPP to terminate.
-      Emit(act::WriteRaw{LcpTerminateRequestFrame(0x5a)});
+      Emit(act::SendLcpTerminate{0x5a});
       SetTimer(TimerId::kRetry, kAfterTerminate);
     } else {
       SendProbe();
@@ -223,7 +215,7 @@ void ConnectionManager::HandleAwaitingRegistration(const Event& event) {
     }
   } else if (IsOurs(done, AtPurpose::kPollCgreg)) {
     pending_at_.reset();
-    if (done->outcome == AtOutcome::kTimeout) {
+    if (done->outcome == kNoAnswer) {
       Fail(Errc::kModuleNotResponding, "AT+CGREG? timed out");
     }
   } else if (const auto* timer = As<ev::Timer>(event)) {
@@ -293,7 +285,7 @@ void ConnectionManager::HandleDialing(const Event& event) {
       Emit(act::StartPpp{});
       return TransitionTo(State::kNegotiatingPpp, "CONNECT");
     }
-    if (done->outcome == AtOutcome::kTimeout) {
+    if (done->outcome == kNoAnswer) {
       data_mode_ = true;  // a late CONNECT may have switched the module
       return Fail(Errc::kDialTimeout, DescribeFailedStep());
     }
@@ -385,7 +377,7 @@ void ConnectionManager::HandleActivatingInband(const Event& event) {
         return TransitionTo(State::kOnlineInband, "PDP context active");
       case StepResult::kFailed:
         // Only a timeout leaves the activation's outcome unknown.
-        context_active_ = failed_step_->outcome == AtOutcome::kTimeout;
+        context_active_ = failed_step_->outcome == kNoAnswer;
         return Fail(Errc::kInbandActivationFailed, DescribeFailedStep());
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
@@ -421,7 +413,7 @@ void ConnectionManager::HandleMonitoring(const Event& event) {
   if (const auto* done = As<ev::AtDone>(event)) {
     if (IsOurs(done, AtPurpose::kPollCsq) || IsOurs(done, AtPurpose::kPollCgreg)) {
       pending_at_.reset();
-      if (done->outcome == AtOutcome::kTimeout) {
+      if (done->outcome == kNoAnswer) {
         return Fail(Errc::kModuleNotResponding, "monitoring poll timed out");
       }
       FlushDuePolls();

@@ -1,12 +1,12 @@
 // The connection manager: one pure state machine that takes events and the current time and
-// returns actions (docs/state-machine.md). Events are queued and handled one at a time; a
-// handler never re-enters the machine. One io_context thread owns it in the daemon.
+// returns actions (docs/state-machine.md). Events are handled one at a time, in the order the
+// daemon's one queue delivers them; a handler never re-enters the machine (it performs nothing,
+// so nothing can call back into it). One io_context thread owns it in the daemon.
 #pragma once
 
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +52,8 @@ class ConnectionManager {
  public:
   ConnectionManager(ManagerOptions options, Clock::time_point now);
 
-  /// Queues `event`, handles everything queued, and returns the actions to perform in order.
+  /// Handles `event` (ev::Tick: every timer due by `now`, one ev::Timer each) and returns the
+  /// actions to perform in order.
   std::vector<Action> Handle(Event event, Clock::time_point now);
   /// When the daemon should send ev::Tick next; nullopt when no timer is armed.
   std::optional<Clock::time_point> NextDeadline() const;
@@ -60,6 +61,9 @@ class ConnectionManager {
   void Reconfigure(ManagerOptions options);
 
   State state() const { return state_; }
+  /// Whether no attempt is under way: idle, failed, backing off, or probing for the next attempt
+  /// (nothing configured, no session). A reload's new PPP backend takes over only then.
+  bool BetweenAttempts() const;
   /// Whether a user AT command can be sent now: false while the only port is in data mode.
   bool AtPortAvailable() const;
   /// The status document; `wall_now` (the same instant as `now` on the system clock) converts
@@ -157,8 +161,6 @@ class ConnectionManager {
   /// clocks read a moment apart, each rounded to seconds, must not make it jitter by a second.
   mutable std::optional<std::int64_t> since_unix_;
 
-  std::deque<Event> queue_;
-  bool draining_ = false;
   std::vector<Action> actions_;
 
   std::array<std::optional<Clock::time_point>, kTimerCount> deadlines_{};

@@ -141,7 +141,7 @@ void ConnectionManager::AdvanceSlice(const ev::AtDone* done) {
       slice_.phase = SlicePhase::kConfirming;
       return SendSliceCommand(kCheckStep);
     case SlicePhase::kConfirming:
-      if (done->outcome == AtOutcome::kTimeout) {
+      if (done->outcome == kNoAnswer) {
         ++escapes_unanswered_;
         return FailSlice(Errc::kEscapeFailed,
                          "no OK after \"+++\": the module stayed in data mode (escape_supported "
@@ -154,15 +154,15 @@ void ConnectionManager::AdvanceSlice(const ev::AtDone* done) {
       slice_.phase = SlicePhase::kPolling;
       return PollNextOrResume();
     case SlicePhase::kPolling:
-      if (done->outcome == AtOutcome::kTimeout) {
+      if (done->outcome == kNoAnswer) {
         return FailSlice(Errc::kModuleNotResponding, "no answer to a poll in command mode");
       }
       return PollNextOrResume();
     case SlicePhase::kResuming:
-      if (done->outcome == AtOutcome::kConnect) return FinishSlice();
-      if (done->outcome == AtOutcome::kTimeout) {
+      if (done->outcome == chat::FinalKind::kConnect) return FinishSlice();
+      if (done->outcome == kNoAnswer) {
         data_mode_ = true;  // a late CONNECT may have switched the module back
-      } else if (done->outcome == AtOutcome::kNoCarrier) {
+      } else if (done->outcome == chat::FinalKind::kNoCarrier) {
         module_holds_session_ = false;  // the call ended while suspended
       }
       return FailSlice(Errc::kEscapeFailed, std::string("ATO → ") + ToString(done->outcome));

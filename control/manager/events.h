@@ -56,10 +56,12 @@ namespace ev {
 struct UserConnect {};
 /// The user wants the link down and to stay down.
 struct UserDisconnect {};
-/// An AT command sent with act::SendAt finished. `code` is the +CME/+EXT number.
+/// An AT command sent with act::SendAt finished: `outcome` is the final result as chat
+/// classified it (CONNECT, CONNECT OK and CONNECT FAIL stay distinct), none without an answer;
+/// `code` is the +CME/+EXT number.
 struct AtDone {
   std::uint64_t id = 0;
-  AtOutcome outcome = AtOutcome::kOk;
+  AtOutcome outcome = chat::FinalKind::kOk;
   int code = 0;
   std::vector<std::string> info;  ///< information lines, echo and finals removed
 };
@@ -130,10 +132,16 @@ struct SendAt {
   bool expect_connect = false;  ///< CONNECT ends it and hands the line over to data mode
   bool data_port = false;       ///< with two ports: send on the data port (the dial)
 };
-/// Write raw bytes to the (data) line, bypassing AT framing: an LCP Terminate-Request, or the
-/// "+++" escape of a monitoring slice.
+/// Write raw bytes to the (data) line, bypassing AT framing: the "+++" escape of a monitoring
+/// slice.
 struct WriteRaw {
   std::vector<std::uint8_t> bytes;
+};
+/// Write an LCP Terminate-Request with `identifier` to the (data) line, framed by pppif
+/// (pppif/lcp_terminate.h): the module may still be in PPP data mode with nothing running PPP,
+/// and the manual documents no other way back to AT mode.
+struct SendLcpTerminate {
+  std::uint8_t identifier = 0;
 };
 /// Start the PPP backend on the line handed over at CONNECT (with the leftover bytes).
 struct StartPpp {};
@@ -170,8 +178,8 @@ struct Publish {
 };
 }  // namespace act
 
-using Action = std::variant<act::SendAt, act::WriteRaw, act::StartPpp, act::StopPpp,
-                            act::SuspendPpp, act::ResumePpp, act::ResumeCommandMode,
+using Action = std::variant<act::SendAt, act::WriteRaw, act::SendLcpTerminate, act::StartPpp,
+                            act::StopPpp, act::SuspendPpp, act::ResumePpp, act::ResumeCommandMode,
                             act::ReopenPort, act::RunProbe, act::Transition, act::Publish>;
 
 }  // namespace uclink::control

@@ -18,28 +18,15 @@ void ConnectionManager::HandleModuleRestarted(const ev::ModuleRestarted& restart
   context_active_ = false;
   attached_ = false;
   const std::string why = "module restarted (\"" + restart.banner + "\") while " + ToString(state_);
-  switch (state_) {
-    case State::kIdle:
-    case State::kBackoff:
-    case State::kFailed:
-      return;  // nothing in progress; the next attempt probes and configures from scratch
-    case State::kProbing:
-      // The banner answers what the probe asks: the module is in command mode. A module that
-      // powers up while uclinkd starts is no failure, so the ladder does not count it.
-      AbandonCommand(command_in_flight);
-      return TransitionTo(State::kConfiguring, why);
-    case State::kHangingUp:
-      return ContinueHangupAfterRestart(command_in_flight);
-    case State::kConfiguring:
-    case State::kAwaitingRegistration:
-    case State::kAttaching:
-    case State::kDialing:
-    case State::kNegotiatingPpp:
-    case State::kOnline:
-    case State::kActivatingInband:
-    case State::kOnlineInband:
-      return RestartFromConfiguring(why, command_in_flight);
-  }
+  if (state_ == State::kHangingUp) return ContinueHangupAfterRestart(command_in_flight);
+  if (!BetweenAttempts()) return RestartFromConfiguring(why, command_in_flight);
+  // Idle, back-off, failed: nothing in progress; the next attempt probes and configures from
+  // scratch.
+  if (state_ != State::kProbing) return;
+  // The banner answers what the probe asks: the module is in command mode. A module that
+  // powers up while uclinkd starts is no failure, so the ladder does not count it.
+  AbandonCommand(command_in_flight);
+  TransitionTo(State::kConfiguring, why);
 }
 
 // The reboot counts as a failed attempt (a module that reboots in a loop climbs the ladder to

@@ -1,22 +1,29 @@
 // The AT sequences the manager runs, as data a reader can follow top to bottom
 // (docs/state-machine.md, "Scripts").
-// Each step: {command, expected reply, failure replies, timeout}. "{cid}" and "{apn}" are
-// filled in from the configuration by Expand().
+// Each step: {command, expected reply, failure replies, timeout}. The command is built by chat's
+// typed encoders (chat/commands/*.h) from the configuration's cid and APN; the timeout is chat's
+// (chat/commands/timeouts.h) unless the step overrides it, with the reason beside the override.
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "chat/at_args.h"
+#include "chat/final_result.h"
+
 namespace uclink::control {
 
-/// How the AT channel reports the end of a command (its final result, or none).
-enum class AtOutcome { kOk, kConnect, kError, kCmeError, kExtError, kNoCarrier, kTimeout };
-const char* ToString(AtOutcome outcome);
+/// How a command ended: chat's final result (chat/final_result.h), or none when no answer came
+/// (timeout, unresponsive module, closed port).
+using AtOutcome = std::optional<chat::FinalKind>;
+inline constexpr AtOutcome kNoAnswer = std::nullopt;
+/// chat's name of the final result ("OK", "CONNECT", "+CME ERROR", ...), or "timeout".
+const char* ToString(const AtOutcome& outcome);
 
 /// What a step waits for.
 enum class Expect { kOk, kConnect };
@@ -28,13 +35,23 @@ const char* ToString(Capture capture);
 
 using Millis = std::chrono::milliseconds;
 
+/// What a script's commands may carry from the configuration (validated by chat's rules:
+/// control/config/config.cc).
+struct ScriptParams {
+  int cid = 1;
+  std::string_view apn;
+};
+
+/// Builds a step's command, with chat's typed encoder where the manual defines the command.
+using StepCommand = chat::Result<std::string> (*)(const ScriptParams& params);
+
 /// One step of a script as written in the tables.
 struct ScriptStepSpec {
-  std::string_view command;
+  StepCommand command;
   Expect expect;
-  std::initializer_list<AtOutcome> failures;  ///< replies that mean "refused", not "lost"
-  Millis timeout;
-  bool optional;  ///< a failure is logged and the script goes on
+  std::initializer_list<chat::FinalKind> failures;  ///< replies that mean "refused", not "lost"
+  std::optional<Millis> timeout;  ///< nullopt: chat's table; a value: the manager's override
+  bool optional;                  ///< a failure is logged and the script goes on
   Capture capture;
 };
 
@@ -42,7 +59,7 @@ struct ScriptStepSpec {
 struct ScriptStep {
   std::string command;
   Expect expect = Expect::kOk;
-  std::vector<AtOutcome> failures;
+  std::vector<chat::FinalKind> failures;
   Millis timeout{0};
   bool optional = false;
   Capture capture = Capture::kNone;
@@ -64,14 +81,13 @@ const char* ToString(Script script);
 
 /// The table of a script.
 std::span<const ScriptStepSpec> StepsOf(Script script);
-/// Fills in {cid}/{apn}. An empty APN drops the APN argument: AT+CGDCONT=1,"IP" (manual §2.11.2).
+/// The steps with their commands built for `cid` and `apn` and their timeouts resolved. An empty
+/// APN drops the APN argument: AT+CGDCONT=1,"IP" (manual §2.11.2). `cid` and `apn` must have
+/// passed the configuration's validation, which applies the encoders' own rules.
 std::vector<ScriptStep> Expand(Script script, int cid, std::string_view apn);
 
-/// An LCP Terminate-Request (RFC 1661 §5.5) in RFC 1662 HDLC framing with the default ACCM.
-/// Sent when the module may still be in PPP data mode from an earlier run: the manual documents
-/// no "+++" escape, so asking the module's PPP peer to terminate is the way back to AT mode.
-std::vector<std::uint8_t> LcpTerminateRequestFrame(std::uint8_t identifier);
-/// RFC 1662 §C.2 FCS-16 over `bytes` starting from `fcs` (0xFFFF initially).
-std::uint16_t Fcs16(std::uint16_t fcs, std::span<const std::uint8_t> bytes);
+/// The status field an identity step fills, decoded from its information lines with chat's
+/// decoders (manual §2.2–§2.6) as `uclink probe` decodes them; nullopt when they do not decode.
+std::optional<std::string> DecodeCapture(Capture capture, const std::vector<std::string>& info);
 
 }  // namespace uclink::control

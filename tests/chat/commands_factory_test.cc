@@ -1,7 +1,7 @@
-// AT+FACTORYTEST (chat/commands/factory_test.h): manual §2.62.
+// AT+FACTORYTEST (chat/commands/factory_test_command.h): manual §2.62.
 #include <gtest/gtest.h>
 
-#include "chat/commands/factory_test.h"
+#include "chat/commands/factory_test_command.h"
 
 namespace uclink::chat {
 namespace {

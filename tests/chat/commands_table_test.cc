@@ -4,6 +4,7 @@
 #include <set>
 
 #include "chat/commands/command_table.h"
+#include "chat/commands/timeouts.h"
 
 namespace uclink::chat {
 namespace {
@@ -67,8 +68,22 @@ TEST(CommandTableTest, TimeoutClassesFollowTheWork) {
   EXPECT_EQ(TimeoutFor(Command::kCgdata, Form::kSet), TimeoutClass::kDial);
   EXPECT_EQ(TimeoutFor(Command::kIpcreate, Form::kSet), TimeoutClass::kSocket);
   EXPECT_EQ(TimeoutFor(Command::kHttpaction, Form::kSet), TimeoutClass::kHttp);
-  EXPECT_EQ(DefaultTimeout(TimeoutClass::kScan), std::chrono::seconds(180));
-  EXPECT_EQ(DefaultTimeout(TimeoutClass::kBasic), std::chrono::seconds(2));
+}
+
+// The durations live in one table (chat/commands/timeouts.h); the scan and basic values the
+// timeout classes used to map to are its values.
+TEST(CommandTimeoutsTest, ScanAndBasicDurations) {
+  EXPECT_EQ(TimeoutOf("COPS", Form::kTest), std::chrono::seconds(180));
+  EXPECT_EQ(TimeoutOf("CGATT", Form::kRead), std::chrono::seconds(2));
+  EXPECT_EQ(kBasicTimeout, std::chrono::seconds(2));
+}
+
+TEST(CommandTimeoutsTest, EveryRowIsUniqueAndLongerThanBasic) {
+  std::set<std::pair<std::string_view, Form>> seen;
+  for (const CommandTimeout& row : CommandTimeouts()) {
+    EXPECT_TRUE(seen.insert({row.name, row.form}).second) << row.name;
+    EXPECT_GT(row.timeout, kBasicTimeout) << row.name;
+  }
 }
 
 TEST(CommandTableTest, UsageAnswersUnderTheirOwnAndMisprintedNames) {

@@ -33,6 +33,14 @@ class EscapeSliceTest : public ::testing::Test {
     return std::nullopt;
   }
 
+  // The identifier of the last act::SendLcpTerminate emitted so far, if any.
+  std::optional<std::uint8_t> LastTerminate() const {
+    for (auto it = d.all.rbegin(); it != d.all.rend(); ++it) {
+      if (const auto* t = std::get_if<act::SendLcpTerminate>(&*it)) return t->identifier;
+    }
+    return std::nullopt;
+  }
+
   // From online to the first slice's "AT" check (CSQ due `until_due` from now, guard times
   // passed).
   void RunSliceUntilCheck(Clock::duration until_due = 15s) {
@@ -73,13 +81,13 @@ TEST_F(EscapeSliceTest, DueSignalReadingRunsOneSliceAndResumesPpp) {
   EXPECT_EQ(d.Count<act::SuspendPpp>(), 0);
   RunSliceUntilCheck(1s);
   EXPECT_FALSE(d.manager->AtPortAvailable());  // user AT waits: the slice owns the line
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "AT+CSQ");
   d.Feed(ev::Signal{17, 0});
-  d.Reply(AtOutcome::kOk);
+  d.Reply(chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "ATO");
   EXPECT_TRUE(d.at()->expect_connect);  // the line comes back through the data-mode hand-over
-  d.Reply(AtOutcome::kConnect);
+  d.Reply(chat::FinalKind::kConnect);
   EXPECT_TRUE(d.EmittedLast<act::ResumePpp>());
   EXPECT_EQ(d.state(), State::kOnline);
   api::Status s = d.status();
@@ -94,10 +102,10 @@ TEST_F(EscapeSliceTest, SliceDurationIsPublishedAndInTheStatusDocument) {
   d.BringOnline();
   RunSliceUntilCheck();
   d.Advance(30ms);
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Advance(20ms);
-  d.Expect("ATO", AtOutcome::kConnect);
+  d.Expect("ATO", chat::FinalKind::kConnect);
   bool published = false;
   for (const Action& action : d.last) {
     if (const auto* p = std::get_if<act::Publish>(&action); p && p->name == "monitoring") {
@@ -121,17 +129,17 @@ TEST_F(EscapeSliceTest, StatusShowsNoSliceYetAsZeroAndNull) {
 TEST_F(EscapeSliceTest, OneEscapeServesBothReadingsWhenBothAreDue) {
   d.BringOnline();
   RunSliceUntilCheck();  // t = 15 s: CSQ only
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
-  d.Expect("ATO", AtOutcome::kConnect);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
+  d.Expect("ATO", chat::FinalKind::kConnect);
   d.Advance(30s - 15s - 2200ms);  // t = 30 s: CSQ and CGREG both due
   d.Advance(2200ms);
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "AT+CGREG?");
   d.Feed(ev::Registration{1, "3342", "7A1"});
-  d.Reply(AtOutcome::kOk);
-  d.Expect("ATO", AtOutcome::kConnect);
+  d.Reply(chat::FinalKind::kOk);
+  d.Expect("ATO", chat::FinalKind::kConnect);
   EXPECT_EQ(d.Count<act::SuspendPpp>(), 2);
   EXPECT_EQ(d.status().monitoring.escapes, 2);
   EXPECT_DOUBLE_EQ(*d.status().registration.age_s, 0.0);
@@ -140,16 +148,16 @@ TEST_F(EscapeSliceTest, OneEscapeServesBothReadingsWhenBothAreDue) {
 TEST_F(EscapeSliceTest, EscapeWithoutOkIsLinkTroubleTerminatedAndRedialled) {
   d.BringOnline();
   RunSliceUntilCheck();
-  d.Reply(AtOutcome::kTimeout);  // "+++" was not taken: the module is still in data mode
+  d.Reply(kNoAnswer);  // "+++" was not taken: the module is still in data mode
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
   EXPECT_EQ(d.status().last_error->code, "escape-failed");
   d.Feed(ev::PppDown{"local close: stopped during a monitoring slice", false});
   // The suspended backend sent no Terminate: the manager does, through the AT channel.
-  EXPECT_EQ(LastRawWrite(), LcpTerminateRequestFrame(0x5b));
+  EXPECT_EQ(LastTerminate(), 0x5b);
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);  // no ATH: there is no suspended call
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);  // no ATH: there is no suspended call
   EXPECT_EQ(d.state(), State::kBackoff);
   d.Advance(5s);
   EXPECT_EQ(d.state(), State::kProbing);
@@ -169,40 +177,40 @@ TEST_F(EscapeSliceTest, SliceOverItsBudgetIsLinkTrouble) {
 TEST_F(EscapeSliceTest, AtoErrorHangsUpTheSuspendedCallWithAth) {
   d.BringOnline();
   RunSliceUntilCheck();
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
-  d.Expect("ATO", AtOutcome::kError);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
+  d.Expect("ATO", chat::FinalKind::kError);
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_EQ(d.status().last_error->code, "escape-failed");
-  const int raw_before = d.Count<act::WriteRaw>();
+  const int raw_before = d.Count<act::SendLcpTerminate>();
   d.Feed(ev::PppDown{"local close", false});
-  EXPECT_EQ(d.Count<act::WriteRaw>(), raw_before);  // command mode is certain: no Terminate
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("ATH", AtOutcome::kOk);  // never leave a suspended call behind
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  EXPECT_EQ(d.Count<act::SendLcpTerminate>(), raw_before);  // command mode is certain: no Terminate
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATH", chat::FinalKind::kOk);  // never leave a suspended call behind
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kBackoff);
 }
 
 TEST_F(EscapeSliceTest, AtoTimeoutAssumesDataModeAndTerminates) {
   d.BringOnline();
   RunSliceUntilCheck();
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
-  d.Expect("ATO", AtOutcome::kTimeout);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
+  d.Expect("ATO", kNoAnswer);
   d.Feed(ev::PppDown{"local close", false});
-  EXPECT_EQ(LastRawWrite(), LcpTerminateRequestFrame(0x5b));
+  EXPECT_EQ(LastTerminate(), 0x5b);
   d.Advance(2s);  // no NO CARRIER: the resync probe tells
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("ATH", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATH", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kBackoff);
 }
 
 TEST_F(EscapeSliceTest, PollTimeoutInCommandModeMeansTheModuleIsGone) {
   d.BringOnline();
   RunSliceUntilCheck();
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kTimeout);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", kNoAnswer);
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_EQ(d.status().last_error->code, "module-not-responding");
 }
@@ -210,18 +218,18 @@ TEST_F(EscapeSliceTest, PollTimeoutInCommandModeMeansTheModuleIsGone) {
 TEST_F(EscapeSliceTest, DisconnectDuringPollsHangsUpFromCommandMode) {
   d.BringOnline();
   RunSliceUntilCheck();
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "AT+CSQ");
   d.Feed(ev::UserDisconnect{});
   EXPECT_EQ(d.state(), State::kOnline);  // the poll in flight finishes first
-  d.Reply(AtOutcome::kOk);
+  d.Reply(chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
   EXPECT_FALSE(d.Emitted<act::ResumePpp>(d.all));  // no detour through data mode
   d.Feed(ev::PppDown{"local close", false});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("ATH", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATH", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kIdle);
   EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
 }
@@ -237,43 +245,43 @@ TEST_F(EscapeSliceTest, DisconnectBeforeTheEscapeResumesPppAndHangsUpAsUsual) {
   EXPECT_NE(LastRawWrite(), kPlusPlusPlus);  // the escape is never written
   d.Feed(ev::PppDown{"local close", false});
   EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
-  EXPECT_FALSE(d.EmittedLast<act::WriteRaw>());  // the resumed backend sent Terminate
+  EXPECT_FALSE(d.EmittedLast<act::SendLcpTerminate>());  // the resumed backend sent Terminate
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kIdle);
 }
 
 TEST_F(EscapeSliceTest, DisconnectWhileAtoIsPendingWaitsForConnectThenHangsUp) {
   d.BringOnline();
   RunSliceUntilCheck();
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "ATO");
   d.Feed(ev::UserDisconnect{});
   EXPECT_EQ(d.state(), State::kOnline);
-  d.Reply(AtOutcome::kConnect);
+  d.Reply(chat::FinalKind::kConnect);
   EXPECT_TRUE(d.EmittedLast<act::ResumePpp>());
   EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
   EXPECT_EQ(d.state(), State::kHangingUp);
   d.Feed(ev::PppDown{"local close", false});
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kIdle);
 }
 
 TEST_F(EscapeSliceTest, NoCarrierDuringASliceIsRecoveredLikeAnyOther) {
   d.BringOnline();
   RunSliceUntilCheck();
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   d.Feed(ev::NoCarrier{});  // the network ended the suspended call
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_EQ(d.status().last_error->code, "no-carrier");
   d.Feed(ev::PppDown{"local close", false});
-  d.Expect("AT+CSQ", AtOutcome::kOk);  // the slice's poll, still queued: stale, ignored
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);  // no ATH: the call is gone
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);  // the slice's poll, still queued: stale, ignored
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);  // no ATH: the call is gone
   EXPECT_EQ(d.state(), State::kBackoff);
 }
 
@@ -281,18 +289,18 @@ TEST_F(EscapeSliceTest, TwoUnansweredEscapesInARowStopSlicing) {
   d.BringOnline();
   for (int round = 0; round < 2; ++round) {
     RunSliceUntilCheck();
-    d.Reply(AtOutcome::kTimeout);
+    d.Reply(kNoAnswer);
     d.Feed(ev::PppDown{"local close", false});
     d.Feed(ev::NoCarrier{});
-    d.Expect("AT", AtOutcome::kOk);
-    d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+    d.Expect("AT", chat::FinalKind::kOk);
+    d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
     ASSERT_EQ(d.state(), State::kBackoff);
     d.Advance(round == 0 ? 5s : 10s);
     ASSERT_EQ(d.state(), State::kProbing);
     d.AnswerProbeAndInit();
     d.AnswerRegistered();
     d.AnswerAttach();
-    d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+    d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
     d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {}, 1500});
     ASSERT_EQ(d.state(), State::kOnline);
   }

@@ -19,7 +19,7 @@ class ModuleRestartTest : public ::testing::Test {
   void SetUp() override { d.Start(); }
 
   // The port reopen completes the abandoned command as closed: its late answer is stale.
-  void DeliverAbandonedCommand() { d.Reply(AtOutcome::kTimeout); }
+  void DeliverAbandonedCommand() { d.Reply(kNoAnswer); }
 
   // After a restart: the init script runs at once, without a probe or a back-off.
   void ExpectInitStartsNow() {
@@ -39,7 +39,7 @@ TEST_F(ModuleRestartTest, WhileDialingAbandonsCgdataAndConfiguresAtOnce) {
   d.Feed(ev::ModuleRestarted{"READY"});
   // Not the 30 s dial timeout: the port is reopened so the lost command ends now.
   EXPECT_TRUE(d.EmittedLast<act::ReopenPort>());
-  EXPECT_FALSE(d.EmittedLast<act::WriteRaw>());  // no data mode to leave
+  EXPECT_FALSE(d.EmittedLast<act::SendLcpTerminate>());  // no data mode to leave
   DeliverAbandonedCommand();
   ExpectInitStartsNow();
   EXPECT_EQ(d.status().last_error->code, "module-restarted");
@@ -50,15 +50,15 @@ TEST_F(ModuleRestartTest, WhileDialingAbandonsCgdataAndConfiguresAtOnce) {
 
 TEST_F(ModuleRestartTest, WhileConfiguringStartsTheInitScriptAgain) {
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("ATE0", AtOutcome::kOk);
-  d.Expect("AT+CMEE=1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATE0", chat::FinalKind::kOk);
+  d.Expect("AT+CMEE=1", chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "AT+CFUN=1");
   d.Feed(ev::ModuleRestarted{"RDY"});
   DeliverAbandonedCommand();
   ExpectInitStartsNow();
-  d.Expect("ATE0", AtOutcome::kOk);
-  d.Expect("AT+CMEE=1", AtOutcome::kOk);
+  d.Expect("ATE0", chat::FinalKind::kOk);
+  d.Expect("AT+CMEE=1", chat::FinalKind::kOk);
   EXPECT_EQ(d.AtCommand(), "AT+CFUN=1");  // the reboot left the module at CFUN=0
 }
 
@@ -79,7 +79,7 @@ TEST_F(ModuleRestartTest, WhileAttachingForgetsTheAttach) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   ASSERT_EQ(d.AtCommand(), "AT+CSQ");
-  d.Reply(AtOutcome::kOk);
+  d.Reply(chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "AT+CGATT=1");
   d.Feed(ev::ModuleRestarted{"READY"});
   DeliverAbandonedCommand();
@@ -105,11 +105,11 @@ TEST_F(ModuleRestartTest, WhileNegotiatingPppStopsTheBackendThenReconfigures) {
   EXPECT_EQ(d.state(), State::kHangingUp);
   d.Feed(ev::PppDown{"local close", false});
   EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
-  EXPECT_FALSE(d.EmittedLast<act::WriteRaw>());  // the reboot ended data mode: no Terminate
-  d.Expect("AT", AtOutcome::kOk);                // resync after the hand-back
+  EXPECT_FALSE(d.EmittedLast<act::SendLcpTerminate>());  // the reboot ended data mode: no Terminate
+  d.Expect("AT", chat::FinalKind::kOk);                  // resync after the hand-back
   // No AT+CGACT=0: the context died with the reboot. Straight to the next attempt.
   EXPECT_EQ(d.state(), State::kProbing);
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   EXPECT_EQ(d.AtCommand(), "ATE0");
   EXPECT_EQ(d.status().last_error->code, "module-restarted");
 }
@@ -118,12 +118,12 @@ TEST_F(ModuleRestartTest, WhileOnlineWithASecondPortHangsUpAndRedialsWithoutBack
   d.options.config.modem.at_port = "/dev/ttyUSB2";
   d.Start();
   d.BringOnline();
-  d.Reply(AtOutcome::kOk);  // the first CSQ poll on the second port
+  d.Reply(chat::FinalKind::kOk);  // the first CSQ poll on the second port
   d.Feed(ev::ModuleRestarted{"READY"});
   EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
   d.Feed(ev::PppDown{"local close", false});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kConfiguring);
   EXPECT_EQ(d.status().interface.address, std::nullopt);
 }
@@ -135,7 +135,7 @@ TEST_F(ModuleRestartTest, WhileOnlineInbandReactivatesFromTheInit) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   ASSERT_EQ(d.state(), State::kOnlineInband);
   d.Feed(ev::ModuleRestarted{"READY"});
   DeliverAbandonedCommand();  // the CSQ poll sent on entry
@@ -182,7 +182,7 @@ TEST_F(ModuleRestartTest, WhileDeactivatingAbandonsCgact) {
 TEST_F(ModuleRestartTest, InBackoffWaitsAsBefore) {
   d.BringOnline();
   d.Feed(ev::PppDown{"NO CARRIER", true});
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   ASSERT_EQ(d.state(), State::kBackoff);
   d.Feed(ev::ModuleRestarted{"READY"});
   EXPECT_EQ(d.state(), State::kBackoff);
@@ -203,9 +203,9 @@ TEST_F(ModuleRestartTest, WhenFailedStaysFailedUntilConnect) {
   d.options.config.recovery.fail_after = 2;
   d.Start();
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kTimeout);
+  d.Expect("AT", kNoAnswer);
   d.Advance(5s);
-  d.Expect("AT", AtOutcome::kTimeout);
+  d.Expect("AT", kNoAnswer);
   ASSERT_EQ(d.state(), State::kFailed);
   d.Feed(ev::ModuleRestarted{"READY"});
   EXPECT_EQ(d.state(), State::kFailed);
@@ -217,7 +217,7 @@ TEST_F(ModuleRestartTest, RebootLoopClimbsTheLadderToFailedWithTheReason) {
   d.options.config.recovery.fail_after = 3;
   d.Start();
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   for (int reboot = 1; reboot <= 2; ++reboot) {
     ASSERT_EQ(d.state(), State::kConfiguring) << reboot;
     d.Feed(ev::ModuleRestarted{"READY"});
@@ -303,8 +303,8 @@ TEST_F(HealthProbeManagerTest, FailuresInARowDeclareTheLinkDeadAndHangUp) {
   // The usual path: PPP stops, NO CARRIER, deactivation, back-off, redial.
   d.Feed(ev::PppDown{"local close", false});
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kBackoff);
   d.Advance(5s);
   EXPECT_EQ(d.state(), State::kProbing);
@@ -330,12 +330,12 @@ TEST_F(HealthProbeManagerTest, ResultOfAnEarlierLinkIsIgnored) {
   const std::optional<act::RunProbe> old = Probe();
   ASSERT_TRUE(old);
   d.Feed(ev::PppDown{"NO CARRIER", true});
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   d.Advance(5s);
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
   d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {}, 1500});
   for (int i = 0; i < 3; ++i) d.Feed(ev::ProbeResult{old->id, false, "stale"});
   EXPECT_EQ(d.state(), State::kOnline);
@@ -356,7 +356,7 @@ TEST_F(HealthProbeManagerTest, InbandHasNoInterfaceToProbe) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   ASSERT_EQ(d.state(), State::kOnlineInband);
   d.Advance(60s);
   EXPECT_EQ(d.Count<act::RunProbe>(), 0);

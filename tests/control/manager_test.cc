@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "chat/commands/timeouts.h"
 #include "control/manager/connection_manager.h"
 #include "control/manager/errc.h"
 #include "tests/control/manager_test_support.h"
@@ -63,15 +64,15 @@ TEST_F(ConnectionManagerTest, IdentityRepliesFillTheStatusModuleFields) {
 
 TEST_F(ConnectionManagerTest, FailedIdentityReadDoesNotStopTheInit) {
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("ATE0", AtOutcome::kOk);
-  d.Expect("AT+CMEE=1", AtOutcome::kOk);
-  d.Expect("AT+CFUN=1", AtOutcome::kOk);
-  d.Expect("AT+CGMI", AtOutcome::kOk, {"UNICORE"});
-  d.Expect("AT+CGMM", AtOutcome::kOk, {"UC8088"});
-  d.Expect("AT+CGMR", AtOutcome::kOk, {"V1.0"});
-  d.Expect("AT+CGSN", AtOutcome::kOk, {"861234567890123"});
-  d.Expect("AT+CIMI", AtOutcome::kCmeError, {}, 10);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATE0", chat::FinalKind::kOk);
+  d.Expect("AT+CMEE=1", chat::FinalKind::kOk);
+  d.Expect("AT+CFUN=1", chat::FinalKind::kOk);
+  d.Expect("AT+CGMI", chat::FinalKind::kOk, {"UNICORE"});
+  d.Expect("AT+CGMM", chat::FinalKind::kOk, {"UC8088"});
+  d.Expect("AT+CGMR", chat::FinalKind::kOk, {"V1.0"});
+  d.Expect("AT+CGSN", chat::FinalKind::kOk, {"861234567890123"});
+  d.Expect("AT+CIMI", chat::FinalKind::kCmeError, {}, 10);
   EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IP\",\"cmnet\"");
   EXPECT_EQ(d.status().module.imsi, std::nullopt);
 }
@@ -80,15 +81,15 @@ TEST_F(ConnectionManagerTest, StaysWaitingWhileSearching) {
   d.Feed(ev::UserConnect{});
   d.AnswerProbeAndInit();
   d.Feed(ev::Registration{2, {}, {}});
-  d.Reply(AtOutcome::kOk);
+  d.Reply(chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kAwaitingRegistration);
 }
 
 TEST_F(ConnectionManagerTest, RegistrationUrcStartsTheAttach) {
   d.Feed(ev::UserConnect{});
   d.AnswerProbeAndInit();
-  d.Expect("AT+CGREG?", AtOutcome::kOk);  // answered "+CGREG: 1,2": still searching
-  d.Feed(ev::Registration{1, {}, {}});    // then the URC "+CGREG: 1" (manual §2.15.3)
+  d.Expect("AT+CGREG?", chat::FinalKind::kOk);  // answered "+CGREG: 1,2": still searching
+  d.Feed(ev::Registration{1, {}, {}});          // then the URC "+CGREG: 1" (manual §2.15.3)
   EXPECT_EQ(d.state(), State::kAttaching);
   EXPECT_EQ(d.AtCommand(), "AT+CSQ");
 }
@@ -107,11 +108,11 @@ TEST_F(ConnectionManagerTest, NotSearchingModuleIsAttachedToStartTheSearch) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered(0);
   EXPECT_EQ(d.state(), State::kAttaching);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   ASSERT_EQ(d.AtCommand(), "AT+CGATT=1");
   d.Feed(ev::Registration{2, {}, {}});
   d.Feed(ev::Registration{1, {}, {}});
-  d.Reply(AtOutcome::kOk);
+  d.Reply(chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kDialing);
 }
 
@@ -119,10 +120,10 @@ TEST_F(ConnectionManagerTest, AttachedButUnregisteredWaitsForTheUrcBeforeDialing
   d.Feed(ev::UserConnect{});
   d.AnswerProbeAndInit();
   d.AnswerRegistered(0);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
-  d.Expect("AT+CGATT=1", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
+  d.Expect("AT+CGATT=1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kAwaitingRegistration);
-  d.Expect("AT+CGREG?", AtOutcome::kOk);
+  d.Expect("AT+CGREG?", chat::FinalKind::kOk);
   d.Feed(ev::Registration{5, {}, {}});
   EXPECT_EQ(d.state(), State::kDialing);
 }
@@ -130,7 +131,7 @@ TEST_F(ConnectionManagerTest, AttachedButUnregisteredWaitsForTheUrcBeforeDialing
 TEST_F(ConnectionManagerTest, PollsCgregEveryThreeSecondsWhileWaiting) {
   d.Feed(ev::UserConnect{});
   d.AnswerProbeAndInit();
-  d.Expect("AT+CGREG?", AtOutcome::kOk);
+  d.Expect("AT+CGREG?", chat::FinalKind::kOk);
   d.Advance(2900ms);
   EXPECT_EQ(d.PendingAtCount(), 0u);
   d.Advance(100ms);
@@ -151,7 +152,7 @@ TEST_F(ConnectionManagerTest, RegistrationTimeoutBacksOff) {
   d.Feed(ev::UserConnect{});
   d.AnswerProbeAndInit();
   for (int i = 0; i < 4; ++i) {
-    d.Expect("AT+CGREG?", AtOutcome::kOk);
+    d.Expect("AT+CGREG?", chat::FinalKind::kOk);
     d.Advance(3s);
   }
   EXPECT_EQ(d.state(), State::kBackoff);
@@ -162,8 +163,8 @@ TEST_F(ConnectionManagerTest, AttachFailureBacksOffThenSucceeds) {
   d.Feed(ev::UserConnect{});
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
-  d.Expect("AT+CSQ", AtOutcome::kOk);
-  d.Expect("AT+CGATT=1", AtOutcome::kCmeError, {}, 30);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
+  d.Expect("AT+CGATT=1", chat::FinalKind::kCmeError, {}, 30);
   EXPECT_EQ(d.state(), State::kBackoff);
   EXPECT_EQ(d.status().last_error->message, "AT+CGATT=1 → +CME ERROR: 30");
   d.Advance(5s);
@@ -180,7 +181,7 @@ TEST_F(ConnectionManagerTest, DialsWithCgdataAndStartsPppOnConnect) {
   d.AnswerAttach();
   ASSERT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
   EXPECT_TRUE(d.at()->expect_connect);
-  d.Reply(AtOutcome::kConnect);
+  d.Reply(chat::FinalKind::kConnect);
   EXPECT_TRUE(d.EmittedLast<act::StartPpp>());
   EXPECT_EQ(d.state(), State::kNegotiatingPpp);
 }
@@ -226,15 +227,15 @@ TEST_F(ConnectionManagerTest, SecondAtPortKeepsPollingWhileOnline) {
   d.AnswerAttach();
   ASSERT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
   EXPECT_TRUE(d.at()->data_port);
-  d.Reply(AtOutcome::kConnect);
+  d.Reply(chat::FinalKind::kConnect);
   d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {}, 1500});
   EXPECT_TRUE(d.manager->AtPortAvailable());
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Advance(15s);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Advance(15s);
-  d.Expect("AT+CSQ", AtOutcome::kOk);     // CSQ every 15 s ...
-  d.Expect("AT+CGREG?", AtOutcome::kOk);  // ... CGREG every 30 s, one command at a time
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);     // CSQ every 15 s ...
+  d.Expect("AT+CGREG?", chat::FinalKind::kOk);  // ... CGREG every 30 s, one command at a time
 }
 
 TEST_F(ConnectionManagerTest, TransitionsAreAnnouncedWithOldAndNewState) {
@@ -251,11 +252,11 @@ TEST_F(ConnectionManagerTest, TransitionsAreAnnouncedWithOldAndNewState) {
 
 TEST_F(ConnectionManagerTest, SilentProbeSendsLcpTerminateThenRetries) {
   d.Feed(ev::UserConnect{});
-  d.Reply(AtOutcome::kTimeout);
+  d.Reply(kNoAnswer);
   ASSERT_EQ(d.last.size(), 1u);
-  const auto* raw = std::get_if<act::WriteRaw>(&d.last.front());
-  ASSERT_NE(raw, nullptr);
-  EXPECT_EQ(raw->bytes, LcpTerminateRequestFrame(0x5a));
+  const auto* terminate = std::get_if<act::SendLcpTerminate>(&d.last.front());
+  ASSERT_NE(terminate, nullptr);
+  EXPECT_EQ(terminate->identifier, 0x5a);
   EXPECT_EQ(d.PendingAtCount(), 0u);
   d.Advance(2s);
   EXPECT_EQ(d.AtCommand(), "AT");
@@ -263,35 +264,22 @@ TEST_F(ConnectionManagerTest, SilentProbeSendsLcpTerminateThenRetries) {
 
 TEST_F(ConnectionManagerTest, NoCarrierAfterTerminateProbesAtOnce) {
   d.Feed(ev::UserConnect{});
-  d.Reply(AtOutcome::kTimeout);
+  d.Reply(kNoAnswer);
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kConfiguring);
 }
 
 TEST_F(ConnectionManagerTest, MuteModuleBacksOffWithModuleNotResponding) {
   d.Feed(ev::UserConnect{});
-  d.Reply(AtOutcome::kTimeout);
+  d.Reply(kNoAnswer);
   d.Advance(2s);
-  for (int i = 0; i < 4; ++i) d.Expect("AT", AtOutcome::kTimeout);
+  for (int i = 0; i < 4; ++i) d.Expect("AT", kNoAnswer);
   EXPECT_EQ(d.state(), State::kBackoff);
   EXPECT_EQ(d.status().last_error->code, "module-not-responding");
 }
 
-TEST_F(ConnectionManagerTest, LcpTerminateFrameIsValidHdlc) {
-  std::vector<std::uint8_t> frame = LcpTerminateRequestFrame(1);
-  ASSERT_GE(frame.size(), 12u);
-  EXPECT_EQ(frame.front(), 0x7e);
-  EXPECT_EQ(frame.back(), 0x7e);
-  // Unescape (RFC 1662 §4.2) and check the FCS: the good-FCS residue is 0xF0B8 (§C.2).
-  std::vector<std::uint8_t> body;
-  for (std::size_t i = 1; i + 1 < frame.size(); ++i) {
-    body.push_back(frame[i] == 0x7d ? frame[++i] ^ 0x20 : frame[i]);
-  }
-  EXPECT_EQ(Fcs16(0xffff, body), 0xf0b8);
-  EXPECT_EQ(std::vector<std::uint8_t>(body.begin(), body.begin() + 8),
-            (std::vector<std::uint8_t>{0xff, 0x03, 0xc0, 0x21, 0x05, 0x01, 0x00, 0x04}));
-}
+// The frame's bytes are pppif's (tests/pppif/lcp_terminate_test.cc).
 
 // ---- recovery --------------------------------------------------------------------------------
 
@@ -300,7 +288,7 @@ TEST_F(ConnectionManagerTest, RedialsAfterNoCarrierWithBackoff) {
   d.Feed(ev::PppDown{"NO CARRIER", true});
   EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
   EXPECT_EQ(d.state(), State::kHangingUp);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kBackoff);
   EXPECT_EQ(d.status().last_error->code, "no-carrier");
   d.Advance(4900ms);
@@ -313,11 +301,11 @@ TEST_F(ConnectionManagerTest, RedialsAfterNoCarrierWithBackoff) {
 TEST_F(ConnectionManagerTest, EchoTimeoutTerminatesWaitsForNoCarrierAndResyncs) {
   d.BringOnline();
   d.Feed(ev::PppDown{"LCP echo timeout", false});
-  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());  // the module may still be in data mode
+  EXPECT_TRUE(d.EmittedLast<act::SendLcpTerminate>());  // the module may still be in data mode
   EXPECT_EQ(d.PendingAtCount(), 0u);
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kBackoff);
   EXPECT_EQ(d.status().last_error->code, "link-dead");
 }
@@ -326,8 +314,8 @@ TEST_F(ConnectionManagerTest, NoCarrierWaitIsBoundedToTwoSeconds) {
   d.BringOnline();
   d.Feed(ev::PppDown{"LCP echo timeout", false});
   d.Advance(2s);
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kBackoff);
 }
 
@@ -363,13 +351,13 @@ TEST_F(ConnectionManagerTest, BackoffResetsAfterSixtySecondsOnline) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
   d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {}, 1500});
   EXPECT_EQ(d.status().attempt, 1);
   d.Advance(60s);
   EXPECT_EQ(d.status().attempt, std::nullopt);
   d.Feed(ev::PppDown{"NO CARRIER", true});
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   d.Advance(5s);  // back to the first rung: 5 s, not 10 s
   EXPECT_EQ(d.state(), State::kProbing);
 }
@@ -378,7 +366,7 @@ TEST_F(ConnectionManagerTest, RegistrationLostForFifteenSecondsRedials) {
   d.options.config.modem.at_port = "/dev/ttyUSB2";
   d.Start();
   d.BringOnline();
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Feed(ev::Registration{2, {}, {}});
   d.Advance(14s);
   EXPECT_EQ(d.state(), State::kOnline);
@@ -392,7 +380,7 @@ TEST_F(ConnectionManagerTest, RegistrationBackWithinGraceKeepsTheLink) {
   d.options.config.modem.at_port = "/dev/ttyUSB2";
   d.Start();
   d.BringOnline();
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Feed(ev::Registration{2, {}, {}});
   d.Advance(10s);
   d.Feed(ev::Registration{1, {}, {}});
@@ -413,10 +401,10 @@ TEST_F(ConnectionManagerTest, PortVanishingWhileOnlineReopensBeforeTheNextProbe)
 
 TEST_F(ConnectionManagerTest, SimErrorFailsWithoutRetry) {
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("ATE0", AtOutcome::kOk);
-  d.Expect("AT+CMEE=1", AtOutcome::kOk);
-  d.Expect("AT+CFUN=1", AtOutcome::kCmeError, {}, 10);  // SIM not inserted (manual §3.1)
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATE0", chat::FinalKind::kOk);
+  d.Expect("AT+CMEE=1", chat::FinalKind::kOk);
+  d.Expect("AT+CFUN=1", chat::FinalKind::kCmeError, {}, 10);  // SIM not inserted (manual §3.1)
   EXPECT_EQ(d.state(), State::kFailed);
   EXPECT_EQ(d.status().last_error->code, "sim-error");
   EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
@@ -429,8 +417,8 @@ TEST_F(ConnectionManagerTest, RepeatedFailuresCycleTheRadio) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered(3);
   d.Advance(5s);
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CFUN=0", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CFUN=0", chat::FinalKind::kOk);
   EXPECT_EQ(d.AtCommand(), "ATE0");
 }
 
@@ -439,9 +427,9 @@ TEST_F(ConnectionManagerTest, GivesUpAfterTheLastRungWithTheReason) {
   d.options.config.recovery.fail_after = 2;
   d.Start();
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kTimeout);
+  d.Expect("AT", kNoAnswer);
   d.Advance(5s);
-  d.Expect("AT", AtOutcome::kTimeout);
+  d.Expect("AT", kNoAnswer);
   EXPECT_EQ(d.state(), State::kFailed);
   EXPECT_EQ(d.status().last_error->code, "too-many-failures");
   EXPECT_THAT(d.status().last_error->message, ::testing::HasSubstr("no answer to AT"));
@@ -452,9 +440,9 @@ TEST_F(ConnectionManagerTest, ConnectFromFailedStartsOver) {
   d.options.config.recovery.fail_after = 2;
   d.Start();
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kTimeout);
+  d.Expect("AT", kNoAnswer);
   d.Advance(5s);
-  d.Expect("AT", AtOutcome::kTimeout);
+  d.Expect("AT", kNoAnswer);
   d.Feed(ev::UserConnect{});
   EXPECT_EQ(d.state(), State::kProbing);
   EXPECT_EQ(d.status().attempt, std::nullopt);
@@ -465,11 +453,11 @@ TEST_F(ConnectionManagerTest, DialTimeoutRecoversAsIfInDataMode) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kTimeout);
+  d.Expect("AT+CGDATA=\"PPP\",1", kNoAnswer);
   EXPECT_EQ(d.state(), State::kHangingUp);
-  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());
+  EXPECT_TRUE(d.EmittedLast<act::SendLcpTerminate>());
   d.Advance(2s);
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kBackoff);
   EXPECT_EQ(d.status().last_error->code, "dial-timeout");
 }
@@ -488,8 +476,8 @@ TEST_F(ConnectionManagerTest, BackendIgnoringStopIsGivenUpAfterFiveSeconds) {
   d.Advance(5s);  // no PppDown
   EXPECT_TRUE(d.Emitted<act::ResumeCommandMode>(d.all));
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kIdle);
 }
 
@@ -500,9 +488,9 @@ TEST_F(ConnectionManagerTest, FallsBackToInbandWhenCgdataRefused) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kError);
+  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kError);
   EXPECT_EQ(d.state(), State::kActivatingInband);
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kOnlineInband);
   api::Status s = d.status();
   EXPECT_EQ(s.mode, "inband");
@@ -518,7 +506,7 @@ TEST_F(ConnectionManagerTest, ModePppBacksOffWhenCgdataRefused) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kNoCarrier);
+  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kNoCarrier);
   EXPECT_EQ(d.state(), State::kBackoff);
 }
 
@@ -527,15 +515,15 @@ TEST_F(ConnectionManagerTest, FallsBackToInbandAfterThreePppFailures) {
   for (int failure = 1; failure <= 3; ++failure) {
     d.Feed(ev::PppDown{"LCP negotiation failed", false});
     d.Feed(ev::NoCarrier{});
-    d.Expect("AT", AtOutcome::kOk);
-    d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+    d.Expect("AT", chat::FinalKind::kOk);
+    d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
     if (failure == 3) break;
     ASSERT_EQ(d.state(), State::kBackoff);
     d.Advance(NextRedialDelay(failure, 5s, 600s));
     d.AnswerProbeAndInit();
     d.AnswerRegistered();
     d.AnswerAttach();
-    d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+    d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
   }
   EXPECT_EQ(d.state(), State::kActivatingInband);
   EXPECT_EQ(d.AtCommand(), "AT+CGACT=1,1");
@@ -545,11 +533,11 @@ TEST_F(ConnectionManagerTest, FallsBackToInbandWhenNoBackendCanRun) {
   d.ConnectUntilConnect();
   d.Feed(ev::PppUnavailable{"no /dev/net/tun"});
   EXPECT_EQ(d.state(), State::kHangingUp);
-  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());  // nothing runs PPP: terminate it ourselves
+  EXPECT_TRUE(d.EmittedLast<act::SendLcpTerminate>());  // nothing runs PPP: terminate it ourselves
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kOnlineInband);
 }
 
@@ -570,7 +558,7 @@ TEST_F(ConnectionManagerTest, ModeInbandActivatesWithoutDialing) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kOnlineInband);
 }
 
@@ -581,15 +569,15 @@ TEST_F(ConnectionManagerTest, InbandPollsCsqEvery15sAndCgregEvery30s) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   d.Feed(ev::Signal{18, 0});
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   EXPECT_EQ(d.status().signal.csq, 18);
   d.Advance(15s);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Advance(15s);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
-  d.Expect("AT+CGREG?", AtOutcome::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
+  d.Expect("AT+CGREG?", chat::FinalKind::kOk);
   EXPECT_EQ(d.PendingAtCount(), 0u);
 }
 
@@ -600,8 +588,8 @@ TEST_F(ConnectionManagerTest, InbandMonitorTimeoutMeansTheModuleIsGone) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kTimeout);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", kNoAnswer);
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_EQ(d.status().last_error->code, "module-not-responding");
 }
@@ -615,11 +603,11 @@ TEST_F(ConnectionManagerTest, RetriesPppAfterTheInbandPeriod) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kError);
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kError);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Advance(600s);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kProbing);
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
@@ -635,10 +623,10 @@ TEST_F(ConnectionManagerTest, DisconnectStopsPppWaitsNoCarrierAndDeactivates) {
   EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
   d.Feed(ev::PppDown{"local close", false});
   EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
-  EXPECT_FALSE(d.EmittedLast<act::WriteRaw>());  // the backend already sent Terminate
+  EXPECT_FALSE(d.EmittedLast<act::SendLcpTerminate>());  // the backend already sent Terminate
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kIdle);
   EXPECT_EQ(d.status().mode, "none");
   EXPECT_EQ(d.status().interface.address, std::nullopt);
@@ -652,13 +640,13 @@ TEST_F(ConnectionManagerTest, DisconnectWhileDialingHangsUpTheLateConnect) {
   d.AnswerAttach();
   d.Feed(ev::UserDisconnect{});
   EXPECT_EQ(d.state(), State::kDialing);  // CGDATA is in flight: wait for its result
-  d.Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
   EXPECT_FALSE(d.Emitted<act::StartPpp>(d.all));
-  EXPECT_TRUE(d.EmittedLast<act::WriteRaw>());
+  EXPECT_TRUE(d.EmittedLast<act::SendLcpTerminate>());
   EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());
   d.Feed(ev::NoCarrier{});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kIdle);
 }
 
@@ -684,8 +672,8 @@ TEST_F(ConnectionManagerTest, ConnectDuringHangupRedials) {
   d.Feed(ev::UserDisconnect{});
   d.Feed(ev::UserConnect{});
   d.Feed(ev::PppDown{"local close", true});
-  d.Expect("AT", AtOutcome::kOk);
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kProbing);
 }
 
@@ -696,10 +684,10 @@ TEST_F(ConnectionManagerTest, InbandDisconnectDeactivatesTheContext) {
   d.AnswerProbeAndInit();
   d.AnswerRegistered();
   d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", AtOutcome::kOk);
-  d.Expect("AT+CSQ", AtOutcome::kOk);
+  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Feed(ev::UserDisconnect{});
-  d.Expect("AT+CGACT=0,1", AtOutcome::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
   EXPECT_EQ(d.state(), State::kIdle);
 }
 
@@ -707,7 +695,7 @@ TEST_F(ConnectionManagerTest, InbandDisconnectDeactivatesTheContext) {
 
 TEST_F(ConnectionManagerTest, StaleAtReplyIsIgnored) {
   d.Feed(ev::UserConnect{});
-  d.Feed(ev::AtDone{9999, AtOutcome::kOk, 0, {}});
+  d.Feed(ev::AtDone{9999, chat::FinalKind::kOk, 0, {}});
   EXPECT_EQ(d.state(), State::kProbing);
   EXPECT_TRUE(d.last.empty());
 }
@@ -736,10 +724,10 @@ TEST_F(ConnectionManagerTest, ReconfigureAppliesAtTheNextAttempt) {
   changed.config.network.apn = "internet";
   d.manager->Reconfigure(changed);
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", AtOutcome::kOk);
+  d.Expect("AT", chat::FinalKind::kOk);
   for (const char* cmd :
        {"ATE0", "AT+CMEE=1", "AT+CFUN=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN", "AT+CIMI"}) {
-    d.Expect(cmd, AtOutcome::kOk);
+    d.Expect(cmd, chat::FinalKind::kOk);
   }
   EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IP\",\"internet\"");
 }
@@ -752,11 +740,39 @@ TEST(ScriptsTest, EmptyApnLeavesTheApnOut) {
   EXPECT_EQ(it->command, "AT+CGDCONT=2,\"IP\"");
 }
 
+// Steps without an override take chat's timeouts (chat/commands/timeouts.h); the overrides keep
+// the values the manager has always used (docs/state-machine.md, "Scripts").
+TEST(ScriptsTest, StepsTakeChatsTimeoutsUnlessTheyOverrideThem) {
+  for (const ScriptStep& step : Expand(Script::kInit, 1, "x")) {
+    if (step.command == "AT+CFUN=1") {
+      EXPECT_EQ(step.timeout, std::chrono::seconds(10));
+    } else {
+      EXPECT_EQ(step.timeout, chat::kBasicTimeout) << step.command;
+    }
+  }
+  EXPECT_EQ(Expand(Script::kProbe, 1, "").front().timeout, std::chrono::seconds(1));
+  EXPECT_EQ(Expand(Script::kAttach, 1, "x").back().timeout, std::chrono::seconds(75));
+  EXPECT_EQ(Expand(Script::kDial, 1, "x").front().timeout, std::chrono::seconds(30));
+  EXPECT_EQ(Expand(Script::kInbandActivate, 1, "x").front().timeout, std::chrono::seconds(150));
+  EXPECT_EQ(Expand(Script::kDeactivate, 1, "x").front().timeout, std::chrono::seconds(45));
+}
+
+// Identity answers are decoded with chat's decoders, as `uclink probe` decodes them (manual §2.4:
+// the revision is the +SOFTV value).
+TEST(ScriptsTest, IdentityIsDecodedAsProbeDecodesIt) {
+  EXPECT_EQ(
+      DecodeCapture(Capture::kRevision, {"+SOFTV:012345678", "+HARDV:00123456", "+MANUF:ucchip"}),
+      "012345678");
+  EXPECT_EQ(DecodeCapture(Capture::kRevision, {"V1.0"}), "V1.0");
+  EXPECT_EQ(DecodeCapture(Capture::kImei, {"863711020146740"}), "863711020146740");
+  EXPECT_EQ(DecodeCapture(Capture::kImei, {"not an IMEI"}), std::nullopt);
+}
+
 TEST(ScriptsTest, DialExpectsConnectAndKnowsItsRefusals) {
   std::vector<ScriptStep> dial = Expand(Script::kDial, 1, "x");
   ASSERT_EQ(dial.size(), 1u);
   EXPECT_EQ(dial[0].expect, Expect::kConnect);
-  EXPECT_THAT(dial[0].failures, ::testing::Contains(AtOutcome::kNoCarrier));
+  EXPECT_THAT(dial[0].failures, ::testing::Contains(chat::FinalKind::kNoCarrier));
 }
 
 TEST(NamesTest, EveryStateHasADistinctName) {

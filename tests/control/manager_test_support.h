@@ -70,32 +70,32 @@ class ManagerDriver {
 
   /// Plays a module that answers the init script (after a probe).
   void AnswerProbeAndInit() {
-    Expect("AT", AtOutcome::kOk);
-    Expect("ATE0", AtOutcome::kOk);
-    Expect("AT+CMEE=1", AtOutcome::kOk);
-    Expect("AT+CFUN=1", AtOutcome::kOk);
-    Expect("AT+CGMI", AtOutcome::kOk, {"UNICORE"});
-    Expect("AT+CGMM", AtOutcome::kOk, {"UC8088"});
-    Expect("AT+CGMR", AtOutcome::kOk, {"V1.0"});
-    Expect("AT+CGSN", AtOutcome::kOk, {"861234567890123"});
-    Expect("AT+CIMI", AtOutcome::kOk, {"460001234567890"});
-    Expect("AT+CGDCONT=1,\"IP\",\"cmnet\"", AtOutcome::kOk);
-    Expect("AT+CGREG=1", AtOutcome::kOk);
+    Expect("AT", chat::FinalKind::kOk);
+    Expect("ATE0", chat::FinalKind::kOk);
+    Expect("AT+CMEE=1", chat::FinalKind::kOk);
+    Expect("AT+CFUN=1", chat::FinalKind::kOk);
+    Expect("AT+CGMI", chat::FinalKind::kOk, {"UNICORE"});
+    Expect("AT+CGMM", chat::FinalKind::kOk, {"UC8088"});
+    Expect("AT+CGMR", chat::FinalKind::kOk, {"V1.0"});
+    Expect("AT+CGSN", chat::FinalKind::kOk, {"861234567890123"});
+    Expect("AT+CIMI", chat::FinalKind::kOk, {"460001234567890"});
+    Expect("AT+CGDCONT=1,\"IP\",\"cmnet\"", chat::FinalKind::kOk);
+    Expect("AT+CGREG=1", chat::FinalKind::kOk);
   }
 
   /// The CGREG? poll answered "registered, home" (the daemon decodes the line into the event).
   void AnswerRegistered(int stat = 1) {
     ASSERT_EQ(AtCommand(), "AT+CGREG?");
     Feed(ev::Registration{stat, "3342", "7A1"});
-    Reply(AtOutcome::kOk);
+    Reply(chat::FinalKind::kOk);
   }
 
   /// Attach script: one CSQ reading, then AT+CGATT=1.
   void AnswerAttach() {
     ASSERT_EQ(AtCommand(), "AT+CSQ");
     Feed(ev::Signal{21, 99});
-    Reply(AtOutcome::kOk);
-    Expect("AT+CGATT=1", AtOutcome::kOk);
+    Reply(chat::FinalKind::kOk);
+    Expect("AT+CGATT=1", chat::FinalKind::kOk);
   }
 
   /// From idle to kNegotiatingPpp.
@@ -104,7 +104,7 @@ class ManagerDriver {
     AnswerProbeAndInit();
     AnswerRegistered();
     AnswerAttach();
-    Expect("AT+CGDATA=\"PPP\",1", AtOutcome::kConnect);
+    Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
   }
 
   /// From idle to kOnline.

@@ -10,7 +10,7 @@
 
 #include "chat/at_args.h"
 #include "chat/commands/command_table.h"
-#include "chat/commands/factory_test.h"
+#include "chat/commands/factory_test_command.h"
 #include "chat/commands/ftp.h"
 #include "chat/commands/http.h"
 #include "chat/commands/identity.h"

@@ -2,7 +2,7 @@
 // end-to-end test through uclinkd (the same libraries cmd/uclink.cc links).
 #include <CLI/CLI.hpp>
 
-#include "control/cli/at_command.h"
+#include "control/cli/at_subcommand.h"
 #include "control/cli/client_commands.h"
 #include "control/cli/service_commands.h"
 

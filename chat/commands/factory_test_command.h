@@ -1,6 +1,6 @@
 // AT+FACTORYTEST (§2.62): factory test firmware only.
-#ifndef UCLINK_CHAT_COMMANDS_FACTORY_TEST_H_
-#define UCLINK_CHAT_COMMANDS_FACTORY_TEST_H_
+#ifndef UCLINK_CHAT_COMMANDS_FACTORY_TEST_COMMAND_H_
+#define UCLINK_CHAT_COMMANDS_FACTORY_TEST_COMMAND_H_
 
 #include <optional>
 #include <string>
@@ -47,4 +47,4 @@ std::optional<FactoryRfResult> DescribeFactoryRfResult(int code);
 
 }  // namespace uclink::chat
 
-#endif  // UCLINK_CHAT_COMMANDS_FACTORY_TEST_H_
+#endif  // UCLINK_CHAT_COMMANDS_FACTORY_TEST_COMMAND_H_

@@ -1,4 +1,4 @@
-#include "chat/commands/factory_test.h"
+#include "chat/commands/factory_test_command.h"
 
 #include <array>
 #include <charconv>

@@ -1,6 +1,6 @@
 // `uclink at`: send AT commands and print each answer (docs/at-channel.md).
-#ifndef UCLINK_CONTROL_CLI_AT_COMMAND_H_
-#define UCLINK_CONTROL_CLI_AT_COMMAND_H_
+#ifndef UCLINK_CONTROL_CLI_AT_SUBCOMMAND_H_
+#define UCLINK_CONTROL_CLI_AT_SUBCOMMAND_H_
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,4 +27,4 @@ ExitCode ExitCodeFor(const chat::AtReply& reply);
 
 }  // namespace uclink::control::cli
 
-#endif  // UCLINK_CONTROL_CLI_AT_COMMAND_H_
+#endif  // UCLINK_CONTROL_CLI_AT_SUBCOMMAND_H_

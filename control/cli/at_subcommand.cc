@@ -1,4 +1,4 @@
-#include "control/cli/at_command.h"
+#include "control/cli/at_subcommand.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>

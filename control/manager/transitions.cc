@@ -1,0 +1,238 @@
+// The connection manager's transitions: TransitionTo and what entering each state starts, the
+// failure bookkeeping that decides the next step, and the back-off delay (docs/state-machine.md,
+// "States" and "Recovery and counters").
+#include <algorithm>
+#include <utility>
+
+#include "control/manager/connection_manager.h"
+
+namespace uclink::control {
+namespace {
+
+using namespace std::chrono_literals;
+
+}  // namespace
+
+Clock::duration NextRedialDelay(int attempt, Clock::duration initial, Clock::duration max) {
+  Clock::duration delay = initial;
+  for (int i = 1; i < attempt && delay < max; ++i) delay *= 2;
+  return std::min(delay, max);
+}
+
+// ---- transitions -------------------------------------------------------------------------
+
+void ConnectionManager::TransitionTo(State next, std::string why) {
+  const State previous = state_;
+  CancelTimer(TimerId::kStateTimeout);
+  CancelTimer(TimerId::kRetry);
+  state_ = next;
+  state_since_ = now_;
+  since_unix_.reset();
+  Emit(act::Transition{previous, next, why});
+  Emit(act::Publish{"state", {{"from", ToString(previous)}, {"to", ToString(next)}, {"why", why}}});
+  Enter(next);
+}
+
+void ConnectionManager::Enter(State state) {
+  const auto& config = options_.config;
+  switch (state) {
+    case State::kIdle:
+    case State::kFailed:
+      for (int i = 0; i < kTimerCount; ++i) CancelTimer(static_cast<TimerId>(i));
+      pending_at_.reset();
+      link_.reset();
+      if (pending_options_) {
+        options_ = *std::exchange(pending_options_, std::nullopt);
+        backend_available_ = options_.ppp_backend_available;
+      }
+      return;
+    case State::kProbing:
+      ppp_suspended_ = false;
+      module_holds_session_ = false;
+      if (pending_options_) {
+        options_ = *std::exchange(pending_options_, std::nullopt);
+        backend_available_ = options_.ppp_backend_available;
+      }
+      link_.reset();
+      probe_tries_ = 0;
+      attached_ = false;
+      if (port_closed_) {
+        Emit(act::ReopenPort{});
+        port_closed_ = false;
+      }
+      return SendProbe();
+    case State::kConfiguring: {
+      // Escalation: after repeated failures, cycle the radio before the init
+      // (docs/state-machine.md, "Recovery and counters").
+      std::vector<ScriptStep> steps;
+      if (attempt_ >= config.recovery.cfun_cycle_after) {
+        steps = Expand(Script::kRadioCycle, config.network.cid, config.network.apn);
+      }
+      for (ScriptStep& step : Expand(Script::kInit, config.network.cid, config.network.apn)) {
+        steps.push_back(std::move(step));
+      }
+      return RunScript(std::move(steps));
+    }
+    case State::kAwaitingRegistration:
+      SetTimer(TimerId::kStateTimeout, config.connection.registration_timeout);
+      SetTimer(TimerId::kRetry, 3s);
+      return Poll(AtPurpose::kPollCgreg);
+    case State::kAttaching:
+      return RunScript(Expand(Script::kAttach, config.network.cid, config.network.apn));
+    case State::kDialing:
+      return RunScript(Expand(Script::kDial, config.network.cid, config.network.apn),
+                       /*data_port=*/!config.modem.at_port.empty());
+    case State::kNegotiatingPpp:
+      return SetTimer(TimerId::kStateTimeout, config.connection.ppp_timeout);
+    case State::kOnline:
+      SetTimer(TimerId::kOnlineStable, options_.config.backoff.reset_after);
+      StartHealthProbes();
+      if (!config.modem.at_port.empty()) {
+        // A second AT port keeps registration and signal polling going during PPP.
+        SetTimer(TimerId::kCsqPoll, config.monitor.csq_interval);
+        SetTimer(TimerId::kCgregPoll, config.monitor.cgreg_interval);
+        Poll(AtPurpose::kPollCsq);
+      } else {
+        ArmSlices();  // one port: readings by "+++"/ATO slices if escape_supported
+      }
+      return;
+    case State::kActivatingInband:
+      return RunScript(Expand(Script::kInbandActivate, config.network.cid, config.network.apn));
+    case State::kOnlineInband:
+      SetTimer(TimerId::kOnlineStable, config.backoff.reset_after);
+      SetTimer(TimerId::kCsqPoll, config.monitor.csq_interval);
+      SetTimer(TimerId::kCgregPoll, config.monitor.cgreg_interval);
+      Poll(AtPurpose::kPollCsq);
+      if (config.connection.mode == ModeChoice::kAuto && backend_available_ &&
+          config.connection.retry_ppp_after.count() > 0) {
+        SetTimer(TimerId::kRetryPpp, config.connection.retry_ppp_after);
+      }
+      return;
+    case State::kHangingUp:
+      for (TimerId id : {TimerId::kCsqPoll, TimerId::kCgregPoll, TimerId::kRegistrationLost,
+                         TimerId::kOnlineStable, TimerId::kRetryPpp, TimerId::kHealthProbe}) {
+        CancelTimer(id);
+      }
+      link_.reset();
+      pending_at_.reset();
+      hangup_phase_ = HangupPhase::kStart;
+      resynced_ = !(data_mode_ || line_handed_over_ || ppp_running_);
+      resync_tries_ = 0;
+      return AdvanceHangup();
+    case State::kBackoff:
+      for (TimerId id : {TimerId::kCsqPoll, TimerId::kCgregPoll, TimerId::kRegistrationLost,
+                         TimerId::kOnlineStable, TimerId::kRetryPpp, TimerId::kHealthProbe}) {
+        CancelTimer(id);
+      }
+      pending_at_.reset();
+      link_.reset();
+      return SetTimer(TimerId::kRetry, NextRedialDelay(std::max(attempt_, 1),
+                                                       config.backoff.initial, config.backoff.max));
+  }
+}
+
+void ConnectionManager::RecordError(Errc code, std::string detail) {
+  last_error_ = api::LastError{ToString(code), detail};
+  Emit(act::Publish{"error", {{"code", ToString(code)}, {"message", detail}}});
+}
+
+void ConnectionManager::Fail(Errc code, std::string detail, bool fatal) {
+  RecordError(code, detail);
+  ++attempt_;
+  NextStep next = NextStep::kBackoff;
+  if (fatal) {
+    next = NextStep::kFailed;
+  } else if (attempt_ >= options_.config.recovery.fail_after) {
+    RecordError(Errc::kTooManyFailures,
+                std::to_string(attempt_) + " failed attempts; last: " + detail);
+    next = NextStep::kFailed;
+  } else if (!goal_online_) {
+    next = NextStep::kIdle;
+  }
+  FinishOrHangUp(next, std::string(ToString(code)) + ": " + detail);
+}
+
+void ConnectionManager::FallBackToInband(Errc code, std::string detail) {
+  // A fallback is a change of mode, not a failed attempt: no back-off.
+  RecordError(code, detail);
+  fallback_active_ = true;
+  FinishOrHangUp(NextStep::kInband, "in-band fallback: " + detail);
+}
+
+void ConnectionManager::FinishOrHangUp(NextStep next, std::string why) {
+  if (ppp_running_ || data_mode_ || line_handed_over_ || context_active_) {
+    after_hangup_ = next;
+    return TransitionTo(State::kHangingUp, std::move(why));
+  }
+  GoTo(next, std::move(why));
+}
+
+void ConnectionManager::GoTo(NextStep next, std::string why) {
+  switch (next) {
+    case NextStep::kIdle:
+      return TransitionTo(State::kIdle, std::move(why));
+    case NextStep::kBackoff:
+      return TransitionTo(State::kBackoff, std::move(why));
+    case NextStep::kRedial:
+      return TransitionTo(State::kProbing, std::move(why));
+    case NextStep::kInband:
+      // Still registered and attached: only the PDP context needs activating.
+      return TransitionTo(State::kActivatingInband, std::move(why));
+    case NextStep::kFailed:
+      return TransitionTo(State::kFailed, std::move(why));
+  }
+}
+
+void ConnectionManager::LoseLine(const std::string& why) {
+  // Nothing can be said to the module any more: stop whatever used the line, forget the data
+  // mode and the context (the next attempt reopens the port and probes from scratch).
+  port_closed_ = true;
+  if (ppp_running_) Emit(act::StopPpp{});
+  ppp_running_ = false;
+  ReclaimLine();
+  data_mode_ = false;
+  context_active_ = false;
+  pending_at_.reset();
+  Fail(Errc::kPortClosed, why);
+}
+
+void ConnectionManager::ReclaimLine() {
+  if (!line_handed_over_) return;
+  line_handed_over_ = false;
+  Emit(act::ResumeCommandMode{});
+}
+
+bool ConnectionManager::BetweenAttempts() const {
+  switch (state_) {
+    case State::kIdle:
+    case State::kFailed:
+    case State::kBackoff:
+    case State::kProbing:
+      return true;
+    case State::kConfiguring:
+    case State::kAwaitingRegistration:
+    case State::kAttaching:
+    case State::kDialing:
+    case State::kNegotiatingPpp:
+    case State::kOnline:
+    case State::kActivatingInband:
+    case State::kOnlineInband:
+    case State::kHangingUp:
+      return false;
+  }
+  return false;
+}
+
+bool ConnectionManager::UseInband() const {
+  switch (options_.config.connection.mode) {
+    case ModeChoice::kInband:
+      return true;
+    case ModeChoice::kPpp:
+      return false;
+    case ModeChoice::kAuto:
+      return fallback_active_ || !backend_available_;
+  }
+  return false;
+}
+
+}  // namespace uclink::control
