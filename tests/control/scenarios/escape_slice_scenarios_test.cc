@@ -18,10 +18,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -120,18 +123,35 @@ int ConnectThroughPpp(int port) {
 }
 
 // Sends `chunk` and reads its echo back whole; false on a timeout or a mismatch.
-bool RoundTrip(int fd, const std::string& chunk) {
-  if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(chunk.size())) {
+// One echo of `chunk`. A receive bound that passes (EAGAIN, SO_RCVTIMEO) is a stall, not a
+// break: slices pause the link, TCP's retransmission back-off can make a pause outlast the
+// bound under load, and the connection is still fine; the wait goes on until `stop`. A break is
+// what TCP reports as one (reset, close, a send error) or an echo that differs; `why` says which.
+bool RoundTrip(int fd, const std::string& chunk, const std::atomic<bool>& stop,
+               std::string* why = nullptr) {
+  auto fail = [&](std::string text) {
+    if (why != nullptr) *why = std::move(text);
     return false;
+  };
+  const ssize_t sent = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+  if (sent != static_cast<ssize_t>(chunk.size())) {
+    return fail("send " + std::to_string(sent) + ": " + std::strerror(errno));
   }
   std::string echoed;
   char buffer[4096];
   while (echoed.size() < chunk.size()) {
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) return false;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && !stop) continue;  // a stall
+    if (n == 0) return fail("recv: the peer closed the connection");
+    if (n < 0) return fail(std::string("recv: ") + std::strerror(errno));
     echoed.append(buffer, static_cast<std::size_t>(n));
   }
-  return echoed == chunk;
+  if (echoed != chunk) {
+    const auto diff = std::mismatch(chunk.begin(), chunk.end(), echoed.begin());
+    return fail("echo differs at byte " + std::to_string(diff.first - chunk.begin()) + " of " +
+                std::to_string(echoed.size()));
+  }
+  return true;
 }
 
 double Percentile(std::vector<double> values, double p) {
@@ -185,18 +205,36 @@ TEST_F(EscapeSliceScenarioTest, ReadingsStayFreshAndTcpKeepsFlowingAcrossSlices)
     ::close(*f);
     delete f;
   });
-  ASSERT_TRUE(RoundTrip(fd, "hello")) << "no echo through the PPP interface";
+  const std::atomic<bool> no_waiting{true};  // before slicing: one receive bound is enough
+  ASSERT_TRUE(RoundTrip(fd, "hello", no_waiting)) << "no echo through the PPP interface";
 
   // Traffic never stops: a slice stalls it (TCP retransmits), it must not break it.
   std::atomic<bool> stop{false}, broken{false};
   std::atomic<std::size_t> round_trips{0};
+  std::string broke_because;   // written by the traffic thread before `broken`, read after join
+  double longest_stall_s = 0;  // written by the traffic thread, read after join
+  std::mutex progress_mutex;   // round_trips' changes are signalled on `progress`
+  std::condition_variable progress;
   std::thread traffic([&] {
     const std::string chunk(1024, 'u');
     while (!stop && !broken) {
-      if (RoundTrip(fd, chunk)) {
-        ++round_trips;
+      std::string why;
+      const auto started = Clock::now();
+      if (RoundTrip(fd, chunk, stop, &why)) {
+        {
+          const std::lock_guard<std::mutex> lock(progress_mutex);
+          ++round_trips;
+        }
+        progress.notify_all();
+        longest_stall_s = std::max(longest_stall_s,
+                                   std::chrono::duration<double>(Clock::now() - started).count());
       } else if (!stop) {  // the shutdown() below ends the last one on purpose
-        broken = true;
+        broke_because = why;
+        {
+          const std::lock_guard<std::mutex> lock(progress_mutex);
+          broken = true;
+        }
+        progress.notify_all();
       }
     }
   });
@@ -228,10 +266,24 @@ TEST_F(EscapeSliceScenarioTest, ReadingsStayFreshAndTcpKeepsFlowingAcrossSlices)
     worst_registration_age =
         std::max(worst_registration_age, status["registration"]["age_s"].get<double>());
   }
+  // A stall is not a break, but the data path must still work once slicing is over: the
+  // round trip in flight completes (TCP's next retransmission) before the connection is shut.
+  bool flowing_after_slices = broken;
+  {
+    std::unique_lock<std::mutex> lock(progress_mutex);
+    const std::size_t before = round_trips;
+    flowing_after_slices = progress.wait_for(lock, std::chrono::seconds(120), [&] {
+      return round_trips > before || broken;
+    }) && !broken;
+  }
+  EXPECT_TRUE(flowing_after_slices) << "no round trip completed after the last slice";
   stop = true;
   ::shutdown(fd, SHUT_RDWR);  // ends a round trip in flight at once
   traffic.join();
-  EXPECT_FALSE(broken) << "transfer broke after " << round_trips << " round trips";
+  EXPECT_FALSE(broken) << "transfer broke after " << round_trips
+                       << " round trips: " << broke_because;
+  std::cout << "round trips " << round_trips << ", longest stall " << longest_stall_s << " s"
+            << std::endl;
   ASSERT_EQ(static_cast<int>(durations_ms.size()), kSlices) << "slices seen in time";
   EXPECT_LT(worst_signal_age, kCsqIntervalS + kSliceBudgetS);
   EXPECT_LT(worst_registration_age, kCgregIntervalS + kSliceBudgetS);
