@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   ConfigSource source;
   std::string config_path;
   auto& o = source.overrides;
-  std::string port, at_port, apn, backend, mode, interface, socket;
+  std::string port, at_port, apn, backend, mode, interface, socket, state_dir;
   int baud = 0, cid = 0;
   bool verbose = false;
   app.add_option("--config", config_path, "configuration file (default /etc/uclink/uclink.toml)");
@@ -82,6 +82,8 @@ int main(int argc, char** argv) {
   app.add_option("--mode", mode, "auto | ppp | inband");
   app.add_option("--interface", interface, "network interface name");
   app.add_option("--socket", socket, "control socket path");
+  app.add_option("--state-dir", state_dir,
+                 "directory kept across restarts (default /var/lib/uclink)");
   app.add_flag("-v,--verbose", verbose, "debug logging");
   app.set_version_flag("--version", "uclink " + std::string(uclink::control::api::kVersion));
   // A bad flag is a usage error, 2 like a bad configuration (never CLI11's own 104-109).
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
   set(o.mode, mode);
   set(o.interface, interface);
   set(o.socket, socket);
+  set(o.state_dir, state_dir);
   if (baud != 0) o.baud = baud;
   if (cid != 0) o.cid = cid;
 

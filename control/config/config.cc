@@ -132,6 +132,7 @@ const std::vector<Field>& Schema() {
       {"control.group", String(UCLINK_REF(control.group))},
       {"control.idle_timeout_s", Duration(UCLINK_REF(control.idle_timeout))},
       {"control.max_connections_per_uid", Integer(UCLINK_REF(control.max_connections_per_uid))},
+      {"daemon.state_dir", String(UCLINK_REF(daemon.state_dir))},
       {"log.level", String(UCLINK_REF(log.level))},
   };
   return fields;
@@ -361,6 +362,9 @@ std::vector<ConfigIssue> Validate(const Config& c) {
   // 64 is the daemon's whole session budget (ControlServer::kMaxSessions).
   Require(c.control.max_connections_per_uid >= 1 && c.control.max_connections_per_uid <= 64,
           "control.max_connections_per_uid", "must be between 1 and 64", &issues);
+  Require(!c.daemon.state_dir.empty() && c.daemon.state_dir.front() == '/' &&
+              c.daemon.state_dir.find('\0') == std::string::npos,
+          "daemon.state_dir", "must be an absolute directory path", &issues);
   const std::array<std::string_view, 5> levels = {"trace", "debug", "info", "warn", "error"};
   Require(std::find(levels.begin(), levels.end(), c.log.level) != levels.end(), "log.level",
           "must be one of trace, debug, info, warn, error", &issues);
@@ -440,6 +444,7 @@ std::vector<ConfigIssue> ApplyOverrides(const ConfigOverrides& flags, Config* c)
   if (flags.apn) c->network.apn = *flags.apn;
   if (flags.interface) c->interface.name = *flags.interface;
   if (flags.socket) c->control.socket = *flags.socket;
+  if (flags.state_dir) c->daemon.state_dir = *flags.state_dir;
   if (flags.baud) c->modem.baud = *flags.baud;
   if (flags.cid) c->network.cid = *flags.cid;
   if (flags.backend) {
@@ -466,6 +471,7 @@ std::vector<ConfigIssue> ApplyOverrides(const ConfigOverrides& flags, Config* c)
       {"network.cid", {flags.cid.has_value(), "--cid"}},
       {"interface.name", {flags.interface.has_value(), "--interface"}},
       {"control.socket", {flags.socket.has_value(), "--socket"}},
+      {"daemon.state_dir", {flags.state_dir.has_value(), "--state-dir"}},
   };
   for (ConfigIssue& issue : Validate(*c)) {
     auto it = flag_of.find(issue.key);

@@ -111,6 +111,13 @@ struct ControlConfig {
   int max_connections_per_uid = 16;
 };
 
+/// [daemon]: what uclinkd keeps across restarts.
+struct DaemonConfig {
+  /// Recovery counters, usage ledgers and remembered APNs (docs/state.md); systemd's
+  /// StateDirectory=uclink creates the default.
+  std::string state_dir = "/var/lib/uclink";
+};
+
 /// [log]
 struct LogConfig {
   std::string level = "info";  ///< trace|debug|info|warn|error
@@ -126,6 +133,7 @@ struct Config {
   RecoveryConfig recovery;
   InterfaceConfig interface;
   ControlConfig control;
+  DaemonConfig daemon;
   LogConfig log;
 };
 
@@ -151,7 +159,8 @@ ConfigResult LoadConfigFile(const std::string& path, bool missing_ok);
 
 /// Command-line flags of uclinkd; each set field replaces the file's value.
 struct ConfigOverrides {
-  std::optional<std::string> port, at_port, data_port, apn, backend, mode, interface, socket;
+  std::optional<std::string> port, at_port, data_port, apn, backend, mode, interface, socket,
+      state_dir;
   std::optional<int> baud, cid;
 };
 /// Applies flags on top of `config`, then re-validates; issues name the flag ("--baud").
