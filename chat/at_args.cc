@@ -2,21 +2,17 @@
 
 #include <charconv>
 
+#include "chat/ascii.h"
+
 namespace uclink::chat {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+using ascii::IsSpace;
+using ascii::Lower;
+using ascii::Trim;
 
 bool IsNameChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 class CommandCategoryImpl : public std::error_category {

@@ -5,8 +5,7 @@
 // ("Hello, World!"), so a quoted string may hold commas. The manual's own examples add spaces
 // around commas and after colons (`+CGACT: 1, 1` next to `+CGACT:1,1`), and test-command answers
 // hold parenthesised lists (`(1-18, 31)`). Everything here accepts all of those shapes.
-#ifndef UCLINK_CHAT_AT_ARGS_H_
-#define UCLINK_CHAT_AT_ARGS_H_
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
@@ -307,5 +306,3 @@ namespace std {
 template <>
 struct is_error_code_enum<uclink::chat::CommandErrc> : true_type {};
 }  // namespace std
-
-#endif  // UCLINK_CHAT_AT_ARGS_H_

@@ -16,8 +16,7 @@
 // Errors in AtReply::error (chat::Errc): kModuleError, kCmeError, kExtError (with the manual's
 // text in error_text), kNoCarrier, kConnectFail, kTimeout, kPayloadTruncated, kUnresponsive,
 // kClosed, kInvalidCommand.
-#ifndef UCLINK_CHAT_AT_CHANNEL_H_
-#define UCLINK_CHAT_AT_CHANNEL_H_
+#pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -85,5 +84,3 @@ class AtChannel {
 };
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_AT_CHANNEL_H_

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 
+#include "chat/ascii.h"
 #include "chat/commands/timeouts.h"
 #include "chat/error_tables.h"
 
 namespace uclink::chat {
 namespace {
 
-char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+using ascii::Upper;
 
 bool Is(std::string_view name, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), name) != names.end();

@@ -1,7 +1,6 @@
 // AtCommand (what to send and how to recognise its answer), AtReply (what came back) and the
 // per-command timeout table. Pure: standard library only.
-#ifndef UCLINK_CHAT_AT_COMMAND_H_
-#define UCLINK_CHAT_AT_COMMAND_H_
+#pragma once
 
 #include <chrono>
 #include <optional>
@@ -100,5 +99,3 @@ class TimeoutTable {
 std::optional<std::string_view> DescribeModuleError(FinalKind kind, int number);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_AT_COMMAND_H_

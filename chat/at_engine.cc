@@ -2,33 +2,20 @@
 
 #include <algorithm>
 
+#include "chat/ascii.h"
 #include "chat/error_tables.h"
 
 namespace uclink::chat {
 namespace {
+
+using ascii::EqualsNoCase;
+using ascii::TrimRight;
 
 // Mbed ATHandler::sync(): `+CMEE:` cannot be a late answer to any other command.
 constexpr std::string_view kResyncCommand = "AT+CMEE?";
 constexpr std::string_view kResyncPrefix = "+CMEE";
 // Garbage lines are reported with at most this many bytes.
 constexpr std::size_t kMaxReportedGarbage = 80;
-
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool ValidCommandText(std::string_view text) {
   return !text.empty() && text.size() < AtTokenizer::kMaxLine &&

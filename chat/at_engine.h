@@ -10,8 +10,7 @@
 //  * a timeout resynchronises with `AT+CMEE?`, whose answer has a unique prefix, so a late OK
 //    cannot complete the next command (Mbed ATHandler::sync);
 //  * CONNECT of a data command hands the rest of that very read to the data consumer.
-#ifndef UCLINK_CHAT_AT_ENGINE_H_
-#define UCLINK_CHAT_AT_ENGINE_H_
+#pragma once
 
 #include <cstdint>
 #include <deque>
@@ -175,5 +174,3 @@ class AtEngine {
 };
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_AT_ENGINE_H_

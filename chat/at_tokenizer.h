@@ -1,7 +1,6 @@
 // AtTokenizer: bytes from the serial port in, typed tokens out. Pure: no I/O, no timers, no heap
 // allocation per line (lines live in a fixed 4 KiB buffer or are views into the caller's bytes).
-#ifndef UCLINK_CHAT_AT_TOKENIZER_H_
-#define UCLINK_CHAT_AT_TOKENIZER_H_
+#pragma once
 
 #include <array>
 #include <cstddef>
@@ -169,5 +168,3 @@ class AtTokenizer {
 };
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_AT_TOKENIZER_H_

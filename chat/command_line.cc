@@ -2,12 +2,15 @@
 
 #include <cstdio>
 
+#include "chat/ascii.h"
+
 namespace uclink::chat {
 namespace {
 
+using ascii::IsUpper;
+using ascii::Upper;
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
 // Characters that start an extended command name: '+' is V.250 §5.4's; the others are the
 // manufacturer prefixes other modules use. The UC8088 manual only has '+', but reading the

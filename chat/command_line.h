@@ -2,8 +2,7 @@
 // module reads it, and the one check that decides whether it may be sent. Pure: standard library
 // only. Both the one-off CLI path and uclinkd call CheckUserCommandLine, so they refuse the same
 // lines with the same words.
-#ifndef UCLINK_CHAT_COMMAND_LINE_H_
-#define UCLINK_CHAT_COMMAND_LINE_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -43,5 +42,3 @@ std::optional<std::vector<LineCommand>> SplitCommandLine(std::string_view line);
 std::optional<std::string> CheckUserCommandLine(std::string_view line);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMAND_LINE_H_

@@ -1,7 +1,6 @@
 // The AT channel's error vocabulary: one commented list (docs/ARCHITECTURE.md, "Design rules:
 // one error vocabulary per layer").
-#ifndef UCLINK_CHAT_ERRC_H_
-#define UCLINK_CHAT_ERRC_H_
+#pragma once
 
 #include <string_view>
 #include <system_error>
@@ -50,5 +49,3 @@ std::error_code make_error_code(Errc errc);
 
 template <>
 struct std::is_error_code_enum<uclink::chat::Errc> : std::true_type {};
-
-#endif  // UCLINK_CHAT_ERRC_H_

@@ -1,8 +1,7 @@
 // The module's error and result codes as data: UC8088 manual tables 3.1 (CME), 3.2 (EXT),
 // 3.3 (HTTP), 3.4 (MQTT) and 3.5 (FTP), so every error a user sees names its meaning.
 // Pure: standard library only.
-#ifndef UCLINK_CHAT_ERROR_TABLES_H_
-#define UCLINK_CHAT_ERROR_TABLES_H_
+#pragma once
 
 #include <optional>
 #include <span>
@@ -46,5 +45,3 @@ std::optional<std::string_view> DescribeFtp(int code);
 std::optional<int> CmeCodeFromText(std::string_view text);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_ERROR_TABLES_H_

@@ -2,28 +2,14 @@
 
 #include <charconv>
 
+#include "chat/ascii.h"
+
 namespace uclink::chat {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-    if (x != b[i]) return false;
-  }
-  return true;
-}
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsNoCase(s.substr(0, prefix.size()), prefix);
-}
+using ascii::EqualsNoCase;
+using ascii::StartsWithNoCase;
+using ascii::Trim;
 
 // `+CME ERROR: 30`, `+CME ERROR:30`, `+CME ERROR: operation not allowed`.
 FinalResult ErrorWithDetail(FinalKind kind, std::string_view rest) {

@@ -1,8 +1,7 @@
 // Final result codes: whole-line matches only, never substrings, so a payload or an operator
 // named "TOKYO" cannot end a command (docs/at-channel.md, "Lessons: final results are whole
 // lines").
-#ifndef UCLINK_CHAT_FINAL_RESULT_H_
-#define UCLINK_CHAT_FINAL_RESULT_H_
+#pragma once
 
 #include <optional>
 #include <string_view>
@@ -44,5 +43,3 @@ Errc ErrcFor(FinalKind kind);
 bool IsSuccess(FinalKind kind);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_FINAL_RESULT_H_

@@ -1,8 +1,7 @@
 // The one async seam of the AT channel (docs/ARCHITECTURE.md, "Design rules: one async seam"):
 // ByteTransport, and SerialPort, its implementation over a tty or pty opened with termios, held
 // exclusively like pppd's `lock`.
-#ifndef UCLINK_CHAT_SERIAL_PORT_H_
-#define UCLINK_CHAT_SERIAL_PORT_H_
+#pragma once
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -89,5 +88,3 @@ class SerialPort : public ByteTransport {
 };
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_SERIAL_PORT_H_

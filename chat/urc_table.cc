@@ -2,8 +2,12 @@
 
 #include <array>
 
+#include "chat/ascii.h"
+
 namespace uclink::chat {
 namespace {
+
+using ascii::Upper;
 
 constexpr UrcEntry kUc8088Urcs[] = {
     {"+CGREG", UrcKind::kRegistration},
@@ -22,8 +26,6 @@ constexpr UrcEntry kUc8088Urcs[] = {
     {"START", UrcKind::kRestart},
     {"Call Ready", UrcKind::kRestart},
 };
-
-char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
 // Compares `pattern` with the start of `line`, ignoring case and spaces; returns the number of
 // line bytes matched, or npos.

@@ -1,8 +1,7 @@
 // UrcTable: which unsolicited result code a line is, from one table of prefixes. `+CGREG:` is
 // both a query answer and a URC, and is told apart here in one place (docs/at-channel.md,
 // "Lessons: one prefix, two meanings").
-#ifndef UCLINK_CHAT_URC_TABLE_H_
-#define UCLINK_CHAT_URC_TABLE_H_
+#pragma once
 
 #include <span>
 #include <string_view>
@@ -56,5 +55,3 @@ class UrcTable {
 };
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_URC_TABLE_H_

@@ -2,8 +2,7 @@
 // the name uclink sends, the misspellings the manual also prints, and the timeout class of each
 // form (durations: timeouts.h). Typed encoders and decoders live in the per-area headers next to
 // this one.
-#ifndef UCLINK_CHAT_COMMANDS_COMMAND_TABLE_H_
-#define UCLINK_CHAT_COMMANDS_COMMAND_TABLE_H_
+#pragma once
 
 #include <chrono>
 #include <cstdint>
@@ -145,5 +144,3 @@ Result<std::string> EncodeExec(Command command);
 Result<std::string> DecodeUsage(std::string_view line, Command command);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_COMMAND_TABLE_H_

@@ -1,6 +1,5 @@
 // AT+FACTORYTEST (§2.62): factory test firmware only.
-#ifndef UCLINK_CHAT_COMMANDS_FACTORY_TEST_COMMAND_H_
-#define UCLINK_CHAT_COMMANDS_FACTORY_TEST_COMMAND_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -46,5 +45,3 @@ struct FactoryRfResult {
 std::optional<FactoryRfResult> DescribeFactoryRfResult(int code);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_FACTORY_TEST_COMMAND_H_

@@ -1,7 +1,6 @@
 // FTP client: AT+FTPMODE … AT+FTPQUIT (§2.26–§2.43). Names, paths and credentials are sent bare
 // (every example of the manual does so) and are at most 64 bytes (§2.30–§2.36).
-#ifndef UCLINK_CHAT_COMMANDS_FTP_H_
-#define UCLINK_CHAT_COMMANDS_FTP_H_
+#pragma once
 
 #include <cstddef>
 #include <optional>
@@ -83,5 +82,3 @@ Result<FtpListHeader> DecodeFtplistHeader(std::string_view bytes, bool line_comp
 Result<std::string> DecodeFtpscon(std::string_view line);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_FTP_H_

@@ -1,7 +1,6 @@
 // HTTP client: AT+HTTPTLS (§2.44), AT+HTTPPARA (§2.45, printed HTTTPARA), AT+HTTPDATA (§2.46),
 // AT+HTTPINIT (§2.50), AT+HTTPACTION (§2.47), AT+HTTPREAD (§2.48).
-#ifndef UCLINK_CHAT_COMMANDS_HTTP_H_
-#define UCLINK_CHAT_COMMANDS_HTTP_H_
+#pragma once
 
 #include <cstddef>
 #include <string>
@@ -71,5 +70,3 @@ Result<HttpActionResult> DecodeHttpaction(std::string_view line);
 Result<PayloadHeader> DecodeHttpreadHeader(std::string_view bytes, bool line_complete);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_HTTP_H_

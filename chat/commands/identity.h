@@ -1,8 +1,7 @@
 // Identity commands, UC8088 manual §2.2–§2.6: AT+CGMI, AT+CGMM, AT+CGMR, AT+CGSN, AT+CIMI.
 // Their answers are free-form lines without a prefix; the engine hands each information line of
 // the command to the decoder. Encoders: EncodeExec / EncodeTest in command_table.h.
-#ifndef UCLINK_CHAT_COMMANDS_IDENTITY_H_
-#define UCLINK_CHAT_COMMANDS_IDENTITY_H_
+#pragma once
 
 #include <span>
 #include <string>
@@ -41,5 +40,3 @@ Result<std::string> DecodeCgsn(std::string_view line);
 Result<std::string> DecodeCimi(std::string_view line);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_IDENTITY_H_

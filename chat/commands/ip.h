@@ -1,7 +1,6 @@
 // In-band sockets: AT+IPCREATE (§2.22), AT+IPSEND (§2.23), AT+IPCLOSE (§2.24) and the +IPRECV
 // data URC (§2.25). One TCP and one UDP client at a time (§2.22).
-#ifndef UCLINK_CHAT_COMMANDS_IP_H_
-#define UCLINK_CHAT_COMMANDS_IP_H_
+#pragma once
 
 #include <cstddef>
 #include <optional>
@@ -62,5 +61,3 @@ struct IpRecvHeader {
 Result<IpRecvHeader> DecodeIprecvHeader(std::string_view bytes, bool line_complete);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_IP_H_

@@ -2,8 +2,7 @@
 // (§2.56), AT+MQTTSUB (§2.57), AT+MQTTUNSUB (§2.58), AT+MQTTSTATE (§2.59), AT+MQTTDISCONNECT
 // (§2.60) and the +MQTTSUB message URC (§2.61). Strings are quoted (the tables say "需要用"
 // "括住").
-#ifndef UCLINK_CHAT_COMMANDS_MQTT_H_
-#define UCLINK_CHAT_COMMANDS_MQTT_H_
+#pragma once
 
 #include <cstddef>
 #include <optional>
@@ -107,5 +106,3 @@ struct MqttMessageHeader {
 Result<MqttMessageHeader> DecodeMqttsubHeader(std::string_view bytes, bool line_complete);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_MQTT_H_

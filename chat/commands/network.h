@@ -1,8 +1,7 @@
 // Radio and network commands: AT+CFUN (§2.1), AT+CMEE (§2.7), AT+CELLLOCK (§2.8), AT+CGREG
 // (§2.15), AT+CSQ (§2.17), AT+COPS (§2.18), AT+LPM (§2.19). Test forms decode with
 // DecodeSupported (at_args.h); plain test/read/exec forms encode with command_table.h.
-#ifndef UCLINK_CHAT_COMMANDS_NETWORK_H_
-#define UCLINK_CHAT_COMMANDS_NETWORK_H_
+#pragma once
 
 #include <cstdint>
 #include <optional>
@@ -165,5 +164,3 @@ struct LowPower {
 Result<LowPower> DecodeLpm(std::string_view line);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_NETWORK_H_

@@ -1,7 +1,6 @@
 // Packet-domain commands: AT+CGATT (§2.9), AT+CGACT (§2.10), AT+CGDCONT (§2.11), AT+CGQREQ
 // (§2.12), AT+CGQMIN (§2.13), AT+CGPADDR (§2.14), AT+CGDATA (§2.16).
-#ifndef UCLINK_CHAT_COMMANDS_PDP_H_
-#define UCLINK_CHAT_COMMANDS_PDP_H_
+#pragma once
 
 #include <optional>
 #include <span>
@@ -149,5 +148,3 @@ Result<std::string> EncodeCgdata(int cid);
 Result<std::vector<std::string>> DecodeCgdataTest(std::string_view line);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_PDP_H_

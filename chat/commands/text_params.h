@@ -8,8 +8,7 @@
 // (naming the byte, its offset and the reason), never escaped or altered: a value reaches the
 // module byte for byte or not at all. Data with such bytes travels losslessly only after the
 // `>` prompt (control/inband PayloadEncoding::kPrompt, a uclink-sim extension) or over PPP.
-#ifndef UCLINK_CHAT_COMMANDS_TEXT_PARAMS_H_
-#define UCLINK_CHAT_COMMANDS_TEXT_PARAMS_H_
+#pragma once
 
 #include <cstddef>
 #include <optional>
@@ -80,5 +79,3 @@ struct PartPlan {
 PartPlan PlanInlineParts(TextParam param, std::string_view data, std::size_t max_part);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_TEXT_PARAMS_H_

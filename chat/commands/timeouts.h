@@ -1,8 +1,7 @@
 // How long each command may take before its answer is given up: the one timeout table of
 // uclink, keyed by command name and form. The engine's TimeoutTable starts from it; the
 // connection manager's scripts take their step timeouts from it too and name their overrides.
-#ifndef UCLINK_CHAT_COMMANDS_TIMEOUTS_H_
-#define UCLINK_CHAT_COMMANDS_TIMEOUTS_H_
+#pragma once
 
 #include <chrono>
 #include <span>
@@ -30,5 +29,3 @@ std::span<const CommandTimeout> CommandTimeouts();
 std::chrono::milliseconds TimeoutOf(std::string_view name, Form form);
 
 }  // namespace uclink::chat
-
-#endif  // UCLINK_CHAT_COMMANDS_TIMEOUTS_H_
