@@ -213,7 +213,8 @@ class SimApnCheckTest : public DoctorTest {
 
 TEST_F(SimApnCheckTest, AutoShowsOperatorCandidatesAndTheFirstOneInUse) {
   Configure("apn = \"auto\"\n");
-  const CheckResult& check = *DoctorWithImsi("460111234567890").Find("sim_apn");
+  const Report report = DoctorWithImsi("460111234567890");
+  const CheckResult& check = *report.Find("sim_apn");
   EXPECT_EQ(check.status, CheckStatus::kOk);
   EXPECT_EQ(check.finding,
             "IMSI 460111234567890: China Telecom (MCC 460, MNC 11); candidate APNs \"ctnet\", "
@@ -223,13 +224,15 @@ TEST_F(SimApnCheckTest, AutoShowsOperatorCandidatesAndTheFirstOneInUse) {
 TEST_F(SimApnCheckTest, AutoShowsTheRememberedApnInUse) {
   Configure("apn = \"auto\"\n");
   host_.Write("state/apn.json", R"({"schema": 1, "sims": {"460111234567890": {"apn": "ctlte"}}})");
-  const CheckResult& check = *DoctorWithImsi("460111234567890").Find("sim_apn");
+  const Report report = DoctorWithImsi("460111234567890");
+  const CheckResult& check = *report.Find("sim_apn");
   EXPECT_THAT(check.finding, HasSubstr("in use: \"ctlte\" (remembered)"));
 }
 
 TEST_F(SimApnCheckTest, ExplicitApnIsInUseAndCandidatesAreStillShown) {
   Configure("apn = \"cmnet\"\n");
-  const CheckResult& check = *DoctorWithImsi("460001234567890").Find("sim_apn");
+  const Report report = DoctorWithImsi("460001234567890");
+  const CheckResult& check = *report.Find("sim_apn");
   EXPECT_EQ(check.status, CheckStatus::kOk);
   EXPECT_THAT(check.finding, HasSubstr("China Mobile"));
   EXPECT_THAT(check.finding, HasSubstr("in use: \"cmnet\" (config)"));
