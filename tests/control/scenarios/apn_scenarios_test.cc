@@ -124,5 +124,31 @@ TEST_F(ApnScenarioTest, EveryCandidateRefusedNamesEachInLastError) {
   EXPECT_FALSE(RememberedDocument().is_object());
 }
 
+// network.roaming = "deny": registered-roaming keeps uclinkd offline with roaming-denied, still
+// watching; home registration later brings it online without a new connect.
+TEST(RoamingScenarioTest, DenyWaitsOfflineWhileRoamingThenGoesOnlineAtHome) {
+  ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root";
+  UclinkRig rig(FastRecoveryConfig() + "[network]\nroaming = \"deny\"\n");
+  const std::string config = rig.config_path();
+  const std::string state_dir = config.substr(0, config.rfind('/')) + "/state";
+  ASSERT_TRUE(rig.StartSim({"--fast", "--registration", "2:100,5:200"})) << rig.SimLog();
+  ASSERT_TRUE(rig.StartDaemon({"--state-dir", state_dir})) << rig.DaemonLog();
+  EventStream events(rig.socket_path(), &rig);
+  ASSERT_TRUE(events.open());
+  ASSERT_EQ(rig.Call("connect").value("ok", false), true);
+  ASSERT_TRUE(
+      events.WaitFor([](const nlohmann::json& e) { return IsError(e, "roaming-denied"); }, 30s))
+      << rig.Casualty() << rig.DaemonLog();
+  nlohmann::json status = rig.Status();
+  EXPECT_EQ(status["state"], "awaiting-registration") << status.dump();
+  EXPECT_EQ(status["last_error"]["code"], "roaming-denied");
+  EXPECT_EQ(status["registration"]["stat"], 5);
+  // No registration timeout while roaming is denied: manager_apn_test proves it on a fake clock
+  // (Roaming.DenyStaysOfflineWatchingUntilHomeRegistration), so no wall-clock wait here.
+  ASSERT_NE(rig.SimControl("register 1").find("OK"), std::string::npos);
+  EXPECT_TRUE(events.WaitForState("online", 30s)) << rig.DaemonLog();
+  EXPECT_EQ(rig.StopDaemon(), 0);
+}
+
 }  // namespace
 }  // namespace uclink::control::testing
