@@ -4,6 +4,7 @@
 #include <libxml/tree.h>
 
 #include <climits>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -18,27 +19,43 @@ struct CtxtFree {
 };
 
 bool Is(const xmlNode* node, const char* name) {
-  return node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, BAD_CAST name) == 0;
+  return node->type == XML_ELEMENT_NODE &&
+         std::strcmp(reinterpret_cast<const char*>(node->name), name) == 0;
 }
 
-std::string Attribute(const xmlNode* node, const char* name) {
-  xmlChar* value = xmlGetProp(node, BAD_CAST name);
-  if (value == nullptr) return {};
-  std::string text(reinterpret_cast<const char*>(value));
-  xmlFree(value);
-  return text;
-}
-
-// The element's own text: text and CDATA children only. Entity references are not followed
+// The text and CDATA children of an element or attribute. Entity references are not followed
 // (the file defines none; see the DTD check in ParseProviderDb).
-std::string Text(const xmlNode* node) {
+std::string Content(const xmlNode* first) {
   std::string text;
-  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+  for (const xmlNode* child = first; child != nullptr; child = child->next) {
     if ((child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) &&
         child->content != nullptr) {
       text += reinterpret_cast<const char*>(child->content);
     }
   }
+  return text;
+}
+
+// An attribute without namespace (`ns` null) or in the XML namespace (xml:lang); read from the
+// tree itself, so no libxml2 allocation needs freeing (lazy_libxml2.cc).
+const xmlAttr* FindAttribute(const xmlNode* node, const char* name, bool xml_namespace = false) {
+  for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
+    if (std::strcmp(reinterpret_cast<const char*>(attr->name), name) != 0) continue;
+    const bool in_xml = attr->ns != nullptr && attr->ns->href != nullptr &&
+                        std::strcmp(reinterpret_cast<const char*>(attr->ns->href),
+                                    reinterpret_cast<const char*>(XML_XML_NAMESPACE)) == 0;
+    if (xml_namespace ? in_xml : attr->ns == nullptr) return attr;
+  }
+  return nullptr;
+}
+
+std::string Attribute(const xmlNode* node, const char* name) {
+  const xmlAttr* attr = FindAttribute(node, name);
+  return attr != nullptr ? Content(attr->children) : std::string();
+}
+
+std::string Text(const xmlNode* node) {
+  const std::string text = Content(node->children);
   // The file indents nothing inside these elements, but trim in case a copy does.
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return {};
@@ -46,9 +63,7 @@ std::string Text(const xmlNode* node) {
   return text.substr(first, last - first + 1);
 }
 
-bool HasLang(const xmlNode* node) {
-  return xmlHasNsProp(node, BAD_CAST "lang", XML_XML_NAMESPACE) != nullptr;
-}
+bool HasLang(const xmlNode* node) { return FindAttribute(node, "lang", true) != nullptr; }
 
 // <apn value="..."> with <usage type="internet"/>: only those are connection candidates (the
 // others are MMS or operator-specific services).
@@ -110,7 +125,8 @@ ParsedDb ParseProviderDb(std::string_view xml) {
   std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
   if (!ctxt) {
     result.error = Errc::kDbMalformed;
-    result.detail = "libxml2 could not allocate a parser";
+    const std::string why = LibxmlLoadError();
+    result.detail = why.empty() ? "libxml2 could not allocate a parser" : why;
     return result;
   }
   std::unique_ptr<xmlDoc, DocFree> doc(xmlCtxtReadMemory(
@@ -135,7 +151,8 @@ ParsedDb ParseProviderDb(std::string_view xml) {
     result.detail = "the file declares entities; serviceproviders.xml has none";
     return result;
   }
-  const xmlNode* root = xmlDocGetRootElement(doc.get());
+  const xmlNode* root = doc->children;
+  while (root != nullptr && root->type != XML_ELEMENT_NODE) root = root->next;
   if (root == nullptr || !Is(root, "serviceproviders")) {
     result.error = Errc::kDbMalformed;
     result.detail = "the root element is not <serviceproviders>";

@@ -54,4 +54,8 @@ inline constexpr std::size_t kMaxDbBytes = 16u << 20;
 /// entities, no entity expansion. Elements the lookup does not use are ignored.
 ParsedDb ParseProviderDb(std::string_view xml);
 
+/// Why libxml2 could not be loaded ("libxml2.so.2: cannot open shared object file"), or "" when
+/// it was (lazy_libxml2.cc: it is loaded on the first parse, not at program start).
+std::string LibxmlLoadError();
+
 }  // namespace uclink::control::apn
