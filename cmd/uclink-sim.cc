@@ -56,7 +56,7 @@ std::vector<uclink::sim::RegistrationStep> ParseRegistration(const std::string& 
 int main(int argc, char** argv) {
   CLI::App app{"uclink-sim: UC8088 GPRS module simulator"};
   uclink::sim::SimulatorOptions options;
-  std::string scenario_file, peer_command, registration;
+  std::string scenario_file, peer_command, registration, imsi, require_apn;
   std::vector<std::string> at_commands, maps;
   bool fast = false, escape = false, refuse_cgdata = false;
   int attach_fail = -1, pdp_fail = -1, csq = -1, chunk_size = -1, chunk_gap = -1;
@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
   app.add_option("--attach-fail", attach_fail, "reject the next N attach attempts");
   app.add_option("--pdp-fail", pdp_fail, "fail the next N PDP activations");
   app.add_option("--csq", csq, "signal level (0-31, 99)");
+  app.add_option("--imsi", imsi, "the SIM's IMSI (AT+CIMI)");
+  app.add_option("--require-apn", require_apn,
+                 "activate only contexts with this APN; others get +CME ERROR: 133");
   app.add_option("--chunk-size", chunk_size, "write responses in N-byte pieces");
   app.add_option("--chunk-gap-ms", chunk_gap, "pause between pieces");
   app.add_option("--registration", registration, "registration sequence STAT:MS,...");
@@ -90,6 +93,8 @@ int main(int argc, char** argv) {
     if (attach_fail >= 0) scenario.attach_fail = attach_fail;
     if (pdp_fail >= 0) scenario.pdp_fail = pdp_fail;
     if (csq >= 0) scenario.rssi = csq;
+    if (!imsi.empty()) scenario.imsi = imsi;
+    if (!require_apn.empty()) scenario.require_apn = require_apn;
     if (chunk_size >= 0) scenario.chunk_size = static_cast<std::size_t>(chunk_size);
     if (chunk_gap >= 0) scenario.chunk_gap = Millis{chunk_gap};
     if (seed >= 0) scenario.seed = static_cast<std::uint32_t>(seed);

@@ -45,6 +45,7 @@ inline constexpr int kOperationNotAllowed = 3;
 inline constexpr int kOperationNotSupported = 4;
 inline constexpr int kNoNetworkService = 30;
 inline constexpr int kGprsServiceNotAllowed = 107;
+inline constexpr int kServiceOptionNotSubscribed = 133;  ///< --require-apn: another APN
 inline constexpr int kUnspecifiedGprsError = 148;
 }  // namespace cme
 

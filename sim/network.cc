@@ -289,6 +289,10 @@ bool Network::Activate(Reply& reply, const std::vector<int>& cids) {
       reply.Error(ErrorKind::kCme, cme::kUnspecifiedGprsError, latency_.activate);
       return false;
     }
+    if (!scenario_.require_apn.empty() && context.apn != scenario_.require_apn) {
+      reply.Error(ErrorKind::kCme, cme::kServiceOptionNotSubscribed, latency_.activate);
+      return false;
+    }
     if (!QosAcceptable(context)) {
       reply.Error(ErrorKind::kCme, cme::kUnspecifiedGprsError, latency_.activate);
       return false;

@@ -85,6 +85,10 @@ struct Scenario {
   int attach_fail = 0;         ///< the next N attach attempts are rejected
   int pdp_fail = 0;            ///< the next N PDP activations fail
   bool refuse_cgdata = false;  ///< CGDATA/ATD answer ERROR (forces in-band services)
+  /// Non-empty: the network activates only contexts with this APN; any other is refused with
+  /// +CME ERROR: 133 "requested service option not subscribed" (manual §3.1), as a real network
+  /// refuses an APN the subscription does not include.
+  std::string require_apn;
   std::size_t chunk_size = 0;  ///< 0: whole writes; N: responses written in N-byte pieces
   Millis chunk_gap{0};         ///< pause between pieces
   std::vector<TimedCommand> timeline;

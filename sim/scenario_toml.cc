@@ -72,6 +72,7 @@ void ApplyNetwork(const toml::table& t, Scenario& s) {
   ReadInt(t, "lac", s.lac, 0, 65535);
   ReadInt(t, "ci", s.ci, 0, 268435455);
   Read(t, "home_plmn", s.home_plmn);
+  Read(t, "require_apn", s.require_apn);
   if (const toml::array* steps = Array(t, "registration")) {
     s.registration.clear();
     for (const toml::node& node : *steps) {

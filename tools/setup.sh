@@ -8,8 +8,9 @@ PACKAGES=(
   bazel-bootstrap g++ clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 git
   libboost1.81-dev libcli11-dev libgtest-dev libgmock-dev libnl-3-dev libnl-route-3-dev
   nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libbenchmark-dev libsystemd-dev
-  libcurl4-openssl-dev libmosquitto-dev libssl-dev
-  # runtime and test peers
+  libcurl4-openssl-dev libmosquitto-dev libssl-dev libxml2-dev
+  # runtime and test peers (mobile-broadband-provider-info: network.apn = "auto")
+  mobile-broadband-provider-info
   ppp slirp mosquitto vsftpd nginx-light socat curl iproute2 netcat-openbsd procps python3 psmisc
   # kernel-PPP VM tier
   qemu-system-x86 linux-image-amd64 busybox-static cpio

@@ -69,6 +69,7 @@ json ToJson(const Status& s) {
   doc["retry_in_s"] = OrNull(s.retry_in_s);
   doc["monitoring"] = {{"escapes", s.monitoring.escapes},
                        {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)}};
+  doc["network"] = {{"apn", OrNull(s.network.apn)}, {"apn_source", OrNull(s.network.apn_source)}};
   return doc;
 }
 
@@ -109,6 +110,9 @@ Status StatusFromJson(const json& doc) {
   const json& mon = Child(doc, "monitoring");
   s.monitoring.escapes = Get<int>(mon, "escapes").value_or(0);  // integers only: no float casts
   s.monitoring.last_escape_ms = Get<double>(mon, "last_escape_ms");
+  const json& net = Child(doc, "network");
+  s.network.apn = Get<std::string>(net, "apn");
+  s.network.apn_source = Get<std::string>(net, "apn_source");
   return s;
 }
 

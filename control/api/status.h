@@ -52,6 +52,12 @@ struct LastError {
   std::string message;
 };
 
+/// The PDP context's APN and where it came from (docs/apn.md).
+struct NetworkInfo {
+  std::optional<std::string> apn;         ///< "" = the module's default context
+  std::optional<std::string> apn_source;  ///< "config" | "auto: <provider>" | "remembered"
+};
+
 /// The complete status document.
 struct Status {
   std::string state = "idle";          ///< manager state, e.g. "online", "awaiting-registration"
@@ -66,6 +72,7 @@ struct Status {
   std::optional<int> attempt;        ///< consecutive failed attempts, while recovering
   std::optional<double> retry_in_s;  ///< in state backoff: time to the next attempt
   MonitoringInfo monitoring;
+  NetworkInfo network;
 };
 
 nlohmann::json ToJson(const Status& status);

@@ -419,6 +419,12 @@ std::string FormatStatus(const json& s) {
     if (Known(m, "imsi")) out << ", imsi " << Text(Field(m, "imsi"));
     out << "\n";
   }
+  const json& net = Field(s, "network");  // docs/apn.md
+  if (Known(net, "apn_source")) {
+    const std::string apn = Text(Field(net, "apn"));
+    out << "apn:          " << (apn.empty() ? "module default" : "\"" + apn + "\"") << " ("
+        << Text(Field(net, "apn_source")) << ")\n";
+  }
   const json& r = Field(s, "registration");
   if (Known(r, "stat")) {
     out << "registration: "
@@ -488,6 +494,23 @@ std::string FormatEvent(const std::string& name, const json& data) {
     if (Known(data, "last_escape_ms")) {
       text += ": " + std::to_string(std::lround(Field(data, "last_escape_ms").get<double>())) +
               " ms out of data mode";
+    }
+    return text;
+  }
+  if (name == "apn") {  // network.apn = "auto" (docs/apn.md)
+    if (Known(data, "refused")) {
+      return "apn \"" + Text(Field(data, "refused")) + "\" refused (" +
+             Text(Field(data, "answer")) + "); next \"" + Text(Field(data, "next")) + "\"";
+    }
+    std::string text = "apn candidates:";
+    const json& list = Field(data, "candidates");
+    if (list.is_array()) {
+      for (const json& c : list)
+        text += " \"" + Text(Field(c, "apn")) + "\" (" + Text(Field(c, "source")) + ")";
+    }
+    if (!list.is_array() || list.empty()) text += " none, the module's default context";
+    if (Known(data, "error") && !Text(Field(data, "error")).empty()) {
+      text += "; " + Text(Field(data, "error"));
     }
     return text;
   }

@@ -97,6 +97,9 @@ const std::vector<Field>& Schema() {
       {"network.cid", Integer(UCLINK_REF(network.cid))},
       {"network.username", String(UCLINK_REF(network.username))},
       {"network.password", String(UCLINK_REF(network.password))},
+      {"network.provider_db", String(UCLINK_REF(network.provider_db))},
+      {"network.roaming",
+       Choice(UCLINK_REF(network.roaming), RoamingPolicyFromString, "allow, deny")},
       {"connection.backend",
        Choice(UCLINK_REF(connection.backend), BackendChoiceFromString, "auto, pppd, userspace")},
       {"connection.mode",
@@ -312,6 +315,8 @@ std::vector<ConfigIssue> Validate(const Config& c) {
           "must be 1 or 2 (UC8088 manual §2.10.2 supports only these)", &issues);
   Require(!chat::CheckApn(c.network.apn), "network.apn",
           "must be at most 100 characters without quotes or control characters", &issues);
+  Require(!c.network.AutoApn() || !c.network.provider_db.empty(), "network.provider_db",
+          "must name the provider database when network.apn = \"auto\"", &issues);
   Require(ValidAtText(c.network.username) && ValidAtText(c.network.password), "network.username",
           "credentials must not contain quotes or control characters", &issues);
   Require(c.connection.registration_timeout.count() > 0, "connection.registration_timeout_s",

@@ -44,12 +44,26 @@ struct ModemConfig {
   bool escape_supported = false;
 };
 
+/// network.roaming: whether registered-roaming (+CGREG stat 5) may be used (docs/apn.md).
+enum class RoamingPolicy { kAllow, kDeny };
+const char* ToString(RoamingPolicy value);
+std::optional<RoamingPolicy> RoamingPolicyFromString(std::string_view text);
+
+/// network.apn's value that asks for the APN from the SIM (docs/apn.md).
+inline constexpr std::string_view kAutoApn = "auto";
+
 /// [network]: PDP context and PPP credentials.
 struct NetworkConfig {
-  std::string apn;  ///< empty: the module's default PDP parameters (manual §2.10)
-  int cid = 1;      ///< manual §2.10.2: only cid 1 and 2 exist
+  /// Empty: the module's default PDP parameters (manual §2.10); "auto": candidates from the
+  /// IMSI and provider_db, the one that worked remembered per SIM (docs/apn.md).
+  std::string apn;
+  int cid = 1;  ///< manual §2.10.2: only cid 1 and 2 exist
   std::string username;
   std::string password;  ///< never logged nor reported
+  /// mobile-broadband-provider-info's database, read only when apn = "auto".
+  std::string provider_db = "/usr/share/mobile-broadband-provider-info/serviceproviders.xml";
+  RoamingPolicy roaming = RoamingPolicy::kAllow;
+  bool AutoApn() const { return apn == kAutoApn; }
 };
 
 /// [connection]

@@ -13,6 +13,7 @@
 #include "chat/commands/network.h"
 #include "chat/errc.h"
 #include "control/config/probe_target.h"
+#include "control/daemon/apn_store.h"
 #include "control/daemon/backend_factory.h"
 #include "pppif/lcp_terminate.h"
 
@@ -288,6 +289,28 @@ void Daemon::Perform(const act::Publish& p) {
   if (p.name == "error")
     spdlog::warn("{}: {}", p.data["code"].get<std::string>(), p.data["message"].get<std::string>());
   if (server_) server_->Publish({p.name, api::FormatUtc(std::time(nullptr)), p.data});
+}
+
+void Daemon::Perform(const act::LookUpApn& lookup) {
+  // Synchronous: a small file read and parse, once per attempt, only with network.apn = "auto".
+  // The answer waits in the inbox until this batch of actions is performed.
+  ApnResolution found =
+      ResolveApnCandidates(config_.daemon.state_dir, config_.network.provider_db, lookup.imsi);
+  for (const std::string& warning : found.warnings) spdlog::warn("APN auto: {}", warning);
+  if (!found.event.error.empty()) spdlog::warn("APN auto: {}", found.event.error);
+  std::string order;
+  for (const ApnChoice& c : found.event.candidates) {
+    order += (order.empty() ? "" : ", ") + ("\"" + c.apn + "\" (" + c.source + ")");
+  }
+  spdlog::info("APN auto: candidates {}", order.empty() ? "none: module default" : order);
+  Feed(std::move(found.event));
+}
+
+void Daemon::Perform(const act::RememberApn& remember) {
+  if (std::optional<std::string> why =
+          RememberApn(config_.daemon.state_dir, remember, api::FormatUtc(std::time(nullptr)))) {
+    spdlog::warn("APN auto: could not remember \"{}\": {}", remember.apn, *why);
+  }
 }
 
 void Daemon::Perform(const act::SendAt& send) {

@@ -81,6 +81,8 @@ class Daemon {
   void Perform(const act::RunProbe& run);
   void Perform(const act::Transition& t);
   void Perform(const act::Publish& p);
+  void Perform(const act::LookUpApn& lookup);  // network.apn = "auto": apn_store.h
+  void Perform(const act::RememberApn& remember);
   std::string TakeBytesAfterData();
   void ArmTick();
   void OnAtReply(std::uint64_t id, const chat::AtReply& reply);

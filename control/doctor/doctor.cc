@@ -4,6 +4,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "control/doctor/apn_check.h"
 #include "control/doctor/system_checks.h"
 
 namespace uclink::control::doctor {
@@ -97,6 +98,12 @@ Report RunDoctor(const Environment& env, const DoctorOptions& options, const Mod
     return report;
   }
   CheckModule(run, port, &report);
+  if (const CheckResult* module = report.Find("module");
+      module != nullptr && module->status == CheckStatus::kOk) {
+    report.checks.push_back(CheckSimApn(run, config));  // docs/apn.md
+  } else {
+    report.skipped.push_back({"sim_apn", "the module does not answer"});
+  }
   return report;
 }
 

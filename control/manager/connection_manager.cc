@@ -118,6 +118,8 @@ void ConnectionManager::Observe(const Event& event) {
            {"rssi_dbm", dbm ? nlohmann::json(*dbm) : nullptr},
            {"ber", sig->ber == 99 ? nlohmann::json(nullptr) : nlohmann::json(sig->ber)}}});
     }
+  } else if (const auto* found = As<ev::ApnCandidates>(event)) {
+    TakeApnCandidates(*found);
   } else if (As<ev::UserConnect>(event)) {
     goal_online_ = true;
   } else if (As<ev::UserDisconnect>(event)) {
@@ -185,6 +187,7 @@ void ConnectionManager::HandleConfiguring(const Event& event) {
       case StepResult::kRunning:
         return;
       case StepResult::kCompleted:
+        if (AutoApn()) LookUpApn();  // the IMSI is known now (docs/apn.md)
         return TransitionTo(State::kAwaitingRegistration, "module configured");
       case StepResult::kFailed:
         if (IsSimError(*failed_step_)) {
@@ -203,6 +206,7 @@ void ConnectionManager::HandleAwaitingRegistration(const Event& event) {
   const auto* done = As<ev::AtDone>(event);
   if (const auto* reg = As<ev::Registration>(event)) {
     const std::string name = api::RegistrationStatName(reg->stat).value_or("?");
+    if (RoamingRefused(reg->stat)) return WaitOutRoaming(reg->stat);  // network.roaming = deny
     if (IsRegistered(reg->stat)) {
       if (attached_) return DialOrActivate("registered (" + name + ")");
       TransitionTo(State::kAttaching, "registered (" + name + ")");
@@ -247,9 +251,13 @@ void ConnectionManager::HandleAttaching(const Event& event) {
         attached_ = true;
         // Dial only when registered (1/5) and attached (docs/state-machine.md, "Lessons: dial
         // only when registered and attached").
-        if (registration_ && IsRegistered(registration_->stat)) return DialOrActivate("attached");
+        if (registration_ && IsRegistered(registration_->stat) &&
+            !RoamingRefused(registration_->stat)) {
+          return DialOrActivate("attached");
+        }
         return TransitionTo(State::kAwaitingRegistration, "attached; waiting for registration");
       case StepResult::kFailed:
+        if (FailOnRoamingError()) return;  // +CME ERROR: 113
         return Fail(Errc::kAttachFailed, DescribeFailedStep());
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
@@ -271,6 +279,7 @@ void ConnectionManager::DialOrActivate(std::string why) {
 }
 
 void ConnectionManager::HandleDialing(const Event& event) {
+  if (HandleApnRetry(event)) return;  // network.apn = "auto": the pause before the next APN
   const auto* done = As<ev::AtDone>(event);
   if (IsOurs(done, AtPurpose::kScriptStep)) {
     const StepResult result = ContinueScript(*done);
@@ -280,6 +289,7 @@ void ConnectionManager::HandleDialing(const Event& event) {
       line_handed_over_ = true;
       data_mode_ = true;
       context_active_ = true;
+      ApnActivated();
       if (!goal_online_) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
       ppp_running_ = true;
       Emit(act::StartPpp{});
@@ -290,6 +300,7 @@ void ConnectionManager::HandleDialing(const Event& event) {
       return Fail(Errc::kDialTimeout, DescribeFailedStep());
     }
     if (!goal_online_) return TransitionTo(State::kIdle, "disconnect requested");
+    if (TryNextApn()) return;  // a PDP rejection with network.apn = "auto", or roaming (113)
     if (options_.config.connection.mode == ModeChoice::kAuto) {
       return FallBackToInband(Errc::kDialRefused, DescribeFailedStep());
     }
@@ -367,6 +378,7 @@ void ConnectionManager::HandleOnline(const Event& event) {
 }
 
 void ConnectionManager::HandleActivatingInband(const Event& event) {
+  if (HandleApnRetry(event)) return;  // network.apn = "auto": the pause before the next APN
   const auto* done = As<ev::AtDone>(event);
   if (IsOurs(done, AtPurpose::kScriptStep)) {
     switch (ContinueScript(*done)) {
@@ -374,10 +386,12 @@ void ConnectionManager::HandleActivatingInband(const Event& event) {
         return;
       case StepResult::kCompleted:
         context_active_ = true;
+        ApnActivated();
         return TransitionTo(State::kOnlineInband, "PDP context active");
       case StepResult::kFailed:
         // Only a timeout leaves the activation's outcome unknown.
         context_active_ = failed_step_->outcome == kNoAnswer;
+        if (!context_active_ && TryNextApn()) return;  // "auto" APN rejection, or roaming
         return Fail(Errc::kInbandActivationFailed, DescribeFailedStep());
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
@@ -403,6 +417,10 @@ void ConnectionManager::HandleOnlineInband(const Event& event) {
 void ConnectionManager::HandleMonitoring(const Event& event) {
   const auto& monitor = options_.config.monitor;
   if (const auto* reg = As<ev::Registration>(event)) {
+    if (RoamingRefused(reg->stat)) {
+      return Fail(Errc::kRoamingDenied,
+                  "+CGREG stat 5 (registered, roaming) while online and network.roaming = deny");
+    }
     if (IsRegistered(reg->stat)) {
       CancelTimer(TimerId::kRegistrationLost);
     } else if (!deadlines_[static_cast<std::size_t>(TimerId::kRegistrationLost)]) {

@@ -114,6 +114,20 @@ class ConnectionManager {
   void FailSlice(Errc code, const std::string& detail);
   std::vector<ScriptStep> DeactivationScript();
 
+  // apn_ladder.cc: network.apn = "auto" candidates and network.roaming (docs/apn.md).
+  bool AutoApn() const { return options_.config.network.AutoApn(); }
+  std::string_view CurrentApn() const;
+  void LookUpApn();
+  void TakeApnCandidates(const ev::ApnCandidates& found);
+  void RunActivation(State state);
+  bool TryNextApn();
+  bool FailOnRoamingError();
+  bool HandleApnRetry(const Event& event);
+  void ApnActivated();
+  bool RoamingRefused(int stat) const;
+  void WaitOutRoaming(int stat);
+  void FillApnStatus(api::Status& status) const;
+
   // Transitions.
   void TransitionTo(State next, std::string why);
   void Enter(State state);
@@ -214,6 +228,18 @@ class ConnectionManager {
   NextStep after_hangup_ = NextStep::kIdle;
   bool resynced_ = false;
   int resync_tries_ = 0;
+
+  // network.apn = "auto" (apn_ladder.cc).
+  struct ApnLadder {
+    std::vector<ApnChoice> candidates;  ///< in order; the remembered one first
+    std::size_t index = 0;              ///< the one being tried
+    std::vector<std::string> tried;     ///< "cmnet → +CME ERROR: 133 (...)" per refusal
+    bool known = false;                 ///< ev::ApnCandidates arrived for this attempt
+    bool waiting = false;               ///< short pause before the next candidate
+    std::string imsi;
+  };
+  ApnLadder apn_;
+  bool roaming_reported_ = false;  ///< roaming-denied recorded in this wait for registration
 
   // Status.
   api::ModuleInfo module_;

@@ -34,6 +34,10 @@ namespace uclink::control {
     "online, but the data-path probe (monitor.probe) failed probe_failures times in a row")      \
   X(kEscapeFailed, "escape-failed",                                                              \
     "a monitoring slice failed: no OK after \"+++\", no CONNECT after ATO, or over its budget")  \
+  X(kRoamingDenied, "roaming-denied",                                                            \
+    "registered roaming (+CGREG stat 5) or +CME ERROR: 113 with network.roaming = deny")         \
+  X(kApnRefused, "apn-refused",                                                                  \
+    "network.apn = auto: every candidate APN's activation was refused")                          \
   X(kTooManyFailures, "too-many-failures", "the recovery ladder is exhausted")
 
 /// The manager's failure reasons.

@@ -51,6 +51,13 @@ enum class TimerId {
 inline constexpr int kTimerCount = 8;
 const char* ToString(TimerId timer);
 
+/// One APN to try (network.apn = "auto"), as the daemon found it (docs/apn.md).
+struct ApnChoice {
+  std::string apn;
+  std::string username, password, auth;  ///< from the provider database; password never logged
+  std::string source;                    ///< "auto: <provider>" or "remembered"
+};
+
 namespace ev {
 /// The user (control socket, autoconnect) wants the link up.
 struct UserConnect {};
@@ -107,6 +114,14 @@ struct ProbeResult {
   bool ok = false;
   std::string detail;  ///< why it failed ("connect: Connection refused", "timeout after 5 s")
 };
+/// The answer to act::LookUpApn (network.apn = "auto", docs/apn.md): the APNs to try in order,
+/// the remembered one first. Empty `candidates`: none found, `error` says why, and the module's
+/// default context is used.
+struct ApnCandidates {
+  std::string imsi;
+  std::vector<ApnChoice> candidates;
+  std::string error;
+};
 /// Time has passed; the manager fires due timers. Cheap to send spuriously.
 struct Tick {};
 /// A timer became due (queued internally by Tick).
@@ -119,7 +134,7 @@ struct Timer {
 using Event =
     std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration, ev::Signal,
                  ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable, ev::PortClosed,
-                 ev::ModuleRestarted, ev::ProbeResult, ev::Tick, ev::Timer>;
+                 ev::ModuleRestarted, ev::ProbeResult, ev::Tick, ev::Timer, ev::ApnCandidates>;
 /// "user-connect", "at-done", ... for logs.
 const char* EventName(const Event& event);
 
@@ -165,6 +180,17 @@ struct RunProbe {
   std::string target;
   Clock::duration timeout{};
 };
+/// network.apn = "auto": look the IMSI up (state directory first, then network.provider_db)
+/// and answer ev::ApnCandidates (docs/apn.md). `imsi` is what AT+CIMI gave, possibly empty.
+struct LookUpApn {
+  std::string imsi;
+};
+/// An auto APN activated: remember it for this IMSI in the state directory ("apn" document).
+struct RememberApn {
+  std::string imsi;
+  std::string apn;
+  std::string provider;
+};
 /// The state changed; the daemon logs "old → new (why)".
 struct Transition {
   State from = State::kIdle;
@@ -178,8 +204,9 @@ struct Publish {
 };
 }  // namespace act
 
-using Action = std::variant<act::SendAt, act::WriteRaw, act::SendLcpTerminate, act::StartPpp,
-                            act::StopPpp, act::SuspendPpp, act::ResumePpp, act::ResumeCommandMode,
-                            act::ReopenPort, act::RunProbe, act::Transition, act::Publish>;
+using Action =
+    std::variant<act::SendAt, act::WriteRaw, act::SendLcpTerminate, act::StartPpp, act::StopPpp,
+                 act::SuspendPpp, act::ResumePpp, act::ResumeCommandMode, act::ReopenPort,
+                 act::RunProbe, act::Transition, act::Publish, act::LookUpApn, act::RememberApn>;
 
 }  // namespace uclink::control

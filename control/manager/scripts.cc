@@ -170,6 +170,17 @@ constexpr ScriptStepSpec kEndSuspendedCall[] = {
     {HangUp, Expect::kOk, {O::kError}, 5000ms, true, Capture::kNone},
 };
 
+// network.apn = "auto" (docs/apn.md): each candidate's context is defined right before its
+// activation (manual §2.11.2), so a refused candidate is replaced without a new init.
+constexpr ScriptStepSpec kDefineContext[] = {
+    {DefineContext,
+     Expect::kOk,
+     {O::kError, O::kCmeError, O::kExtError},
+     std::nullopt,
+     false,
+     Capture::kNone},
+};
+
 }  // namespace
 
 const char* ToString(const AtOutcome& outcome) {
@@ -225,6 +236,8 @@ const char* ToString(Script script) {
       return "escape-slice";
     case Script::kEndSuspendedCall:
       return "end-suspended-call";
+    case Script::kDefineContext:
+      return "define-context";
   }
   return "?";
 }
@@ -249,6 +262,8 @@ std::span<const ScriptStepSpec> StepsOf(Script script) {
       return kEscapeSlice;
     case Script::kEndSuspendedCall:
       return kEndSuspendedCall;
+    case Script::kDefineContext:
+      return kDefineContext;
   }
   return {};
 }

@@ -76,6 +76,7 @@ enum class Script {
   kDeactivate,
   kEscapeSlice,       ///< AT, AT+CSQ, AT+CGREG?, ATO: the steps a monitoring slice picks from
   kEndSuspendedCall,  ///< ATH before AT+CGACT=0 when a slice left the call suspended
+  kDefineContext,     ///< AT+CGDCONT alone: network.apn = "auto" defines each candidate
 };
 const char* ToString(Script script);
 

@@ -51,6 +51,7 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now,
   s.since = api::FormatUtc(*since_unix_);
   s.last_error = last_error_;
   if (attempt_ > 0) s.attempt = attempt_;
+  FillApnStatus(s);
   s.monitoring.escapes = escapes_;
   if (last_escape_) {
     s.monitoring.last_escape_ms = std::chrono::duration<double, std::milli>(*last_escape_).count();

@@ -66,22 +66,22 @@ void ConnectionManager::Enter(State state) {
       // (docs/state-machine.md, "Recovery and counters").
       std::vector<ScriptStep> steps;
       if (attempt_ >= config.recovery.cfun_cycle_after) {
-        steps = Expand(Script::kRadioCycle, config.network.cid, config.network.apn);
+        steps = Expand(Script::kRadioCycle, config.network.cid, CurrentApn());
       }
-      for (ScriptStep& step : Expand(Script::kInit, config.network.cid, config.network.apn)) {
+      for (ScriptStep& step : Expand(Script::kInit, config.network.cid, CurrentApn())) {
         steps.push_back(std::move(step));
       }
       return RunScript(std::move(steps));
     }
     case State::kAwaitingRegistration:
+      roaming_reported_ = false;
       SetTimer(TimerId::kStateTimeout, config.connection.registration_timeout);
       SetTimer(TimerId::kRetry, 3s);
       return Poll(AtPurpose::kPollCgreg);
     case State::kAttaching:
       return RunScript(Expand(Script::kAttach, config.network.cid, config.network.apn));
     case State::kDialing:
-      return RunScript(Expand(Script::kDial, config.network.cid, config.network.apn),
-                       /*data_port=*/!config.modem.at_port.empty());
+      return RunActivation(state);  // apn_ladder.cc: with "auto", AT+CGDCONT first
     case State::kNegotiatingPpp:
       return SetTimer(TimerId::kStateTimeout, config.connection.ppp_timeout);
     case State::kOnline:
@@ -97,7 +97,7 @@ void ConnectionManager::Enter(State state) {
       }
       return;
     case State::kActivatingInband:
-      return RunScript(Expand(Script::kInbandActivate, config.network.cid, config.network.apn));
+      return RunActivation(state);  // apn_ladder.cc: with "auto", AT+CGDCONT first
     case State::kOnlineInband:
       SetTimer(TimerId::kOnlineStable, config.backoff.reset_after);
       SetTimer(TimerId::kCsqPoll, config.monitor.csq_interval);

@@ -339,5 +339,25 @@ TEST(EnumNamesTest, EveryChoiceRoundTrips) {
   }
 }
 
+TEST(ConfigTest, AutoApnRoamingAndProviderDatabase) {
+  ConfigResult r = ParseConfig("[network]\napn = \"auto\"\nroaming = \"deny\"\n");
+  ASSERT_TRUE(r.ok()) << r.issues.front().ToString();
+  EXPECT_TRUE(r.config.network.AutoApn());
+  EXPECT_EQ(r.config.network.roaming, RoamingPolicy::kDeny);
+  EXPECT_EQ(r.config.network.provider_db,
+            "/usr/share/mobile-broadband-provider-info/serviceproviders.xml");
+  EXPECT_EQ(ParseConfig("").config.network.roaming, RoamingPolicy::kAllow);
+  EXPECT_FALSE(ParseConfig("").config.network.AutoApn());  // "" stays the module's default
+}
+
+TEST(ConfigTest, BadRoamingAndEmptyProviderDatabaseNameTheKey) {
+  ConfigResult roaming = ParseConfig("[network]\nroaming = \"sometimes\"\n");
+  ASSERT_EQ(roaming.issues.size(), 1u);
+  EXPECT_EQ(roaming.issues[0].ToString(), "network.roaming (line 2): must be one of allow, deny");
+  ConfigResult db = ParseConfig("[network]\napn = \"auto\"\nprovider_db = \"\"\n");
+  ASSERT_EQ(db.issues.size(), 1u);
+  EXPECT_EQ(db.issues[0].key, "network.provider_db");
+}
+
 }  // namespace
 }  // namespace uclink::control

@@ -31,6 +31,23 @@ TEST(ModuleFaultTest, PdpFailFailsActivationThenRecovers) {
   EXPECT_EQ(h.Lines("AT+CGACT=1,1"), Lines{"OK"});
 }
 
+TEST(ModuleFaultTest, RequiredApnRefusesEveryOtherApnWith133) {
+  Scenario scenario = FastScenario();
+  scenario.imsi = "460111234567890";
+  scenario.require_apn = "ctlte";
+  ModuleHarness h(scenario);
+  h.Command("AT+CMEE=1");
+  h.Command("AT+CFUN=1");
+  EXPECT_EQ(h.Lines("AT+CIMI"), (Lines{"460111234567890", "OK"}));
+  EXPECT_EQ(h.Lines("AT+CGACT=1,1"), Lines{"+CME ERROR: 133"});  // undefined: no APN
+  h.Command("AT+CGDCONT=1,\"IP\",\"ctnet\"");
+  EXPECT_EQ(h.Lines("AT+CGACT=1,1"), Lines{"+CME ERROR: 133"});
+  EXPECT_EQ(h.Lines("AT+CGDATA=\"PPP\",1"), Lines{"+CME ERROR: 133"});
+  EXPECT_TRUE(h.TakePeerActions().empty());
+  h.Command("AT+CGDCONT=1,\"IP\",\"ctlte\"");
+  EXPECT_EQ(h.Lines("AT+CGACT=1,1"), Lines{"OK"});
+}
+
 TEST(ModuleFaultTest, RefusedCgdataAnswersErrorAndStartsNoPeer) {
   ModuleHarness h;
   h.Control("refuse-cgdata on");

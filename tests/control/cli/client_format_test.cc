@@ -69,6 +69,24 @@ TEST(ClientFormatTest, OnlineStatusShowsWhatIsKnown) {
   EXPECT_THAT(text, Not(HasSubstr("attempt")));
 }
 
+TEST(ClientFormatTest, ApnAndItsSourceAreShown) {
+  json s = IdleStatus();
+  s["network"] = {{"apn", "ctlte"}, {"apn_source", "remembered"}};
+  EXPECT_THAT(FormatStatus(s), HasSubstr("apn:          \"ctlte\" (remembered)\n"));
+  s["network"] = {{"apn", ""}, {"apn_source", "config"}};
+  EXPECT_THAT(FormatStatus(s), HasSubstr("apn:          module default (config)\n"));
+  EXPECT_EQ(
+      FormatEvent("apn", {{"refused", "ctnet"},
+                          {"answer", "+CME ERROR: 133 (requested service option not subscribed)"},
+                          {"next", "ctlte"}}),
+      "apn \"ctnet\" refused (+CME ERROR: 133 (requested service option not subscribed)); "
+      "next \"ctlte\"");
+  EXPECT_EQ(
+      FormatEvent("apn", {{"candidates", {{{"apn", "ctnet"}, {"source", "auto: China Telecom"}}}},
+                          {"error", ""}}),
+      "apn candidates: \"ctnet\" (auto: China Telecom)");
+}
+
 TEST(ClientFormatTest, MonitorEventsAreSentencesNotJson) {
   EXPECT_EQ(
       FormatEvent("registration",

@@ -65,10 +65,10 @@ TEST_F(DoctorTest, HealthyHostAndModulePassEveryCheckInOrder) {
     names.push_back(check.name);
     EXPECT_EQ(check.status, CheckStatus::kOk) << check.name << ": " << check.finding;
   }
-  EXPECT_THAT(names,
-              ::testing::ElementsAre("config", "apn", "port", "port_lock", "port_busy",
-                                     "port_permission", "modemmanager", "pppd", "tun",
-                                     "cap_net_admin", "module", "cfun", "registration", "signal"));
+  EXPECT_THAT(names, ::testing::ElementsAre("config", "apn", "port", "port_lock", "port_busy",
+                                            "port_permission", "modemmanager", "pppd", "tun",
+                                            "cap_net_admin", "module", "cfun", "registration",
+                                            "signal", "sim_apn"));
   EXPECT_TRUE(report.skipped.empty());
   EXPECT_TRUE(report.ok());
   EXPECT_EQ(ExitCode(report), 0);
@@ -185,6 +185,66 @@ TEST(ReportTest, StatusNamesAreStable) {
   EXPECT_EQ(ToString(CheckStatus::kOk), "ok");
   EXPECT_EQ(ToString(CheckStatus::kWarn), "warn");
   EXPECT_EQ(ToString(CheckStatus::kFail), "fail");
+}
+
+// The "sim_apn" check (docs/apn.md): IMSI → operator and candidate APNs → the one in use.
+class SimApnCheckTest : public DoctorTest {
+ protected:
+  Report DoctorWithImsi(const std::string& imsi) {
+    return RunDoctor(host_.env(), options_,
+                     [imsi](const std::string&, const Config&, std::string*) -> AtRunner {
+                       return [imsi](chat::AtCommand command) {
+                         if (command.text == "AT+CIMI") return Ok({imsi});
+                         if (command.text == "AT+CFUN?") return Ok({"+CFUN: 1"});
+                         if (command.text == "AT+CGREG?") return Ok({"+CGREG: 0,1"});
+                         if (command.text == "AT+CSQ") return Ok({"+CSQ: 20,0"});
+                         return Ok();
+                       };
+                     });
+  }
+  void Configure(const std::string& network) {
+    options_.config_path = host_.Write(
+        "uclink.toml", "[network]\n" + network +
+                           "provider_db = \"tests/control/apn/testdata/providers.xml\"\n"
+                           "[daemon]\nstate_dir = \"" +
+                           host_.root() + "/state\"\n");
+  }
+};
+
+TEST_F(SimApnCheckTest, AutoShowsOperatorCandidatesAndTheFirstOneInUse) {
+  Configure("apn = \"auto\"\n");
+  const Report report = DoctorWithImsi("460111234567890");
+  const CheckResult& check = *report.Find("sim_apn");
+  EXPECT_EQ(check.status, CheckStatus::kOk);
+  EXPECT_EQ(check.finding,
+            "IMSI 460111234567890: China Telecom (MCC 460, MNC 11); candidate APNs \"ctnet\", "
+            "\"ctlte\"; in use: \"ctnet\" first (auto: China Telecom)");
+}
+
+TEST_F(SimApnCheckTest, AutoShowsTheRememberedApnInUse) {
+  Configure("apn = \"auto\"\n");
+  host_.Write("state/apn.json", R"({"schema": 1, "sims": {"460111234567890": {"apn": "ctlte"}}})");
+  const Report report = DoctorWithImsi("460111234567890");
+  const CheckResult& check = *report.Find("sim_apn");
+  EXPECT_THAT(check.finding, HasSubstr("in use: \"ctlte\" (remembered)"));
+}
+
+TEST_F(SimApnCheckTest, ExplicitApnIsInUseAndCandidatesAreStillShown) {
+  Configure("apn = \"cmnet\"\n");
+  const Report report = DoctorWithImsi("460001234567890");
+  const CheckResult& check = *report.Find("sim_apn");
+  EXPECT_EQ(check.status, CheckStatus::kOk);
+  EXPECT_THAT(check.finding, HasSubstr("China Mobile"));
+  EXPECT_THAT(check.finding, HasSubstr("in use: \"cmnet\" (config)"));
+}
+
+TEST_F(SimApnCheckTest, UnknownOperatorOrNoImsiWarnsInAutoMode) {
+  Configure("apn = \"auto\"\n");
+  const CheckResult unknown = *DoctorWithImsi("001011234567890").Find("sim_apn");
+  EXPECT_EQ(unknown.status, CheckStatus::kWarn);
+  EXPECT_THAT(unknown.finding, HasSubstr("no-provider"));
+  EXPECT_THAT(unknown.fix, HasSubstr("[network]"));
+  EXPECT_EQ(DoctorWithImsi("ERROR").Find("sim_apn")->status, CheckStatus::kWarn);
 }
 
 }  // namespace

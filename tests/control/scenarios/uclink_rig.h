@@ -99,6 +99,8 @@ class UclinkRig {
   /// The `--backend` the next StartDaemon passes (default "userspace"; "pppd" with a stand-in
   /// pppd named by UCLINK_PPPD in the environment, tests/control/security).
   void set_backend(std::string backend) { backend_ = std::move(backend); }
+  /// The `--apn` the next StartDaemon passes (default "cmnet"; "auto" for docs/apn.md).
+  void set_apn(std::string apn) { apn_ = std::move(apn); }
   /// SIGTERM and wait (bounded, SIGKILL past it); returns the exit status (-1: killed).
   int StopDaemon(std::chrono::milliseconds bound = std::chrono::seconds(25));
   /// False once the daemon has exited (crashed, or stopped).
@@ -168,6 +170,7 @@ class UclinkRig {
   std::string dir_, modem_, socket_, config_, control_;
   std::vector<std::string> sim_args_;
   std::string backend_ = "userspace";
+  std::string apn_ = "cmnet";
   Child sim_{"uclink-sim", "sim.log"};
   Child daemon_{"uclinkd", "uclinkd.log"};
   int runs_ = 0;
