@@ -19,8 +19,9 @@ enum class FlowControl { kNone, kRtsCts };
 enum class BackendChoice { kAuto, kPppd, kUserspace };
 /// How the manager gets the module online (`connection.mode`, docs/configuration.md).
 enum class ModeChoice { kAuto, kPpp, kInband };
-/// What is done with the DNS servers IPCP (or the module) reports.
-enum class DnsMethod { kNone, kResolvConfFile, kResolvconf };
+/// What is done with the DNS servers IPCP (or the module) reports. kAuto picks systemd-resolved,
+/// then resolvconf, then the file, then none (control/daemon/dns_policy.h).
+enum class DnsMethod { kNone, kResolvConfFile, kResolvconf, kAuto, kResolved };
 
 const char* ToString(FlowControl value);
 const char* ToString(BackendChoice value);
@@ -96,7 +97,7 @@ struct InterfaceConfig {
   std::string name = "uclink0";
   bool default_route = true;
   int route_metric = 700;  ///< NetworkManager's default for WWAN devices
-  DnsMethod dns = DnsMethod::kNone;
+  DnsMethod dns = DnsMethod::kAuto;
   int mtu = 0;  ///< 0 = as negotiated
 };
 
@@ -109,6 +110,12 @@ struct ControlConfig {
   Seconds idle_timeout{30};
   /// Connections one uid other than root may hold at once (docs/control-api.md).
   int max_connections_per_uid = 16;
+};
+
+/// [hooks]: the site's own programs run on link events (docs/system-integration.md).
+struct HooksConfig {
+  std::string dir = "/etc/uclink/dispatcher.d";
+  Seconds timeout{20};  ///< one hook's bound; it is killed (by its pid) past it
 };
 
 /// [log]
@@ -127,6 +134,7 @@ struct Config {
   InterfaceConfig interface;
   ControlConfig control;
   LogConfig log;
+  HooksConfig hooks;
 };
 
 /// One validation problem: "modem.baud (line 3): must be one of ...".
