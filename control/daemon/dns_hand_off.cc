@@ -144,7 +144,13 @@ void DnsHandOff::OnPresence(bool present) {
 
 void DnsHandOff::LinkDown() {
   if (!link_) return;
-  if (route_ == DnsRoute::kResolved && resolved_ && resolved_->present().value_or(false)) {
+  // An interface that is gone took its settings with it: resolved forgets a link when the
+  // kernel removes it (the TUN device and pppd's ppp unit both go with the session).
+  const bool still_there =
+      static_cast<int>(::if_nametoindex(link_->ifname.c_str())) == link_->ifindex;
+  if (route_ == DnsRoute::kResolved && !still_there) {
+    spdlog::info("resolved: {} is gone, and its DNS settings with it", link_->ifname);
+  } else if (route_ == DnsRoute::kResolved && resolved_ && resolved_->present().value_or(false)) {
     resolved_->Revert(link_->ifindex, [ifname = link_->ifname, alive = std::weak_ptr<int>(alive_)](
                                           const std::string& error) {
       if (alive.expired()) return;
