@@ -68,7 +68,7 @@ ResolvedLinkSettings PlanResolvedLink(int ifindex, const std::vector<std::string
       settings.servers.push_back(address);
     }
   }
-  if (holds_default_route) settings.routing_domains = {"~."};
+  if (holds_default_route) settings.routing_domains = {"."};
   settings.default_route = holds_default_route;
   return settings;
 }

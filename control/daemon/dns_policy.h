@@ -42,8 +42,9 @@ std::optional<DnsChoice> ChooseDns(DnsMethod configured, const DnsHostFacts& fac
 struct ResolvedLinkSettings {
   int ifindex = 0;
   std::vector<std::array<std::uint8_t, 4>> servers;  ///< SetLinkDNS, IPv4 in IPCP's order
-  /// SetLinkDomains: "~." (route every query here) only while uclink holds the default route;
-  /// otherwise none, so the link's servers answer only for the link itself.
+  /// SetLinkDomains, each sent as routing-only (the D-Bus flag, not a "~" in the name): "."
+  /// — resolvectl shows it as "~." — routes every query here, and is set only while uclink
+  /// holds the default route; otherwise none, so the link's servers answer only for the link.
   std::vector<std::string> routing_domains;
   bool default_route = false;  ///< SetLinkDefaultRoute
 };

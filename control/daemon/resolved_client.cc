@@ -60,7 +60,8 @@ sd_bus_message* SetLinkDns(sd_bus* bus, const ResolvedLinkSettings& settings) {
   return m;
 }
 
-// SetLinkDomains(i ifindex, a(sb) domains): (name, routing-only).
+// SetLinkDomains(i ifindex, a(sb) domains): (name, routing-only); every one of ours is
+// routing-only (org.freedesktop.resolve1(5)).
 sd_bus_message* SetLinkDomains(sd_bus* bus, const ResolvedLinkSettings& settings) {
   sd_bus_message* m = NewManagerCall(bus, "SetLinkDomains");
   if (m == nullptr) return nullptr;

@@ -61,7 +61,8 @@ TEST(DnsPolicyTest, TheDefaultRouteOwnerGetsEveryQueryThroughTheTildeDotDomain) 
   ASSERT_EQ(settings.servers.size(), 2u);
   EXPECT_EQ(settings.servers[0], (std::array<std::uint8_t, 4>{10, 64, 0, 53}));
   EXPECT_EQ(settings.servers[1], (std::array<std::uint8_t, 4>{10, 64, 0, 54}));
-  EXPECT_EQ(settings.routing_domains, std::vector<std::string>{"~."});
+  // The root domain, routing-only: what resolvectl shows as "~.".
+  EXPECT_EQ(settings.routing_domains, std::vector<std::string>{"."});
   EXPECT_TRUE(settings.default_route);
 }
 

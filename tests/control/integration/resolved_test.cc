@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -195,17 +196,15 @@ class ResolvedSandbox {
     }
     return servers;
   }
-  // Waits until LinkDns(link) == expected; wakes on every change in resolved's runtime
-  // directory (it rewrites its resolv.conf and saved link state on each change), at least
-  // every 100 ms.
-  bool WaitForLinkDns(const std::string& link, const std::string& expected,
-                      std::chrono::milliseconds bound) {
+  // Waits until `done()`; wakes on every change in resolved's runtime directory (it rewrites its
+  // resolv.conf and saved link state on each change), and at least every 100 ms.
+  bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds bound) {
     const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     ::inotify_add_watch(watch, "/run/systemd/resolve",
                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE);
     const auto deadline = Clock::now() + bound;
     bool matched = false;
-    while (!(matched = LinkDns(link) == expected) && Clock::now() < deadline) {
+    while (!(matched = done()) && Clock::now() < deadline) {
       pollfd entry{watch, POLLIN, 0};
       if (::poll(&entry, 1, std::min(100, MsLeft(deadline))) > 0) {
         char drain[4096];
@@ -215,6 +214,10 @@ class ResolvedSandbox {
     }
     ::close(watch);
     return matched;
+  }
+  bool WaitForLinkDns(const std::string& link, const std::string& expected,
+                      std::chrono::milliseconds bound) {
+    return WaitUntil([&] { return LinkDns(link) == expected; }, bound);
   }
   std::string Log() const {
     std::ifstream in(log_);
@@ -294,10 +297,14 @@ TEST(ResolvedTest, ServersFollowTheLinkAndSurviveAResolvedRestart) {
   ASSERT_TRUE(sandbox.WaitForLinkDns("uclink0", servers, 5s))
       << "resolvectl: " << sandbox.Resolvectl({"status", "uclink0"}) << "\n"
       << rig.DaemonLog();
-  // uclink holds the default route: every query may go to the link ("~.", DefaultRoute).
+  // uclink holds the default route: every query may go to the link ("~.", DefaultRoute). The
+  // three calls are answered in order; the domain is the last of them.
+  EXPECT_TRUE(sandbox.WaitUntil(
+      [&] { return sandbox.Resolvectl({"domain", "uclink0"}).find("~.") != std::string::npos; },
+      5s))
+      << sandbox.Resolvectl({"domain", "uclink0"});
   const std::string status = sandbox.Resolvectl({"status", "uclink0"});
   EXPECT_NE(status.find("+DefaultRoute"), std::string::npos) << status;
-  EXPECT_NE(sandbox.Resolvectl({"domain", "uclink0"}).find("~."), std::string::npos);
 
   // resolved dies and comes back without what it had saved (the state it keeps under /run is
   // gone after a reboot of /run or a failed read): only uclink can put the servers back.
