@@ -30,8 +30,9 @@ CheckResult CheckPortName(const std::string& port) {
     return Ok("port_name", port + " is a name that stays with the device");
   }
   return {"port_name", CheckStatus::kWarn,
-          port + " is numbered in the order USB serial ports appear: after a module reset or a "
-                 "re-plug the same port can come back under another number",
+          port +
+              " is numbered in the order USB serial ports appear: after a module reset or a "
+              "re-plug the same port can come back under another number",
           "install dist/udev/77-uclink.rules (matching your module's USB vendor, product and "
           "interface) as /etc/udev/rules.d/77-uclink.rules, run `udevadm control --reload && "
           "udevadm trigger`, and set port = \"/dev/uclink/modem\" under [modem]; uclink locks the "
@@ -45,10 +46,9 @@ CheckResult CheckDns(const Environment& env, const Config& config) {
   facts.resolvconf_installed = ::access(env.resolvconf_program.c_str(), X_OK) == 0;
   struct stat st {};
   const std::string dir = std::filesystem::path(env.resolv_conf).parent_path().string();
-  facts.resolv_conf_plain_writable = ::lstat(env.resolv_conf.c_str(), &st) == 0 &&
-                                     S_ISREG(st.st_mode) &&
-                                     ::access(env.resolv_conf.c_str(), W_OK) == 0 &&
-                                     ::access(dir.c_str(), W_OK) == 0;
+  facts.resolv_conf_plain_writable =
+      ::lstat(env.resolv_conf.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      ::access(env.resolv_conf.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
   const std::optional<DnsChoice> choice = ChooseDns(config.interface.dns, facts);
   if (!choice) return Ok("dns", "undecided");  // not reached: the facts are all known here
   const std::string finding = std::string("interface.dns = \"") + ToString(config.interface.dns) +

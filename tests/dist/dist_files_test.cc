@@ -32,9 +32,8 @@ std::vector<std::string> Lines(const std::string& text) {
 // udev(7)'s keys this file may use, and whether each is a match, an assignment, or either.
 bool KnownKey(const std::string& key) {
   static const std::set<std::string> keys = {
-      "ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "KERNELS", "ATTR",   "ATTRS",
-      "ENV",    "DRIVERS",   "TAG",        "SYMLINK", "GOTO",   "LABEL", "OWNER",
-      "GROUP",  "MODE",      "NAME"};
+      "ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "KERNELS", "ATTR",  "ATTRS", "ENV", "DRIVERS",
+      "TAG",    "SYMLINK",   "GOTO",       "LABEL",  "OWNER",   "GROUP", "MODE",  "NAME"};
   return keys.count(key) > 0;
 }
 
@@ -60,8 +59,7 @@ std::string CheckRule(const std::string& line, std::set<std::string>* gotos,
         !is_match) {
       return key + " is a match key: use == or !=";
     }
-    if ((key == "SYMLINK" || key == "GOTO" || key == "LABEL") && is_match &&
-        key != "SYMLINK") {
+    if ((key == "SYMLINK" || key == "GOTO" || key == "LABEL") && is_match && key != "SYMLINK") {
       return key + " is an assignment";
     }
     if (key == "GOTO") gotos->insert(value);

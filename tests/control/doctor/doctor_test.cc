@@ -65,11 +65,10 @@ TEST_F(DoctorTest, HealthyHostAndModulePassEveryCheckInOrder) {
     names.push_back(check.name);
     EXPECT_EQ(check.status, CheckStatus::kOk) << check.name << ": " << check.finding;
   }
-  EXPECT_THAT(names,
-              ::testing::ElementsAre("config", "apn", "port", "port_lock", "port_busy",
-                                     "port_permission", "modemmanager", "pppd", "tun",
-                                     "cap_net_admin", "port_name", "dns", "hooks", "module",
-                                     "cfun", "registration", "signal"));
+  EXPECT_THAT(names, ::testing::ElementsAre("config", "apn", "port", "port_lock", "port_busy",
+                                            "port_permission", "modemmanager", "pppd", "tun",
+                                            "cap_net_admin", "port_name", "dns", "hooks", "module",
+                                            "cfun", "registration", "signal"));
   EXPECT_TRUE(report.skipped.empty());
   EXPECT_TRUE(report.ok());
   EXPECT_EQ(ExitCode(report), 0);

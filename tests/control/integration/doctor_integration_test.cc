@@ -26,9 +26,9 @@ class DoctorIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* tmp = std::getenv("TEST_TMPDIR");
-    root_ = fs::path(tmp ? tmp : "/tmp") /
-            ("doctor-" + std::string(
-                             ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    root_ =
+        fs::path(tmp ? tmp : "/tmp") /
+        ("doctor-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "proc");
     fs::create_directories(root_ / "etc");

@@ -21,8 +21,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "process/spawn.h"
@@ -109,7 +109,8 @@ class ResolvedSandbox {
       return false;
     }
     const std::string config = dir + "/system-bus.conf";
-    std::ofstream(config) << R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+    std::ofstream(config)
+        << R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>system</type>
@@ -129,15 +130,15 @@ class ResolvedSandbox {
     process::SpawnOptions options;
     options.redirects = {process::Null(0), process::FromFd(1, out[1]),
                          process::AppendTo(2, dir + "/dbus.log")};
-    const process::Spawned bus =
-        process::Spawn({"/usr/bin/dbus-daemon", "--config-file=" + config, "--nofork",
-                        "--nopidfile", "--print-address=1"},
-                       options);
+    const process::Spawned bus = process::Spawn({"/usr/bin/dbus-daemon", "--config-file=" + config,
+                                                 "--nofork", "--nopidfile", "--print-address=1"},
+                                                options);
     ::close(out[1]);
     dbus_pid_ = bus.pid;
     pollfd entry{out[0], POLLIN, 0};
     char line[256];
-    const bool ready = bus && ::poll(&entry, 1, 10000) == 1 && ::read(out[0], line, sizeof line) > 0;
+    const bool ready =
+        bus && ::poll(&entry, 1, 10000) == 1 && ::read(out[0], line, sizeof line) > 0;
     ::close(out[0]);
     if (!ready) {
       *why = "dbus-daemon did not start: " + bus.error.message();
@@ -237,8 +238,8 @@ class ResolvedSandbox {
   }
 
   // A copy of `file` with `line` added, bind-mounted over it in this mount namespace only.
-  static bool BindWithLine(const std::string& dir, const std::string& file,
-                           const std::string& line, std::string* why) {
+  static bool BindWithLine(const std::string& dir, const std::string& file, const std::string& line,
+                           std::string* why) {
     const std::string copy = dir + "/" + fs::path(file).filename().string();
     std::error_code ec;
     fs::copy_file(file, copy, fs::copy_options::overwrite_existing, ec);
@@ -276,8 +277,8 @@ std::string Joined(const nlohmann::json& list) {
 }
 
 TEST(ResolvedTest, ServersFollowTheLinkAndSurviveAResolvedRestart) {
-  const std::string dir = fs::path(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp")
-                              .string();
+  const std::string dir =
+      fs::path(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp").string();
   // The network namespace first: sysfs shows the links of the namespace that mounts it.
   ASSERT_TRUE(EnterPrivateNetworkNamespace());
   ResolvedSandbox sandbox;
@@ -300,7 +301,9 @@ TEST(ResolvedTest, ServersFollowTheLinkAndSurviveAResolvedRestart) {
   // uclink holds the default route: every query may go to the link ("~.", DefaultRoute). The
   // three calls are answered in order; the domain is the last of them.
   EXPECT_TRUE(sandbox.WaitUntil(
-      [&] { return sandbox.Resolvectl({"domain", "uclink0"}).find("~.") != std::string::npos; },
+      [&] {
+        return sandbox.Resolvectl({"domain", "uclink0"}).find("~.") != std::string::npos;
+      },
       5s))
       << sandbox.Resolvectl({"domain", "uclink0"});
   const std::string status = sandbox.Resolvectl({"status", "uclink0"});
@@ -314,8 +317,8 @@ TEST(ResolvedTest, ServersFollowTheLinkAndSurviveAResolvedRestart) {
   ASSERT_TRUE(sandbox.StartResolved());
   ASSERT_TRUE(sandbox.WaitForName(15s)) << sandbox.Log();
   EXPECT_TRUE(sandbox.WaitForLinkDns("uclink0", servers, 2s))
-      << "not back within 2 s of resolved's return: "
-      << sandbox.Resolvectl({"status", "uclink0"}) << "\n"
+      << "not back within 2 s of resolved's return: " << sandbox.Resolvectl({"status", "uclink0"})
+      << "\n"
       << rig.DaemonLog();
   EXPECT_NE(rig.DaemonLog().find("systemd-resolved (re)appeared on the bus"), std::string::npos);
   EXPECT_EQ(rig.State(), "online") << "an integration failure never takes the link down";
