@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <systemd/sd-bus.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 #include <cstdint>
@@ -202,8 +203,11 @@ int ResolvedClient::OnHasOwner(sd_bus_message* reply, void* userdata, sd_bus_err
       sd_bus_message_read(reply, "b", &has_owner) < 0) {
     has_owner = 0;  // no answer from the bus is no resolved we could use
   }
-  // A NameOwnerChanged that came first already told the truth.
-  if (!self->present_ || !*self->present_ || has_owner) self->SetPresent(has_owner != 0);
+  if (has_owner) {
+    self->CheckOwnerNamespace();
+  } else if (!self->present_) {  // a NameOwnerChanged that came first already told the truth
+    self->SetPresent(false);
+  }
   return 0;
 }
 
@@ -217,7 +221,48 @@ int ResolvedClient::OnOwnerChanged(sd_bus_message* message, void* userdata, sd_b
   const bool present = new_owner != nullptr && *new_owner != '\0';
   spdlog::info("resolved: {} ({} → {})", present ? "on the system bus" : "left the system bus",
                old_owner && *old_owner ? old_owner : "-", present ? new_owner : "-");
-  self->SetPresent(present);
+  if (present) {
+    self->CheckOwnerNamespace();
+  } else {
+    self->SetPresent(false);
+  }
+  return 0;
+}
+
+void ResolvedClient::CheckOwnerNamespace() {
+  sd_bus_message* ask = nullptr;
+  if (sd_bus_message_new_method_call(bus_, &ask, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                     "org.freedesktop.DBus", "GetConnectionUnixProcessID") < 0 ||
+      sd_bus_message_append(ask, "s", kResolve1) < 0 ||
+      sd_bus_call_async(bus_, nullptr, ask, &OnOwnerPid, this,
+                        static_cast<std::uint64_t>(call_timeout_.count()) * 1000u) < 0) {
+    spdlog::warn("resolved: cannot ask for its pid; not used");
+    SetPresent(false);
+  }
+  if (ask) sd_bus_message_unref(ask);
+}
+
+int ResolvedClient::OnOwnerPid(sd_bus_message* reply, void* userdata, sd_bus_error*) {
+  auto* self = static_cast<ResolvedClient*>(userdata);
+  std::uint32_t pid = 0;
+  if (sd_bus_message_get_error(reply) != nullptr || sd_bus_message_read(reply, "u", &pid) < 0) {
+    // Gone again meanwhile, or the bus would not say: its NameOwnerChanged follows if gone.
+    spdlog::warn("resolved: the bus did not give its pid; not used");
+    self->SetPresent(false);
+    return 0;
+  }
+  char ours[64] = {}, theirs[64] = {};
+  const std::string their_path = "/proc/" + std::to_string(pid) + "/ns/net";
+  const ssize_t a = ::readlink("/proc/self/ns/net", ours, sizeof ours - 1);
+  const ssize_t b = ::readlink(their_path.c_str(), theirs, sizeof theirs - 1);
+  const bool same = a > 0 && b > 0 && std::strcmp(ours, theirs) == 0;
+  if (!same) {
+    spdlog::warn(
+        "resolved (pid {}) runs in another network namespace ({} vs our {}): it cannot "
+        "see our interface; not used",
+        pid, b > 0 ? theirs : "unknown", a > 0 ? ours : "unknown");
+  }
+  self->SetPresent(same);
   return 0;
 }
 

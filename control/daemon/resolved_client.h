@@ -67,7 +67,12 @@ class ResolvedClient {
   static int OnReply(sd_bus_message* reply, void* userdata, sd_bus_error* error);
   static int OnOwnerChanged(sd_bus_message* message, void* userdata, sd_bus_error* error);
   static int OnHasOwner(sd_bus_message* reply, void* userdata, sd_bus_error* error);
+  static int OnOwnerPid(sd_bus_message* reply, void* userdata, sd_bus_error* error);
 
+  /// resolved is on the bus: it counts as present only if it shares our network namespace
+  /// (a resolved elsewhere — the host's, seen from a namespaced uclinkd — would apply our
+  /// interface index to one of its own links). Asks the bus for its pid, then compares.
+  void CheckOwnerNamespace();
   bool Connect(std::string* why);
   void Disconnect(const std::string& why);
   void ScheduleReconnect();
