@@ -207,8 +207,7 @@ TEST_F(ResolvedErrorsTest, ACallNeverAnsweredEndsAtItsBound) {
   EXPECT_TRUE(loop_ran_meanwhile) << "the call blocked the loop";
   // sd-bus ends an unanswered call with NoReply ("Method call timed out"); the three calls time
   // out together, so any of them may be the one reported.
-  EXPECT_NE(result->find(": org.freedesktop.DBus.Error.NoReply"), std::string::npos)
-      << *result;
+  EXPECT_NE(result->find(": org.freedesktop.DBus.Error.NoReply"), std::string::npos) << *result;
 }
 
 TEST_F(ResolvedErrorsTest, ANewOwnerIsReportedEveryTimeResolvedComesBack) {
