@@ -12,6 +12,8 @@ PACKAGES=(
   # runtime and test peers (mobile-broadband-provider-info: network.apn = "auto")
   mobile-broadband-provider-info
   ppp slirp mosquitto vsftpd nginx-light socat curl iproute2 netcat-openbsd procps python3 psmisc
+  # systemd-resolved integration test: its bus and libsystemd-shared (resolved itself: below)
+  dbus-daemon systemd
   # kernel-PPP VM tier
   qemu-system-x86 linux-image-amd64 busybox-static cpio
 )
@@ -21,6 +23,26 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+# systemd-resolved for the DNS integration test (tests/control/integration/resolved_test.cc),
+# extracted, never installed: installing it would rewire this machine's /etc/resolv.conf. The
+# test runs it in its own mount and network namespace. Same version as the installed systemd
+# (it needs that version's libsystemd-shared). Downloaded once; kept in the cache below.
+fetch_resolved() {
+  local version cache
+  version="$(dpkg-query -W -f='${Version}' systemd)"
+  cache="${UCLINK_RESOLVED_CACHE:-/var/cache/uclink/systemd-resolved}"
+  if [ -x "$cache/root/lib/systemd/systemd-resolved" ] && [ "$(cat "$cache/version" 2>/dev/null)" = "$version" ]; then
+    return 0
+  fi
+  echo "tools/setup.sh: fetching systemd-resolved $version into $cache (extracted, not installed)"
+  rm -rf "$cache" && mkdir -p "$cache/deb" && chmod 0755 "$cache" "$cache/deb"
+  # apt's download sandbox user must be able to write there.
+  chown _apt "$cache/deb" 2>/dev/null || true
+  (cd "$cache/deb" && apt-get download -qq "systemd-resolved=$version")
+  dpkg -x "$cache"/deb/systemd-resolved_*.deb "$cache/root"
+  echo "$version" > "$cache/version"
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,6 +50,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "tools/setup.sh: all ${#PACKAGES[@]} packages present"
+  fetch_resolved
   exit 0
 fi
 
@@ -47,4 +70,5 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 for svc in mosquitto vsftpd nginx; do
   systemctl disable --now "$svc" >/dev/null 2>&1 || service "$svc" stop >/dev/null 2>&1 || true
 done
+fetch_resolved
 echo "tools/setup.sh: done"

@@ -32,9 +32,12 @@ pids+=($!)
 for _ in $(seq 100); do grep -q '^PTY ' "$work/sim.out" && break; sleep 0.05; done
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
+# dns = "none": "auto" (the default) could otherwise pick this host's /etc/resolv.conf.
 cat >"$work/uclink.toml" <<TOML
 [connection]
 autoconnect = false
+[interface]
+dns = "none"
 TOML
 ip netns exec "$ns" "$bin/uclinkd" --config "$work/uclink.toml" --port "$work/figures-modem-$$" \
   --apn cmnet --socket "$work/s" >"$work/uclinkd.log" 2>&1 &

@@ -128,8 +128,8 @@ const std::vector<Field>& Schema() {
       {"interface.name", String(UCLINK_REF(interface.name))},
       {"interface.default_route", Boolean(UCLINK_REF(interface.default_route))},
       {"interface.route_metric", Integer(UCLINK_REF(interface.route_metric))},
-      {"interface.dns",
-       Choice(UCLINK_REF(interface.dns), DnsMethodFromString, "none, file, resolvconf")},
+      {"interface.dns", Choice(UCLINK_REF(interface.dns), DnsMethodFromString,
+                               "auto, resolved, resolvconf, file, none")},
       {"interface.mtu", Integer(UCLINK_REF(interface.mtu))},
       {"control.socket", String(UCLINK_REF(control.socket))},
       {"control.group", String(UCLINK_REF(control.group))},
@@ -137,6 +137,8 @@ const std::vector<Field>& Schema() {
       {"control.max_connections_per_uid", Integer(UCLINK_REF(control.max_connections_per_uid))},
       {"daemon.state_dir", String(UCLINK_REF(daemon.state_dir))},
       {"log.level", String(UCLINK_REF(log.level))},
+      {"hooks.dir", String(UCLINK_REF(hooks.dir))},
+      {"hooks.timeout_s", Duration(UCLINK_REF(hooks.timeout))},
   };
   return fields;
 }
@@ -254,6 +256,10 @@ const char* ToString(DnsMethod value) {
       return "file";
     case DnsMethod::kResolvconf:
       return "resolvconf";
+    case DnsMethod::kAuto:
+      return "auto";
+    case DnsMethod::kResolved:
+      return "resolved";
   }
   return "?";
 }
@@ -280,7 +286,8 @@ std::optional<ModeChoice> ModeChoiceFromString(std::string_view text) {
 }
 
 std::optional<DnsMethod> DnsMethodFromString(std::string_view text) {
-  for (DnsMethod v : {DnsMethod::kNone, DnsMethod::kResolvConfFile, DnsMethod::kResolvconf}) {
+  for (DnsMethod v : {DnsMethod::kNone, DnsMethod::kResolvConfFile, DnsMethod::kResolvconf,
+                      DnsMethod::kAuto, DnsMethod::kResolved}) {
     if (text == ToString(v)) return v;
   }
   return std::nullopt;
@@ -370,6 +377,11 @@ std::vector<ConfigIssue> Validate(const Config& c) {
   Require(!c.daemon.state_dir.empty() && c.daemon.state_dir.front() == '/' &&
               c.daemon.state_dir.find('\0') == std::string::npos,
           "daemon.state_dir", "must be an absolute directory path", &issues);
+  Require(!c.hooks.dir.empty() && c.hooks.dir.front() == '/', "hooks.dir",
+          "must be an absolute directory path", &issues);
+  // A hook bounds nothing but itself (hooks run one at a time): 10 minutes is already generous.
+  Require(c.hooks.timeout.count() >= 1 && c.hooks.timeout.count() <= 600, "hooks.timeout_s",
+          "must be between 1 and 600 seconds", &issues);
   const std::array<std::string_view, 5> levels = {"trace", "debug", "info", "warn", "error"};
   Require(std::find(levels.begin(), levels.end(), c.log.level) != levels.end(), "log.level",
           "must be one of trace, debug, info, warn, error", &issues);

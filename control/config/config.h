@@ -19,8 +19,9 @@ enum class FlowControl { kNone, kRtsCts };
 enum class BackendChoice { kAuto, kPppd, kUserspace };
 /// How the manager gets the module online (`connection.mode`, docs/configuration.md).
 enum class ModeChoice { kAuto, kPpp, kInband };
-/// What is done with the DNS servers IPCP (or the module) reports.
-enum class DnsMethod { kNone, kResolvConfFile, kResolvconf };
+/// What is done with the DNS servers IPCP (or the module) reports. kAuto picks systemd-resolved,
+/// then resolvconf, then the file, then none (control/daemon/dns_policy.h).
+enum class DnsMethod { kNone, kResolvConfFile, kResolvconf, kAuto, kResolved };
 
 const char* ToString(FlowControl value);
 const char* ToString(BackendChoice value);
@@ -110,7 +111,7 @@ struct InterfaceConfig {
   std::string name = "uclink0";
   bool default_route = true;
   int route_metric = 700;  ///< NetworkManager's default for WWAN devices
-  DnsMethod dns = DnsMethod::kNone;
+  DnsMethod dns = DnsMethod::kAuto;
   int mtu = 0;  ///< 0 = as negotiated
 };
 
@@ -132,6 +133,12 @@ struct DaemonConfig {
   std::string state_dir = "/var/lib/uclink";
 };
 
+/// [hooks]: the site's own programs run on link events (docs/system-integration.md).
+struct HooksConfig {
+  std::string dir = "/etc/uclink/dispatcher.d";
+  Seconds timeout{20};  ///< one hook's bound; it is killed (by its pid) past it
+};
+
 /// [log]
 struct LogConfig {
   std::string level = "info";  ///< trace|debug|info|warn|error
@@ -149,6 +156,7 @@ struct Config {
   ControlConfig control;
   DaemonConfig daemon;
   LogConfig log;
+  HooksConfig hooks;
 };
 
 /// One validation problem: "modem.baud (line 3): must be one of ...".

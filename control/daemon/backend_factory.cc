@@ -28,6 +28,11 @@ pppif::DnsMethod ToPppif(DnsMethod method) {
       return pppif::DnsMethod::kResolvConfFile;
     case DnsMethod::kResolvconf:
       return pppif::DnsMethod::kResolvconfProgram;
+    case DnsMethod::kAuto:
+    case DnsMethod::kResolved:
+      // The daemon hands DNS over itself for these (control/daemon/dns_hand_off.h): which
+      // method applies is decided when the link comes up, and resolved is reached over D-Bus.
+      return pppif::DnsMethod::kNone;
   }
   return pppif::DnsMethod::kNone;
 }

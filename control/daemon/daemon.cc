@@ -93,6 +93,9 @@ std::error_code Daemon::Start() {
   }
   spdlog::info("control socket {}", config_.control.socket);
   services_ = std::make_unique<ServiceHost>(io_);
+  hooks_ = std::make_unique<HookRunner>(io_, config_.hooks.dir, config_.hooks.timeout);
+  dns_ = std::make_unique<DnsHandOff>(io_);
+  dns_->set_method(config_.interface.dns);
   CreateBackend();
   manager_ = std::make_unique<ConnectionManager>(MakeManagerOptions(), Clock::now());
   if (std::error_code port_error = OpenPorts()) {
@@ -122,11 +125,13 @@ void Daemon::CreateBackend() {
     ev::PppUp up{ifname, Dotted(ip.local), Dotted(ip.peer), {}, ip.mtu};
     if (ip.dns1) up.dns.push_back(Dotted(*ip.dns1));
     if (ip.dns2) up.dns.push_back(Dotted(*ip.dns2));
+    if (dns_) dns_->LinkUp(ifname, up.dns, config_.interface.default_route);
     Feed(std::move(up));
   });
   backend->set_on_down([this, alive = std::weak_ptr<int>(alive_)](pppif::DownReason reason,
                                                                   const std::string& detail) {
     if (alive.expired()) return;
+    if (dns_) dns_->LinkDown();
     Feed(ev::PppDown{std::string(pppif::ToString(reason)) + (detail.empty() ? "" : ": " + detail),
                      reason == pppif::DownReason::kNoCarrier});
   });
@@ -277,12 +282,32 @@ void Daemon::Perform(const act::Transition& t) {
   spdlog::info("state {} → {} ({})", ToString(t.from), ToString(t.to), t.why);
   if (on_state_) on_state_(t.to);
   if (services_) services_->OnStateChanged(t.to);
+  const auto online = [](State s) { return s == State::kOnline || s == State::kOnlineInband; };
+  if (online(t.to) && !online(t.from)) DispatchHook(HookEvent::kUp);
+  if (online(t.from) && !online(t.to)) DispatchHook(HookEvent::kDown);
+  DispatchHook(HookEvent::kState);
   if (backend_rebuild_pending_) {
     // Not from inside Feed: a backend callback may be what is running now.
     boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
       if (!alive.expired()) MaybeRebuildBackend();
     });
   }
+}
+
+void Daemon::DispatchHook(HookEvent event) {
+  if (!hooks_ || !manager_) return;
+  const api::Status status = manager_->Snapshot(Clock::now(), std::chrono::system_clock::now());
+  HookContext context;
+  context.state = status.state;
+  context.mode = status.mode;
+  context.interface = status.interface.name.value_or("");
+  context.address = status.interface.address.value_or("");
+  context.peer = status.interface.peer.value_or("");
+  context.dns = status.interface.dns;
+  if (status.last_error) {
+    context.last_error = status.last_error->code + ": " + status.last_error->message;
+  }
+  hooks_->Dispatch(event, HookEnvironment(event, context));
 }
 
 void Daemon::Perform(const act::Publish& p) {
@@ -576,6 +601,8 @@ std::vector<ConfigIssue> Daemon::Reload() {
   }
   config_ = loaded.config;
   if (server_) server_->set_limits(ControlLimitsOf(config_));
+  if (hooks_) hooks_->Reconfigure(config_.hooks.dir, config_.hooks.timeout);
+  if (dns_) dns_->set_method(config_.interface.dns);  // from the next link-up
   MaybeRebuildBackend();
   manager_->Reconfigure(MakeManagerOptions());
   spdlog::info("configuration reloaded; it applies from the next attempt");

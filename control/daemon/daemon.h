@@ -16,7 +16,9 @@
 #include "chat/at_channel.h"
 #include "control/config/config.h"
 #include "control/daemon/control_server.h"
+#include "control/daemon/dns_hand_off.h"
 #include "control/daemon/health_probe.h"
+#include "control/daemon/hooks.h"
 #include "control/daemon/service_host.h"
 #include "control/manager/connection_manager.h"
 #include "pppif/backend.h"
@@ -51,6 +53,10 @@ class Daemon {
   std::vector<ConfigIssue> Reload();
   /// Called on every state change (uclinkd uses it for sd_notify STATUS=).
   void SetStateObserver(std::function<void(State)> observer) { on_state_ = std::move(observer); }
+  /// Runs the dispatcher hooks for `event` with the link's current status as their environment
+  /// (docs/system-integration.md, "Dispatcher hooks"). Every event source calls this: up, down
+  /// and state from transitions; reset and usage-limit from their features.
+  void DispatchHook(HookEvent event);
 
  private:
   struct Port {
@@ -118,6 +124,8 @@ class Daemon {
   bool shutting_down_ = false;
   std::function<void()> on_shutdown_done_;
   std::function<void(State)> on_state_;
+  std::unique_ptr<DnsHandOff> dns_;  ///< interface.dns = "auto" | "resolved"
+  std::unique_ptr<HookRunner> hooks_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

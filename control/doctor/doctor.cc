@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "control/doctor/apn_check.h"
+#include "control/doctor/integration_checks.h"
 #include "control/doctor/system_checks.h"
 
 namespace uclink::control::doctor {
@@ -83,6 +84,9 @@ Report RunDoctor(const Environment& env, const DoctorOptions& options, const Mod
   report.checks.push_back(CheckPppd(env, config));
   report.checks.push_back(CheckTun(env, config));
   report.checks.push_back(CheckCapNetAdmin(env, config));
+  report.checks.push_back(CheckPortName(port));
+  report.checks.push_back(CheckDns(env, config));
+  report.checks.push_back(CheckHooks(config));
 
   if (!port_failure.empty()) {
     SkipModule("the " + port_failure + " check failed", &report);

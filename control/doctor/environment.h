@@ -27,6 +27,9 @@ struct Environment {
   std::string dev_tun = "/dev/net/tun";
   std::string udev_data_dir = "/run/udev/data";  ///< udev database: c<major>:<minor> files
   std::string group_file = "/etc/group";
+  std::string resolv_conf = "/etc/resolv.conf";                   ///< interface.dns = "file"
+  std::string resolvconf_program = "/sbin/resolvconf";            ///< interface.dns = "resolvconf"
+  std::string system_bus_socket = "/run/dbus/system_bus_socket";  ///< systemd-resolved's bus
   std::vector<std::string> path_dirs = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
                                         "/usr/bin",        "/sbin",          "/bin"};
   pid_t self_pid = 0;  ///< never reported as holding the port (the doctor's own descriptors)

@@ -67,8 +67,8 @@ TEST_F(DoctorTest, HealthyHostAndModulePassEveryCheckInOrder) {
   }
   EXPECT_THAT(names, ::testing::ElementsAre("config", "apn", "port", "port_lock", "port_busy",
                                             "port_permission", "modemmanager", "pppd", "tun",
-                                            "cap_net_admin", "module", "cfun", "registration",
-                                            "signal", "sim_apn"));
+                                            "cap_net_admin", "port_name", "dns", "hooks", "module",
+                                            "cfun", "registration", "signal", "sim_apn"));
   EXPECT_TRUE(report.skipped.empty());
   EXPECT_TRUE(report.ok());
   EXPECT_EQ(ExitCode(report), 0);

@@ -27,10 +27,14 @@ class FakeHost {
     env_.dev_tun = root_ + "/dev/net/tun";
     env_.udev_data_dir = root_ + "/run/udev/data";
     env_.group_file = root_ + "/etc/group";
+    env_.resolv_conf = root_ + "/etc/resolv.conf";  // a plain writable file: dns "auto" → file
+    env_.resolvconf_program = root_ + "/sbin/resolvconf";
+    env_.system_bus_socket = root_ + "/run/dbus/system_bus_socket";
     env_.path_dirs = {root_ + "/usr/sbin"};
     env_.self_pid = 1;
     std::filesystem::create_directories(env_.proc_dir);
     std::filesystem::create_directories(env_.lock_dir);
+    Write("etc/resolv.conf", "nameserver 192.0.2.53\n");
   }
   ~FakeHost() {
     std::error_code ignored;

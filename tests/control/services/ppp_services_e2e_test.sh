@@ -69,7 +69,8 @@ for _ in $(seq 100); do [ "$(readlink /proc/$NS/ns/net)" != "$(readlink /proc/se
 # function, whose subshell would own the PID): nsenter execs the command, so $! is its PID.
 C() { nsenter --target "$NS" --net -- "$@"; }
 C ip link set lo up
-printf '[connection]\nautoconnect = false\n' >"$T/uclink.toml"
+# DNS stays with the test: "auto" (the default) could pick the host's /etc/resolv.conf here.
+printf '[connection]\nautoconnect = false\n[interface]\ndns = "none"\n' >"$T/uclink.toml"
 SOCK=$T/uclinkd.sock
 nsenter --target "$NS" --net -- "$UCLINKD" --config "$T/uclink.toml" --port "$MODEM" --socket "$SOCK" --apn cmnet \
   --backend userspace --interface uclink0 -v >"$T/uclinkd.log" 2>&1 &
