@@ -4,6 +4,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "control/doctor/pdp_type_check.h"
 #include "control/doctor/system_checks.h"
 
 namespace uclink::control::doctor {
@@ -97,6 +98,12 @@ Report RunDoctor(const Environment& env, const DoctorOptions& options, const Mod
     return report;
   }
   CheckModule(run, port, &report);
+  // Only a type other than IP is in doubt: every module lists IP (manual §2.11.1).
+  const CheckResult* module = report.Find("module");
+  if (config.network.pdp_type != chat::PdpType::kIp && module != nullptr &&
+      module->status == CheckStatus::kOk) {
+    report.checks.push_back(CheckPdpType(run, port, config.network.pdp_type));
+  }
   return report;
 }
 

@@ -732,6 +732,20 @@ TEST_F(ConnectionManagerTest, ReconfigureAppliesAtTheNextAttempt) {
   EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IP\",\"internet\"");
 }
 
+TEST_F(ConnectionManagerTest, ConfiguredPdpTypeIsSentInCgdcont) {
+  ManagerOptions changed = d.options;
+  changed.config.network.pdp_type = chat::PdpType::kIpv6;
+  d.manager->Reconfigure(changed);
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", chat::FinalKind::kOk);
+  for (const char* cmd :
+       {"ATE0", "AT+CMEE=1", "AT+CFUN=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN", "AT+CIMI"}) {
+    d.Expect(cmd, chat::FinalKind::kOk);
+  }
+  // Manual §2.11: <PDP_type> IPV6, upper case (§2.11.4).
+  EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IPV6\",\"cmnet\"");
+}
+
 TEST(ScriptsTest, EmptyApnLeavesTheApnOut) {
   std::vector<ScriptStep> init = Expand(Script::kInit, 2, "");
   auto it = std::find_if(init.begin(), init.end(),
