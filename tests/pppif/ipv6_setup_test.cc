@@ -82,6 +82,18 @@ bool WaitReadable(int fd, int timeout_ms) {
   return ::poll(&p, 1, timeout_ms) == 1;
 }
 
+// RFC 4861 §6.3.7: the kernel solicits a router once the link-local address is ready (within
+// rtr_solicit_delay, 1 s); bounded wait. Before that, the kernel cannot form a SLAAC address
+// (no usable identifier yet), so tests advertise only after it, as radvd answers an RS.
+bool AwaitRouterSolicitation(int tun_fd) {
+  std::uint8_t buffer[2048];
+  for (int i = 0; i < 20 && WaitReadable(tun_fd, 5000); ++i) {
+    const ssize_t got = ::read(tun_fd, buffer, sizeof buffer);
+    if (got >= 48 && (buffer[0] >> 4) == 6 && buffer[6] == 58 && buffer[40] == 133) return true;
+  }
+  return false;
+}
+
 class Ipv6SetupTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -139,14 +151,7 @@ TEST_F(Ipv6SetupTest, KernelSolicitsARouterAndFormsTheGlobalAddressFromTheAdvert
                               .link_local = LinkLocalFor(kOurId),
                               .peer = LinkLocalFor(kPeerId),
                               .default_route_metric = std::nullopt}));
-    // RFC 4861 §6.3.7: a Router Solicitation within rtr_solicit_delay (1 s); bounded wait.
-    bool solicited = false;
-    std::uint8_t buffer[2048];
-    for (int i = 0; i < 20 && !solicited && WaitReadable(tun.fd(), 5000); ++i) {
-      const ssize_t got = ::read(tun.fd(), buffer, sizeof buffer);
-      solicited = got >= 48 && (buffer[0] >> 4) == 6 && buffer[6] == 58 && buffer[40] == 133;
-    }
-    ASSERT_TRUE(solicited) << "no Router Solicitation on " << tun.name();
+    ASSERT_TRUE(AwaitRouterSolicitation(tun.fd())) << "no Router Solicitation on " << tun.name();
     events->Drain();
     // A /64 prefix: the kernel forms 2001:db8:1::<our identifier>.
     const Bytes ra = RouterAdvert(64, 86400, 14400);
@@ -173,11 +178,14 @@ TEST_F(Ipv6SetupTest, KernelIgnoresAPrefixOfTheWrongLengthAndAbsurdLifetimes) {
     auto netlink = RouteNetlink::Connect(ec);
     ASSERT_TRUE(netlink);
     Ipv6InterfaceSetup setup(*netlink);
+    auto events = Ipv6AddressEvents::Open(ec);
+    ASSERT_TRUE(events);
     ASSERT_FALSE(setup.Apply({.ifindex = tun.ifindex(),
                               .ifname = tun.name(),
                               .link_local = LinkLocalFor(kOurId),
                               .peer = std::nullopt,
                               .default_route_metric = std::nullopt}));
+    ASSERT_TRUE(AwaitRouterSolicitation(tun.fd()));
     for (const Bytes& ra : {RouterAdvert(56, 86400, 14400), RouterAdvert(64, 100, 200)}) {
       ASSERT_EQ(::write(tun.fd(), ra.data(), ra.size()), static_cast<ssize_t>(ra.size()));
     }
@@ -188,7 +196,6 @@ TEST_F(Ipv6SetupTest, KernelIgnoresAPrefixOfTheWrongLengthAndAbsurdLifetimes) {
     SetIcmpv6Checksum(other);
     ASSERT_EQ(::write(tun.fd(), other.data(), other.size()), static_cast<ssize_t>(other.size()));
     std::vector<std::string> globals;
-    auto events = Ipv6AddressEvents::Open(ec);
     for (int i = 0; i < 20 && globals.empty(); ++i) {
       for (const Ipv6AddressEntry& a : netlink->QueryIpv6Addresses(tun.ifindex(), ec)) {
         if (!a.link_local) globals.push_back(FormatIpv6(a.address));
