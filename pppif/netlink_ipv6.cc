@@ -112,7 +112,9 @@ std::vector<Ipv6AddressEntry> RouteNetlink::QueryIpv6Addresses(int ifindex, std:
     const std::optional<Ipv6> local = ToIpv6(::rtnl_addr_get_local(addr));
     if (!local) continue;
     const bool link_local = (*local)[0] == 0xfe && ((*local)[1] & 0xc0) == 0x80;
-    result.push_back({*local, ::rtnl_addr_get_prefixlen(addr), link_local});
+    std::optional<Ipv6> peer = ToIpv6(::rtnl_addr_get_peer(addr));
+    if (peer == local) peer.reset();
+    result.push_back({*local, ::rtnl_addr_get_prefixlen(addr), link_local, peer});
   }
   return result;
 }
