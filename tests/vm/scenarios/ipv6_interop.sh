@@ -60,8 +60,8 @@ check_ipv6() {
   vm_log "${tag}: ${line}"
   address="$(sed 's/.*addresses=\(2001:db8:1:[0-9a-f:]*\)\/64.*/\1/' <<<"${line}")"
   vm_field "${tag}_ipv6_address" "\"${address}\""
-  ip -n client -6 addr show | grep -q "inet6 ${address}/64" \
-    || { dump_logs; vm_fail "${tag}: ${address} not on the client's interface"; }
+  vm_wait_for 5 sh -c "ip -n client -6 addr show | grep -q 'inet6 ${address}/64'" \
+    || { ip -n client -6 addr show; dump_logs; vm_fail "${tag}: ${address} not on the client's interface"; }
   rm -f "${run}/received-${tag}.bin"
   ip netns exec client socat -u "TCP6-LISTEN:5006,bind=[${address}],reuseaddr" \
     "OPEN:${run}/received-${tag}.bin,creat,trunc" &
@@ -100,15 +100,13 @@ kill -TERM "${link_pid}"; wait "${link_pid}" || { dump_logs; vm_fail "userspace:
 end_network
 
 # --- (b) the pppd backend: pppd +ipv6 behind the pty bridge --------------------------------------
-if [[ "${UCLINK_VM_IPV6_PPPD:-1}" == 1 ]]; then
-  start_line_and_network pppd_backend
-  ip netns exec client "${link}" --backend pppd --hook "${hook}" --tty "${run}/pty-client" \
-    --ifname ppp0 --echo-interval 5 --pdp-type IPV6 >"${run}/pppd-backend.log" 2>&1 &
-  link_pid=$!
-  vm_wait_for 30 grep -q '^up ' "${run}/pppd-backend.log" || { dump_logs; vm_fail "pppd_backend: no up"; }
-  start_router pppd_backend
-  check_ipv6 pppd_backend "${run}/pppd-backend.log"
-  kill -TERM "${link_pid}"; wait "${link_pid}"
-  end_network
-fi
+start_line_and_network pppd_backend
+ip netns exec client "${link}" --backend pppd --hook "${hook}" --tty "${run}/pty-client" \
+  --ifname ppp0 --echo-interval 5 --pdp-type IPV6 >"${run}/pppd-backend.log" 2>&1 &
+link_pid=$!
+vm_wait_for 30 grep -q '^up ' "${run}/pppd-backend.log" || { dump_logs; vm_fail "pppd_backend: no up"; }
+start_router pppd_backend
+check_ipv6 pppd_backend "${run}/pppd-backend.log"
+kill -TERM "${link_pid}"; wait "${link_pid}"
+end_network
 vm_result pass
