@@ -42,7 +42,7 @@ using Ipv6 = std::array<std::uint8_t, 16>;
 struct Ipv6AddressEntry {
   Ipv6 address{};
   int prefix_length = 0;
-  bool link_local = false;  ///< fe80::/10 (RFC 4291 §2.5.6)
+  bool link_local = false;   ///< fe80::/10 (RFC 4291 §2.5.6)
   std::optional<Ipv6> peer;  ///< IFA_ADDRESS when it differs (pppd sets the peer's link-local)
   bool operator==(const Ipv6AddressEntry&) const = default;
 };

@@ -20,8 +20,8 @@
 #include "pppif/backend.h"
 #include "pppif/dns.h"
 #include "pppif/netlink.h"
-#include "pppif/pppd_ipv6.h"
 #include "pppif/pppd_exit.h"
+#include "pppif/pppd_ipv6.h"
 #include "pppif/pppd_options.h"
 
 namespace uclink::pppif {

@@ -19,7 +19,8 @@ std::optional<Ipv6Status> Ipv6StatusFrom(const std::vector<Ipv6AddressEntry>& ad
   }
   if (!status) return std::nullopt;
   for (const Ipv6AddressEntry& entry : addresses) {
-    if (!entry.link_local) status->addresses.push_back({FormatIpv6(entry.address), entry.prefix_length});
+    if (!entry.link_local)
+      status->addresses.push_back({FormatIpv6(entry.address), entry.prefix_length});
   }
   return status;
 }
@@ -53,7 +54,7 @@ std::error_code PppdIpv6::Start(const std::string& ifname, std::optional<std::ui
 }
 
 void PppdIpv6::Stop() {
-  alive_ = std::make_shared<int>(0);  // pending waits hold the old token, now expired
+  alive_ = std::make_shared<int>(0);       // pending waits hold the old token, now expired
   if (watch_.is_open()) watch_.release();  // events_ owns the descriptor
   events_.reset();
   // Fails harmlessly when pppd already removed the interface (its routes went with it).
@@ -68,13 +69,14 @@ void PppdIpv6::Stop() {
 }
 
 void PppdIpv6::Watch() {
-  watch_.async_wait(asio::posix::descriptor_base::wait_read,
-                    [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-                      if (ec || alive.expired() || !events_) return;
-                      events_->Drain();
-                      Refresh();
-                      Watch();
-                    });
+  watch_.async_wait(
+      asio::posix::descriptor_base::wait_read,
+      [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+        if (ec || alive.expired() || !events_) return;
+        events_->Drain();
+        Refresh();
+        Watch();
+      });
 }
 
 void PppdIpv6::Refresh() {
