@@ -41,6 +41,23 @@
 
 namespace uclink::pppif {
 
+/// One IPv6 address with its prefix length, as text ("2001:db8:1::11", 64).
+struct Ipv6Address {
+  std::string address;
+  int prefix_len = 0;
+  bool operator==(const Ipv6Address&) const = default;
+};
+
+/// The IPv6 side of the link (docs/ppp-engine.md, "IPv6"): the link-local addresses IPV6CP
+/// formed, the global ones the kernel formed by SLAAC, and the RA's RDNSS servers.
+struct Ipv6Status {
+  std::string link_local;
+  std::optional<std::string> peer_link_local;
+  std::vector<Ipv6Address> addresses;  ///< global (not fe80::/10)
+  std::vector<std::string> dns;
+  bool operator==(const Ipv6Status&) const = default;
+};
+
 /// A backend's state for `uclink status` and monitoring.
 struct BackendStatus {
   bool running = false;    ///< between a successful Start() and on_down
@@ -48,6 +65,7 @@ struct BackendStatus {
   Phase phase = Phase::kDead;
   std::string ifname;                   ///< empty before the first Start()
   std::optional<IpConfig> ip;           ///< while IPCP is Opened
+  std::optional<Ipv6Status> ipv6;       ///< while IPV6CP is Opened (pdp_type IPV6)
   Counters counters;                    ///< bytes, frames, FCS errors, echo RTT, magic numbers
   std::optional<DownReason> last_down;  ///< why the previous link ended
   std::string last_detail;              ///< its detail text
@@ -58,6 +76,7 @@ class PppBackend {
  public:
   using UpHandler = std::function<void(const IpConfig& ip, const std::string& ifname)>;
   using DownHandler = std::function<void(DownReason reason, const std::string& detail)>;
+  using Ipv6Handler = std::function<void(const std::optional<Ipv6Status>& ipv6)>;
 
   virtual ~PppBackend() = default;
 
@@ -65,6 +84,9 @@ class PppBackend {
   void set_on_up(UpHandler handler) { on_up_ = std::move(handler); }
   /// Sets the handler for "link finished".
   void set_on_down(DownHandler handler) { on_down_ = std::move(handler); }
+  /// Sets the handler for "the IPv6 side changed": IPV6CP up, an address formed or gone, new
+  /// RDNSS servers (a value), or IPv6 gone (nullopt). Fires before on_down when IPv6 was up.
+  void set_on_ipv6(Ipv6Handler handler) { on_ipv6_ = std::move(handler); }
 
   /// Starts PPP on `line_fd`; `leftover` holds the bytes read after CONNECT, fed first.
   virtual std::error_code Start(int line_fd, std::vector<std::uint8_t> leftover) = 0;
@@ -91,10 +113,14 @@ class PppBackend {
   void NotifyDown(DownReason reason, const std::string& detail) {
     if (auto handler = on_down_; handler) handler(reason, detail);
   }
+  void NotifyIpv6(const std::optional<Ipv6Status>& ipv6) {
+    if (auto handler = on_ipv6_; handler) handler(ipv6);
+  }
 
  private:
   UpHandler on_up_;
   DownHandler on_down_;
+  Ipv6Handler on_ipv6_;
 };
 
 }  // namespace uclink::pppif

@@ -65,6 +65,20 @@ std::optional<std::size_t> Ipv4Length(std::span<const std::uint8_t> packet) {
   return total;
 }
 
+// RFC 8200 §3: the 40-octet header plus the payload length; HDLC padding after it is cut off.
+std::optional<std::size_t> Ipv6Length(std::span<const std::uint8_t> packet) {
+  constexpr std::size_t kHeader = 40;
+  if (packet.size() < kHeader || (packet[0] >> 4) != 6) return std::nullopt;
+  const std::size_t total = kHeader + ((std::size_t{packet[4]} << 8) | packet[5]);
+  if (total > packet.size()) return std::nullopt;
+  return total;
+}
+
+std::optional<std::size_t> IpLength(std::span<const std::uint8_t> packet) {
+  if (IsIpv4(packet)) return Ipv4Length(packet);
+  return Ipv6Length(packet);
+}
+
 }  // namespace
 
 class Engine::Impl : public std::enable_shared_from_this<Engine::Impl> {
@@ -120,6 +134,7 @@ class Engine::Impl : public std::enable_shared_from_this<Engine::Impl> {
   void Perform(const action::SetTimer& timer);
   void Perform(const action::Up& up);
   void Perform(const action::Down& down);
+  void Perform(const action::Ipv6& ipv6);
 
   void BeginFinish(DownReason reason, std::string detail);
   void Complete();
@@ -323,7 +338,8 @@ void Engine::Impl::OnTunReadable(const error_code& ec) {
 void Engine::Impl::OnTunPacket(std::size_t size) {
   ++counters_.tun_packets_read;
   const std::span<const std::uint8_t> packet(tun_buffer_.data(), size);
-  if (IsIpv4(packet)) {
+  const bool ipv6 = options_.carry_ipv6 && !packet.empty() && (packet[0] >> 4) == 6;
+  if (IsIpv4(packet) || ipv6) {
     session_->OnIpPacket(packet, Clock::now());
     PerformActions();  // the queue bounds apply per packet; the write starts after the batch
   } else {
@@ -420,7 +436,7 @@ void Engine::Impl::Perform(action::WriteLine& write) {
 }
 
 void Engine::Impl::Perform(const action::DeliverIp& deliver) {
-  const std::optional<std::size_t> length = Ipv4Length(deliver.packet);
+  const std::optional<std::size_t> length = IpLength(deliver.packet);
   // TUN writes never block for long: the kernel queues or drops, so a failed write is a drop.
   if (!length || ::write(tun_.native_handle(), deliver.packet.data(), *length) < 0) {
     ++counters_.tun_write_drops;
@@ -449,6 +465,10 @@ void Engine::Impl::Perform(const action::SetTimer& timer) {
 
 void Engine::Impl::Perform(const action::Up& up) {
   Notify(&EngineCallbacks::on_up, up.ip, ifname_);
+}
+
+void Engine::Impl::Perform(const action::Ipv6& ipv6) {
+  Notify(&EngineCallbacks::on_ipv6, ipv6.link, ifname_);
 }
 
 void Engine::Impl::Perform(const action::Down& down) {
@@ -533,6 +553,7 @@ Phase Engine::phase() const { return impl_->session().phase(); }
 const Counters& Engine::counters() const { return impl_->session().counters(); }
 const EngineCounters& Engine::engine_counters() const { return impl_->counters(); }
 std::optional<IpConfig> Engine::ip() const { return impl_->session().ip(); }
+std::optional<Ipv6Link> Engine::ipv6() const { return impl_->session().ipv6(); }
 const std::string& Engine::ifname() const { return impl_->ifname(); }
 
 }  // namespace uclink::pppif

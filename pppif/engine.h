@@ -39,6 +39,9 @@ struct EngineOptions {
   std::chrono::milliseconds stop_timeout{3000};
   /// After Down: how long queued frames (e.g. our Terminate-Ack) may take to reach the line.
   std::chrono::milliseconds flush_timeout{500};
+  /// Hand IPv6 packets read from TUN to the session (SessionConfig::ipv6); false: they are
+  /// counted in tun_not_ipv4 and dropped here.
+  bool carry_ipv6 = false;
 };
 
 /// What the engine itself counts; the session's protocol counters are in Counters.
@@ -49,7 +52,8 @@ struct EngineCounters {
   std::uint64_t line_write_drops = 0;  ///< WriteLine actions dropped at line_queue_max_bytes
   std::uint64_t tun_packets_read = 0;  ///< packets read from the TUN device
   std::uint64_t tun_packets_written = 0;  ///< DeliverIp packets the TUN device accepted
-  std::uint64_t tun_not_ipv4 = 0;     ///< non-IPv4 packets read from TUN (IPv6 chatter), dropped
+  std::uint64_t tun_not_ipv4 = 0;     ///< packets read from TUN that are not IPv4 (nor IPv6 with
+                                      ///< carry_ipv6), dropped
   std::uint64_t tun_write_drops = 0;  ///< DeliverIp packets refused or malformed, dropped
   std::uint64_t tun_read_pauses = 0;  ///< times the line queue reached the high-water mark
   std::size_t line_queue_peak_bytes = 0;  ///< the largest line queue seen
@@ -74,6 +78,8 @@ struct EngineCallbacks {
   std::function<void(DownReason reason, const std::string& detail)> on_down;
   /// The session's phase changed.
   std::function<void(Phase from, Phase to)> on_phase;
+  /// IPV6CP reached Opened or its RDNSS servers changed (`link` set), or it left Opened.
+  std::function<void(const std::optional<Ipv6Link>& link, const std::string& ifname)> on_ipv6;
 };
 
 /// Runs one PPP session over a line descriptor and a TUN descriptor.
@@ -115,6 +121,8 @@ class Engine {
   const EngineCounters& engine_counters() const;
   /// The negotiated addresses, DNS and MTU once IPCP is Opened.
   std::optional<IpConfig> ip() const;
+  /// The IPv6 side while IPV6CP is Opened.
+  std::optional<Ipv6Link> ipv6() const;
   /// The interface name given to Start().
   const std::string& ifname() const;
 

@@ -18,6 +18,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "pppif/netlink_handles.h"
+
 namespace uclink::pppif {
 namespace {
 
@@ -26,34 +28,6 @@ class NetlinkErrorCategory : public std::error_category {
   const char* name() const noexcept override { return "libnl"; }
   std::string message(int value) const override { return ::nl_geterror(value); }
 };
-
-// libnl returns negative NLE_* numbers; error_code values are positive.
-std::error_code FromNl(int result) {
-  if (result >= 0) return {};
-  return {-result, NetlinkCategory()};
-}
-
-// Owning handles for libnl's reference-counted objects.
-struct LinkPut {
-  void operator()(rtnl_link* link) const { ::rtnl_link_put(link); }
-};
-struct AddrPut {
-  void operator()(rtnl_addr* addr) const { ::rtnl_addr_put(addr); }
-};
-struct RoutePut {
-  void operator()(rtnl_route* route) const { ::rtnl_route_put(route); }
-};
-struct NlAddrPut {
-  void operator()(nl_addr* addr) const { ::nl_addr_put(addr); }
-};
-struct CacheFree {
-  void operator()(nl_cache* cache) const { ::nl_cache_free(cache); }
-};
-using LinkPtr = std::unique_ptr<rtnl_link, LinkPut>;
-using AddrPtr = std::unique_ptr<rtnl_addr, AddrPut>;
-using RoutePtr = std::unique_ptr<rtnl_route, RoutePut>;
-using NlAddrPtr = std::unique_ptr<nl_addr, NlAddrPut>;
-using CachePtr = std::unique_ptr<nl_cache, CacheFree>;
 
 NlAddrPtr HostAddress(const Ipv4& address) {
   NlAddrPtr result(::nl_addr_build(AF_INET, address.data(), address.size()));

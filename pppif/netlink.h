@@ -3,6 +3,7 @@
 // NETLINK_ROUTE socket, which stays bound to the network namespace of the thread that created it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,6 +33,18 @@ struct AddressEntry {
   std::optional<Ipv4> peer;  ///< set for point-to-point addresses
   int prefix_length = 0;
   bool operator==(const AddressEntry&) const = default;
+};
+
+/// An IPv6 address in network byte order (the alias of pppif/ra.h and pppif/session.h).
+using Ipv6 = std::array<std::uint8_t, 16>;
+
+/// One IPv6 address on a link.
+struct Ipv6AddressEntry {
+  Ipv6 address{};
+  int prefix_length = 0;
+  bool link_local = false;   ///< fe80::/10 (RFC 4291 §2.5.6)
+  std::optional<Ipv6> peer;  ///< IFA_ADDRESS when it differs (pppd sets the peer's link-local)
+  bool operator==(const Ipv6AddressEntry&) const = default;
 };
 
 /// One IPv4 default route (0.0.0.0/0) in the main table.
@@ -74,6 +87,22 @@ class RouteNetlink {
   std::vector<AddressEntry> QueryAddresses(int ifindex, std::error_code& ec);
   /// Lists the IPv4 default routes of the main table.
   std::vector<DefaultRoute> QueryDefaultRoutes(std::error_code& ec);
+
+  // IPv6 (pppif/netlink_ipv6.cc; docs/ppp-engine.md, "IPv6").
+  /// Adds the link-local `local`/64 (RFC 5072 §5). No peer address: libnl 3 sets IPv4 peers
+  /// only, and the fe80::/64 route reaches the peer of a point-to-point link anyway.
+  std::error_code AddIpv6LinkLocal(int ifindex, const Ipv6& local);
+  /// Deletes the address added by AddIpv6LinkLocal.
+  std::error_code DeleteIpv6LinkLocal(int ifindex, const Ipv6& local);
+  /// Adds ::/0 via the link with this metric (scope link: the link is point-to-point).
+  std::error_code AddIpv6DefaultRoute(int ifindex, std::uint32_t metric);
+  /// Deletes the route added by AddIpv6DefaultRoute.
+  std::error_code DeleteIpv6DefaultRoute(int ifindex, std::uint32_t metric);
+  /// Lists the IPv6 addresses of a link (link-local and those SLAAC formed).
+  std::vector<Ipv6AddressEntry> QueryIpv6Addresses(int ifindex, std::error_code& ec);
+  /// Lists the interface indexes that have an IPv6 default route (::/0) in the main table, with
+  /// its metric.
+  std::vector<DefaultRoute> QueryIpv6DefaultRoutes(std::error_code& ec);
 
  private:
   explicit RouteNetlink(nl_sock* socket) : socket_(socket) {}

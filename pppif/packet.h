@@ -16,6 +16,8 @@ inline constexpr std::uint16_t kProtoIpv4 = 0x0021;
 inline constexpr std::uint16_t kProtoPap = 0xC023;
 inline constexpr std::uint16_t kProtoChap = 0xC223;
 inline constexpr std::uint16_t kProtoIpcp = 0x8021;
+inline constexpr std::uint16_t kProtoIpv6 = 0x0057;    ///< RFC 5072 §3
+inline constexpr std::uint16_t kProtoIpv6cp = 0x8057;  ///< RFC 5072 §2
 
 /// RFC 1661 §5 and RFC 1570 §1 codes.
 enum class Code : std::uint8_t {

@@ -352,7 +352,14 @@ std::unique_ptr<PppdBackend> PppdBackend::Create(boost::asio::io_context& io,
 
 PppdBackend::PppdBackend(boost::asio::io_context& io, PppdBackendOptions options,
                          std::unique_ptr<RouteNetlink> netlink)
-    : io_(io), options_(std::move(options)), netlink_(std::move(netlink)), dns_(options_.dns) {}
+    : io_(io),
+      options_(std::move(options)),
+      netlink_(std::move(netlink)),
+      dns_(options_.dns),
+      ipv6_(io, [this](const std::optional<Ipv6Status>& ipv6) {
+        status_.ipv6 = ipv6;
+        NotifyIpv6(ipv6);
+      }) {}
 
 PppdBackend::~PppdBackend() {
   UndoRouteAndDns();
@@ -507,9 +514,12 @@ void PppdBackend::OnIpUp(const IpConfig& ip, const std::string& ifname) {
   // As in the userspace backend: a missing route or DNS is reported in status, the link stays.
   dns_error_ = dns_.Apply(ifname, servers);
   NotifyUp(ip, ifname);
+  // pppd +ipv6 (docs/ppp-engine.md, "IPv6"): the kernel holds the addresses; follow them.
+  if (options_.pppd.ipv6) ipv6_.Start(ifname, options_.default_route_metric);
 }
 
 void PppdBackend::UndoRouteAndDns() {
+  ipv6_.Stop();
   dns_.Revert();
   if (route_ && netlink_) {
     // Fails harmlessly when pppd already removed the interface (the kernel drops its routes).

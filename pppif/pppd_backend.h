@@ -21,6 +21,7 @@
 #include "pppif/dns.h"
 #include "pppif/netlink.h"
 #include "pppif/pppd_exit.h"
+#include "pppif/pppd_ipv6.h"
 #include "pppif/pppd_options.h"
 
 namespace uclink::pppif {
@@ -103,6 +104,7 @@ class PppdBackend final : public PppBackend {
   PppdBackendOptions options_;
   std::unique_ptr<RouteNetlink> netlink_;  // null without default_route_metric
   DnsConfigurator dns_;
+  PppdIpv6 ipv6_;  // with pppd.ipv6: follows the interface's IPv6 addresses after ip-up
   std::optional<DefaultRoute> route_;  // the route OnIpUp added
   std::error_code route_error_, dns_error_;
   std::shared_ptr<Run> run_;

@@ -101,6 +101,12 @@ PppdArgv BuildPppdArgv(const PppdOptions& o) {
     // pppd runs scripts with an empty environment; `set` is its way to add a variable.
     Append(argv, {"set", std::string(kPppdEventSocketEnv) + "=" + o.event_socket});
   }
+  if (o.ipv6) {
+    // pppd 2.4.9 negotiates IPV6CP only with +ipv6. ipv6cp-accept-local takes the identifier
+    // the network Naks us with (RFC 5072 §4.1), as the userspace engine does; the identifier
+    // pppd starts from is its own (a persistent id or a random one).
+    Append(argv, {"+ipv6", "ipv6cp-accept-local"});
+  }
   if (o.debug) argv.push_back("debug");
   argv.insert(argv.end(), o.user_options.begin(), o.user_options.end());
   return result;

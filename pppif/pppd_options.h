@@ -30,6 +30,8 @@ struct PppdOptions {
   std::string hook_path;     ///< ip-up/ip-down helper (//pppif:pppd_hook); empty = none
   std::string event_socket;  ///< where the helper sends its datagrams (UCLINK_PPPD_EVENTS)
   bool debug = false;        ///< pppd's packet log (passwords stay hidden: hide-password)
+  /// network.pdp_type "IPV6": "+ipv6 ipv6cp-accept-local" (docs/ppp-engine.md, "IPv6").
+  bool ipv6 = false;
   std::vector<std::string> user_options;  ///< appended verbatim, after the reserved-word check
 };
 

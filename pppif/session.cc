@@ -8,9 +8,11 @@
 #include "pppif/fsm.h"
 #include "pppif/hdlc.h"
 #include "pppif/ipcp.h"
+#include "pppif/ipv6cp.h"
 #include "pppif/lcp.h"
 #include "pppif/packet.h"
 #include "pppif/pap.h"
+#include "pppif/ra.h"
 
 namespace uclink::pppif {
 namespace {
@@ -74,7 +76,7 @@ const char* ToString(Phase phase) {
   return "?";
 }
 
-struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
+struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener, Ipv6cpListener {
   explicit Impl(SessionConfig c)
       : config(std::move(c)),
         random(Seed(config.random_seed)),
@@ -89,7 +91,12 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
         ipcp(Fsm::Options{.protocol = kProtoIpcp,
                           .limits = {config.restart_timer, config.max_configure,
                                      config.max_terminate, config.max_failure_ipcp}},
-             ipcp_policy, *this) {}
+             ipcp_policy, *this),
+        ipv6cp_policy(config.interface_id, random, *this),
+        ipv6cp(Fsm::Options{.protocol = kProtoIpv6cp,
+                            .limits = {config.restart_timer, config.max_configure,
+                                       config.max_terminate, config.max_failure_ipv6cp}},
+               ipv6cp_policy, *this) {}
 
   // --- public entry points (each ends with Finish) ---
   void Open();
@@ -117,6 +124,10 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
   void OnIpcpUp() override;
   void OnIpcpDown() override;
   void OnIpcpFinished() override;
+  // --- Ipv6cpListener ---
+  void OnIpv6cpUp() override;
+  void OnIpv6cpDown() override;
+  void OnIpv6cpFinished() override;
 
   bool IsLoopedBack(std::uint16_t protocol, std::span<const std::uint8_t> info) const;
   void NoteLooped();
@@ -124,6 +135,12 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
   void HandleIpcp(std::span<const std::uint8_t> info);
   void HandleAuth(std::uint16_t protocol, std::span<const std::uint8_t> info);
   void HandleIp(std::span<const std::uint8_t> info);
+  // IPv6 (RFC 5072; docs/ppp-engine.md, "IPv6").
+  void HandleIpv6cp(std::span<const std::uint8_t> info);
+  void HandleIpv6(std::span<const std::uint8_t> info);
+  void Ipv6Packet(std::span<const std::uint8_t> packet);
+  void ReadRouterAdvert(std::span<const std::uint8_t> packet);
+  bool Ipv6Open() const { return config.ipv6 && ipv6cp.state() == FsmState::kOpened; }
   void RejectProtocol(std::uint16_t protocol, std::span<const std::uint8_t> info);
   void StartAuth(std::uint16_t protocol);
   void CheckAuth();
@@ -146,6 +163,8 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
   Fsm lcp;
   IpcpPolicy ipcp_policy;
   Fsm ipcp;
+  Ipv6cpPolicy ipv6cp_policy;
+  Fsm ipv6cp;
   std::unique_ptr<AuthClient> auth;
 
   Clock::time_point now{};
@@ -159,6 +178,7 @@ struct Session::Impl final : HdlcSink, ControlSink, LcpListener, IpcpListener {
   std::uint16_t peer_mru = kDefaultMru;
   Counters counters;
   std::optional<IpConfig> ip;
+  std::optional<Ipv6Link> ipv6;
   std::vector<Action> actions;
   Bytes pending_write;
   std::optional<Clock::time_point> last_tx;
@@ -202,6 +222,7 @@ void Session::Impl::LineBytes(std::span<const std::uint8_t> bytes) {
 
 void Session::Impl::IpPacket(std::span<const std::uint8_t> packet) {
   if (finished) return;
+  if (!packet.empty() && (packet[0] >> 4) == 6) return Ipv6Packet(packet);
   // RFC 1661 §3.6: no IP before IPCP is Opened; never above the peer MRU.
   if (phase != Phase::kRunning || down || packet.empty() || packet.size() > peer_mru ||
       actions.size() >= kMaxPendingActions) {
@@ -216,6 +237,7 @@ void Session::Impl::Timer() {
   if (!active()) return;
   lcp.OnTimer(now);
   ipcp.OnTimer(now);
+  if (config.ipv6) ipv6cp.OnTimer(now);
   if (auth) {
     auth->OnTimer(now);
     CheckAuth();
@@ -233,6 +255,7 @@ void Session::Impl::Finish() {
     finished = true;
     phase = Phase::kDead;
     ip.reset();
+    ipv6.reset();
     actions.emplace_back(std::move(*down));
     return;
   }
@@ -249,6 +272,7 @@ std::optional<Clock::time_point> Session::Impl::NextDeadline() const {
   };
   consider(lcp.deadline());
   consider(ipcp.deadline());
+  if (config.ipv6) consider(ipv6cp.deadline());
   if (auth) consider(auth->deadline());
   consider(next_echo);
   return next;
@@ -284,6 +308,11 @@ void Session::Impl::OnFrame(std::uint16_t protocol, std::span<const std::uint8_t
       return HandleIpcp(info);
     case kProtoIpv4:
       return HandleIp(info);
+    case kProtoIpv6cp:
+    case kProtoIpv6:
+      // With pdp_type IP both are Protocol-Rejected, exactly like any protocol we do not run.
+      if (!config.ipv6) return RejectProtocol(protocol, info);
+      return protocol == kProtoIpv6cp ? HandleIpv6cp(info) : HandleIpv6(info);
     default:
       return RejectProtocol(protocol, info);
   }
@@ -443,6 +472,7 @@ void Session::Impl::OnLcpDown() {
   next_echo.reset();
   auth.reset();
   ipcp.Down(now);  // back to Starting; LCP coming up again restarts it (RFC 1661 §3.7)
+  if (config.ipv6) ipv6cp.Down(now);
   if (phase != Phase::kTerminate) phase = Phase::kEstablish;
 }
 
@@ -455,6 +485,9 @@ void Session::Impl::OnLcpFinished() {
 void Session::Impl::OnProtocolRejected(std::uint16_t protocol) {
   if (protocol == kProtoIpcp || protocol == kProtoIpv4) {
     Abandon(DownReason::kNegotiationFailed, "peer rejected IPCP/IPv4");
+  } else if (protocol == kProtoIpv6cp || protocol == kProtoIpv6) {
+    // A peer without IPv6 (RFC 1661 §5.7): IPV6CP stops, the IPv4 link carries on.
+    if (config.ipv6) ipv6cp.Dispatch(FsmEvent::kRxjMinus, {}, now);
   } else if (protocol == kProtoPap || protocol == kProtoChap) {
     Abandon(DownReason::kAuthFailed, "peer rejected the authentication protocol");
   }
@@ -522,6 +555,10 @@ void Session::Impl::EnterNetwork() {
   phase = Phase::kNetwork;
   ipcp.Open(now);
   ipcp.Up(now);
+  if (config.ipv6) {
+    ipv6cp.Open(now);
+    ipv6cp.Up(now);
+  }
 }
 
 void Session::Impl::OnIpcpUp() {
@@ -545,6 +582,75 @@ void Session::Impl::OnIpcpFinished() {
   Abandon(DownReason::kNegotiationFailed,
           ipcp.gave_up() ? "IPCP did not converge (Max-Failure)" : "IPCP negotiation failed");
 }
+
+// ---------------------------------------------------------------- IPV6CP and IPv6
+
+void Session::Impl::HandleIpv6cp(std::span<const std::uint8_t> info) {
+  // RFC 1661 §3.5: NCP packets before the Network phase are silently discarded. A peer ending
+  // IPV6CP (Terminate-Request) leaves the IPv4 link up: the FSM answers and reports Down.
+  if (phase != Phase::kNetwork && phase != Phase::kRunning) return;
+  ipv6cp.OnPacket(info, now);
+}
+
+// RFC 5072 §3 / RFC 8200 §3: whole packets only, trimmed to the payload length (HDLC padding).
+void Session::Impl::HandleIpv6(std::span<const std::uint8_t> info) {
+  if (!Ipv6Open()) {  // RFC 1661 §3.6: not before IPV6CP is Opened
+    ++counters.ipv6_dropped;
+    return;
+  }
+  constexpr std::size_t kHeader = 40;
+  const std::size_t total = info.size() >= kHeader ? kHeader + ReadU16(info.subspan(4)) : 0;
+  if (total == 0 || (info[0] >> 4) != 6 || total > info.size() ||
+      actions.size() >= kMaxPendingActions) {
+    ++counters.dropped;
+    return;
+  }
+  const std::span<const std::uint8_t> packet = info.first(total);
+  ++counters.ip_packets_in;
+  ReadRouterAdvert(packet);
+  actions.emplace_back(action::DeliverIp{Bytes(packet.begin(), packet.end())});
+}
+
+// The kernel takes the prefix from the same RA (SLAAC) but not its RDNSS option (RFC 8106):
+// the last RA's servers with a non-zero lifetime replace the earlier ones (docs/ppp-engine.md,
+// "IPv6: DNS from the RA").
+void Session::Impl::ReadRouterAdvert(std::span<const std::uint8_t> packet) {
+  const std::optional<RouterAdvert> ra = ParseRouterAdvert(packet);
+  if (!ra || ra->dns.empty() || !ipv6) return;
+  std::vector<std::array<std::uint8_t, 16>> servers;
+  for (const RaDnsServer& server : ra->dns) {
+    if (server.lifetime != 0) servers.push_back(server.address);
+  }
+  if (servers == ipv6->dns) return;
+  ipv6->dns = std::move(servers);
+  actions.emplace_back(action::Ipv6{ipv6});
+}
+
+void Session::Impl::Ipv6Packet(std::span<const std::uint8_t> packet) {
+  if (!Ipv6Open() || down || packet.size() > peer_mru || actions.size() >= kMaxPendingActions) {
+    ++counters.ipv6_dropped;
+    return;
+  }
+  ++counters.ip_packets_out;
+  WriteFrame(kProtoIpv6, packet, tx);
+}
+
+void Session::Impl::OnIpv6cpUp() {
+  const Ipv6cpResult& r = ipv6cp_policy.result();
+  ipv6 = Ipv6Link{.local_id = r.local, .peer_id = r.peer, .dns = {}};
+  Flush();
+  actions.emplace_back(action::Ipv6{ipv6});
+}
+
+void Session::Impl::OnIpv6cpDown() {
+  if (!ipv6) return;
+  ipv6.reset();
+  actions.emplace_back(action::Ipv6{std::nullopt});
+}
+
+// IPv6 is an extra on an IPCP link: a peer that never answers IPV6CP (slirp drops it: docs/
+// ppp.md, "Pitfalls"), Naks for ever or Rejects it leaves IPv4 running.
+void Session::Impl::OnIpv6cpFinished() { OnIpv6cpDown(); }
 
 // ---------------------------------------------------------------- Session
 
@@ -592,5 +698,6 @@ std::vector<Action> Session::TakeActions() { return std::exchange(impl_->actions
 Phase Session::phase() const { return impl_->phase; }
 const Counters& Session::counters() const { return impl_->counters; }
 std::optional<IpConfig> Session::ip() const { return impl_->ip; }
+std::optional<Ipv6Link> Session::ipv6() const { return impl_->ipv6; }
 
 }  // namespace uclink::pppif

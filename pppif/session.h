@@ -39,6 +39,12 @@ struct SessionConfig {
   Ipv4 peer_placeholder{10, 64, 64, 64};
   std::chrono::seconds auth_timeout{30};  ///< CHAP wait for Challenge/result
   int pap_max_requests = 10;              ///< PAP retransmits every restart_timer
+  /// Negotiate IPV6CP (RFC 5072) and carry IPv6 (network.pdp_type "IPV6"). false: IPV6CP and
+  /// IPv6 frames are Protocol-Rejected (RFC 1661 §5.7). IPCP runs either way.
+  bool ipv6 = false;
+  /// Our first IPV6CP Interface-Identifier; all zero: drawn from random_seed (RFC 5072 §4.1).
+  std::array<std::uint8_t, 8> interface_id{};
+  int max_failure_ipv6cp = 5;  ///< RFC 1661 §4.6 default: Naks before giving up on IPv6
 };
 
 /// Why the link went down; each is reported distinctly.
@@ -63,6 +69,15 @@ struct IpConfig {
   std::uint16_t mtu = 1500;  ///< from the peer's MRU
 };
 
+/// The IPv6 side once IPV6CP is Opened (docs/ppp-engine.md, "IPv6"): the negotiated
+/// Interface-Identifiers and the DNS servers of the last Router Advertisement's RDNSS option.
+struct Ipv6Link {
+  std::array<std::uint8_t, 8> local_id{};
+  std::optional<std::array<std::uint8_t, 8>> peer_id;  ///< nullopt: the peer asked for none
+  std::vector<std::array<std::uint8_t, 16>> dns;       ///< RFC 8106 RDNSS, lifetime > 0
+  bool operator==(const Ipv6Link&) const = default;
+};
+
 /// Counters exposed for status and monitoring.
 struct Counters {
   std::uint64_t line_bytes_in = 0, line_bytes_out = 0;
@@ -72,6 +87,7 @@ struct Counters {
   std::uint64_t framing_errors = 0;  ///< runt, aborted, oversized or bad-header frames
   std::uint64_t echo_requests_sent = 0;
   std::uint64_t looped_frames = 0;  ///< our own LCP echoes or IPv4 packets received back
+  std::uint64_t ipv6_dropped = 0;   ///< IPv6 frames or packets while IPV6CP is not Opened
   std::optional<std::chrono::microseconds> echo_rtt;
   std::uint32_t local_magic = 0, peer_magic = 0;
 };
@@ -84,7 +100,7 @@ namespace action {
 struct WriteLine {
   Bytes bytes;
 };
-/// Hand this IPv4 packet to the TUN device.
+/// Hand this IP packet (IPv4, or IPv6 once IPV6CP is Opened) to the TUN device.
 struct DeliverIp {
   Bytes packet;
 };
@@ -96,6 +112,10 @@ struct SetTimer {
 struct Up {
   IpConfig ip;
 };
+/// IPV6CP reached Opened (`link` set), its DNS servers changed, or it left Opened (nullopt).
+struct Ipv6 {
+  std::optional<Ipv6Link> link;
+};
 /// The link is finished; the session is in kDead and must not be fed further.
 struct Down {
   DownReason reason;
@@ -103,8 +123,8 @@ struct Down {
 };
 }  // namespace action
 
-using Action =
-    std::variant<action::WriteLine, action::DeliverIp, action::SetTimer, action::Up, action::Down>;
+using Action = std::variant<action::WriteLine, action::DeliverIp, action::SetTimer, action::Up,
+                            action::Down, action::Ipv6>;
 
 /// A PPP client session (authenticatee only). One instance per data-mode call.
 class Session {
@@ -122,7 +142,8 @@ class Session {
   void OnLineBytes(std::span<const std::uint8_t> bytes, Clock::time_point now);
   /// The line reported EOF or an error.
   void OnLineClosed(Clock::time_point now);
-  /// An IPv4 packet read from the TUN device; dropped until IPCP is Opened.
+  /// An IP packet read from the TUN device: IPv4 is dropped until IPCP is Opened, IPv6 until
+  /// IPV6CP is (and always without SessionConfig::ipv6).
   void OnIpPacket(std::span<const std::uint8_t> packet, Clock::time_point now);
   /// The timer requested by SetTimer fired.
   void OnTimer(Clock::time_point now);
@@ -133,6 +154,8 @@ class Session {
   Phase phase() const;
   const Counters& counters() const;
   std::optional<IpConfig> ip() const;
+  /// The IPv6 side while IPV6CP is Opened.
+  std::optional<Ipv6Link> ipv6() const;
 
  private:
   struct Impl;

@@ -23,6 +23,7 @@ class SessionAdapter final : public SessionCore {
   Phase phase() const override { return session_.phase(); }
   const Counters& counters() const override { return session_.counters(); }
   std::optional<IpConfig> ip() const override { return session_.ip(); }
+  std::optional<Ipv6Link> ipv6() const override { return session_.ipv6(); }
 
  private:
   Session session_;

@@ -35,6 +35,8 @@ class SessionCore {
   virtual Phase phase() const = 0;
   virtual const Counters& counters() const = 0;
   virtual std::optional<IpConfig> ip() const = 0;
+  /// The IPv6 side while IPV6CP is Opened (none unless SessionConfig::ipv6).
+  virtual std::optional<Ipv6Link> ipv6() const { return std::nullopt; }
 };
 
 /// A SessionCore that forwards to a real pppif::Session built from `config`.

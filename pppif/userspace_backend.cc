@@ -23,7 +23,9 @@ UserspacePppBackend::UserspacePppBackend(boost::asio::io_context& io,
       options_(std::move(options)),
       netlink_(std::move(netlink)),
       setup_(*netlink_),
-      dns_(options_.dns) {}
+      dns_(options_.dns),
+      ipv6_(io, *netlink_, options_.default_route_metric,
+            [this](const std::optional<Ipv6Status>& ipv6) { NotifyIpv6(ipv6); }) {}
 
 UserspacePppBackend::~UserspacePppBackend() {
   engine_.reset();  // no callbacks from here on
@@ -38,14 +40,19 @@ std::error_code UserspacePppBackend::Start(int line_fd, std::vector<std::uint8_t
   ifname_ = tun_.name();
   setup_failure_.clear();
   dns_error_.clear();
+  ipv6_error_.clear();
+  EngineOptions engine_options = options_.engine;
+  engine_options.carry_ipv6 = options_.session.ipv6;
   engine_ = std::make_unique<Engine>(
-      io_, MakeSessionCore(options_.session), options_.engine,
+      io_, MakeSessionCore(options_.session), engine_options,
       EngineCallbacks{
           .on_up = [this](const IpConfig& ip,
                           const std::string& ifname) { OnEngineUp(ip, ifname); },
           .on_down = [this](DownReason reason,
                             const std::string& detail) { OnEngineDown(reason, detail); },
           .on_phase = nullptr,
+          .on_ipv6 = [this](const std::optional<Ipv6Link>& link,
+                            const std::string& ifname) { OnEngineIpv6(link, ifname); },
       });
   ec = engine_->Start(line_fd, std::move(leftover), tun_.fd(), ifname_);
   if (ec) {
@@ -90,7 +97,16 @@ void UserspacePppBackend::OnEngineUp(const IpConfig& ip, const std::string& ifna
   NotifyUp(ip, ifname);
 }
 
+// IPv6 is an extra on the IPv4 link (docs/ppp-engine.md, "IPv6"): a setup failure is reported
+// in ipv6_error() and status stays without IPv6.
+void UserspacePppBackend::OnEngineIpv6(const std::optional<Ipv6Link>& link,
+                                       const std::string& ifname) {
+  if (!running_) return;
+  ipv6_error_ = ipv6_.OnLink(link, tun_.ifindex(), ifname);
+}
+
 void UserspacePppBackend::OnEngineDown(DownReason reason, const std::string& detail) {
+  if (ipv6_.status()) ipv6_.OnLink(std::nullopt, 0, "");  // reports "IPv6 gone" first
   Teardown();
   running_ = false;
   last_down_ = reason;
@@ -99,6 +115,7 @@ void UserspacePppBackend::OnEngineDown(DownReason reason, const std::string& det
 }
 
 void UserspacePppBackend::Teardown() {
+  ipv6_.Reset();
   dns_.Revert();
   setup_.Undo();
   tun_.Close();
@@ -114,6 +131,7 @@ BackendStatus UserspacePppBackend::status() const {
   if (engine_) {
     status.phase = engine_->phase();
     status.ip = running_ ? engine_->ip() : std::nullopt;
+    if (running_) status.ipv6 = ipv6_.status();
     status.counters = engine_->counters();
   }
   return status;

@@ -17,6 +17,7 @@
 #include "pppif/netlink.h"
 #include "pppif/session.h"
 #include "pppif/tun.h"
+#include "pppif/userspace_ipv6.h"
 
 namespace uclink::pppif {
 
@@ -59,6 +60,8 @@ class UserspacePppBackend final : public PppBackend {
   const EngineCounters* engine_counters() const;
   /// The DNS hand-off error of the current link, if any (the link stays up without DNS).
   std::error_code dns_error() const { return dns_error_; }
+  /// The IPv6 setup error of the current link, if any (the IPv4 link stays up without IPv6).
+  std::error_code ipv6_error() const { return ipv6_error_; }
 
  private:
   UserspacePppBackend(boost::asio::io_context& io, UserspaceBackendOptions options,
@@ -66,6 +69,7 @@ class UserspacePppBackend final : public PppBackend {
 
   void OnEngineUp(const IpConfig& ip, const std::string& ifname);
   void OnEngineDown(DownReason reason, const std::string& detail);
+  void OnEngineIpv6(const std::optional<Ipv6Link>& link, const std::string& ifname);
   // Removes DNS and interface settings and closes TUN.
   void Teardown();
 
@@ -75,11 +79,13 @@ class UserspacePppBackend final : public PppBackend {
   InterfaceSetup setup_;
   DnsConfigurator dns_;
   TunDevice tun_;
+  UserspaceIpv6 ipv6_;
   std::unique_ptr<Engine> engine_;
   bool running_ = false;
   std::string ifname_;
   std::string setup_failure_;
   std::error_code dns_error_;
+  std::error_code ipv6_error_;
   std::optional<DownReason> last_down_;
   std::string last_detail_;
 };

@@ -381,7 +381,8 @@ Reply Network::Cgact(const SimCommand& command) {
 Reply Network::Cgdcont(const SimCommand& command) {
   switch (command.form) {
     case Form::kTest: {
-      // Manual §2.20 lists both PDP types the module accepts.
+      // Manual §2.20 prints these two lines, although §2.11 also accepts IPV6 (below): the
+      // simulator answers as the manual prints, so `uclink doctor` warns about an unlisted IPV6.
       Reply reply;
       reply.Info("+CGDCONT: (1-2), \"IP\", ,, (0, 1), (0, 1)");
       reply.Info("+CGDCONT: (1-2), \"PPP\", ,, (0, 1), (0, 1)");
@@ -414,7 +415,9 @@ Reply Network::Cgdcont(const SimCommand& command) {
   }
   // Manual §2.11.4: "注意 IP 必须大写" — the PDP type is case-sensitive.
   const std::string& type = command.args[1];
-  if (type != "IP" && type != "PPP") return ParamError();
+  // Manual §2.11 lists IPV6 as a <PDP_type>; the simulator's data mode still carries IPv4 only
+  // (slirp has no IPv6), so an IPV6 context dials like an IP one and IPV6CP is not answered.
+  if (type != "IP" && type != "IPV6" && type != "PPP") return ParamError();
   std::optional<long long> d_comp = HasArg(command, 4) ? Int(command, 4, 0, 1) : 0;
   std::optional<long long> h_comp = HasArg(command, 5) ? Int(command, 5, 0, 1) : 0;
   if (!d_comp || !h_comp) return ParamError();

@@ -14,6 +14,7 @@ PACKAGES=(
   ppp slirp mosquitto vsftpd nginx-light socat curl iproute2 netcat-openbsd procps python3 psmisc
   # systemd-resolved integration test: its bus and libsystemd-shared (resolved itself: below)
   dbus-daemon systemd
+  radvd
   # kernel-PPP VM tier
   qemu-system-x86 linux-image-amd64 busybox-static cpio
 )

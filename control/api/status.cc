@@ -60,7 +60,9 @@ json ToJson(const Status& s) {
                       {"address", OrNull(s.interface.address)},
                       {"peer", OrNull(s.interface.peer)},
                       {"dns", s.interface.dns.empty() ? json(nullptr) : json(s.interface.dns)},
-                      {"mtu", OrNull(s.interface.mtu)}};
+                      {"mtu", OrNull(s.interface.mtu)},
+                      {"ipv6", s.interface.ipv6 ? ToJson(*s.interface.ipv6) : json(nullptr)}};
+  doc["network"] = {{"pdp_type", OrNull(s.network.pdp_type)}};
   doc["since"] = OrNull(s.since);
   doc["last_error"] = s.last_error
                           ? json{{"code", s.last_error->code}, {"message", s.last_error->message}}
@@ -93,6 +95,8 @@ Status StatusFromJson(const json& doc) {
   s.interface.address = Get<std::string>(i, "address");
   s.interface.peer = Get<std::string>(i, "peer");
   s.interface.mtu = Get<int>(i, "mtu");
+  s.interface.ipv6 = Ipv6InfoFromJson(Child(i, "ipv6"));
+  s.network.pdp_type = Get<std::string>(Child(doc, "network"), "pdp_type");
   const json& dns = Child(i, "dns");
   if (dns.is_array()) {
     for (const json& entry : dns) {

@@ -33,11 +33,34 @@ struct SignalInfo {
   std::optional<double> age_s;
 };
 
+/// One global IPv6 address with its prefix length.
+struct Ipv6AddressInfo {
+  std::string address;
+  int prefix_len = 0;
+  friend bool operator==(const Ipv6AddressInfo&, const Ipv6AddressInfo&) = default;
+};
+
+/// The IPv6 side with network.pdp_type "IPV6" (docs/ppp-engine.md, "IPv6"): the link-local
+/// addresses IPV6CP formed, the global ones SLAAC formed, the RA's RDNSS servers.
+struct Ipv6Info {
+  std::string link_local;
+  std::optional<std::string> peer_link_local;
+  std::vector<Ipv6AddressInfo> addresses;
+  std::vector<std::string> dns;
+  friend bool operator==(const Ipv6Info&, const Ipv6Info&) = default;
+};
+
 /// The IP side once the link is up.
 struct InterfaceInfo {
   std::optional<std::string> name, address, peer;
   std::vector<std::string> dns;  ///< empty ⇒ null
   std::optional<int> mtu;
+  std::optional<Ipv6Info> ipv6;  ///< null unless IPv6 is up
+};
+
+/// The PDP context as configured.
+struct NetworkInfo {
+  std::optional<std::string> pdp_type;  ///< "IP" | "IPV6" (manual §2.11)
 };
 
 /// Monitoring slices on a single port ("+++" … ATO, modem.escape_supported; docs/state-machine.md).
@@ -76,6 +99,10 @@ struct Status {
 };
 
 nlohmann::json ToJson(const Status& status);
+/// `interface.ipv6` of the status document and the data of the "ipv6" event (status_ipv6.cc).
+nlohmann::json ToJson(const Ipv6Info& ipv6);
+/// Reads `interface.ipv6` back; nullopt when it is null or not an object.
+std::optional<Ipv6Info> Ipv6InfoFromJson(const nlohmann::json& value);
 /// Reads a status document back (CLI side); fields with the wrong type become null.
 Status StatusFromJson(const nlohmann::json& document);
 

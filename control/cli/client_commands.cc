@@ -142,6 +142,27 @@ std::string DescribeInterface(const json& i, const char* name_key) {
   return text;
 }
 
+// "fe80::11 peer fe80::1 addresses 2001:db8:1::11/64 dns 2001:db8::53" (interface.ipv6 and the
+// "ipv6" event, docs/control-api.md).
+std::string DescribeIpv6(const json& v) {
+  std::string text = Text(Field(v, "link_local"));
+  if (Known(v, "peer_link_local")) text += " peer " + Text(Field(v, "peer_link_local"));
+  std::string addresses;
+  if (Field(v, "addresses").is_array()) {
+    for (const json& a : Field(v, "addresses")) {
+      addresses += (addresses.empty() ? "" : ",") + Text(Field(a, "address")) + "/" +
+                   Text(Field(a, "prefix_len"));
+    }
+  }
+  text += " addresses " + (addresses.empty() ? std::string("none yet") : addresses);
+  if (Field(v, "dns").is_array() && !Field(v, "dns").empty()) {
+    std::string dns;
+    for (const json& server : Field(v, "dns")) dns += (dns.empty() ? "" : ",") + Text(server);
+    text += " dns " + dns;
+  }
+  return text;
+}
+
 // What a person reads for each state change during `connect --wait`.
 std::string Describe(const json& data, const json& status) {
   const std::string to = Text(data.value("to", json()));
@@ -445,6 +466,7 @@ std::string FormatStatus(const json& s) {
   }
   const json& i = Field(s, "interface");
   if (Known(i, "name")) out << "interface:    " << DescribeInterface(i, "name") << "\n";
+  if (Known(i, "ipv6")) out << "ipv6:         " << DescribeIpv6(Field(i, "ipv6")) << "\n";
   const json& mon = Field(s, "monitoring");
   if (Known(mon, "escapes") && Field(mon, "escapes") != 0) {
     out << "monitoring:   " << Text(Field(mon, "escapes")) << " slices";
@@ -488,6 +510,10 @@ std::string FormatEvent(const std::string& name, const json& data) {
   if (name == "link") {
     if (data.value("up", false)) return "link up: " + DescribeInterface(data, "interface");
     return "link down";
+  }
+  if (name == "ipv6") {
+    if (!data.value("up", false)) return "ipv6 down";
+    return "ipv6: " + DescribeIpv6(data);
   }
   if (name == "monitoring") {
     std::string text = "monitoring slice " + Text(Field(data, "escapes"));

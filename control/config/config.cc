@@ -81,6 +81,16 @@ Reader Choice(Get get, Parse parse, std::string_view allowed) {
   };
 }
 
+// The PDP types whose packets a PPP link carries (RFC 1332 IPCP, RFC 5072 IPV6CP); X.25, OSPIH
+// and PPP (manual §2.11) have no network-layer protocol in uclink. Exact upper case: the module
+// wants it so (manual §2.11.4).
+std::optional<chat::PdpType> PppPdpTypeFromString(std::string_view text) {
+  for (chat::PdpType type : {chat::PdpType::kIp, chat::PdpType::kIpv6}) {
+    if (text == chat::ToString(type)) return type;
+  }
+  return std::nullopt;
+}
+
 #define UCLINK_REF(path) \
   [](Config & c) -> auto& { return c.path; }
 
@@ -95,6 +105,7 @@ const std::vector<Field>& Schema() {
       {"modem.escape_supported", Boolean(UCLINK_REF(modem.escape_supported))},
       {"network.apn", String(UCLINK_REF(network.apn))},
       {"network.cid", Integer(UCLINK_REF(network.cid))},
+      {"network.pdp_type", Choice(UCLINK_REF(network.pdp_type), PppPdpTypeFromString, "IP, IPV6")},
       {"network.username", String(UCLINK_REF(network.username))},
       {"network.password", String(UCLINK_REF(network.password))},
       {"network.provider_db", String(UCLINK_REF(network.provider_db))},

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "chat/commands/pdp.h"
+
 namespace uclink::control {
 
 /// Default location of the configuration file.
@@ -59,6 +61,8 @@ struct NetworkConfig {
   /// IMSI and provider_db, the one that worked remembered per SIM (docs/apn.md).
   std::string apn;
   int cid = 1;  ///< manual §2.10.2: only cid 1 and 2 exist
+  /// <PDP_type> sent in AT+CGDCONT (manual §2.11): IP or IPV6 (the types a PPP link can carry).
+  chat::PdpType pdp_type = chat::PdpType::kIp;
   std::string username;
   std::string password;  ///< never logged nor reported
   /// mobile-broadband-provider-info's database, read only when apn = "auto".

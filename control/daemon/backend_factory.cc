@@ -127,7 +127,7 @@ bool BackendSettingsDiffer(const Config& a, const Config& b) {
     return std::tie(c.connection.backend, c.modem.baud, c.interface.name, c.interface.default_route,
                     c.interface.route_metric, c.interface.dns, c.interface.mtu,
                     c.monitor.echo_interval, c.monitor.echo_failures, c.network.username,
-                    c.network.password);
+                    c.network.password, c.network.pdp_type);
   };
   return key(a) != key(b);
 }
@@ -155,6 +155,7 @@ pppif::PppdBackendOptions PppdOptionsFor(const Config& config, const BackendEnvi
   pppd.lcp_echo_interval_s = static_cast<int>(config.monitor.echo_interval.count());
   pppd.lcp_echo_failure = config.monitor.echo_failures;
   pppd.username = config.network.username;
+  pppd.ipv6 = config.network.pdp_type == chat::PdpType::kIpv6;  // docs/ppp-engine.md, "IPv6"
   options.password = config.network.password;  // 0600 secrets file only (pppd_secrets.h)
   options.runtime_dir = env.runtime_dir;
   options.default_route_metric = RouteMetric(config);
@@ -166,6 +167,7 @@ pppif::UserspaceBackendOptions UserspaceOptionsFor(const Config& config) {
   pppif::UserspaceBackendOptions options;
   options.session.username = config.network.username;
   options.session.password = config.network.password;
+  options.session.ipv6 = config.network.pdp_type == chat::PdpType::kIpv6;
   options.session.echo_interval = config.monitor.echo_interval;
   options.session.echo_failures = config.monitor.echo_failures;
   if (config.interface.mtu > 0)

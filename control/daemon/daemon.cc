@@ -128,6 +128,18 @@ void Daemon::CreateBackend() {
     if (dns_) dns_->LinkUp(ifname, up.dns, config_.interface.default_route);
     Feed(std::move(up));
   });
+  backend->set_on_ipv6(
+      [this, alive = std::weak_ptr<int>(alive_)](const std::optional<pppif::Ipv6Status>& ipv6) {
+        if (alive.expired()) return;
+        ev::Ipv6Changed changed;
+        if (ipv6) {
+          changed.ipv6 = api::Ipv6Info{ipv6->link_local, ipv6->peer_link_local, {}, ipv6->dns};
+          for (const pppif::Ipv6Address& a : ipv6->addresses) {
+            changed.ipv6->addresses.push_back({a.address, a.prefix_len});
+          }
+        }
+        Feed(std::move(changed));
+      });
   backend->set_on_down([this, alive = std::weak_ptr<int>(alive_)](pppif::DownReason reason,
                                                                   const std::string& detail) {
     if (alive.expired()) return;

@@ -6,6 +6,7 @@
 
 #include "control/doctor/apn_check.h"
 #include "control/doctor/integration_checks.h"
+#include "control/doctor/pdp_type_check.h"
 #include "control/doctor/system_checks.h"
 
 namespace uclink::control::doctor {
@@ -107,6 +108,12 @@ Report RunDoctor(const Environment& env, const DoctorOptions& options, const Mod
     report.checks.push_back(CheckSimApn(run, config));  // docs/apn.md
   } else {
     report.skipped.push_back({"sim_apn", "the module does not answer"});
+  }
+  // Only a type other than IP is in doubt: every module lists IP (manual §2.11.1).
+  if (const CheckResult* module = report.Find("module");
+      config.network.pdp_type != chat::PdpType::kIp && module != nullptr &&
+      module->status == CheckStatus::kOk) {
+    report.checks.push_back(CheckPdpType(run, port, config.network.pdp_type));
   }
   return report;
 }

@@ -84,7 +84,9 @@ void ConnectionManager::RunActivation(State state) {
   const auto& config = options_.config;
   const bool dial = state == State::kDialing;
   std::vector<ScriptStep> steps;
-  if (AutoApn()) steps = Expand(Script::kDefineContext, config.network.cid, CurrentApn());
+  if (AutoApn()) {
+    steps = Expand(Script::kDefineContext, config.network.cid, CurrentApn(), config.network.pdp_type);
+  }
   for (ScriptStep& step :
        Expand(dial ? Script::kDial : Script::kInbandActivate, config.network.cid, CurrentApn())) {
     steps.push_back(std::move(step));

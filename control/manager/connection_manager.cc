@@ -120,6 +120,10 @@ void ConnectionManager::Observe(const Event& event) {
     }
   } else if (const auto* found = As<ev::ApnCandidates>(event)) {
     TakeApnCandidates(*found);
+  } else if (const auto* ipv6 = As<ev::Ipv6Changed>(event)) {
+    ObserveIpv6(*ipv6);
+  } else if (As<ev::PppDown>(event)) {
+    ipv6_.reset();  // backends report "IPv6 gone" first; a link that ended takes it along
   } else if (As<ev::UserConnect>(event)) {
     goal_online_ = true;
   } else if (As<ev::UserDisconnect>(event)) {

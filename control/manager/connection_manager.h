@@ -139,6 +139,7 @@ class ConnectionManager {
 
   // Global bookkeeping done in every state.
   void Observe(const Event& event);
+  void ObserveIpv6(const ev::Ipv6Changed& changed);  // manager/ipv6.cc
   void RecordError(Errc code, std::string detail);
   void ReclaimLine();
   void LoseLine(const std::string& why);
@@ -248,6 +249,7 @@ class ConnectionManager {
   std::optional<ev::Signal> signal_;
   std::optional<Clock::time_point> signal_at_;
   std::optional<ev::PppUp> link_;
+  std::optional<api::Ipv6Info> ipv6_;
   std::optional<api::LastError> last_error_;
 };
 

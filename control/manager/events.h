@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "control/api/status.h"
 #include "control/manager/scripts.h"
 
 namespace uclink::control {
@@ -90,6 +91,11 @@ struct PppUp {
   std::vector<std::string> dns;
   int mtu = 1500;
 };
+/// The PPP backend's IPv6 side changed (network.pdp_type "IPV6"): up, an address formed or
+/// gone, new RDNSS servers; nullopt when IPv6 went away.
+struct Ipv6Changed {
+  std::optional<api::Ipv6Info> ipv6;
+};
 /// The PPP backend stopped; `no_carrier` when the module's NO CARRIER ended it.
 struct PppDown {
   std::string reason;
@@ -134,7 +140,8 @@ struct Timer {
 using Event =
     std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration, ev::Signal,
                  ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable, ev::PortClosed,
-                 ev::ModuleRestarted, ev::ProbeResult, ev::Tick, ev::Timer, ev::ApnCandidates>;
+                 ev::ModuleRestarted, ev::ProbeResult, ev::Tick, ev::Timer, ev::ApnCandidates,
+                 ev::Ipv6Changed>;
 /// "user-connect", "at-done", ... for logs.
 const char* EventName(const Event& event);
 

@@ -113,7 +113,8 @@ const char* EventName(const Event& event) {
   static constexpr const char* kNames[] = {
       "user-connect",     "user-disconnect", "at-done",  "registration",    "signal",
       "no-carrier",       "ppp-up",          "ppp-down", "ppp-unavailable", "port-closed",
-      "module-restarted", "probe-result",    "tick",     "timer",           "apn-candidates"};
+      "module-restarted", "probe-result",    "tick",     "timer",           "apn-candidates",
+      "ipv6-changed"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[event.index()];
 }

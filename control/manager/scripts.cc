@@ -35,7 +35,7 @@ Text Revision(const P&) { return chat::EncodeExec(chat::Command::kCgmr); }
 Text Imei(const P&) { return chat::EncodeExec(chat::Command::kCgsn); }
 Text Imsi(const P&) { return chat::EncodeExec(chat::Command::kCimi); }
 Text DefineContext(const P& p) {
-  return chat::EncodeCgdcont({.cid = p.cid, .type = chat::PdpType::kIp, .apn = std::string(p.apn)});
+  return chat::EncodeCgdcont({.cid = p.cid, .type = p.pdp_type, .apn = std::string(p.apn)});
 }
 Text RegistrationUrcs(const P&) { return chat::EncodeCgreg(1); }
 Text Registration(const P&) { return chat::EncodeRead(chat::Command::kCgreg); }
@@ -268,9 +268,10 @@ std::span<const ScriptStepSpec> StepsOf(Script script) {
   return {};
 }
 
-std::vector<ScriptStep> Expand(Script script, int cid, std::string_view apn) {
+std::vector<ScriptStep> Expand(Script script, int cid, std::string_view apn,
+                               chat::PdpType pdp_type) {
   static const chat::TimeoutTable kTimeouts;
-  const ScriptParams params{.cid = cid, .apn = apn};
+  const ScriptParams params{.cid = cid, .apn = apn, .pdp_type = pdp_type};
   std::vector<ScriptStep> steps;
   for (const ScriptStepSpec& spec : StepsOf(script)) {
     chat::Result<std::string> command = spec.command(params);

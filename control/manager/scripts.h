@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chat/at_args.h"
+#include "chat/commands/pdp.h"
 #include "chat/final_result.h"
 
 namespace uclink::control {
@@ -40,6 +41,7 @@ using Millis = std::chrono::milliseconds;
 struct ScriptParams {
   int cid = 1;
   std::string_view apn;
+  chat::PdpType pdp_type = chat::PdpType::kIp;  ///< <PDP_type> of AT+CGDCONT (manual §2.11)
 };
 
 /// Builds a step's command, with chat's typed encoder where the manual defines the command.
@@ -85,7 +87,9 @@ std::span<const ScriptStepSpec> StepsOf(Script script);
 /// The steps with their commands built for `cid` and `apn` and their timeouts resolved. An empty
 /// APN drops the APN argument: AT+CGDCONT=1,"IP" (manual §2.11.2). `cid` and `apn` must have
 /// passed the configuration's validation, which applies the encoders' own rules.
-std::vector<ScriptStep> Expand(Script script, int cid, std::string_view apn);
+/// `pdp_type` is the <PDP_type> AT+CGDCONT defines the context with (manual §2.11).
+std::vector<ScriptStep> Expand(Script script, int cid, std::string_view apn,
+                               chat::PdpType pdp_type = chat::PdpType::kIp);
 
 /// The status field an identity step fills, decoded from its information lines with chat's
 /// decoders (manual §2.2–§2.6) as `uclink probe` decodes them; nullopt when they do not decode.

@@ -42,7 +42,9 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now,
     s.interface.peer = link_->peer;
     s.interface.dns = link_->dns;
     s.interface.mtu = link_->mtu;
+    s.interface.ipv6 = ipv6_;
   }
+  s.network.pdp_type = std::string(chat::ToString(options_.config.network.pdp_type));
   if (!since_unix_) {
     const auto entered = wall_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                         now - state_since_);

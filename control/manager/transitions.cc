@@ -68,7 +68,8 @@ void ConnectionManager::Enter(State state) {
       if (attempt_ >= config.recovery.cfun_cycle_after) {
         steps = Expand(Script::kRadioCycle, config.network.cid, CurrentApn());
       }
-      for (ScriptStep& step : Expand(Script::kInit, config.network.cid, CurrentApn())) {
+      for (ScriptStep& step :
+           Expand(Script::kInit, config.network.cid, CurrentApn(), config.network.pdp_type)) {
         steps.push_back(std::move(step));
       }
       return RunScript(std::move(steps));

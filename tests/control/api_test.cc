@@ -174,6 +174,23 @@ TEST(StatusTest, DocumentRoundTrips) {
   EXPECT_EQ(ToJson(back), ToJson(s));
 }
 
+TEST(StatusTest, Ipv6IsNullWhenNoneAndRoundTripsWhenUp) {
+  nlohmann::json doc = ToJson(Status{});
+  EXPECT_TRUE(doc["interface"]["ipv6"].is_null());
+  EXPECT_TRUE(doc["network"]["pdp_type"].is_null());
+  Status s;
+  s.network.pdp_type = "IPV6";
+  s.interface.ipv6 = Ipv6Info{"fe80::11", "fe80::1", {{"2001:db8:1::11", 64}}, {"2001:db8::53"}};
+  doc = ToJson(s);
+  EXPECT_EQ(doc["interface"]["ipv6"]["link_local"], "fe80::11");
+  EXPECT_EQ(doc["interface"]["ipv6"]["peer_link_local"], "fe80::1");
+  EXPECT_EQ(doc["interface"]["ipv6"]["addresses"][0]["address"], "2001:db8:1::11");
+  EXPECT_EQ(doc["interface"]["ipv6"]["addresses"][0]["prefix_len"], 64);
+  EXPECT_EQ(doc["interface"]["ipv6"]["dns"][0], "2001:db8::53");
+  EXPECT_EQ(doc["network"]["pdp_type"], "IPV6");
+  EXPECT_EQ(ToJson(StatusFromJson(doc)), doc);
+}
+
 TEST(StatusTest, CsqMapsToDbmAndUnknownIsNull) {
   EXPECT_EQ(CsqToDbm(0), -113);
   EXPECT_EQ(CsqToDbm(21), -71);  // manual §2.17.2 example: 21 → -71 dBm

@@ -357,6 +357,23 @@ TEST(ConfigTest, BadRoamingAndEmptyProviderDatabaseNameTheKey) {
   ConfigResult db = ParseConfig("[network]\napn = \"auto\"\nprovider_db = \"\"\n");
   ASSERT_EQ(db.issues.size(), 1u);
   EXPECT_EQ(db.issues[0].key, "network.provider_db");
+TEST(ConfigTest, PdpTypeDefaultsToIpAndAcceptsIpv6) {
+  EXPECT_EQ(ParseConfig("").config.network.pdp_type, ::uclink::chat::PdpType::kIp);
+  ConfigResult r = ParseConfig("[network]\npdp_type = \"IPV6\"\n");
+  EXPECT_TRUE(r.issues.empty());
+  EXPECT_EQ(r.config.network.pdp_type, ::uclink::chat::PdpType::kIpv6);
+}
+
+TEST(ConfigTest, PdpTypeWithoutANetworkProtocolNamesKeyAndLine) {
+  // Manual §2.11 lists PPP, X.25 and OSPIH too, but a PPP link carries only IP and IPv6;
+  // lower case is refused because the module wants upper case (manual §2.11.4).
+  for (const char* type : {"PPP", "X.25", "ipv6", "IPV4V6"}) {
+    ConfigResult r = ParseConfig(std::string("[network]\n\npdp_type = \"") + type + "\"\n");
+    ASSERT_EQ(r.issues.size(), 1u) << type;
+    EXPECT_EQ(r.issues[0].key, "network.pdp_type");
+    EXPECT_EQ(r.issues[0].line, 3);
+    EXPECT_THAT(r.issues[0].message, HasSubstr("IP, IPV6"));
+  }
 }
 
 }  // namespace

@@ -711,6 +711,39 @@ TEST_F(ConnectionManagerTest, RegistrationChangesArePublishedOnce) {
   EXPECT_EQ(published, 2);
 }
 
+// docs/control-api.md, "Events: ipv6": each change once, with the global addresses that
+// appeared and went; the status shows the IPv6 side while online.
+TEST_F(ConnectionManagerTest, Ipv6ChangesArePublishedWithAddedAndRemovedAddresses) {
+  d.BringOnline();
+  api::Ipv6Info up{"fe80::11", "fe80::1", {}, {}};
+  api::Ipv6Info slaac = up;
+  slaac.addresses = {{"2001:db8:1::11", 64}};
+  slaac.dns = {"2001:db8::53"};
+  d.Feed(ev::Ipv6Changed{up});
+  d.Feed(ev::Ipv6Changed{up});  // no change: no event
+  d.Feed(ev::Ipv6Changed{slaac});
+  EXPECT_EQ(d.status().interface.ipv6, slaac);
+  d.Feed(ev::Ipv6Changed{std::nullopt});
+  std::vector<nlohmann::json> events;
+  for (const Action& a : d.all) {
+    if (const auto* p = std::get_if<act::Publish>(&a); p && p->name == "ipv6") {
+      events.push_back(p->data);
+    }
+  }
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0]["up"], true);
+  EXPECT_EQ(events[0]["link_local"], "fe80::11");
+  EXPECT_EQ(events[1]["added"], nlohmann::json::array({"2001:db8:1::11/64"}));
+  EXPECT_EQ(events[1]["dns"], nlohmann::json::array({"2001:db8::53"}));
+  EXPECT_EQ(events[2]["up"], false);
+  EXPECT_EQ(events[2]["removed"], nlohmann::json::array({"2001:db8:1::11/64"}));
+  EXPECT_EQ(d.status().interface.ipv6, std::nullopt);
+}
+
+TEST_F(ConnectionManagerTest, StatusShowsTheConfiguredPdpType) {
+  EXPECT_EQ(d.status().network.pdp_type, "IP");
+}
+
 TEST_F(ConnectionManagerTest, UnknownSignalIsNullNotZero) {
   d.Feed(ev::Signal{99, 99});
   api::Status s = d.status();
@@ -730,6 +763,20 @@ TEST_F(ConnectionManagerTest, ReconfigureAppliesAtTheNextAttempt) {
     d.Expect(cmd, chat::FinalKind::kOk);
   }
   EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IP\",\"internet\"");
+}
+
+TEST_F(ConnectionManagerTest, ConfiguredPdpTypeIsSentInCgdcont) {
+  ManagerOptions changed = d.options;
+  changed.config.network.pdp_type = chat::PdpType::kIpv6;
+  d.manager->Reconfigure(changed);
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", chat::FinalKind::kOk);
+  for (const char* cmd :
+       {"ATE0", "AT+CMEE=1", "AT+CFUN=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN", "AT+CIMI"}) {
+    d.Expect(cmd, chat::FinalKind::kOk);
+  }
+  // Manual §2.11: <PDP_type> IPV6, upper case (§2.11.4).
+  EXPECT_EQ(d.AtCommand(), "AT+CGDCONT=1,\"IPV6\",\"cmnet\"");
 }
 
 TEST(ScriptsTest, EmptyApnLeavesTheApnOut) {

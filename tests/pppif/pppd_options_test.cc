@@ -55,6 +55,14 @@ TEST(PppdOptionsTest, OverridesDebianOptionsFileForAPtyLine) {
   EXPECT_THAT(argv, Not(Contains("modem")));
 }
 
+TEST(PppdOptionsTest, Ipv6AddsIpv6cpOnlyWhenThePdpTypeAsksForIt) {
+  // pppd 2.4.9 runs IPV6CP only with +ipv6; with pdp_type IP the argv stays as it was.
+  EXPECT_THAT(BuildPppdArgv(Minimal()).argv, Not(Contains("+ipv6")));
+  auto options = Minimal();
+  options.ipv6 = true;
+  EXPECT_THAT(BuildPppdArgv(options).argv, IsSupersetOf({"+ipv6", "ipv6cp-accept-local"}));
+}
+
 TEST(PppdOptionsTest, EchoSettingsComeFromConfiguration) {
   auto options = Minimal();
   options.lcp_echo_interval_s = 10;

@@ -75,6 +75,11 @@ const std::vector<Session>& Sessions() {
         {"AT+CGACT=1,1", {"OK"}},
         {"AT+CGACT?", {"+CGACT: 1,1", "OK"}},
         {"AT+CGDCONT?", {"+CGDCONT: 1, \"IP\", \"\", \"\", 0, 0", "OK"}}}},
+      // §2.11 lists IPV6 among the <PDP_type> values; the example sessions only show IP.
+      {"S2_11_Ipv6PdpType",
+       {{"AT+CFUN=1", {"OK"}},
+        {"AT+CGDCONT=1, \"IPV6\", \"cmnet\"", {"OK"}},
+        {"AT+CGDCONT?", {"+CGDCONT: 1, \"IPV6\", \"cmnet\", \"\", 0, 0", "OK"}}}},
       // §2.12.4 types the command as AT+CGQRE; the module accepts that spelling too.
       {"S2_12_4_Cgqreq",
        {{"AT+CFUN=1", {"OK"}},

@@ -4,9 +4,10 @@
 //                        //pppif:pppd_hook (--hook) reporting ip-up/ip-down
 // so both meet a real pppd peer and their throughput can be compared on the same VM. Prints
 // "up ifname=.. local=.. peer=.. dns1=.." and "down reason=.. detail=.."; SIGTERM asks for a
-// clean LCP Terminate (Stop()).
+// clean LCP Terminate (Stop()). With --pdp-type IPV6 the backend runs IPv6 too (IPV6CP, or
+// pppd +ipv6) and prints "ipv6 link_local=.. peer=.. addresses=a/len,.. dns=.." on each change.
 // Usage: backend_link --backend pppd|userspace --tty PATH [--ifname NAME] [--echo-interval S]
-//          [--hook PATH]
+//          [--hook PATH] [--pdp-type IP|IPV6]
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     if (flag == "--backend") kind = value;
     if (flag == "--hook") pppd.pppd.hook_path = value;
     if (flag == "--ifname") options.tun.name = pppd.pppd.ifname = value;
+    if (flag == "--pdp-type" && value == "IPV6") options.session.ipv6 = pppd.pppd.ipv6 = true;
     if (flag == "--echo-interval") {
       options.session.echo_interval = std::chrono::seconds(std::atoi(value.c_str()));
       pppd.pppd.lcp_echo_interval_s = std::atoi(value.c_str());
@@ -75,6 +77,21 @@ int main(int argc, char** argv) {
     std::cout << "up ifname=" << ifname << " local=" << Dotted(ip.local)
               << " peer=" << Dotted(ip.peer) << " dns1=" << (ip.dns1 ? Dotted(*ip.dns1) : "-")
               << std::endl;
+  });
+  backend->set_on_ipv6([](const std::optional<Ipv6Status>& ipv6) {
+    if (!ipv6) {
+      std::cout << "ipv6 none" << std::endl;
+      return;
+    }
+    std::string addresses, dns;
+    for (const Ipv6Address& a : ipv6->addresses) {
+      addresses += (addresses.empty() ? "" : ",") + a.address + "/" + std::to_string(a.prefix_len);
+    }
+    for (const std::string& server : ipv6->dns) dns += (dns.empty() ? "" : ",") + server;
+    std::cout << "ipv6 link_local=" << ipv6->link_local
+              << " peer=" << ipv6->peer_link_local.value_or("-")
+              << " addresses=" << (addresses.empty() ? "-" : addresses)
+              << " dns=" << (dns.empty() ? "-" : dns) << std::endl;
   });
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
   backend->set_on_down([&](DownReason reason, const std::string& detail) {

@@ -96,6 +96,14 @@ TEST(ClientFormatTest, MonitorEventsAreSentencesNotJson) {
             "signal csq 21, -71 dBm");
   EXPECT_EQ(FormatEvent("signal", {{"csq", nullptr}, {"rssi_dbm", nullptr}, {"ber", nullptr}}),
             "signal unknown (csq 99)");
+  EXPECT_EQ(
+      FormatEvent("ipv6", {{"up", true},
+                           {"link_local", "fe80::11"},
+                           {"peer_link_local", "fe80::1"},
+                           {"addresses", {{{"address", "2001:db8:1::11"}, {"prefix_len", 64}}}},
+                           {"dns", {"2001:db8::53"}}}),
+      "ipv6: fe80::11 peer fe80::1 addresses 2001:db8:1::11/64 dns 2001:db8::53");
+  EXPECT_EQ(FormatEvent("ipv6", {{"up", false}}), "ipv6 down");
   EXPECT_EQ(FormatEvent("link", {{"up", true},
                                  {"interface", "uclink0"},
                                  {"address", "10.0.2.15"},

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "chat/errc.h"
+#include "control/doctor/pdp_type_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -200,6 +201,31 @@ TEST(ModuleChecksTest, GarbledAnswerDoesNotPass) {
   answers["AT+CFUN?"] = Ok({"+CFUN: banana"});
   ScriptedModule module(answers);
   EXPECT_EQ(CheckAll(module).Find("cfun")->status, CheckStatus::kWarn);
+}
+
+// Manual §2.11.1 answers one line per PDP type; §2.11 accepts IPV6 although its example omits it.
+TEST(PdpTypeCheckTest, ListedTypeIsOk) {
+  ScriptedModule module({{"AT+CGDCONT=?", Ok({"+CGDCONT: (1-2), \"IP\", ,, (0, 1), (0, 1)",
+                                              "+CGDCONT: (1-2), \"IPV6\", ,, (0, 1), (0, 1)"})}});
+  const CheckResult check = CheckPdpType(module.runner(), "/dev/ttyS1", chat::PdpType::kIpv6);
+  EXPECT_EQ(check.status, CheckStatus::kOk);
+  EXPECT_THAT(check.finding, HasSubstr("IPV6"));
+}
+
+TEST(PdpTypeCheckTest, UnlistedTypeIsAWarningThatNamesWhatIsListed) {
+  ScriptedModule module({{"AT+CGDCONT=?", Ok({"+CGDCONT: (1-2), \"IP\", ,, (0, 1), (0, 1)",
+                                              "+CGDCONT: (1-2), \"PPP\", ,, (0, 1), (0, 1)"})}});
+  const CheckResult check = CheckPdpType(module.runner(), "/dev/ttyS1", chat::PdpType::kIpv6);
+  EXPECT_EQ(check.status, CheckStatus::kWarn);
+  EXPECT_THAT(check.finding, HasSubstr("IP, PPP but not IPV6"));
+  EXPECT_THAT(check.fix, HasSubstr("network.pdp_type"));
+}
+
+TEST(PdpTypeCheckTest, NoAnswerIsAWarning) {
+  ScriptedModule module({});
+  const CheckResult check = CheckPdpType(module.runner(), "/dev/ttyS1", chat::PdpType::kIpv6);
+  EXPECT_EQ(check.status, CheckStatus::kWarn);
+  EXPECT_THAT(check.fix, HasSubstr("AT+CGDCONT=?"));
 }
 
 }  // namespace

@@ -45,6 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   config.random_seed = 1;
   config.username = "u";
   config.password = "p";
+  config.ipv6 = (data[0] & 2) != 0;  // pdp_type IPV6: IPV6CP and IPv6 frames reach the session
   Session session(config);
   Clock::time_point now{};
   if ((data[0] & 1) != 0) {
