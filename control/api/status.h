@@ -52,6 +52,24 @@ struct LastError {
   std::string message;
 };
 
+/// What the recovery ladder will do next (docs/state-machine.md, "Recovery ladder").
+struct RecoveryInfo {
+  int consecutive_failures = 0;
+  std::string rung = "re-init";      ///< "re-init" | "radio-cycle" | "power-cycle" | "escalate"
+  std::string next_action = "none";  ///< "none" | the rung of the next attempt | "connect"
+  std::optional<double> next_attempt_in_s;
+  int resets_last_hour = 0;
+  std::optional<std::string> last_reset;         ///< ISO 8601 UTC
+  std::optional<std::string> last_reset_result;  ///< "exit 0", "timeout after 30 s (killed)"
+  std::optional<std::string> last_escalation;    ///< ISO 8601 UTC
+  std::optional<int> failures_until_reset;  ///< null without recovery.reset_command
+  std::optional<std::string> reset_held_until;  ///< max_resets_per_hour reached: until then
+  std::optional<std::string> last_online;       ///< ISO 8601 UTC, also from before a restart
+};
+
+/// "retrying in 40 s; power cycle after 2 more failures": the human `status` line.
+std::string DescribeRecovery(const RecoveryInfo& recovery);
+
 /// The complete status document.
 struct Status {
   std::string state = "idle";          ///< manager state, e.g. "online", "awaiting-registration"
@@ -66,6 +84,7 @@ struct Status {
   std::optional<int> attempt;        ///< consecutive failed attempts, while recovering
   std::optional<double> retry_in_s;  ///< in state backoff: time to the next attempt
   MonitoringInfo monitoring;
+  RecoveryInfo recovery;
 };
 
 nlohmann::json ToJson(const Status& status);

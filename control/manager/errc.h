@@ -12,7 +12,7 @@ namespace uclink::control {
 #define UCLINK_CONTROL_ERRORS(X)                                                                 \
   X(kModuleNotResponding, "module-not-responding",                                               \
     "no answer to AT, even after an LCP Terminate for a line left in data mode")                 \
-  X(kSimError, "sim-error", "the module reports a SIM problem (+CME ERROR 10..16); not retried") \
+  X(kSimError, "sim-error", "the module reports a SIM problem (+CME ERROR 10..16)") \
   X(kInitFailed, "init-failed",                                                                  \
     "an init step (ATE0, AT+CMEE, AT+CFUN, AT+CGDCONT, AT+CGREG) failed")                        \
   X(kRegistrationDenied, "registration-denied", "+CGREG stat 3: the network refused us")         \
@@ -34,7 +34,12 @@ namespace uclink::control {
     "online, but the data-path probe (monitor.probe) failed probe_failures times in a row")      \
   X(kEscapeFailed, "escape-failed",                                                              \
     "a monitoring slice failed: no OK after \"+++\", no CONNECT after ATO, or over its budget")  \
-  X(kTooManyFailures, "too-many-failures", "the recovery ladder is exhausted")
+  X(kPortUnusable, "port-unusable",                                                             \
+    "the serial port cannot be used: permission denied or not a terminal; not retried")         \
+  X(kResetFailed, "reset-failed",                                                                \
+    "recovery.reset_command failed: missing, non-zero exit, killed after reset_timeout_s")      \
+  X(kTooManyFailures, "too-many-failures",                                                       \
+    "no longer reported: the ladder never gives up on a transient failure")
 
 /// The manager's failure reasons.
 enum class Errc {
