@@ -140,8 +140,7 @@ std::string DescribeRecovery(const RecoveryInfo& r) {
   std::string text;
   auto add = [&text](const std::string& part) { text += (text.empty() ? "" : "; ") + part; };
   if (r.next_attempt_in_s) {
-    add("retrying in " + std::to_string(static_cast<long long>(*r.next_attempt_in_s + 0.5)) +
-        " s");
+    add("retrying in " + std::to_string(static_cast<long long>(*r.next_attempt_in_s + 0.5)) + " s");
   }
   if (r.next_action != "none" && r.next_action != "re-init" && r.next_action != "connect") {
     add("next: " + r.next_action);
@@ -150,10 +149,13 @@ std::string DescribeRecovery(const RecoveryInfo& r) {
     const int n = *r.failures_until_reset;
     add("power cycle after " + std::to_string(n) + " more failure" + (n == 1 ? "" : "s"));
   }
-  if (r.reset_held_until) add("power cycles paused until " + *r.reset_held_until + " (hourly bound)");
-  if (r.resets_last_hour > 0) add(std::to_string(r.resets_last_hour) + " power cycles in the last hour");
+  if (r.reset_held_until)
+    add("power cycles paused until " + *r.reset_held_until + " (hourly bound)");
+  if (r.resets_last_hour > 0)
+    add(std::to_string(r.resets_last_hour) + " power cycles in the last hour");
   if (r.last_reset) {
-    add("last power cycle " + *r.last_reset + (r.last_reset_result ? " (" + *r.last_reset_result + ")" : ""));
+    add("last power cycle " + *r.last_reset +
+        (r.last_reset_result ? " (" + *r.last_reset_result + ")" : ""));
   }
   if (r.last_escalation) add("last escalation " + *r.last_escalation);
   return text;

@@ -62,9 +62,9 @@ struct RecoveryInfo {
   std::optional<std::string> last_reset;         ///< ISO 8601 UTC
   std::optional<std::string> last_reset_result;  ///< "exit 0", "timeout after 30 s (killed)"
   std::optional<std::string> last_escalation;    ///< ISO 8601 UTC
-  std::optional<int> failures_until_reset;  ///< null without recovery.reset_command
-  std::optional<std::string> reset_held_until;  ///< max_resets_per_hour reached: until then
-  std::optional<std::string> last_online;       ///< ISO 8601 UTC, also from before a restart
+  std::optional<int> failures_until_reset;       ///< null without recovery.reset_command
+  std::optional<std::string> reset_held_until;   ///< max_resets_per_hour reached: until then
+  std::optional<std::string> last_online;        ///< ISO 8601 UTC, also from before a restart
 };
 
 /// "retrying in 40 s; power cycle after 2 more failures": the human `status` line.

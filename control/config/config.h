@@ -94,14 +94,14 @@ struct RecoveryConfig {
   /// Module power cycle (docs/state-machine.md, "Recovery ladder"): argv, run without a shell;
   /// empty = no power-cycle rung.
   std::vector<std::string> reset_command;
-  int reset_after = 6;           ///< consecutive failures (since the last one) before a power cycle
-  Seconds reset_timeout{30};     ///< the command is killed after this
-  Seconds reset_settle{30};      ///< wait this long for the start-up banner or an OK after it
-  int max_resets_per_hour = 4;   ///< power cycles in any hour
+  int reset_after = 6;          ///< consecutive failures (since the last one) before a power cycle
+  Seconds reset_timeout{30};    ///< the command is killed after this
+  Seconds reset_settle{30};     ///< wait this long for the start-up banner or an OK after it
+  int max_resets_per_hour = 4;  ///< power cycles in any hour
   /// Last resort (opt-in), e.g. ["systemctl", "reboot"]; empty = never.
   std::vector<std::string> escalate_command;
-  int escalate_after_resets = 3;             ///< power cycles without getting online before it
-  Seconds escalate_min_interval{86400};      ///< at most once per this (persisted)
+  int escalate_after_resets = 3;         ///< power cycles without getting online before it
+  Seconds escalate_min_interval{86400};  ///< at most once per this (persisted)
 };
 
 /// [interface]: the IP side.

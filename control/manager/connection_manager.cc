@@ -50,8 +50,8 @@ ConnectionManager::ConnectionManager(ManagerOptions options, Clock::time_point n
     saved_recovery_ = recovery_.ToJson();
     keep_restored_ = true;
     if (recovery_.last_error_code) {
-      last_error_ = api::LastError{*recovery_.last_error_code,
-                                   recovery_.last_error_message.value_or("")};
+      last_error_ =
+          api::LastError{*recovery_.last_error_code, recovery_.last_error_message.value_or("")};
     }
   }
 }

@@ -103,7 +103,7 @@ struct PortClosed {
 /// The answer to act::RunResetCommand or act::RunEscalateCommand.
 struct ResetDone {
   bool ok = false;
-  std::string status;     ///< "exit 0", "exit 1", "timeout after 30 s (killed)", "ENOENT: ..."
+  std::string status;       ///< "exit 0", "exit 1", "timeout after 30 s (killed)", "ENOENT: ..."
   bool escalation = false;  ///< the escalate command's answer
 };
 /// The module printed a start-up banner (READY, RDY, ...: chat::UrcKind::kRestart): it rebooted,

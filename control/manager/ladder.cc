@@ -94,7 +94,8 @@ std::chrono::steady_clock::duration ClassBackoff(FailureClass cls, int step,
   for (int i = 1; i < step && delay < max; ++i) delay = std::min(delay * 2, max);
   if (jitter != nullptr) {
     const double factor = 1.0 + kJitter * jitter->Next();
-    delay = Ms(static_cast<std::int64_t>(std::llround(static_cast<double>(delay.count()) * factor)));
+    delay =
+        Ms(static_cast<std::int64_t>(std::llround(static_cast<double>(delay.count()) * factor)));
   }
   return std::max(delay, Ms(1));
 }
@@ -158,11 +159,10 @@ nlohmann::json RecoveryState::ToJson() const {
       {"last_escalation", OrNull(last_escalation)},
       {"escalations", escalations},
       {"last_online", OrNull(last_online)},
-      {"last_error",
-       last_error_code ? nlohmann::json{{"code", *last_error_code},
-                                        {"message", last_error_message.value_or("")},
-                                        {"at", OrNull(last_error_at)}}
-                       : nlohmann::json(nullptr)},
+      {"last_error", last_error_code ? nlohmann::json{{"code", *last_error_code},
+                                                      {"message", last_error_message.value_or("")},
+                                                      {"at", OrNull(last_error_at)}}
+                                     : nlohmann::json(nullptr)},
   };
 }
 
@@ -174,7 +174,8 @@ RecoveryState RecoveryState::FromJson(const nlohmann::json& doc) {
   Read(doc, "resets_since_online", &s.resets_since_online);
   if (auto it = doc.find("resets"); it != doc.end() && it->is_array()) {
     for (const auto& t : *it) {
-      if (t.is_number_integer() && s.resets.size() < 1000) s.resets.push_back(t.get<std::int64_t>());
+      if (t.is_number_integer() && s.resets.size() < 1000)
+        s.resets.push_back(t.get<std::int64_t>());
     }
   }
   ReadOptional(doc, "last_reset", &s.last_reset);
@@ -243,8 +244,8 @@ RungDecision DecideRung(const RecoveryConfig& config, const RecoveryState& state
     }
     decision.reset_held_until = oldest + 3600;
   }
-  decision.rung = state.consecutive_failures >= config.cfun_cycle_after ? Rung::kRadioCycle
-                                                                        : Rung::kReinit;
+  decision.rung =
+      state.consecutive_failures >= config.cfun_cycle_after ? Rung::kRadioCycle : Rung::kReinit;
   return decision;
 }
 

@@ -72,8 +72,8 @@ const char* ToString(Rung rung);
 struct RecoveryState {
   static constexpr int kSchema = 1;
   int consecutive_failures = 0;
-  int failures_since_reset = 0;  ///< since the last power cycle (or the last time online)
-  int resets_since_online = 0;   ///< power cycles that did not bring the link up
+  int failures_since_reset = 0;      ///< since the last power cycle (or the last time online)
+  int resets_since_online = 0;       ///< power cycles that did not bring the link up
   std::vector<std::int64_t> resets;  ///< times of the power cycles within the last hour
   std::optional<std::int64_t> last_reset;
   std::string last_reset_result;  ///< "exit 0", "exit 1", "timeout after 30 s", ...

@@ -114,21 +114,10 @@ const char* ToString(NextStep next) {
 }
 
 const char* EventName(const Event& event) {
-  static constexpr const char* kNames[] = {"user-connect",
-                                           "user-disconnect",
-                                           "at-done",
-                                           "registration",
-                                           "signal",
-                                           "no-carrier",
-                                           "ppp-up",
-                                           "ppp-down",
-                                           "ppp-unavailable",
-                                           "port-closed",
-                                           "module-restarted",
-                                           "probe-result",
-                                           "tick",
-                                           "timer",
-                                           "reset-done"};
+  static constexpr const char* kNames[] = {
+      "user-connect",     "user-disconnect", "at-done",  "registration",    "signal",
+      "no-carrier",       "ppp-up",          "ppp-down", "ppp-unavailable", "port-closed",
+      "module-restarted", "probe-result",    "tick",     "timer",           "reset-done"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[event.index()];
 }

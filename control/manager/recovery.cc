@@ -118,9 +118,9 @@ void ConnectionManager::HandleResetting(const Event& event) {
     }
     if (!pending_at_) SendProbe();
   } else if (timer && timer->id == TimerId::kStateTimeout) {
-    return Fail(Errc::kModuleNotResponding,
-                "no start-up banner and no answer to AT " +
-                    std::to_string(config.reset_settle.count()) + " s after the power cycle");
+    return Fail(Errc::kModuleNotResponding, "no start-up banner and no answer to AT " +
+                                                std::to_string(config.reset_settle.count()) +
+                                                " s after the power cycle");
   }
   if (As<ev::PortClosed>(event)) {
     port_closed_ = true;  // a USB module's tty goes away while its power is off

@@ -67,6 +67,8 @@ void ConnectionManager::Enter(State state) {
       std::vector<ScriptStep> steps;
       if (attempt_ >= config.recovery.cfun_cycle_after) {
         steps = Expand(Script::kRadioCycle, config.network.cid, config.network.apn);
+        Emit(act::Publish{
+            "rung", {{"rung", ToString(Rung::kRadioCycle)}, {"consecutive_failures", attempt_}}});
       }
       for (ScriptStep& step : Expand(Script::kInit, config.network.cid, config.network.apn)) {
         steps.push_back(std::move(step));
@@ -127,9 +129,8 @@ void ConnectionManager::Enter(State state) {
       pending_at_.reset();
       link_.reset();
       // Per failure class, doubling, with jitter (ladder.h, docs/state-machine.md).
-      return SetTimer(TimerId::kRetry,
-                      ClassBackoff(last_class_, std::max(backoff_step_, 1), config.backoff,
-                                   jitter_ ? &*jitter_ : nullptr));
+      return SetTimer(TimerId::kRetry, ClassBackoff(last_class_, std::max(backoff_step_, 1),
+                                                    config.backoff, jitter_ ? &*jitter_ : nullptr));
     case State::kResetting:
       return EnterResetting();
   }
