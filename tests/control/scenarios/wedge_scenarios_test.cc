@@ -31,7 +31,9 @@ class WedgeScenarioTest : public ::testing::Test {
 
   void TearDown() override {
     if (HasFailure() && rig_) ADD_FAILURE() << "daemon log:\n" << rig_->DaemonLog();
-    if (rig_) EXPECT_EQ(rig_->StopDaemon(), 0);
+    if (rig_) {
+      EXPECT_EQ(rig_->StopDaemon(), 0);
+    }
     rig_.reset();
   }
 
