@@ -654,8 +654,8 @@ std::string Module::ApplyControl(std::string_view line) {
     case ControlCommand::Kind::kStatus:
       return "OK mode=" + std::string(ToString(mode_)) + " " + network_.Status() +
              " echo=" + (echo_ ? "1" : "0") + " cmee=" + std::to_string(cmee_) +
-             " hung=" + (hung_ ? "1" : "0") + " wedged=" + (wedged_ ? "1" : "0") + " busy=" + (busy_ ? "1" : "0") +
-             " urcs_pending=" + std::to_string(backlog_.size()) +
+             " hung=" + (hung_ ? "1" : "0") + " wedged=" + (wedged_ ? "1" : "0") +
+             " busy=" + (busy_ ? "1" : "0") + " urcs_pending=" + std::to_string(backlog_.size()) +
              " urcs_lost=" + std::to_string(urcs_lost_);
   }
   return "OK";

@@ -450,8 +450,7 @@ std::string FormatStatus(const json& s) {
   }
   // One line for the recovery ladder: "retrying in 40 s; power cycle after 2 more failures".
   if (Field(s, "recovery").is_object()) {
-    const std::string recovery =
-        api::DescribeRecovery(api::StatusFromJson(s).recovery);
+    const std::string recovery = api::DescribeRecovery(api::StatusFromJson(s).recovery);
     if (!recovery.empty()) out << "recovery:     " << recovery << "\n";
   }
   if (Known(s, "last_error")) {

@@ -74,10 +74,11 @@ struct ResetRunner::Child {
     pidfd.close(ignored);
     timer.cancel();
     if (timed_out) {
+      const std::string bound = timeout.count() % 1000 == 0
+                                    ? std::to_string(timeout.count() / 1000) + " s"
+                                    : std::to_string(timeout.count()) + " ms";
       result.status =
-          "timeout after " +
-          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
-          " s (killed: " + process::DescribeWaitStatus(wait_status) + ")";
+          "timeout after " + bound + " (killed: " + process::DescribeWaitStatus(wait_status) + ")";
       result.ok = false;
     } else {
       result.status = process::DescribeWaitStatus(wait_status);

@@ -59,8 +59,8 @@ class WatchdogTest : public ::testing::Test {
     options.redirects = {uclink::process::Null(0), uclink::process::AppendTo(1, dir_ + "/log"),
                          uclink::process::AppendTo(2, dir_ + "/log")};
     const auto spawned = uclink::process::Spawn(
-        {"cmd/uclinkd", "--config", dir_ + "/uclink.toml", "--port", dir_ + "/no-modem",
-         "--socket", dir_ + "/uclinkd.sock", "--state-dir", dir_ + "/state"},
+        {"cmd/uclinkd", "--config", dir_ + "/uclink.toml", "--port", dir_ + "/no-modem", "--socket",
+         dir_ + "/uclinkd.sock", "--state-dir", dir_ + "/state"},
         options);
     ASSERT_TRUE(spawned) << spawned.error.message();
     pid_ = spawned.pid;
@@ -79,8 +79,8 @@ class WatchdogTest : public ::testing::Test {
       if (fds[1].revents != 0) return false;  // the daemon exited
       char datagram[512];
       const ssize_t n = ::recv(notify_, datagram, sizeof datagram, MSG_DONTWAIT);
-      if (n > 0 && std::string(datagram, static_cast<std::size_t>(n)).find(what) !=
-                       std::string::npos) {
+      if (n > 0 &&
+          std::string(datagram, static_cast<std::size_t>(n)).find(what) != std::string::npos) {
         return true;
       }
     }

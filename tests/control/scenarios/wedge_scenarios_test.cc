@@ -42,10 +42,11 @@ class WedgeScenarioTest : public ::testing::Test {
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig());
     const std::string dir = std::filesystem::path(rig_->config_path()).parent_path().string();
     std::ofstream(rig_->config_path(), std::ios::app)
-        << recovery_keys << (recovery_keys.find("reset_command") != std::string::npos
-                                 ? "\"" + Absolute("tests/control/scenarios/sim_power_cycle") +
-                                       "\", \"" + dir + "/sim.ctl\"]\n"
-                                 : "");
+        << recovery_keys
+        << (recovery_keys.find("reset_command") != std::string::npos
+                ? "\"" + Absolute("tests/control/scenarios/sim_power_cycle") + "\", \"" + dir +
+                      "/sim.ctl\"]\n"
+                : "");
     ASSERT_TRUE(rig_->StartSim({"--fast"})) << rig_->SimLog();
     ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
     events_ = std::make_unique<EventStream>(rig_->socket_path(), rig_.get());
