@@ -28,9 +28,9 @@ std::optional<RecoveryState> Daemon::LoadRecoveryState() {
   }
   if (!loaded.document) return std::nullopt;
   RecoveryState restored = RecoveryState::FromJson(*loaded.document);
+  restored.Prune(std::time(nullptr));
   spdlog::info("state {}: {} consecutive failures, {} power cycles in the last hour restored",
-               dir.PathOf("recovery"), restored.consecutive_failures,
-               (restored.Prune(std::time(nullptr)), restored.resets.size()));
+               dir.PathOf("recovery"), restored.consecutive_failures, restored.resets.size());
   return restored;
 }
 
