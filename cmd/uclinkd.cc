@@ -9,11 +9,14 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "control/api/protocol.h"
@@ -43,6 +46,29 @@ void NotifySystemd(const std::string& state) {
   ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&address),
            static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + length));
   ::close(fd);
+}
+
+// The systemd watchdog (sd_watchdog_enabled(3)): with WATCHDOG_USEC set, and WATCHDOG_PID unset
+// or ours, WATCHDOG=1 goes out every half interval from a timer on the one io_context, so a ping
+// proves that the event loop runs (a separate thread would keep pinging a wedged loop).
+std::optional<std::chrono::microseconds> WatchdogInterval() {
+  const char* usec = std::getenv("WATCHDOG_USEC");
+  if (usec == nullptr) return std::nullopt;
+  if (const char* pid = std::getenv("WATCHDOG_PID")) {
+    if (std::strtoll(pid, nullptr, 10) != static_cast<long long>(::getpid())) return std::nullopt;
+  }
+  char* end = nullptr;
+  const long long value = std::strtoll(usec, &end, 10);
+  if (end == usec || *end != '\0' || value <= 0) return std::nullopt;
+  return std::chrono::microseconds(value);
+}
+
+void PingWatchdog(boost::asio::steady_timer& timer, std::chrono::microseconds half) {
+  NotifySystemd("WATCHDOG=1");
+  timer.expires_after(half);
+  timer.async_wait([&timer, half](boost::system::error_code ec) {
+    if (!ec) PingWatchdog(timer, half);
+  });
 }
 
 // Every stop and reload is logged with the sender of its signal (process/signal_watch.h), so a
@@ -137,6 +163,11 @@ int main(int argc, char** argv) {
   WatchSignals(signals, daemon, io);
   if (daemon.Start()) return 1;  // logged, with what to do (a missing socket directory, ...)
   NotifySystemd("READY=1");
+  boost::asio::steady_timer watchdog(io);
+  if (std::optional<std::chrono::microseconds> interval = WatchdogInterval()) {
+    spdlog::info("systemd watchdog: pinging every {} ms", interval->count() / 2000);
+    PingWatchdog(watchdog, *interval / 2);
+  }
   io.run();
   spdlog::info("stopped");
   return 0;

@@ -559,7 +559,7 @@ void Module::Reboot() {
   prompt_done_ = {};
   prompt_buffer_.clear();
   busy_ = service_busy_ = info_open_ = false;
-  hung_ = silent_ = blackhole_ = asleep_ = false;
+  hung_ = wedged_ = silent_ = blackhole_ = asleep_ = false;
   pluses_ = 0;
   echo_ = scenario_.echo;
   cmee_ = scenario_.cmee;
@@ -591,7 +591,19 @@ std::string Module::ApplyControl(std::string_view line) {
       hung_ = true;
       break;
     case ControlCommand::Kind::kUnhang:
-      hung_ = false;
+      hung_ = wedged_;  // a wedged firmware ignores everything but a power cycle
+      break;
+    case ControlCommand::Kind::kWedge:
+      // A firmware hang: no answer to anything on the line, and a data call stops carrying
+      // anything either way (the PPP peer hears nothing; its replies are dropped by hung_).
+      wedged_ = hung_ = true;
+      if (session_.active) silent_ = true;
+      break;
+    case ControlCommand::Kind::kPowerCycle:
+      // Power off and on (what recovery.reset_command does to a real module): everything a
+      // reboot does, and the wedge is gone.
+      wedged_ = false;
+      Reboot();
       break;
     case ControlCommand::Kind::kGarbage:
       Emit(Garbage(static_cast<std::size_t>(command->value)));
@@ -642,8 +654,8 @@ std::string Module::ApplyControl(std::string_view line) {
     case ControlCommand::Kind::kStatus:
       return "OK mode=" + std::string(ToString(mode_)) + " " + network_.Status() +
              " echo=" + (echo_ ? "1" : "0") + " cmee=" + std::to_string(cmee_) +
-             " hung=" + (hung_ ? "1" : "0") + " busy=" + (busy_ ? "1" : "0") +
-             " urcs_pending=" + std::to_string(backlog_.size()) +
+             " hung=" + (hung_ ? "1" : "0") + " wedged=" + (wedged_ ? "1" : "0") +
+             " busy=" + (busy_ ? "1" : "0") + " urcs_pending=" + std::to_string(backlog_.size()) +
              " urcs_lost=" + std::to_string(urcs_lost_);
   }
   return "OK";

@@ -201,6 +201,7 @@ class Module : public ServiceHost {
   std::vector<ModuleAction> actions_;
 
   bool hung_ = false;
+  bool wedged_ = false;  ///< "wedge": hung_ that only "power-cycle" (or "reboot") clears
   bool silent_ = false;
   bool blackhole_ = false;  ///< "blackhole": only non-IP frames cross the bridge
   std::size_t chunk_size_;

@@ -60,6 +60,8 @@ constexpr Spec kSpecs[] = {
     {"attach-fail", ControlCommand::Kind::kAttachFail, 1, 1000000},
     {"pdp-fail", ControlCommand::Kind::kPdpFail, 1, 1000000},
     {"status", ControlCommand::Kind::kStatus, 0, 0},
+    {"wedge", ControlCommand::Kind::kWedge, 0, 0},
+    {"power-cycle", ControlCommand::Kind::kPowerCycle, 0, 0},
 };
 
 }  // namespace
@@ -103,6 +105,10 @@ std::string_view ToString(ControlCommand::Kind kind) {
       return "kPdpFail";
     case ControlCommand::Kind::kStatus:
       return "kStatus";
+    case ControlCommand::Kind::kWedge:
+      return "kWedge";
+    case ControlCommand::Kind::kPowerCycle:
+      return "kPowerCycle";
   }
   return "Kind(?)";
 }

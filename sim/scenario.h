@@ -121,6 +121,8 @@ struct ControlCommand {
     kAttachFail,    ///< "attach-fail N"
     kPdpFail,       ///< "pdp-fail N"
     kStatus,        ///< "status": one line describing the module state
+    kWedge,         ///< "wedge": firmware hang; nothing but a power cycle brings it back
+    kPowerCycle,    ///< "power-cycle": power off and on: banner, CFUN=0, answering again
   };
   Kind kind = Kind::kStatus;
   long value = 0;   ///< N, STAT, on (1) / off (0)

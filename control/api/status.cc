@@ -62,7 +62,6 @@ json ToJson(const Status& s) {
                       {"dns", s.interface.dns.empty() ? json(nullptr) : json(s.interface.dns)},
                       {"mtu", OrNull(s.interface.mtu)},
                       {"ipv6", s.interface.ipv6 ? ToJson(*s.interface.ipv6) : json(nullptr)}};
-  doc["network"] = {{"pdp_type", OrNull(s.network.pdp_type)}};
   doc["since"] = OrNull(s.since);
   doc["last_error"] = s.last_error
                           ? json{{"code", s.last_error->code}, {"message", s.last_error->message}}
@@ -71,7 +70,21 @@ json ToJson(const Status& s) {
   doc["retry_in_s"] = OrNull(s.retry_in_s);
   doc["monitoring"] = {{"escapes", s.monitoring.escapes},
                        {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)}};
-  doc["network"] = {{"apn", OrNull(s.network.apn)}, {"apn_source", OrNull(s.network.apn_source)}};
+  doc["network"] = {{"pdp_type", OrNull(s.network.pdp_type)},
+                    {"apn", OrNull(s.network.apn)},
+                    {"apn_source", OrNull(s.network.apn_source)}};
+  const RecoveryInfo& rec = s.recovery;
+  doc["recovery"] = {{"consecutive_failures", rec.consecutive_failures},
+                     {"rung", rec.rung},
+                     {"next_action", rec.next_action},
+                     {"next_attempt_in_s", OrNull(rec.next_attempt_in_s)},
+                     {"resets_last_hour", rec.resets_last_hour},
+                     {"last_reset", OrNull(rec.last_reset)},
+                     {"last_reset_result", OrNull(rec.last_reset_result)},
+                     {"last_escalation", OrNull(rec.last_escalation)},
+                     {"failures_until_reset", OrNull(rec.failures_until_reset)},
+                     {"reset_held_until", OrNull(rec.reset_held_until)},
+                     {"last_online", OrNull(rec.last_online)}};
   return doc;
 }
 
@@ -96,7 +109,6 @@ Status StatusFromJson(const json& doc) {
   s.interface.peer = Get<std::string>(i, "peer");
   s.interface.mtu = Get<int>(i, "mtu");
   s.interface.ipv6 = Ipv6InfoFromJson(Child(i, "ipv6"));
-  s.network.pdp_type = Get<std::string>(Child(doc, "network"), "pdp_type");
   const json& dns = Child(i, "dns");
   if (dns.is_array()) {
     for (const json& entry : dns) {
@@ -115,9 +127,47 @@ Status StatusFromJson(const json& doc) {
   s.monitoring.escapes = Get<int>(mon, "escapes").value_or(0);  // integers only: no float casts
   s.monitoring.last_escape_ms = Get<double>(mon, "last_escape_ms");
   const json& net = Child(doc, "network");
+  s.network.pdp_type = Get<std::string>(net, "pdp_type");
   s.network.apn = Get<std::string>(net, "apn");
   s.network.apn_source = Get<std::string>(net, "apn_source");
+  const json& rec = Child(doc, "recovery");
+  s.recovery.consecutive_failures = Get<int>(rec, "consecutive_failures").value_or(0);
+  s.recovery.rung = Get<std::string>(rec, "rung").value_or("re-init");
+  s.recovery.next_action = Get<std::string>(rec, "next_action").value_or("none");
+  s.recovery.next_attempt_in_s = Get<double>(rec, "next_attempt_in_s");
+  s.recovery.resets_last_hour = Get<int>(rec, "resets_last_hour").value_or(0);
+  s.recovery.last_reset = Get<std::string>(rec, "last_reset");
+  s.recovery.last_reset_result = Get<std::string>(rec, "last_reset_result");
+  s.recovery.last_escalation = Get<std::string>(rec, "last_escalation");
+  s.recovery.failures_until_reset = Get<int>(rec, "failures_until_reset");
+  s.recovery.reset_held_until = Get<std::string>(rec, "reset_held_until");
+  s.recovery.last_online = Get<std::string>(rec, "last_online");
   return s;
+}
+
+std::string DescribeRecovery(const RecoveryInfo& r) {
+  std::string text;
+  auto add = [&text](const std::string& part) { text += (text.empty() ? "" : "; ") + part; };
+  if (r.next_attempt_in_s) {
+    add("retrying in " + std::to_string(static_cast<long long>(*r.next_attempt_in_s + 0.5)) + " s");
+  }
+  if (r.next_action != "none" && r.next_action != "re-init" && r.next_action != "connect") {
+    add("next: " + r.next_action);
+  }
+  if (r.failures_until_reset && *r.failures_until_reset > 0 && r.next_action != "power-cycle") {
+    const int n = *r.failures_until_reset;
+    add("power cycle after " + std::to_string(n) + " more failure" + (n == 1 ? "" : "s"));
+  }
+  if (r.reset_held_until)
+    add("power cycles paused until " + *r.reset_held_until + " (hourly bound)");
+  if (r.resets_last_hour > 0)
+    add(std::to_string(r.resets_last_hour) + " power cycles in the last hour");
+  if (r.last_reset) {
+    add("last power cycle " + *r.last_reset +
+        (r.last_reset_result ? " (" + *r.last_reset_result + ")" : ""));
+  }
+  if (r.last_escalation) add("last escalation " + *r.last_escalation);
+  return text;
 }
 
 std::optional<int> CsqToDbm(int csq) {

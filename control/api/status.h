@@ -58,11 +58,6 @@ struct InterfaceInfo {
   std::optional<Ipv6Info> ipv6;  ///< null unless IPv6 is up
 };
 
-/// The PDP context as configured.
-struct NetworkInfo {
-  std::optional<std::string> pdp_type;  ///< "IP" | "IPV6" (manual §2.11)
-};
-
 /// Monitoring slices on a single port ("+++" … ATO, modem.escape_supported; docs/state-machine.md).
 struct MonitoringInfo {
   std::int64_t escapes = 0;              ///< completed slices since uclinkd started
@@ -75,11 +70,30 @@ struct LastError {
   std::string message;
 };
 
-/// The PDP context's APN and where it came from (docs/apn.md).
+/// The PDP context: its type and APN, and where the APN came from (docs/apn.md).
 struct NetworkInfo {
+  std::optional<std::string> pdp_type;    ///< "IP" | "IPV6" (manual §2.11)
   std::optional<std::string> apn;         ///< "" = the module's default context
   std::optional<std::string> apn_source;  ///< "config" | "auto: <provider>" | "remembered"
 };
+
+/// What the recovery ladder will do next (docs/state-machine.md, "Recovery ladder").
+struct RecoveryInfo {
+  int consecutive_failures = 0;
+  std::string rung = "re-init";      ///< "re-init" | "radio-cycle" | "power-cycle" | "escalate"
+  std::string next_action = "none";  ///< "none" | the rung of the next attempt | "connect"
+  std::optional<double> next_attempt_in_s;
+  int resets_last_hour = 0;
+  std::optional<std::string> last_reset;         ///< ISO 8601 UTC
+  std::optional<std::string> last_reset_result;  ///< "exit 0", "timeout after 30 s (killed)"
+  std::optional<std::string> last_escalation;    ///< ISO 8601 UTC
+  std::optional<int> failures_until_reset;       ///< null without recovery.reset_command
+  std::optional<std::string> reset_held_until;   ///< max_resets_per_hour reached: until then
+  std::optional<std::string> last_online;        ///< ISO 8601 UTC, also from before a restart
+};
+
+/// "retrying in 40 s; power cycle after 2 more failures": the human `status` line.
+std::string DescribeRecovery(const RecoveryInfo& recovery);
 
 /// The complete status document.
 struct Status {
@@ -96,6 +110,7 @@ struct Status {
   std::optional<double> retry_in_s;  ///< in state backoff: time to the next attempt
   MonitoringInfo monitoring;
   NetworkInfo network;
+  RecoveryInfo recovery;
 };
 
 nlohmann::json ToJson(const Status& status);

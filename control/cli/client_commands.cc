@@ -476,6 +476,11 @@ std::string FormatStatus(const json& s) {
     }
     out << "\n";
   }
+  // One line for the recovery ladder: "retrying in 40 s; power cycle after 2 more failures".
+  if (Field(s, "recovery").is_object()) {
+    const std::string recovery = api::DescribeRecovery(api::StatusFromJson(s).recovery);
+    if (!recovery.empty()) out << "recovery:     " << recovery << "\n";
+  }
   if (Known(s, "last_error")) {
     out << "last error:   "
         << Unstutter(Text(Field(Field(s, "last_error"), "code")) + ": " +

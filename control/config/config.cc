@@ -70,6 +70,28 @@ Reader Duration(Get get) {
   };
 }
 
+// An argv: a non-empty array of non-empty strings without NUL (run without a shell); an empty
+// array means "not configured".
+template <typename Get>
+Reader Argv(Get get) {
+  return [get](const toml::node& node, Config& c) -> std::optional<std::string> {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) return "must be an array of strings (argv, no shell)";
+    std::vector<std::string> argv;
+    for (const toml::node& element : *array) {
+      if (!element.is_string()) return "must be an array of strings (argv, no shell)";
+      const std::string& text = element.as_string()->get();
+      if (text.empty() || text.find('\0') != std::string::npos) {
+        return "must not contain empty strings or NUL bytes";
+      }
+      argv.push_back(text);
+    }
+    if (argv.size() > 64) return "must have at most 64 elements";
+    get(c) = std::move(argv);
+    return std::nullopt;
+  };
+}
+
 template <typename Get, typename Parse>
 Reader Choice(Get get, Parse parse, std::string_view allowed) {
   return [get, parse, allowed](const toml::node& node, Config& c) -> std::optional<std::string> {
@@ -136,6 +158,14 @@ const std::vector<Field>& Schema() {
       {"recovery.fail_after", Integer(UCLINK_REF(recovery.fail_after))},
       {"recovery.ppp_failures_before_inband",
        Integer(UCLINK_REF(recovery.ppp_failures_before_inband))},
+      {"recovery.reset_command", Argv(UCLINK_REF(recovery.reset_command))},
+      {"recovery.reset_after", Integer(UCLINK_REF(recovery.reset_after))},
+      {"recovery.reset_timeout_s", Duration(UCLINK_REF(recovery.reset_timeout))},
+      {"recovery.reset_settle_s", Duration(UCLINK_REF(recovery.reset_settle))},
+      {"recovery.max_resets_per_hour", Integer(UCLINK_REF(recovery.max_resets_per_hour))},
+      {"recovery.escalate_command", Argv(UCLINK_REF(recovery.escalate_command))},
+      {"recovery.escalate_after_resets", Integer(UCLINK_REF(recovery.escalate_after_resets))},
+      {"recovery.escalate_min_interval_s", Duration(UCLINK_REF(recovery.escalate_min_interval))},
       {"interface.name", String(UCLINK_REF(interface.name))},
       {"interface.default_route", Boolean(UCLINK_REF(interface.default_route))},
       {"interface.route_metric", Integer(UCLINK_REF(interface.route_metric))},
@@ -364,8 +394,21 @@ std::vector<ConfigIssue> Validate(const Config& c) {
           "recovery.probe_attempts", "must be between 1 and 20", &issues);
   Require(c.recovery.cfun_cycle_after >= 1, "recovery.cfun_cycle_after", "must be at least 1",
           &issues);
-  Require(c.recovery.fail_after > c.recovery.cfun_cycle_after, "recovery.fail_after",
-          "must be greater than recovery.cfun_cycle_after", &issues);
+  // recovery.fail_after is deprecated and ignored (the ladder never gives up on a transient
+  // failure); any integer still loads.
+  Require(c.recovery.reset_after >= 1 && c.recovery.reset_after <= 1000, "recovery.reset_after",
+          "must be between 1 and 1000", &issues);
+  Require(c.recovery.reset_timeout.count() >= 1 && c.recovery.reset_timeout.count() <= 600,
+          "recovery.reset_timeout_s", "must be between 1 and 600 seconds", &issues);
+  Require(c.recovery.reset_settle.count() >= 1 && c.recovery.reset_settle.count() <= 600,
+          "recovery.reset_settle_s", "must be between 1 and 600 seconds", &issues);
+  Require(c.recovery.max_resets_per_hour >= 1 && c.recovery.max_resets_per_hour <= 60,
+          "recovery.max_resets_per_hour", "must be between 1 and 60", &issues);
+  Require(c.recovery.escalate_after_resets >= 1 && c.recovery.escalate_after_resets <= 100,
+          "recovery.escalate_after_resets", "must be between 1 and 100", &issues);
+  // An hour at least: the last resort (a reboot) must never become a loop.
+  Require(c.recovery.escalate_min_interval.count() >= 3600, "recovery.escalate_min_interval_s",
+          "must be between 3600 and 86400 seconds", &issues);
   Require(c.recovery.ppp_failures_before_inband >= 1, "recovery.ppp_failures_before_inband",
           "must be at least 1", &issues);
   Require(ValidInterfaceName(c.interface.name), "interface.name",

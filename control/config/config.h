@@ -106,8 +106,21 @@ struct BackoffConfig {
 struct RecoveryConfig {
   int probe_attempts = 5;    ///< "AT" tries per probe
   int cfun_cycle_after = 3;  ///< failed attempts before AT+CFUN=0/1 joins the init
-  int fail_after = 8;        ///< failed attempts before the manager reports failed
+  /// Deprecated and ignored: the manager never gives up on a transient failure
+  /// (docs/configuration.md). Still accepted so that existing files load.
+  int fail_after = 8;
   int ppp_failures_before_inband = 3;
+  /// Module power cycle (docs/state-machine.md, "Recovery ladder"): argv, run without a shell;
+  /// empty = no power-cycle rung.
+  std::vector<std::string> reset_command;
+  int reset_after = 6;          ///< consecutive failures (since the last one) before a power cycle
+  Seconds reset_timeout{30};    ///< the command is killed after this
+  Seconds reset_settle{30};     ///< wait this long for the start-up banner or an OK after it
+  int max_resets_per_hour = 4;  ///< power cycles in any hour
+  /// Last resort (opt-in), e.g. ["systemctl", "reboot"]; empty = never.
+  std::vector<std::string> escalate_command;
+  int escalate_after_resets = 3;         ///< power cycles without getting online before it
+  Seconds escalate_min_interval{86400};  ///< at most once per this (persisted)
 };
 
 /// [interface]: the IP side.

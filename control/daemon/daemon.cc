@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <random>
 #include <utility>
 #include <variant>
 
@@ -28,6 +29,14 @@ constexpr auto kShutdownBudget = 20s;
 std::string Dotted(const pppif::Ipv4& ip) {
   return std::to_string(ip[0]) + "." + std::to_string(ip[1]) + "." + std::to_string(ip[2]) + "." +
          std::to_string(ip[3]);
+}
+
+// Permission denied or not a terminal: no retry fixes the port (docs/state-machine.md).
+ev::PortClosed PortFailure(std::error_code error) {
+  const bool permanent = error == std::errc::permission_denied ||
+                         error == std::errc::operation_not_permitted ||
+                         error == std::errc::inappropriate_io_control_operation;
+  return ev::PortClosed{error.message(), permanent};
 }
 
 ev::Registration ToEvent(const chat::Registration& reg) {
@@ -97,9 +106,13 @@ std::error_code Daemon::Start() {
   dns_ = std::make_unique<DnsHandOff>(io_);
   dns_->set_method(config_.interface.dns);
   CreateBackend();
-  manager_ = std::make_unique<ConnectionManager>(MakeManagerOptions(), Clock::now());
+  ManagerOptions options = MakeManagerOptions();
+  options.restored = LoadRecoveryState();
+  options.jitter_seed = std::random_device{}();
+  options.unix_at_start = std::time(nullptr);
+  manager_ = std::make_unique<ConnectionManager>(std::move(options), Clock::now());
   if (std::error_code port_error = OpenPorts()) {
-    Feed(ev::PortClosed{port_error.message()});  // the manager reopens it on its next attempt
+    Feed(PortFailure(port_error));  // the manager reopens it on its next attempt
   }
   if (config_.connection.autoconnect) Feed(ev::UserConnect{});
   return {};
@@ -287,7 +300,7 @@ void Daemon::Perform(const act::SuspendPpp&) {
 }
 
 void Daemon::Perform(const act::ReopenPort&) {
-  if (std::error_code error = OpenPorts()) Feed(ev::PortClosed{error.message()});
+  if (std::error_code error = OpenPorts()) Feed(PortFailure(error));
 }
 
 void Daemon::Perform(const act::Transition& t) {
@@ -325,6 +338,9 @@ void Daemon::DispatchHook(HookEvent event) {
 void Daemon::Perform(const act::Publish& p) {
   if (p.name == "error")
     spdlog::warn("{}: {}", p.data["code"].get<std::string>(), p.data["message"].get<std::string>());
+  // Each rung of the recovery ladder is a journal line as it happens.
+  if (p.name == "rung" || p.name == "reset" || p.name == "escalate")
+    spdlog::info("recovery {}: {}", p.name, p.data.dump());
   if (server_) server_->Publish({p.name, api::FormatUtc(std::time(nullptr)), p.data});
 }
 

@@ -19,6 +19,7 @@
 #include "control/daemon/dns_hand_off.h"
 #include "control/daemon/health_probe.h"
 #include "control/daemon/hooks.h"
+#include "control/daemon/reset_runner.h"
 #include "control/daemon/service_host.h"
 #include "control/manager/connection_manager.h"
 #include "pppif/backend.h"
@@ -89,6 +90,14 @@ class Daemon {
   void Perform(const act::Publish& p);
   void Perform(const act::LookUpApn& lookup);  // network.apn = "auto": apn_store.h
   void Perform(const act::RememberApn& remember);
+  // daemon_recovery.cc: the ladder's commands and its persisted counters.
+  void Perform(const act::RunResetCommand& run);
+  void Perform(const act::RunEscalateCommand& run);
+  void Perform(const act::SaveRecoveryState& save);
+  void RunLadderCommand(const std::vector<std::string>& argv, Clock::duration timeout,
+                        bool escalation);
+  /// Reads state document "recovery"; a bad file is a warning and a fresh start.
+  std::optional<RecoveryState> LoadRecoveryState();
   std::string TakeBytesAfterData();
   void ArmTick();
   void OnAtReply(std::uint64_t id, const chat::AtReply& reply);
@@ -108,10 +117,12 @@ class Daemon {
   std::string backend_error_;
   /// A reload changed backend settings: rebuild once no session runs (MaybeRebuildBackend).
   bool backend_rebuild_pending_ = false;
-  std::unique_ptr<HealthProbe> probe_;  ///< created by the first act::RunProbe
-  Port control_port_;                   ///< at_port when configured, else the one port
-  Port data_port_;                      ///< used only with a second port
-  int line_fd_ = -1;                    ///< the data line between CONNECT and ResumeCommandMode
+  std::unique_ptr<HealthProbe> probe_;         ///< created by the first act::RunProbe
+  std::unique_ptr<ResetRunner> reset_runner_;  ///< created by the first ladder command
+  int state_write_failures_ = 0;  ///< saves of the recovery document that failed (logged)
+  Port control_port_;             ///< at_port when configured, else the one port
+  Port data_port_;                ///< used only with a second port
+  int line_fd_ = -1;              ///< the data line between CONNECT and ResumeCommandMode
   std::string leftover_;
   bool start_ppp_pending_ = false;   ///< StartPpp arrived before the data-mode hand-over
   bool resume_pending_ = false;      ///< ResumeCommandMode arrived before the hand-over

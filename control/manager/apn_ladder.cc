@@ -85,7 +85,8 @@ void ConnectionManager::RunActivation(State state) {
   const bool dial = state == State::kDialing;
   std::vector<ScriptStep> steps;
   if (AutoApn()) {
-    steps = Expand(Script::kDefineContext, config.network.cid, CurrentApn(), config.network.pdp_type);
+    steps =
+        Expand(Script::kDefineContext, config.network.cid, CurrentApn(), config.network.pdp_type);
   }
   for (ScriptStep& step :
        Expand(dial ? Script::kDial : Script::kInbandActivate, config.network.cid, CurrentApn())) {

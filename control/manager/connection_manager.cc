@@ -16,9 +16,17 @@ constexpr Clock::duration kAfterTerminate = 2s;
 
 bool IsRegistered(int stat) { return stat == 1 || stat == 5; }  // manual §2.15: home, roaming
 
-// 27.007 / manual §3.1: SIM problems that no redial will fix.
+// 27.007 / manual §3.1: SIM problems (+CME ERROR 10..16).
 bool IsSimError(const ev::AtDone& done) {
   return done.outcome == chat::FinalKind::kCmeError && done.code >= 10 && done.code <= 16;
+}
+
+// Of those, the ones that need a person: PIN (11) or PUK (12) required, wrong SIM (15),
+// incorrect password (16); retrying a PIN could even lock the SIM. "Not inserted" (10), "SIM
+// failure" (13) and "busy" (14) can be a loose or slow SIM and are retried like any failure.
+bool IsPermanentSimError(const ev::AtDone& done) {
+  return IsSimError(done) &&
+         (done.code == 11 || done.code == 12 || done.code == 15 || done.code == 16);
 }
 
 template <typename T>
@@ -31,6 +39,21 @@ const T* As(const Event& event) {
 ConnectionManager::ConnectionManager(ManagerOptions options, Clock::time_point now)
     : options_(std::move(options)), now_(now), state_since_(now) {
   backend_available_ = options_.ppp_backend_available;
+  if (options_.jitter_seed) jitter_.emplace(*options_.jitter_seed);
+  unix_base_ = options_.unix_at_start;
+  steady_base_ = now;
+  if (options_.restored) {
+    // A restart in the middle of a bad spell goes on where the ladder was (docs/state.md).
+    recovery_ = *options_.restored;
+    recovery_.Prune(UnixNow());
+    attempt_ = recovery_.consecutive_failures;
+    saved_recovery_ = recovery_.ToJson();
+    keep_restored_ = true;
+    if (recovery_.last_error_code) {
+      last_error_ =
+          api::LastError{*recovery_.last_error_code, recovery_.last_error_message.value_or("")};
+    }
+  }
 }
 
 std::vector<Action> ConnectionManager::Handle(Event event, Clock::time_point now) {
@@ -62,6 +85,7 @@ void ConnectionManager::Dispatch(const Event& event) {
   Observe(event);
   if (const auto* restart = As<ev::ModuleRestarted>(event)) return HandleModuleRestarted(*restart);
   if (const auto* probe = As<ev::ProbeResult>(event)) return HandleProbeResult(*probe);
+  if (const auto* done = As<ev::ResetDone>(event)) return HandleCommandDone(*done);
   switch (state_) {
     case State::kIdle:
       return HandleIdle(event);
@@ -87,6 +111,8 @@ void ConnectionManager::Dispatch(const Event& event) {
       return HandleHangingUp(event);
     case State::kBackoff:
       return HandleBackoff(event);
+    case State::kResetting:
+      return HandleResetting(event);
     case State::kFailed:
       return HandleFailed(event);
   }
@@ -99,6 +125,7 @@ void ConnectionManager::Observe(const Event& event) {
                          registration_->lac != reg->lac || registration_->ci != reg->ci;
     registration_ = *reg;
     registration_at_ = now_;
+    if (IsRegistered(reg->stat)) NoteRegistered();
     if (changed) {
       Emit(act::Publish{"registration",
                         {{"stat", reg->stat},
@@ -140,7 +167,10 @@ bool ConnectionManager::IsOurs(const ev::AtDone* done, AtPurpose purpose) const 
 
 void ConnectionManager::HandleIdle(const Event& event) {
   if (As<ev::UserConnect>(event)) {
-    attempt_ = 0;
+    // A connect starts over, except the first after a restart: the ladder goes on from the
+    // persisted counters (docs/state.md).
+    if (!std::exchange(keep_restored_, false)) attempt_ = 0;
+    backoff_step_ = 0;
     ppp_failures_ = 0;
     TransitionTo(State::kProbing, "connect requested");
   } else if (As<ev::PortClosed>(event)) {
@@ -160,6 +190,7 @@ void ConnectionManager::HandleProbing(const Event& event) {
     }
     ++probe_tries_;
     if (probe_tries_ >= options_.config.recovery.probe_attempts) {
+      module_silent_ = true;  // the ladder's power-cycle trigger (ladder.h)
       Fail(Errc::kModuleNotResponding,
            "no answer to AT after " + std::to_string(probe_tries_) + " tries");
       return;
@@ -178,7 +209,7 @@ void ConnectionManager::HandleProbing(const Event& event) {
     CancelTimer(TimerId::kRetry);
     if (!pending_at_) SendProbe();
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
-    LoseLine(closed->why);
+    LoseLine(*closed);
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   }
@@ -195,12 +226,12 @@ void ConnectionManager::HandleConfiguring(const Event& event) {
         return TransitionTo(State::kAwaitingRegistration, "module configured");
       case StepResult::kFailed:
         if (IsSimError(*failed_step_)) {
-          return Fail(Errc::kSimError, DescribeFailedStep(), /*fatal=*/true);
+          return Fail(Errc::kSimError, DescribeFailedStep(), IsPermanentSimError(*failed_step_));
         }
         return Fail(Errc::kInitFailed, DescribeFailedStep());
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
-    LoseLine(closed->why);
+    LoseLine(*closed);
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   }
@@ -239,7 +270,7 @@ void ConnectionManager::HandleAwaitingRegistration(const Event& event) {
                " s (last stat: " + last + ")");
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
-    LoseLine(closed->why);
+    LoseLine(*closed);
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   }
@@ -265,7 +296,7 @@ void ConnectionManager::HandleAttaching(const Event& event) {
         return Fail(Errc::kAttachFailed, DescribeFailedStep());
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
-    LoseLine(closed->why);
+    LoseLine(*closed);
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   }
@@ -310,7 +341,7 @@ void ConnectionManager::HandleDialing(const Event& event) {
     }
     return Fail(Errc::kDialRefused, DescribeFailedStep());
   }
-  if (const auto* closed = As<ev::PortClosed>(event)) LoseLine(closed->why);
+  if (const auto* closed = As<ev::PortClosed>(event)) LoseLine(*closed);
   // A disconnect while CGDATA is in flight waits for its result (see above): a CONNECT may
   // already be on its way and must be hung up properly.
 }
@@ -319,6 +350,7 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
   if (const auto* up = As<ev::PppUp>(event)) {
     link_ = *up;
     ppp_failures_ = 0;
+    NoteOnline();
     Emit(act::Publish{"link",
                       {{"up", true},
                        {"interface", up->ifname},
@@ -357,7 +389,7 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
                 "no IP " + std::to_string(options_.config.connection.ppp_timeout.count()) +
                     " s after CONNECT");
   }
-  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(closed->why);
+  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(*closed);
   if (As<ev::UserDisconnect>(event)) FinishOrHangUp(NextStep::kIdle, "disconnect requested");
 }
 
@@ -376,7 +408,7 @@ void ConnectionManager::HandleOnline(const Event& event) {
     data_mode_ = false;
     return Fail(Errc::kNoCarrier, "NO CARRIER while online");
   }
-  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(closed->why);
+  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(*closed);
   if (As<ev::UserDisconnect>(event)) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
   HandleMonitoring(event);
 }
@@ -391,6 +423,7 @@ void ConnectionManager::HandleActivatingInband(const Event& event) {
       case StepResult::kCompleted:
         context_active_ = true;
         ApnActivated();
+        NoteOnline();
         return TransitionTo(State::kOnlineInband, "PDP context active");
       case StepResult::kFailed:
         // Only a timeout leaves the activation's outcome unknown.
@@ -399,7 +432,7 @@ void ConnectionManager::HandleActivatingInband(const Event& event) {
         return Fail(Errc::kInbandActivationFailed, DescribeFailedStep());
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
-    LoseLine(closed->why);
+    LoseLine(*closed);
   } else if (As<ev::UserDisconnect>(event)) {
     context_active_ = true;  // AT+CGACT=1 is in flight: its outcome is unknown
     FinishOrHangUp(NextStep::kIdle, "disconnect requested");
@@ -412,7 +445,7 @@ void ConnectionManager::HandleOnlineInband(const Event& event) {
     ppp_failures_ = 0;
     return FinishOrHangUp(NextStep::kRedial, "retrying PPP after in-band period");
   }
-  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(closed->why);
+  if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(*closed);
   if (As<ev::UserDisconnect>(event)) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
   HandleMonitoring(event);
 }
@@ -458,7 +491,9 @@ void ConnectionManager::HandleMonitoring(const Event& event) {
     case TimerId::kOnlineStable:
       // Online long enough: the next failure starts the ladder from the bottom again.
       attempt_ = 0;
-      return;
+      recovery_.consecutive_failures = 0;
+      plan_ = RungDecision{};
+      return SaveRecovery();
     case TimerId::kHealthProbe:
       return RunHealthProbe();
     case TimerId::kStateTimeout:
@@ -483,6 +518,8 @@ void ConnectionManager::HandleBackoff(const Event& event) {
 void ConnectionManager::HandleFailed(const Event& event) {
   if (As<ev::UserConnect>(event)) {
     attempt_ = 0;
+    backoff_step_ = 0;
+    keep_restored_ = false;
     ppp_failures_ = 0;
     TransitionTo(State::kProbing, "connect requested");
   } else if (As<ev::UserDisconnect>(event)) {

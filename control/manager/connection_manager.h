@@ -15,6 +15,7 @@
 #include "control/config/config.h"
 #include "control/manager/errc.h"
 #include "control/manager/events.h"
+#include "control/manager/ladder.h"
 #include "control/manager/scripts.h"
 
 namespace uclink::control {
@@ -24,6 +25,13 @@ struct ManagerOptions {
   Config config;
   bool ppp_backend_available = true;       ///< false: no pppd and no TUN: PPP is impossible
   std::string backend_name = "userspace";  ///< shown in status while PPP is in use
+  // Read once, by the constructor (a reload keeps the manager's own):
+  /// Seed of the back-off jitter (±20 %); nullopt: no jitter (exact delays, for tests).
+  std::optional<std::uint64_t> jitter_seed;
+  /// The recovery counters read from the state directory at start (docs/state.md).
+  std::optional<RecoveryState> restored;
+  /// Seconds since the Unix epoch at the construction's `now`: persisted times are wall-clock.
+  std::int64_t unix_at_start = 0;
 };
 
 /// Delay before attempt `attempt` (1-based count of consecutive failures): initial, doubling,
@@ -45,7 +53,7 @@ enum class SlicePhase { kNone, kQuiescing, kEscaping, kConfirming, kPolling, kRe
 const char* ToString(SlicePhase phase);
 
 /// Where to go once a hang-up (or a failure without one) is finished.
-enum class NextStep { kIdle, kBackoff, kRedial, kInband, kFailed };
+enum class NextStep { kIdle, kBackoff, kRedial, kInband, kFailed, kReset };
 const char* ToString(NextStep next);
 
 class ConnectionManager {
@@ -93,6 +101,17 @@ class ConnectionManager {
   void HandleHangingUp(const Event& event);
   void HandleBackoff(const Event& event);
   void HandleFailed(const Event& event);
+  // recovery.cc: the ladder (ladder.h), the power-cycle state and the persisted counters.
+  void CountFailure(Errc code);
+  void EnterBackoffOrReset(std::string why);
+  void EnterResetting();
+  void HandleResetting(const Event& event);
+  void HandleCommandDone(const ev::ResetDone& done);
+  void NoteOnline();
+  void NoteRegistered();
+  void SaveRecovery();
+  std::int64_t UnixNow() const;
+  api::RecoveryInfo RecoveryStatus(Clock::time_point now) const;
   // restart_and_probe.cc: a module reboot seen in any state; the online data-path probe.
   void HandleModuleRestarted(const ev::ModuleRestarted& restart);
   void RestartFromConfiguring(const std::string& why, bool command_in_flight);
@@ -142,7 +161,7 @@ class ConnectionManager {
   void ObserveIpv6(const ev::Ipv6Changed& changed);  // manager/ipv6.cc
   void RecordError(Errc code, std::string detail);
   void ReclaimLine();
-  void LoseLine(const std::string& why);
+  void LoseLine(const ev::PortClosed& closed);
   bool UseInband() const;
   void DialOrActivate(std::string why);
 
@@ -241,6 +260,19 @@ class ConnectionManager {
   };
   ApnLadder apn_;
   bool roaming_reported_ = false;  ///< roaming-denied recorded in this wait for registration
+  // The recovery ladder (recovery.cc).
+  RecoveryState recovery_;
+  std::optional<nlohmann::json> saved_recovery_;  ///< last document asked to be saved
+  std::optional<JitterSource> jitter_;
+  int backoff_step_ = 0;  ///< exponent of the back-off; reset when registration comes back
+  FailureClass last_class_ = FailureClass::kModuleSilent;
+  bool module_silent_ = false;  ///< the failure being counted: the probe's tries were all silent
+  RungDecision plan_;           ///< the rung the next attempt climbs to
+  enum class ResetPhase { kRunning, kSettling };
+  ResetPhase reset_phase_ = ResetPhase::kRunning;
+  bool keep_restored_ = false;  ///< the first connect keeps the restored counters
+  std::int64_t unix_base_ = 0;
+  Clock::time_point steady_base_;
 
   // Status.
   api::ModuleInfo module_;

@@ -33,7 +33,8 @@ enum class State {
   kOnlineInband,          ///< PDP active, in-band services usable, AT polling continues
   kHangingUp,             ///< stop PPP, wait NO CARRIER, resync AT, AT+CGACT=0
   kBackoff,               ///< waiting before the next attempt
-  kFailed,                ///< gave up; last_error says why; a user connect starts over
+  kResetting,             ///< recovery.reset_command runs, then the banner or an OK is awaited
+  kFailed,                ///< a permanent problem (last_error says which); a connect starts over
 };
 const char* ToString(State state);
 
@@ -108,6 +109,15 @@ struct PppUnavailable {
 /// The serial port vanished or failed.
 struct PortClosed {
   std::string why;
+  /// No retry can fix it: permission denied, or the path is not a terminal (the daemon decides
+  /// from the errno).
+  bool permanent = false;
+};
+/// The answer to act::RunResetCommand or act::RunEscalateCommand.
+struct ResetDone {
+  bool ok = false;
+  std::string status;       ///< "exit 0", "exit 1", "timeout after 30 s (killed)", "ENOENT: ..."
+  bool escalation = false;  ///< the escalate command's answer
 };
 /// The module printed a start-up banner (READY, RDY, ...: chat::UrcKind::kRestart): it rebooted,
 /// losing its configuration, its PDP context and any data session.
@@ -137,11 +147,10 @@ struct Timer {
 };
 }  // namespace ev
 
-using Event =
-    std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration, ev::Signal,
-                 ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable, ev::PortClosed,
-                 ev::ModuleRestarted, ev::ProbeResult, ev::Tick, ev::Timer, ev::ApnCandidates,
-                 ev::Ipv6Changed>;
+using Event = std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration,
+                           ev::Signal, ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable,
+                           ev::PortClosed, ev::ModuleRestarted, ev::ProbeResult, ev::Tick,
+                           ev::Timer, ev::ApnCandidates, ev::Ipv6Changed, ev::ResetDone>;
 /// "user-connect", "at-done", ... for logs.
 const char* EventName(const Event& event);
 
@@ -198,6 +207,21 @@ struct RememberApn {
   std::string apn;
   std::string provider;
 };
+/// Power-cycle the module: run `argv` (recovery.reset_command) without a shell, killed after
+/// `timeout`; report ev::ResetDone. The daemon logs its exit status and the first 4 KiB of output.
+struct RunResetCommand {
+  std::vector<std::string> argv;
+  Clock::duration timeout{};
+};
+/// The last resort (recovery.escalate_command, e.g. a reboot); report ev::ResetDone{escalation}.
+struct RunEscalateCommand {
+  std::vector<std::string> argv;
+  Clock::duration timeout{};
+};
+/// The persisted recovery counters changed: write state document "recovery" (docs/state.md).
+struct SaveRecoveryState {
+  nlohmann::json document;
+};
 /// The state changed; the daemon logs "old → new (why)".
 struct Transition {
   State from = State::kIdle;
@@ -214,6 +238,7 @@ struct Publish {
 using Action =
     std::variant<act::SendAt, act::WriteRaw, act::SendLcpTerminate, act::StartPpp, act::StopPpp,
                  act::SuspendPpp, act::ResumePpp, act::ResumeCommandMode, act::ReopenPort,
-                 act::RunProbe, act::Transition, act::Publish, act::LookUpApn, act::RememberApn>;
+                 act::RunProbe, act::Transition, act::Publish, act::LookUpApn, act::RememberApn,
+                 act::RunResetCommand, act::RunEscalateCommand, act::SaveRecoveryState>;
 
 }  // namespace uclink::control

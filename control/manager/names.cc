@@ -33,6 +33,8 @@ const char* ToString(State state) {
       return "hanging-up";
     case State::kBackoff:
       return "backoff";
+    case State::kResetting:
+      return "resetting";
     case State::kFailed:
       return "failed";
   }
@@ -105,6 +107,8 @@ const char* ToString(NextStep next) {
       return "inband";
     case NextStep::kFailed:
       return "failed";
+    case NextStep::kReset:
+      return "reset";
   }
   return "?";
 }
@@ -114,7 +118,7 @@ const char* EventName(const Event& event) {
       "user-connect",     "user-disconnect", "at-done",  "registration",    "signal",
       "no-carrier",       "ppp-up",          "ppp-down", "ppp-unavailable", "port-closed",
       "module-restarted", "probe-result",    "tick",     "timer",           "apn-candidates",
-      "ipv6-changed"};
+      "ipv6-changed",     "reset-done"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[event.index()];
 }

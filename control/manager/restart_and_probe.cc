@@ -19,6 +19,13 @@ void ConnectionManager::HandleModuleRestarted(const ev::ModuleRestarted& restart
   attached_ = false;
   const std::string why = "module restarted (\"" + restart.banner + "\") while " + ToString(state_);
   if (state_ == State::kHangingUp) return ContinueHangupAfterRestart(command_in_flight);
+  if (state_ == State::kResetting) {
+    // The banner is what the power cycle waits for (before the command's own answer, it is
+    // only noted: the settling probe will find the module up).
+    if (reset_phase_ != ResetPhase::kSettling) return;
+    AbandonCommand(command_in_flight);
+    return TransitionTo(State::kConfiguring, why + ": back after the power cycle");
+  }
   if (!BetweenAttempts()) return RestartFromConfiguring(why, command_in_flight);
   // Idle, back-off, failed: nothing in progress; the next attempt probes and configures from
   // scratch.
@@ -29,21 +36,18 @@ void ConnectionManager::HandleModuleRestarted(const ev::ModuleRestarted& restart
   TransitionTo(State::kConfiguring, why);
 }
 
-// The reboot counts as a failed attempt (a module that reboots in a loop climbs the ladder to
-// `failed`), but the next step is the init script at once: the module is up and in command mode.
+// The reboot counts as a failed attempt (a module that reboots in a loop climbs the ladder), but
+// the next step is the init script at once: the module is up and in command mode.
 void ConnectionManager::RestartFromConfiguring(const std::string& why, bool command_in_flight) {
   RecordError(Errc::kModuleRestarted, why);
-  ++attempt_;
+  CountFailure(Errc::kModuleRestarted);
+  SaveRecovery();
   for (TimerId id : {TimerId::kCsqPoll, TimerId::kCgregPoll, TimerId::kRegistrationLost,
                      TimerId::kOnlineStable, TimerId::kRetryPpp, TimerId::kHealthProbe}) {
     CancelTimer(id);
   }
   NextStep next = NextStep::kRedial;
-  if (attempt_ >= options_.config.recovery.fail_after) {
-    RecordError(Errc::kTooManyFailures,
-                std::to_string(attempt_) + " failed attempts; last: " + why);
-    next = NextStep::kFailed;
-  } else if (!goal_online_) {
+  if (!goal_online_) {
     next = NextStep::kIdle;
   }
   if (ppp_running_ || line_handed_over_) {

@@ -52,6 +52,7 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now,
   }
   s.since = api::FormatUtc(*since_unix_);
   s.last_error = last_error_;
+  s.recovery = RecoveryStatus(now);
   if (attempt_ > 0) s.attempt = attempt_;
   FillApnStatus(s);
   s.monitoring.escapes = escapes_;

@@ -67,6 +67,8 @@ void ConnectionManager::Enter(State state) {
       std::vector<ScriptStep> steps;
       if (attempt_ >= config.recovery.cfun_cycle_after) {
         steps = Expand(Script::kRadioCycle, config.network.cid, CurrentApn());
+        Emit(act::Publish{
+            "rung", {{"rung", ToString(Rung::kRadioCycle)}, {"consecutive_failures", attempt_}}});
       }
       for (ScriptStep& step :
            Expand(Script::kInit, config.network.cid, CurrentApn(), config.network.pdp_type)) {
@@ -127,28 +129,34 @@ void ConnectionManager::Enter(State state) {
       }
       pending_at_.reset();
       link_.reset();
-      return SetTimer(TimerId::kRetry, NextRedialDelay(std::max(attempt_, 1),
-                                                       config.backoff.initial, config.backoff.max));
+      // Per failure class, doubling, with jitter (ladder.h, docs/state-machine.md).
+      return SetTimer(TimerId::kRetry, ClassBackoff(last_class_, std::max(backoff_step_, 1),
+                                                    config.backoff, jitter_ ? &*jitter_ : nullptr));
+    case State::kResetting:
+      return EnterResetting();
   }
 }
 
 void ConnectionManager::RecordError(Errc code, std::string detail) {
   last_error_ = api::LastError{ToString(code), detail};
+  recovery_.last_error_at = UnixNow();
   Emit(act::Publish{"error", {{"code", ToString(code)}, {"message", detail}}});
 }
 
+// Only a permanent problem (`fatal`: no retry can fix it) ends in `failed`; every other failure
+// climbs the ladder and retries for ever (docs/state-machine.md, "Recovery ladder").
 void ConnectionManager::Fail(Errc code, std::string detail, bool fatal) {
   RecordError(code, detail);
-  ++attempt_;
+  CountFailure(code);
   NextStep next = NextStep::kBackoff;
   if (fatal) {
     next = NextStep::kFailed;
-  } else if (attempt_ >= options_.config.recovery.fail_after) {
-    RecordError(Errc::kTooManyFailures,
-                std::to_string(attempt_) + " failed attempts; last: " + detail);
-    next = NextStep::kFailed;
   } else if (!goal_online_) {
     next = NextStep::kIdle;
+  }
+  if (next != NextStep::kBackoff) {
+    module_silent_ = false;
+    SaveRecovery();
   }
   FinishOrHangUp(next, std::string(ToString(code)) + ": " + detail);
 }
@@ -173,7 +181,9 @@ void ConnectionManager::GoTo(NextStep next, std::string why) {
     case NextStep::kIdle:
       return TransitionTo(State::kIdle, std::move(why));
     case NextStep::kBackoff:
-      return TransitionTo(State::kBackoff, std::move(why));
+      return EnterBackoffOrReset(std::move(why));
+    case NextStep::kReset:
+      return TransitionTo(State::kResetting, std::move(why));
     case NextStep::kRedial:
       return TransitionTo(State::kProbing, std::move(why));
     case NextStep::kInband:
@@ -184,7 +194,8 @@ void ConnectionManager::GoTo(NextStep next, std::string why) {
   }
 }
 
-void ConnectionManager::LoseLine(const std::string& why) {
+void ConnectionManager::LoseLine(const ev::PortClosed& closed) {
+  const std::string& why = closed.why;
   // Nothing can be said to the module any more: stop whatever used the line, forget the data
   // mode and the context (the next attempt reopens the port and probes from scratch).
   port_closed_ = true;
@@ -194,6 +205,8 @@ void ConnectionManager::LoseLine(const std::string& why) {
   data_mode_ = false;
   context_active_ = false;
   pending_at_.reset();
+  // Permission denied or not a terminal: no retry can fix it (a person must).
+  if (closed.permanent) return Fail(Errc::kPortUnusable, why, /*fatal=*/true);
   Fail(Errc::kPortClosed, why);
 }
 
@@ -209,6 +222,7 @@ bool ConnectionManager::BetweenAttempts() const {
     case State::kFailed:
     case State::kBackoff:
     case State::kProbing:
+    case State::kResetting:
       return true;
     case State::kConfiguring:
     case State::kAwaitingRegistration:

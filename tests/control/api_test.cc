@@ -13,6 +13,29 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 // std::error_code treats value 0 as success, so no documented error may encode to it.
+TEST(StatusRecoveryTest, RecoveryRoundTripsAndReadsAsOneLine) {
+  Status s;
+  s.recovery.consecutive_failures = 4;
+  s.recovery.rung = "radio-cycle";
+  s.recovery.next_action = "radio-cycle";
+  s.recovery.next_attempt_in_s = 39.6;
+  s.recovery.failures_until_reset = 2;
+  s.recovery.last_reset = "2026-12-07T13:00:00Z";
+  s.recovery.last_reset_result = "exit 0";
+  const nlohmann::json doc = ToJson(s);
+  EXPECT_EQ(doc["recovery"]["consecutive_failures"], 4);
+  EXPECT_TRUE(doc["recovery"]["last_escalation"].is_null());
+  const Status back = StatusFromJson(doc);
+  EXPECT_EQ(back.recovery.rung, "radio-cycle");
+  EXPECT_EQ(back.recovery.failures_until_reset, 2);
+  EXPECT_EQ(DescribeRecovery(back.recovery),
+            "retrying in 40 s; next: radio-cycle; power cycle after 2 more failures; "
+            "last power cycle 2026-12-07T13:00:00Z (exit 0)");
+  EXPECT_EQ(DescribeRecovery(RecoveryInfo{}), "");
+  // A document from an older uclinkd has no "recovery": defaults, never a crash.
+  EXPECT_EQ(StatusFromJson(nlohmann::json::object()).recovery.next_action, "none");
+}
+
 TEST(ErrcTest, EveryCodeIsAnError) {
 #define UCLINK_X(name, wire, text)                                     \
   EXPECT_TRUE(static_cast<bool>(make_error_code(Errc::name))) << wire; \

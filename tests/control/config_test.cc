@@ -357,6 +357,8 @@ TEST(ConfigTest, BadRoamingAndEmptyProviderDatabaseNameTheKey) {
   ConfigResult db = ParseConfig("[network]\napn = \"auto\"\nprovider_db = \"\"\n");
   ASSERT_EQ(db.issues.size(), 1u);
   EXPECT_EQ(db.issues[0].key, "network.provider_db");
+}
+
 TEST(ConfigTest, PdpTypeDefaultsToIpAndAcceptsIpv6) {
   EXPECT_EQ(ParseConfig("").config.network.pdp_type, ::uclink::chat::PdpType::kIp);
   ConfigResult r = ParseConfig("[network]\npdp_type = \"IPV6\"\n");
@@ -374,6 +376,57 @@ TEST(ConfigTest, PdpTypeWithoutANetworkProtocolNamesKeyAndLine) {
     EXPECT_EQ(r.issues[0].line, 3);
     EXPECT_THAT(r.issues[0].message, HasSubstr("IP, IPV6"));
   }
+}
+
+}  // namespace
+}  // namespace uclink::control
+
+namespace uclink::control {
+namespace {
+
+TEST(RecoveryConfigTest, CommandsAreArgvArraysWithTheirDefaults) {
+  const ConfigResult r = ParseConfig(
+      "[recovery]\n"
+      "reset_command = [\"gpioset\", \"gpiochip0\", \"17=0\"]\n"
+      "escalate_command = [\"systemctl\", \"reboot\"]\n"
+      "fail_after = 2\n");
+  ASSERT_TRUE(r.ok()) << r.issues[0].ToString();
+  EXPECT_EQ(r.config.recovery.reset_command,
+            (std::vector<std::string>{"gpioset", "gpiochip0", "17=0"}));
+  EXPECT_EQ(r.config.recovery.escalate_command, (std::vector<std::string>{"systemctl", "reboot"}));
+  EXPECT_EQ(r.config.recovery.reset_after, 6);
+  EXPECT_EQ(r.config.recovery.reset_timeout, Seconds(30));
+  EXPECT_EQ(r.config.recovery.reset_settle, Seconds(30));
+  EXPECT_EQ(r.config.recovery.max_resets_per_hour, 4);
+  EXPECT_EQ(r.config.recovery.escalate_after_resets, 3);
+  EXPECT_EQ(r.config.recovery.escalate_min_interval, Seconds(86400));
+  EXPECT_TRUE(ParseConfig("").config.recovery.reset_command.empty());
+}
+
+TEST(RecoveryConfigTest, AShellStringOrMixedArrayNamesKeyAndLine) {
+  const ConfigResult shell = ParseConfig("[recovery]\n\nreset_command = \"gpioset x 17=0\"\n");
+  ASSERT_EQ(shell.issues.size(), 1u);
+  EXPECT_THAT(shell.issues[0].ToString(),
+              HasSubstr("recovery.reset_command (line 3): must be an array of strings"));
+  const ConfigResult mixed = ParseConfig("[recovery]\nescalate_command = [\"reboot\", 1]\n");
+  ASSERT_EQ(mixed.issues.size(), 1u);
+  EXPECT_EQ(mixed.issues[0].line, 2);
+  const ConfigResult empty = ParseConfig("[recovery]\nreset_command = [\"\"]\n");
+  ASSERT_EQ(empty.issues.size(), 1u);
+  EXPECT_THAT(empty.issues[0].message, HasSubstr("empty strings"));
+}
+
+TEST(RecoveryConfigTest, RangesNameKeyAndLine) {
+  const ConfigResult r = ParseConfig(
+      "[recovery]\nmax_resets_per_hour = 0\nescalate_min_interval_s = 60\nreset_timeout_s = 0\n"
+      "reset_after = 0\n");
+  ASSERT_EQ(r.issues.size(), 4u);
+  std::vector<std::string> text;
+  for (const ConfigIssue& issue : r.issues) text.push_back(issue.ToString());
+  EXPECT_THAT(text, ::testing::Contains(HasSubstr("recovery.max_resets_per_hour (line 2)")));
+  EXPECT_THAT(text, ::testing::Contains(HasSubstr("recovery.escalate_min_interval_s (line 3)")));
+  EXPECT_THAT(text, ::testing::Contains(HasSubstr("recovery.reset_timeout_s (line 4)")));
+  EXPECT_THAT(text, ::testing::Contains(HasSubstr("recovery.reset_after (line 5)")));
 }
 
 }  // namespace

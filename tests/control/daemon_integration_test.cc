@@ -157,6 +157,8 @@ class DaemonIntegrationTest : public ::testing::Test {
   void StartDaemon(std::vector<std::string> extra = {}) {
     std::vector<std::string> argv = {"cmd/uclinkd", "--config", config_, "--port", modem_,
                                      "--socket",    socket_,    "--apn", "cmnet",  "-v"};
+    // A private state directory: never /var/lib/uclink, never shared with another test.
+    argv.insert(argv.end(), {"--state-dir", (dir_ / "state").string()});
     argv.insert(argv.end(), extra.begin(), extra.end());
     daemon_ = Spawn(argv, (dir_ / "uclinkd.log").string());
     ASSERT_TRUE(WaitForPath(socket_, 5s)) << ReadFile(daemon_.out);
@@ -309,9 +311,9 @@ TEST_F(DaemonIntegrationTest, SecondDaemonOnTheSameSocketRefusesAndLeavesTheFirs
   ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << ReadFile(daemon_.out);
   struct stat before {};
   ASSERT_EQ(::stat(socket_.c_str(), &before), 0);
-  Child second = Spawn(
-      {"cmd/uclinkd", "--config", config_, "--port", modem_, "--socket", socket_, "--apn", "cmnet"},
-      (dir_ / "second.log").string());
+  Child second = Spawn({"cmd/uclinkd", "--config", config_, "--port", modem_, "--socket", socket_,
+                        "--apn", "cmnet", "--state-dir", (dir_ / "state").string()},
+                       (dir_ / "second.log").string());
   EXPECT_EQ(WaitExit(second, 10s), 1) << ReadFile(second.out);
   EXPECT_THAT(ReadFile(second.out),
               HasSubstr("another uclinkd (pid " + std::to_string(daemon_.pid) + ") is serving it"));
@@ -348,8 +350,9 @@ TEST_F(DaemonIntegrationTest, NoDaemonIsExitCodeThree) {
 
 TEST_F(DaemonIntegrationTest, BadConfigurationNamesKeyAndLineAndExitsTwo) {
   std::ofstream(config_) << "[network]\ncid = 7\n";
-  Child daemon =
-      Spawn({"cmd/uclinkd", "--config", config_, "--socket", socket_}, (dir_ / "bad.log").string());
+  Child daemon = Spawn({"cmd/uclinkd", "--config", config_, "--socket", socket_, "--state-dir",
+                        (dir_ / "state").string()},
+                       (dir_ / "bad.log").string());
   EXPECT_EQ(WaitExit(daemon, 5s), 2);
   EXPECT_THAT(ReadFile(daemon.out), HasSubstr("network.cid (line 2)"));
 }

@@ -113,6 +113,36 @@ TEST(ModuleFaultTest, HangMidCommandHoldsTheAnswerUntilUnhang) {
   EXPECT_EQ(SplitLines(h.TakeSerial()), Lines{"OK"});
 }
 
+TEST(ModuleFaultTest, WedgedModuleAnswersNothingEvenAfterUnhangUntilPowerCycled) {
+  ModuleHarness h;
+  h.Command("AT+CFUN=1");
+  EXPECT_EQ(h.Control("wedge"), "OK");
+  h.Send("AT\r");
+  h.Settle();
+  EXPECT_EQ(h.TakeSerial(), "");
+  h.Control("unhang");  // firmware hangs do not clear themselves
+  h.Send("AT\r");
+  h.Settle();
+  EXPECT_EQ(h.TakeSerial(), "");
+  EXPECT_NE(h.Control("status").find("wedged=1"), std::string::npos);
+  EXPECT_EQ(h.Control("power-cycle"), "OK");
+  h.Settle();
+  EXPECT_EQ(h.TakeSerial(), "\r\nREADY\r\n");
+  EXPECT_EQ(h.Lines("AT+CFUN?"), (Lines{"+CFUN: 0", "OK"}));
+  EXPECT_NE(h.Control("status").find("wedged=0"), std::string::npos);
+}
+
+TEST(ModuleFaultTest, WedgeDuringADataCallStopsTheCallCarryingAnything) {
+  ModuleHarness h;
+  h.Command("AT+CFUN=1");
+  EXPECT_EQ(h.Lines("AT+CGDATA=\"PPP\",1"), Lines{"CONNECT"});
+  h.TakePeerActions();
+  h.Control("wedge");
+  h.Send("~\x7e");
+  h.Settle();
+  EXPECT_TRUE(h.TakePeerActions().empty());
+}
+
 TEST(ModuleFaultTest, GarbageWritesExactlyNBytes) {
   ModuleHarness h;
   h.Control("garbage 300");

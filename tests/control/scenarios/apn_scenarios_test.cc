@@ -47,8 +47,7 @@ class ApnScenarioTest : public ::testing::Test {
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig() + "[network]\nprovider_db = \"" + db +
                                        "\"\n");
     rig_->set_apn("auto");
-    const std::string config = rig_->config_path();
-    state_dir_ = config.substr(0, config.rfind('/')) + "/state";
+    state_dir_ = rig_->state_dir();
   }
 
   void TearDown() override {
@@ -58,7 +57,7 @@ class ApnScenarioTest : public ::testing::Test {
   }
 
   void StartDaemonAndConnect() {
-    ASSERT_TRUE(rig_->StartDaemon({"--state-dir", state_dir_})) << rig_->DaemonLog();
+    ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
     events_ = std::make_unique<EventStream>(rig_->socket_path(), rig_.get());
     ASSERT_TRUE(events_->open());
     ASSERT_EQ(rig_->Call("connect").value("ok", false), true);
@@ -129,10 +128,8 @@ TEST_F(ApnScenarioTest, EveryCandidateRefusedNamesEachInLastError) {
 TEST(RoamingScenarioTest, DenyWaitsOfflineWhileRoamingThenGoesOnlineAtHome) {
   ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root";
   UclinkRig rig(FastRecoveryConfig() + "[network]\nroaming = \"deny\"\n");
-  const std::string config = rig.config_path();
-  const std::string state_dir = config.substr(0, config.rfind('/')) + "/state";
   ASSERT_TRUE(rig.StartSim({"--fast", "--registration", "2:100,5:200"})) << rig.SimLog();
-  ASSERT_TRUE(rig.StartDaemon({"--state-dir", state_dir})) << rig.DaemonLog();
+  ASSERT_TRUE(rig.StartDaemon()) << rig.DaemonLog();
   EventStream events(rig.socket_path(), &rig);
   ASSERT_TRUE(events.open());
   ASSERT_EQ(rig.Call("connect").value("ok", false), true);

@@ -242,7 +242,8 @@ TEST_F(ExitCodesTest, Row2UclinkdConfigurationErrorsExitTwo) {
   const std::string config = Dir() + "/bad.toml";
   const std::string socket = Dir() + "/bad.sock";
   const auto uclinkd = [&](std::vector<std::string> extra) {
-    std::vector<std::string> argv = {"cmd/uclinkd", "--config", config, "--socket", socket};
+    std::vector<std::string> argv = {"cmd/uclinkd", "--config",    config,          "--socket",
+                                     socket,        "--state-dir", Dir() + "/state"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunToEnd(argv);
   };
@@ -276,7 +277,7 @@ TEST_F(ExitCodesTest, UclinkdWithoutItsSocketDirectorySaysToCreateItOrPassSocket
   std::ofstream(config) << "[connection]\nautoconnect = false\n";
   const auto [code, out] =
       RunToEnd({"cmd/uclinkd", "--config", config, "--port", Dir() + "/no-modem", "--socket",
-                Dir() + "/run-uclink/uclinkd.sock"});
+                Dir() + "/run-uclink/uclinkd.sock", "--state-dir", Dir() + "/state"});
   EXPECT_EQ(code, 1) << out;
   EXPECT_THAT(out, HasSubstr(Dir() + "/run-uclink does not exist: create it"));
   EXPECT_THAT(out, HasSubstr("--socket"));

@@ -394,6 +394,8 @@ bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,  "--port",
                                    modem_,        "--socket",  socket_,  "--apn",
                                    apn_,          "--backend", backend_, "-v"};
+  // A private state directory: a test never writes /var/lib/uclink nor shares a ladder.
+  argv.insert(argv.end(), {"--state-dir", dir_ + "/state"});
   argv.insert(argv.end(), extra.begin(), extra.end());
   const std::string notify_path = dir_ + "/notify.sock";
   const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

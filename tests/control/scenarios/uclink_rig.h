@@ -146,6 +146,8 @@ class UclinkRig {
   const std::string& socket_path() const { return socket_; }
   const std::string& modem_path() const { return modem_; }
   const std::string& config_path() const { return config_; }
+  /// The daemon's private --state-dir (docs/state.md), inside the rig's directory.
+  std::string state_dir() const { return dir_ + "/state"; }
   pid_t daemon_pid() const { return daemon_.pid; }
   pid_t sim_pid() const { return sim_.pid; }
 

@@ -65,7 +65,7 @@ TOML
 # below must reach uclinkd itself (ip netns exec and env both exec).
 ip netns exec client env UCLINK_PPPD_HOOK="${hook}" UCLINK_RUNTIME_DIR="${run}" "${uclinkd}" \
   --config "${run}/uclink.toml" --port "${run}/modem" --socket "${run}/uclinkd.sock" \
-  --apn cmnet --backend pppd -v >"${run}/uclinkd.log" 2>&1 &
+  --apn cmnet --backend pppd --state-dir "${run}/state" -v >"${run}/uclinkd.log" 2>&1 &
 uclinkd_pid=$!
 vm_wait_for 10 test -S "${run}/uclinkd.sock" || { dump_logs; vm_fail "uclinkd: no control socket"; }
 # monitor prints its first line with printf and flushes only after events: line-buffer it.

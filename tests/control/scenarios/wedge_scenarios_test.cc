@@ -1,0 +1,120 @@
+// A wedged module (docs/simulator.md, `wedge`: the firmware answers nothing until its power is
+// cycled) against uclinkd's recovery ladder (docs/state-machine.md, "Recovery ladder"): with a
+// reset_command the ladder reaches the power cycle and the link comes back; without one uclinkd
+// keeps trying with back-off and says why. Private network namespace, private state directory.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "tests/control/scenarios/uclink_rig.h"
+
+namespace uclink::control::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using Clock = std::chrono::steady_clock;
+
+std::string Absolute(const std::string& runfile) {
+  return (std::filesystem::current_path() / runfile).string();
+}
+
+class WedgeScenarioTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+
+  void TearDown() override {
+    if (HasFailure() && rig_) ADD_FAILURE() << "daemon log:\n" << rig_->DaemonLog();
+    if (rig_) {
+      EXPECT_EQ(rig_->StopDaemon(), 0);
+    }
+    rig_.reset();
+  }
+
+  // The rig's directory is known once it exists: the reset command names its control socket.
+  void Start(const std::string& recovery_keys) {
+    rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig());
+    const std::string dir = std::filesystem::path(rig_->config_path()).parent_path().string();
+    std::ofstream(rig_->config_path(), std::ios::app)
+        << recovery_keys
+        << (recovery_keys.find("reset_command") != std::string::npos
+                ? "\"" + Absolute("tests/control/scenarios/sim_power_cycle") + "\", \"" + dir +
+                      "/sim.ctl\"]\n"
+                : "");
+    ASSERT_TRUE(rig_->StartSim({"--fast"})) << rig_->SimLog();
+    ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
+    events_ = std::make_unique<EventStream>(rig_->socket_path(), rig_.get());
+    ASSERT_TRUE(events_->open());
+    ASSERT_EQ(rig_->Call("connect").value("ok", false), true);
+    ASSERT_TRUE(events_->WaitForState("online", 30s)) << rig_->Casualty();
+  }
+
+  std::unique_ptr<UclinkRig> rig_;
+  std::unique_ptr<EventStream> events_;
+};
+
+TEST_F(WedgeScenarioTest, WedgedModuleIsPowerCycledAndComesBackOnline) {
+  Start("reset_settle_s = 10\nreset_command = [");
+  const auto wedged_at = Clock::now();
+  ASSERT_EQ(rig_->SimControl("wedge"), "OK");
+  const auto reset = events_->WaitFor(
+      [](const nlohmann::json& e) {
+        return e.value("event", "") == "reset" && e["data"].value("phase", "") == "done";
+      },
+      60s);
+  ASSERT_TRUE(reset.has_value()) << rig_->Casualty();
+  EXPECT_EQ((*reset)["data"].value("ok", false), true) << reset->dump();
+  ASSERT_TRUE(events_->WaitForState("online", 60s)) << rig_->Casualty();
+  const double seconds = std::chrono::duration<double>(Clock::now() - wedged_at).count();
+  RecordProperty("wedge_to_online_s", std::to_string(seconds));
+  std::printf("wedge → online through a power cycle: %.1f s\n", seconds);
+  EXPECT_EQ(rig_->SimStatusField("wedged"), "0");
+  const nlohmann::json status = rig_->Status();
+  EXPECT_EQ(status["recovery"]["resets_last_hour"], 1);
+  EXPECT_EQ(status["recovery"]["last_reset_result"], "exit 0");
+  EXPECT_TRUE(status["recovery"]["last_reset"].is_string());
+  EXPECT_THAT(rig_->DaemonLog(), HasSubstr("power-cycling the module"));
+  EXPECT_THAT(rig_->DaemonLog(), HasSubstr("uclink-sim: OK"));  // the command's output, logged
+}
+
+TEST_F(WedgeScenarioTest, WithoutResetCommandKeepsTryingWithBackoffAndSaysWhy) {
+  Start("");
+  ASSERT_EQ(rig_->SimControl("wedge"), "OK");
+  // A dozen attempts (about 16 s each: the probe's silent tries, each followed by the AT
+  // engine's own resync): each ends in module-not-responding, none in failed.
+  int failures = 0;
+  while (failures < 12) {
+    const auto event = events_->WaitFor(
+        [](const nlohmann::json& e) {
+          return IsError(e, "module-not-responding") || EntersState(e, "failed");
+        },
+        30s);
+    ASSERT_TRUE(event.has_value()) << "after " << failures << " failures; " << rig_->Casualty();
+    ASSERT_FALSE(EntersState(*event, "failed")) << event->dump();
+    ++failures;
+  }
+  const nlohmann::json status = rig_->Status();
+  EXPECT_NE(status["state"], "failed");
+  EXPECT_GE(status["recovery"]["consecutive_failures"].get<int>(), 10);
+  EXPECT_EQ(status["last_error"]["code"], "module-not-responding");
+  EXPECT_TRUE(status["recovery"]["failures_until_reset"].is_null());
+  const auto [code, text] = rig_->Uclink({"status"});
+  EXPECT_THAT(text, HasSubstr("module-not-responding"));
+  // The counters are on disk, in the rig's private state directory.
+  const std::string state =
+      std::filesystem::path(rig_->config_path()).parent_path().string() + "/state/recovery.json";
+  std::ifstream file(state);
+  const nlohmann::json saved = nlohmann::json::parse(file, nullptr, false);
+  ASSERT_TRUE(saved.is_object()) << state;
+  EXPECT_EQ(saved["schema"], 1);
+  EXPECT_GE(saved["consecutive_failures"].get<int>(), 10);
+}
+
+}  // namespace
+}  // namespace uclink::control::testing
