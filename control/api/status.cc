@@ -68,7 +68,10 @@ json ToJson(const Status& s) {
   doc["attempt"] = OrNull(s.attempt);
   doc["retry_in_s"] = OrNull(s.retry_in_s);
   doc["monitoring"] = {{"escapes", s.monitoring.escapes},
-                       {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)}};
+                       {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)},
+                       {"probes", s.monitoring.probes},
+                       {"probes_skipped", s.monitoring.probes_skipped}};
+  doc["usage"] = s.usage;
   return doc;
 }
 
@@ -109,6 +112,9 @@ Status StatusFromJson(const json& doc) {
   const json& mon = Child(doc, "monitoring");
   s.monitoring.escapes = Get<int>(mon, "escapes").value_or(0);  // integers only: no float casts
   s.monitoring.last_escape_ms = Get<double>(mon, "last_escape_ms");
+  s.monitoring.probes = Get<std::int64_t>(mon, "probes").value_or(0);
+  s.monitoring.probes_skipped = Get<std::int64_t>(mon, "probes_skipped").value_or(0);
+  if (doc.contains("usage") && doc["usage"].is_object()) s.usage = doc["usage"];
   return s;
 }
 

@@ -34,7 +34,9 @@ namespace uclink::control {
     "online, but the data-path probe (monitor.probe) failed probe_failures times in a row")      \
   X(kEscapeFailed, "escape-failed",                                                              \
     "a monitoring slice failed: no OK after \"+++\", no CONNECT after ATO, or over its budget")  \
-  X(kTooManyFailures, "too-many-failures", "the recovery ladder is exhausted")
+  X(kTooManyFailures, "too-many-failures", "the recovery ladder is exhausted")                   \
+  X(kUsageLimit, "usage-limit",                                                                  \
+    "the SIM's data usage reached usage.limit_mb in this billing period")
 
 /// The manager's failure reasons.
 enum class Errc {

@@ -123,7 +123,10 @@ const char* EventName(const Event& event) {
                                            "module-restarted",
                                            "probe-result",
                                            "tick",
-                                           "timer"};
+                                           "timer",
+                                           "link-counters",
+                                           "usage-limit-reached",
+                                           "usage-period-started"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[event.index()];
 }
