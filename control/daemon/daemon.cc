@@ -97,6 +97,7 @@ std::error_code Daemon::Start() {
   if (std::error_code port_error = OpenPorts()) {
     Feed(ev::PortClosed{port_error.message()});  // the manager reopens it on its next attempt
   }
+  StartUsage();
   if (config_.connection.autoconnect) Feed(ev::UserConnect{});
   return {};
 }
@@ -275,6 +276,7 @@ void Daemon::Perform(const act::ReopenPort&) {
 void Daemon::Perform(const act::Transition& t) {
   spdlog::info("state {} → {} ({})", ToString(t.from), ToString(t.to), t.why);
   if (on_state_) on_state_(t.to);
+  OnTransitionForUsage(t);
   if (services_) services_->OnStateChanged(t.to);
   if (backend_rebuild_pending_) {
     // Not from inside Feed: a backend callback may be what is running now.
@@ -438,6 +440,8 @@ void Daemon::Perform(const act::RunProbe& run) {
               [this, id = run.id, alive = std::weak_ptr<int>(alive_)](bool ok, std::string detail) {
                 if (alive.expired()) return;
                 if (!ok) spdlog::warn("probe {}", detail);
+                // The counters after the probe's own answer: the next comparison starts here.
+                if (usage_) usage_->SampleNow();
                 Feed(ev::ProbeResult{id, ok, std::move(detail)});
               });
 }
@@ -465,11 +469,17 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
   }
   switch (request.method) {
     case api::Method::kStatus:
-      response.result =
-          api::ToJson(manager_->Snapshot(Clock::now(), std::chrono::system_clock::now()));
+      response.result = api::ToJson(StatusNow());
+      return reply(response);
+    case api::Method::kUsage:
+      response.result = usage_ ? usage_->Document() : nlohmann::json(nullptr);
+      if (response.result.is_null()) {
+        return reply(api::ErrorResponse(request.id, api::Errc::kBusy,
+                                        "no SIM identity (AT+CIMI) read yet: no usage ledger"));
+      }
       return reply(response);
     case api::Method::kConnect:
-      Feed(ev::UserConnect{});
+      Feed(ev::UserConnect{IgnoreLimitRequested(request.params)});
       response.result = {{"state", ToString(manager_->state())}};
       return reply(response);
     case api::Method::kDisconnect:
@@ -479,8 +489,7 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
     case api::Method::kAt:
       return HandleAt(request, std::move(reply));
     case api::Method::kSubscribe:
-      response.result = {{"status", api::ToJson(manager_->Snapshot(
-                                        Clock::now(), std::chrono::system_clock::now()))}};
+      response.result = {{"status", api::ToJson(StatusNow())}};
       return reply(response);
     case api::Method::kReload: {
       std::vector<ConfigIssue> issues = Reload();
@@ -553,6 +562,7 @@ std::vector<ConfigIssue> Daemon::Reload() {
   }
   config_ = loaded.config;
   if (server_) server_->set_limits(ControlLimitsOf(config_));
+  if (usage_) usage_->Reconfigure(config_);
   MaybeRebuildBackend();
   manager_->Reconfigure(MakeManagerOptions());
   spdlog::info("configuration reloaded; it applies from the next attempt");
@@ -580,6 +590,7 @@ void Daemon::MaybeFinishShutdown() {
   if (state != State::kIdle && state != State::kFailed) return;
   shutdown_deadline_.cancel();
   tick_.cancel();
+  if (usage_) usage_->Shutdown();  // the session closed and the ledger saved
   if (server_) server_->Stop();
   // Finish from the io_context, not from inside Feed's loop.
   boost::asio::post(io_, [done = std::exchange(on_shutdown_done_, nullptr)] { done(); });
