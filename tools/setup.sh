@@ -11,6 +11,7 @@ PACKAGES=(
   libcurl4-openssl-dev libmosquitto-dev libssl-dev
   # runtime and test peers
   ppp slirp mosquitto vsftpd nginx-light socat curl iproute2 netcat-openbsd procps python3 psmisc
+  prometheus-node-exporter
   # kernel-PPP VM tier
   qemu-system-x86 linux-image-amd64 busybox-static cpio
 )

@@ -472,6 +472,7 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
       response.result = api::ToJson(StatusNow());
       return reply(response);
     case api::Method::kUsage:
+      if (usage_) usage_->SampleNow();  // the bytes up to this moment, not the last reading
       response.result = usage_ ? usage_->Document() : nlohmann::json(nullptr);
       if (response.result.is_null()) {
         return reply(api::ErrorResponse(request.id, api::Errc::kBusy,

@@ -393,7 +393,8 @@ void UclinkRig::StopSim() { Stop(sim_, SIGTERM, 5s); }
 bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,  "--port",
                                    modem_,        "--socket",  socket_,  "--apn",
-                                   "cmnet",       "--backend", backend_, "-v"};
+                                   "cmnet",       "--backend", backend_, "-v",
+                                   "--state-dir", dir_ + "/state"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   const std::string notify_path = dir_ + "/notify.sock";
   const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -35,7 +35,7 @@ PIDS+=($!)
 for _ in $(seq 100); do [ -e "$MODEM" ] && break; sleep 0.05; done
 [ -e "$MODEM" ] || { echo "uclink-sim did not start"; exit 1; }
 printf '[connection]\nautoconnect = true\n[control]\nsocket = "%s"\n' "$T/d.sock" >"$T/uclink.toml"
-"$UCLINKD" --config "$T/uclink.toml" --port "$MODEM" --mode inband --apn cmnet -v \
+"$UCLINKD" --config "$T/uclink.toml" --port "$MODEM" --mode inband --apn cmnet -v --state-dir "$T/state" \
   >"$T/uclinkd.log" 2>&1 &
 DAEMON=$!
 start_servers || fail "servers"

@@ -72,7 +72,7 @@ C ip link set lo up
 printf '[connection]\nautoconnect = false\n' >"$T/uclink.toml"
 SOCK=$T/uclinkd.sock
 nsenter --target "$NS" --net -- "$UCLINKD" --config "$T/uclink.toml" --port "$MODEM" --socket "$SOCK" --apn cmnet \
-  --backend userspace --interface uclink0 -v >"$T/uclinkd.log" 2>&1 &
+  --backend userspace --interface uclink0 -v --state-dir "$T/state" >"$T/uclinkd.log" 2>&1 &
 DAEMON=$!
 for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
 timeout 60 "$UCLINK" --socket "$SOCK" connect --wait --timeout 45 >"$T/connect.out" 2>&1 ||
@@ -249,7 +249,7 @@ MODEM2=$T/inband-${T##*.}
 PIDS+=($!)
 for _ in $(seq 100); do [ -e "$MODEM2" ] && break; sleep 0.05; done
 SOCK2=$T/inband.sock
-"$UCLINKD" --config "$T/uclink.toml" --port "$MODEM2" --socket "$SOCK2" --apn cmnet --mode inband \
+"$UCLINKD" --config "$T/uclink.toml" --port "$MODEM2" --socket "$SOCK2" --apn cmnet --mode inband --state-dir "$T/state2" \
   >"$T/uclinkd-inband.log" 2>&1 &
 DAEMON2=$!
 for _ in $(seq 100); do [ -S "$SOCK2" ] && break; sleep 0.05; done
