@@ -455,6 +455,9 @@ void Daemon::ArmTick() {
   tick_.expires_at(*next);
   tick_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
     if (ec || alive.expired()) return;  // operation_aborted: re-armed or stopped
+    // A fresh interface reading first, so that a probe falling due now sees the traffic up to
+    // this moment (docs/data-budget.md, "Data-frugal probes").
+    if (usage_) usage_->SampleNow();
     Feed(ev::Tick{});
   });
 }

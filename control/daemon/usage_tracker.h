@@ -62,6 +62,8 @@ class UsageTracker {
   void SampleNow();
   /// SIGTERM: the open session closed and everything saved.
   void Shutdown();
+  /// Rewrites the metrics textfile now (a state change shows at once, not an interval later).
+  void WriteMetrics();
 
   /// The "usage" method's document; null before an IMSI is known.
   nlohmann::json Document() const;
@@ -73,7 +75,6 @@ class UsageTracker {
  private:
   void ArmSample();
   void ArmMetrics();
-  void WriteMetrics();
   void AfterChange(bool force_save);
   void CheckCap();
   void Save();

@@ -31,6 +31,7 @@ void Daemon::OnTransitionForUsage(const act::Transition& t) {
   if (was_online && t.to != t.from) usage_->OnLinkDown();
   if (t.to == State::kOnline && status.interface.name) usage_->OnPppUp(*status.interface.name);
   if (t.to == State::kOnlineInband) usage_->OnInbandUp();
+  usage_->WriteMetrics();
 }
 
 api::Status Daemon::StatusNow() const {

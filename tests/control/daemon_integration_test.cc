@@ -155,10 +155,9 @@ class DaemonIntegrationTest : public ::testing::Test {
   }
 
   void StartDaemon(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {"cmd/uclinkd", "--config",    config_,
-                                     "--port",      modem_,        "--socket",
-                                     socket_,       "--apn",       "cmnet",
-                                     "-v",          "--state-dir", (dir_ / "state").string()};
+    std::vector<std::string> argv = {
+        "cmd/uclinkd", "--config", config_, "--port", modem_,        "--socket",
+        socket_,       "--apn",    "cmnet", "-v",     "--state-dir", (dir_ / "state").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     daemon_ = Spawn(argv, (dir_ / "uclinkd.log").string());
     ASSERT_TRUE(WaitForPath(socket_, 5s)) << ReadFile(daemon_.out);

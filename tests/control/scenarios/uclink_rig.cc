@@ -391,10 +391,9 @@ void UclinkRig::StopSim() { Stop(sim_, SIGTERM, 5s); }
 // Ready when the daemon says READY=1 over the sd_notify protocol (NOTIFY_SOCKET, a datagram
 // socket of the rig's), as systemd would hear it: after its control socket listens.
 bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,  "--port",
-                                   modem_,        "--socket",  socket_,  "--apn",
-                                   "cmnet",       "--backend", backend_, "-v",
-                                   "--state-dir", dir_ + "/state"};
+  std::vector<std::string> argv = {
+      "cmd/uclinkd", "--config", config_,     "--port", modem_, "--socket",    socket_,
+      "--apn",       "cmnet",    "--backend", backend_, "-v",   "--state-dir", dir_ + "/state"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   const std::string notify_path = dir_ + "/notify.sock";
   const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
