@@ -20,6 +20,10 @@ void Daemon::StartUsage() {
   };
   usage_ = std::make_unique<UsageTracker>(io_, config_, std::move(hooks));
   usage_->Start();
+  if (services_) {
+    services_->SetPayloadObserver(
+        [this](std::uint64_t rx, std::uint64_t tx) { usage_->AddInbandBytes(rx, tx); });
+  }
 }
 
 void Daemon::OnTransitionForUsage(const act::Transition& t) {

@@ -79,9 +79,15 @@ void ConnectionManager::EndUsageLimit() {
 }
 
 // Received packets since the last probe prove the data path as well as a probe would (and at no
-// cost): probe only a link that has been idle (docs/data-budget.md, "Data-frugal probes").
+// cost): probe only a link that has been idle (docs/data-budget.md, "Data-frugal probes"). The
+// last probe's own tail does not count: a TCP probe reports success at the handshake, and the
+// peer's ACK of our FIN and its own FIN arrive after the reading taken with the result.
 bool ConnectionManager::TrafficProvesDataPath() {
-  if (!rx_packets_ || !rx_packets_at_probe_ || *rx_packets_ == *rx_packets_at_probe_) return false;
+  constexpr std::uint64_t kProbeTailPackets = 2;
+  if (!rx_packets_ || !rx_packets_at_probe_ ||
+      *rx_packets_ <= *rx_packets_at_probe_ + kProbeTailPackets) {
+    return false;
+  }
   rx_packets_at_probe_ = rx_packets_;
   return true;
 }

@@ -64,9 +64,19 @@ TEST_F(IdleOnlyProbeTest, AnIdleLinkIsProbedEveryInterval) {
 
 TEST_F(IdleOnlyProbeTest, TheProbesOwnAnswerDoesNotCountAsTraffic) {
   d.Advance(60s);
-  AnswerProbe(3);
-  d.Advance(60s);  // nothing else arrived
+  AnswerProbe(1);  // the SYN-ACK, read with the result
+  d.Advance(30s);
+  d.Feed(ev::LinkCounters{3});  // the peer's ACK of our FIN and its FIN, after the result
+  d.Advance(30s);
   EXPECT_EQ(d.Count<act::RunProbe>(), 2);
+}
+
+TEST_F(IdleOnlyProbeTest, MoreThanAProbesTailIsTraffic) {
+  d.Advance(60s);
+  AnswerProbe(1);
+  d.Feed(ev::LinkCounters{4});
+  d.Advance(60s);
+  EXPECT_EQ(d.Count<act::RunProbe>(), 1);
 }
 
 TEST_F(IdleOnlyProbeTest, TrafficThenSilenceProbesAgain) {
