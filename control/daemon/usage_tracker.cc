@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <utility>
 
 #include "control/api/status.h"
 #include "control/state/atomic_file.h"
@@ -223,6 +224,7 @@ void UsageTracker::Save() {
 }
 
 void UsageTracker::Shutdown() {
+  if (std::exchange(shut_down_, true)) return;  // its reading may re-enter the daemon's Feed
   sample_timer_.cancel();
   metrics_timer_.cancel();
   if (!ledger_) return;

@@ -89,6 +89,7 @@ class UsageTracker {
   std::string ifname_;  ///< the PPP interface while a PPP session runs
   std::int64_t sessions_started_ = 0;
   bool dirty_ = false;
+  bool shut_down_ = false;
   std::chrono::steady_clock::time_point last_save_{};
   boost::asio::steady_timer sample_timer_;
   boost::asio::steady_timer metrics_timer_;
