@@ -15,6 +15,7 @@ PACKAGES=(
   # systemd-resolved integration test: its bus and libsystemd-shared (resolved itself: below)
   dbus-daemon systemd
   radvd
+  prometheus-node-exporter
   # kernel-PPP VM tier
   qemu-system-x86 linux-image-amd64 busybox-static cpio
 )

@@ -80,14 +80,16 @@ const char* ToString(Method method) {
       return "service.send";
     case Method::kServiceClose:
       return "service.close";
+    case Method::kUsage:
+      return "usage";
   }
   return "unknown";
 }
 
 std::optional<Method> MethodFromString(std::string_view name) {
-  for (Method m :
-       {Method::kStatus, Method::kConnect, Method::kDisconnect, Method::kAt, Method::kSubscribe,
-        Method::kReload, Method::kService, Method::kServiceSend, Method::kServiceClose}) {
+  for (Method m : {Method::kStatus, Method::kConnect, Method::kDisconnect, Method::kAt,
+                   Method::kSubscribe, Method::kReload, Method::kService, Method::kServiceSend,
+                   Method::kServiceClose, Method::kUsage}) {
     if (name == ToString(m)) return m;
   }
   return std::nullopt;
@@ -97,6 +99,7 @@ bool IsMutating(Method method) {
   switch (method) {
     case Method::kStatus:
     case Method::kSubscribe:
+    case Method::kUsage:
       return false;
     case Method::kConnect:
     case Method::kDisconnect:
@@ -122,6 +125,7 @@ bool IsFollowUp(Method method) {
     case Method::kSubscribe:
     case Method::kReload:
     case Method::kService:
+    case Method::kUsage:
       return false;
   }
   return false;

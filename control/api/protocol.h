@@ -37,6 +37,7 @@ enum class Method {
   kService,       ///< run an in-band service (control/api/service.h); streams events
   kServiceSend,   ///< follow-up of a running "service": data for it (no response of its own)
   kServiceClose,  ///< follow-up of a running "service": no more data
+  kUsage,         ///< the SIM's data-usage ledger (docs/data-budget.md)
 };
 /// The wire name: "status", "connect", ...
 const char* ToString(Method method);

@@ -69,7 +69,10 @@ json ToJson(const Status& s) {
   doc["attempt"] = OrNull(s.attempt);
   doc["retry_in_s"] = OrNull(s.retry_in_s);
   doc["monitoring"] = {{"escapes", s.monitoring.escapes},
-                       {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)}};
+                       {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)},
+                       {"probes", s.monitoring.probes},
+                       {"probes_skipped", s.monitoring.probes_skipped}};
+  doc["usage"] = s.usage;
   doc["network"] = {{"pdp_type", OrNull(s.network.pdp_type)},
                     {"apn", OrNull(s.network.apn)},
                     {"apn_source", OrNull(s.network.apn_source)}};
@@ -142,6 +145,9 @@ Status StatusFromJson(const json& doc) {
   s.recovery.failures_until_reset = Get<int>(rec, "failures_until_reset");
   s.recovery.reset_held_until = Get<std::string>(rec, "reset_held_until");
   s.recovery.last_online = Get<std::string>(rec, "last_online");
+  s.monitoring.probes = Get<std::int64_t>(mon, "probes").value_or(0);
+  s.monitoring.probes_skipped = Get<std::int64_t>(mon, "probes_skipped").value_or(0);
+  if (doc.contains("usage") && doc["usage"].is_object()) s.usage = doc["usage"];
   return s;
 }
 

@@ -62,6 +62,8 @@ struct InterfaceInfo {
 struct MonitoringInfo {
   std::int64_t escapes = 0;              ///< completed slices since uclinkd started
   std::optional<double> last_escape_ms;  ///< time out of data mode of the last slice
+  std::int64_t probes = 0;               ///< data-path probes sent (monitor.probe) since start-up
+  std::int64_t probes_skipped = 0;       ///< probes not sent: received traffic proved the path
 };
 
 /// The last failure the manager recorded: code from control::Errc plus details.
@@ -111,6 +113,9 @@ struct Status {
   MonitoringInfo monitoring;
   NetworkInfo network;
   RecoveryInfo recovery;
+  /// The current billing period of the SIM in use (docs/data-budget.md); null before uclinkd
+  /// knows the IMSI. Filled by the daemon, which owns the ledger.
+  nlohmann::json usage = nullptr;
 };
 
 nlohmann::json ToJson(const Status& status);

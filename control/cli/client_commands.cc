@@ -15,6 +15,7 @@
 #include "control/cli/client.h"
 #include "control/cli/exit_code.h"
 #include "control/cli/foreground.h"
+#include "control/cli/usage_commands.h"
 
 namespace uclink::control::cli {
 namespace {
@@ -31,6 +32,7 @@ struct Options {
   double timeout_s = 0;  // 0 = no limit
   bool json = false;
   bool keyvalue = false;
+  bool ignore_limit = false;  // connect despite a usage cap (docs/data-budget.md)
   // `connect --port P ...`: no daemon; the manager runs in this process (foreground.h).
   ConfigSource foreground;
   std::string config_path;
@@ -97,7 +99,10 @@ ControlClient ConnectOrExit(const Options& o) {
 // Sends one request; exits with the documented code on any error.
 api::Response CallOrExit(ControlClient& client, api::Method method, const Options& o) {
   std::error_code error;
-  std::optional<api::Response> response = client.Call(method, {}, kRequestTimeout, error);
+  const json params = method == api::Method::kConnect && o.ignore_limit
+                          ? json{{"ignore_limit", true}}
+                          : json::object();
+  std::optional<api::Response> response = client.Call(method, params, kRequestTimeout, error);
   if (!response) Lost(o, api::ToString(method), error);
   if (response->error) {
     if (o.stopped_by_signal && o.stopped_by_signal()) throw Interrupted{};
@@ -192,6 +197,23 @@ void RunStatus(const Options& o) {
   } else {
     std::cout << FormatStatus(response.result);
   }
+}
+
+void RunUsage(const Options& o) {
+  ControlClient client = ConnectOrExit(o);
+  const json usage = CallOrExit(client, api::Method::kUsage, o).result;
+  std::cout << (o.json ? usage.dump(2) + "\n" : FormatUsage(usage));
+}
+
+void RunMetrics(const Options& o) {
+  ControlClient client = ConnectOrExit(o);
+  const json status = CallOrExit(client, api::Method::kStatus, o).result;
+  // Before the SIM is known there is no ledger: the status series alone.
+  std::error_code error;
+  std::optional<api::Response> usage =
+      client.Call(api::Method::kUsage, json::object(), kRequestTimeout, error);
+  const json usage_doc = usage && !usage->error ? usage->result : json(nullptr);
+  std::cout << FormatMetrics(status, usage_doc, static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 bool IsOnline(const std::string& state) { return state == "online" || state == "online-inband"; }
@@ -573,6 +595,8 @@ void AddClientCommands(CLI::App& app) {
   CLI::App* connect = app.add_subcommand("connect", "bring the link up through uclinkd");
   connect->add_flag("--wait", options->wait, "show progress; exit 0 only once online");
   connect->add_option("--timeout", options->timeout_s, "with --wait: give up after S seconds");
+  connect->add_flag("--ignore-limit", options->ignore_limit,
+                    "connect even though the usage cap (usage.on_limit = disconnect) was reached");
   AddForegroundFlags(*connect, *options);
   connect->callback([options] {
     const bool foreground = options->foreground.overrides.port.has_value() ||
@@ -597,6 +621,14 @@ void AddClientCommands(CLI::App& app) {
   monitor->add_flag("--json", options->json,
                     "one JSON line per event, the current status first (event \"status\")");
   monitor->callback([options] { RunMonitor(*options); });
+
+  CLI::App* usage = app.add_subcommand("usage", "show the SIM's data usage and its limit");
+  usage->add_flag("--json", options->json, "the usage document as JSON");
+  usage->callback([options] { RunUsage(*options); });
+
+  CLI::App* metrics =
+      app.add_subcommand("metrics", "print status and usage as Prometheus text exposition");
+  metrics->callback([options] { RunMetrics(*options); });
 }
 
 }  // namespace uclink::control::cli

@@ -1,5 +1,5 @@
-// The daemon-facing `uclink` subcommands: connect, disconnect, reload, status, monitor. They talk
-// to uclinkd over its control socket; their exit codes are the one table of
+// The daemon-facing `uclink` subcommands: connect, disconnect, reload, status, monitor, usage,
+// metrics. They talk to uclinkd over its control socket; their exit codes are the one table of
 // control/cli/exit_code.h (docs/control-api.md).
 #pragma once
 

@@ -177,6 +177,14 @@ const std::vector<Field>& Schema() {
       {"control.idle_timeout_s", Duration(UCLINK_REF(control.idle_timeout))},
       {"control.max_connections_per_uid", Integer(UCLINK_REF(control.max_connections_per_uid))},
       {"daemon.state_dir", String(UCLINK_REF(daemon.state_dir))},
+      {"usage.period_start_day", Integer(UCLINK_REF(usage.period_start_day))},
+      {"usage.save_interval_s", Duration(UCLINK_REF(usage.save_interval))},
+      {"usage.limit_mb", Integer(UCLINK_REF(usage.limit_mb))},
+      {"usage.warn_percent", Integer(UCLINK_REF(usage.warn_percent))},
+      {"usage.on_limit",
+       Choice(UCLINK_REF(usage.on_limit), OnLimitFromString, "warn, disconnect, inband-only")},
+      {"metrics.textfile", String(UCLINK_REF(metrics.textfile))},
+      {"metrics.interval_s", Duration(UCLINK_REF(metrics.interval))},
       {"log.level", String(UCLINK_REF(log.level))},
       {"hooks.dir", String(UCLINK_REF(hooks.dir))},
       {"hooks.timeout_s", Duration(UCLINK_REF(hooks.timeout))},
@@ -251,6 +259,28 @@ bool GroupExists(const std::string& name) {
   struct group* found = nullptr;
   return getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
          found != nullptr;
+}
+
+// [usage] and [metrics] (docs/data-budget.md, docs/metrics.md).
+void ValidateUsage(const Config& c, std::vector<ConfigIssue>* issues) {
+  // Day 28 at most: every month has it, so every period has one start.
+  Require(c.usage.period_start_day >= 1 && c.usage.period_start_day <= 28, "usage.period_start_day",
+          "must be between 1 and 28", issues);
+  Require(c.usage.save_interval.count() >= 10, "usage.save_interval_s",
+          "must be between 10 and 86400 seconds", issues);
+  // 2^31 MiB would overflow nothing, but no GPRS plan is larger than a terabyte.
+  Require(c.usage.limit_mb >= 0 && c.usage.limit_mb <= 1048576, "usage.limit_mb",
+          "must be between 0 (no limit) and 1048576", issues);
+  Require(c.usage.warn_percent >= 1 && c.usage.warn_percent <= 100, "usage.warn_percent",
+          "must be between 1 and 100", issues);
+  Require(c.metrics.textfile.empty() ||
+              (c.metrics.textfile.front() == '/' && c.metrics.textfile.ends_with(".prom")),
+          "metrics.textfile",
+          "must be an absolute path ending in .prom (node_exporter's textfile collector reads "
+          "only those)",
+          issues);
+  Require(c.metrics.interval.count() >= 1, "metrics.interval_s",
+          "must be between 1 and 86400 seconds", issues);
 }
 
 }  // namespace
@@ -329,6 +359,25 @@ std::optional<ModeChoice> ModeChoiceFromString(std::string_view text) {
 std::optional<DnsMethod> DnsMethodFromString(std::string_view text) {
   for (DnsMethod v : {DnsMethod::kNone, DnsMethod::kResolvConfFile, DnsMethod::kResolvconf,
                       DnsMethod::kAuto, DnsMethod::kResolved}) {
+    if (text == ToString(v)) return v;
+  }
+  return std::nullopt;
+}
+
+const char* ToString(OnLimit value) {
+  switch (value) {
+    case OnLimit::kWarn:
+      return "warn";
+    case OnLimit::kDisconnect:
+      return "disconnect";
+    case OnLimit::kInbandOnly:
+      return "inband-only";
+  }
+  return "?";
+}
+
+std::optional<OnLimit> OnLimitFromString(std::string_view text) {
+  for (OnLimit v : {OnLimit::kWarn, OnLimit::kDisconnect, OnLimit::kInbandOnly}) {
     if (text == ToString(v)) return v;
   }
   return std::nullopt;
@@ -436,6 +485,7 @@ std::vector<ConfigIssue> Validate(const Config& c) {
   // A hook bounds nothing but itself (hooks run one at a time): 10 minutes is already generous.
   Require(c.hooks.timeout.count() >= 1 && c.hooks.timeout.count() <= 600, "hooks.timeout_s",
           "must be between 1 and 600 seconds", &issues);
+  ValidateUsage(c, &issues);
   const std::array<std::string_view, 5> levels = {"trace", "debug", "info", "warn", "error"};
   Require(std::find(levels.begin(), levels.end(), c.log.level) != levels.end(), "log.level",
           "must be one of trace, debug, info, warn, error", &issues);

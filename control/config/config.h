@@ -156,6 +156,30 @@ struct HooksConfig {
   Seconds timeout{20};  ///< one hook's bound; it is killed (by its pid) past it
 };
 
+/// What a reached usage cap does (`usage.on_limit`, docs/data-budget.md).
+enum class OnLimit {
+  kWarn,        ///< publish usage-limit and log; the link stays up
+  kDisconnect,  ///< hang up and stay down until the next period or `connect --ignore-limit`
+  kInbandOnly,  ///< hang up PPP; only the module's in-band services, driven by the user
+};
+const char* ToString(OnLimit value);
+std::optional<OnLimit> OnLimitFromString(std::string_view text);
+
+/// [usage]: the data budget per SIM and billing period (docs/data-budget.md).
+struct UsageConfig {
+  int period_start_day = 1;    ///< 1..28: the day of the month a billing period starts (UTC)
+  Seconds save_interval{300};  ///< at most this often to the state directory (flash wear)
+  int limit_mb = 0;            ///< MiB per period; 0 = no limit
+  int warn_percent = 80;       ///< usage-warning at this share of the limit
+  OnLimit on_limit = OnLimit::kWarn;
+};
+
+/// [metrics]: the Prometheus textfile for node_exporter (docs/metrics.md).
+struct MetricsConfig {
+  std::string textfile;  ///< empty = not written
+  Seconds interval{60};  ///< how often uclinkd rewrites it
+};
+
 /// [log]
 struct LogConfig {
   std::string level = "info";  ///< trace|debug|info|warn|error
@@ -172,6 +196,8 @@ struct Config {
   InterfaceConfig interface;
   ControlConfig control;
   DaemonConfig daemon;
+  UsageConfig usage;
+  MetricsConfig metrics;
   LogConfig log;
   HooksConfig hooks;
 };

@@ -114,6 +114,7 @@ std::error_code Daemon::Start() {
   if (std::error_code port_error = OpenPorts()) {
     Feed(PortFailure(port_error));  // the manager reopens it on its next attempt
   }
+  StartUsage();
   if (config_.connection.autoconnect) Feed(ev::UserConnect{});
   return {};
 }
@@ -306,6 +307,7 @@ void Daemon::Perform(const act::ReopenPort&) {
 void Daemon::Perform(const act::Transition& t) {
   spdlog::info("state {} → {} ({})", ToString(t.from), ToString(t.to), t.why);
   if (on_state_) on_state_(t.to);
+  OnTransitionForUsage(t);
   if (services_) services_->OnStateChanged(t.to);
   const auto online = [](State s) { return s == State::kOnline || s == State::kOnlineInband; };
   if (online(t.to) && !online(t.from)) DispatchHook(HookEvent::kUp);
@@ -514,6 +516,8 @@ void Daemon::Perform(const act::RunProbe& run) {
               [this, id = run.id, alive = std::weak_ptr<int>(alive_)](bool ok, std::string detail) {
                 if (alive.expired()) return;
                 if (!ok) spdlog::warn("probe {}", detail);
+                // The counters after the probe's own answer: the next comparison starts here.
+                if (usage_) usage_->SampleNow();
                 Feed(ev::ProbeResult{id, ok, std::move(detail)});
               });
 }
@@ -527,6 +531,9 @@ void Daemon::ArmTick() {
   tick_.expires_at(*next);
   tick_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
     if (ec || alive.expired()) return;  // operation_aborted: re-armed or stopped
+    // A fresh interface reading first, so that a probe falling due now sees the traffic up to
+    // this moment (docs/data-budget.md, "Data-frugal probes").
+    if (usage_) usage_->SampleNow();
     Feed(ev::Tick{});
   });
 }
@@ -541,11 +548,18 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
   }
   switch (request.method) {
     case api::Method::kStatus:
-      response.result =
-          api::ToJson(manager_->Snapshot(Clock::now(), std::chrono::system_clock::now()));
+      response.result = api::ToJson(StatusNow());
+      return reply(response);
+    case api::Method::kUsage:
+      if (usage_) usage_->SampleNow();  // the bytes up to this moment, not the last reading
+      response.result = usage_ ? usage_->Document() : nlohmann::json(nullptr);
+      if (response.result.is_null()) {
+        return reply(api::ErrorResponse(request.id, api::Errc::kBusy,
+                                        "no SIM identity (AT+CIMI) read yet: no usage ledger"));
+      }
       return reply(response);
     case api::Method::kConnect:
-      Feed(ev::UserConnect{});
+      Feed(ev::UserConnect{IgnoreLimitRequested(request.params)});
       response.result = {{"state", ToString(manager_->state())}};
       return reply(response);
     case api::Method::kDisconnect:
@@ -555,8 +569,7 @@ void Daemon::OnRequest(const api::Request& request, ControlServer::Reply reply) 
     case api::Method::kAt:
       return HandleAt(request, std::move(reply));
     case api::Method::kSubscribe:
-      response.result = {{"status", api::ToJson(manager_->Snapshot(
-                                        Clock::now(), std::chrono::system_clock::now()))}};
+      response.result = {{"status", api::ToJson(StatusNow())}};
       return reply(response);
     case api::Method::kReload: {
       std::vector<ConfigIssue> issues = Reload();
@@ -631,6 +644,7 @@ std::vector<ConfigIssue> Daemon::Reload() {
   if (server_) server_->set_limits(ControlLimitsOf(config_));
   if (hooks_) hooks_->Reconfigure(config_.hooks.dir, config_.hooks.timeout);
   if (dns_) dns_->set_method(config_.interface.dns);  // from the next link-up
+  if (usage_) usage_->Reconfigure(config_);
   MaybeRebuildBackend();
   manager_->Reconfigure(MakeManagerOptions());
   spdlog::info("configuration reloaded; it applies from the next attempt");
@@ -658,6 +672,7 @@ void Daemon::MaybeFinishShutdown() {
   if (state != State::kIdle && state != State::kFailed) return;
   shutdown_deadline_.cancel();
   tick_.cancel();
+  if (usage_) usage_->Shutdown();  // the session closed and the ledger saved
   if (server_) server_->Stop();
   // Finish from the io_context, not from inside Feed's loop.
   boost::asio::post(io_, [done = std::exchange(on_shutdown_done_, nullptr)] { done(); });

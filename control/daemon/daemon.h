@@ -21,6 +21,7 @@
 #include "control/daemon/hooks.h"
 #include "control/daemon/reset_runner.h"
 #include "control/daemon/service_host.h"
+#include "control/daemon/usage_tracker.h"
 #include "control/manager/connection_manager.h"
 #include "pppif/backend.h"
 
@@ -105,6 +106,10 @@ class Daemon {
   void OnRequest(const api::Request& request, ControlServer::Reply reply);
   void HandleAt(const api::Request& request, ControlServer::Reply reply);
   Port& PortFor(bool data_port);
+  // usage_wiring.cc: the data budget's hooks into the daemon.
+  void StartUsage();
+  void OnTransitionForUsage(const act::Transition& t);
+  api::Status StatusNow() const;
   void MaybeFinishShutdown();
 
   boost::asio::io_context& io_;
@@ -119,10 +124,11 @@ class Daemon {
   bool backend_rebuild_pending_ = false;
   std::unique_ptr<HealthProbe> probe_;         ///< created by the first act::RunProbe
   std::unique_ptr<ResetRunner> reset_runner_;  ///< created by the first ladder command
-  int state_write_failures_ = 0;  ///< saves of the recovery document that failed (logged)
-  Port control_port_;             ///< at_port when configured, else the one port
-  Port data_port_;                ///< used only with a second port
-  int line_fd_ = -1;              ///< the data line between CONNECT and ResumeCommandMode
+  std::unique_ptr<UsageTracker> usage_;  ///< the SIM's data-usage ledger (docs/data-budget.md)
+  int state_write_failures_ = 0;         ///< saves of the recovery document that failed (logged)
+  Port control_port_;                    ///< at_port when configured, else the one port
+  Port data_port_;                       ///< used only with a second port
+  int line_fd_ = -1;                     ///< the data line between CONNECT and ResumeCommandMode
   std::string leftover_;
   bool start_ppp_pending_ = false;   ///< StartPpp arrived before the data-mode hand-over
   bool resume_pending_ = false;      ///< ResumeCommandMode arrived before the hand-over

@@ -256,11 +256,17 @@ class ServiceHost::Job : public std::enable_shared_from_this<Job> {
     // UDP and MQTT send their payload once the module's client is ready (OnReady).
     if (params_.service == api::Service::kUdp || params_.service == api::Service::kMqttPub) {
       datagram_ = std::move(upload_);
+    } else {
+      host_.CountPayload(0, upload_.size());  // an HTTP POST body or an FTP upload
     }
     upload_.clear();
     services::RunnerHandlers handlers{
         .on_ready = [this] { OnReady(); },
-        .on_data = [this](const std::string& bytes) { QueueData(bytes); },
+        .on_data =
+            [this](const std::string& bytes) {
+              host_.CountPayload(bytes.size(), 0);  // +IPRECV, HTTP and FTP downloads
+              QueueData(bytes);
+            },
         .on_sent = [this](std::size_t bytes) { OnSent(bytes); },
         .on_progress =
             [this](std::size_t done, std::optional<std::size_t> total) {
@@ -269,6 +275,7 @@ class ServiceHost::Job : public std::enable_shared_from_this<Job> {
             },
         .on_message =
             [this](const std::string& topic, const std::string& payload) {
+              host_.CountPayload(topic.size() + payload.size(), 0);
               Flush();
               Emit(api::kEventMessage, {{"topic", topic}, {"payload", api::Base64Encode(payload)}});
               if (params_.count > 0 && ++messages_ >= params_.count) Stop();
@@ -286,11 +293,13 @@ class ServiceHost::Job : public std::enable_shared_from_this<Job> {
       case api::Service::kTcp:
         return Emit(api::kEventReady, json::object());
       case api::Service::kUdp:
+        host_.CountPayload(0, datagram_.size());
         return Ip().Send(datagram_);
       case api::Service::kHttp:
       case api::Service::kFtp:
         return;
       case api::Service::kMqttPub:
+        host_.CountPayload(0, params_.topic.size() + datagram_.size());
         Mqtt().Publish(params_.topic, params_.qos, params_.retain, datagram_);
         return Mqtt().Disconnect();
       case api::Service::kMqttSub:
@@ -303,6 +312,7 @@ class ServiceHost::Job : public std::enable_shared_from_this<Job> {
   void OnSent(std::size_t bytes) {
     switch (params_.service) {
       case api::Service::kTcp:
+        host_.CountPayload(0, bytes);  // AT+IPSEND accepted by the module
         return Emit(api::kEventSent, {{"bytes", bytes}});
       case api::Service::kUdp:
         udp_sent_ = true;

@@ -12,6 +12,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,6 +53,10 @@ class ServiceHost {
   void DropChannel();
   /// Jobs running or waiting for a client.
   std::size_t jobs() const { return jobs_.size(); }
+  /// Payload bytes the module carried for a service (received, sent), as the module reported
+  /// them: the data-usage ledger's in-band source (docs/data-budget.md).
+  using PayloadObserver = std::function<void(std::uint64_t rx, std::uint64_t tx)>;
+  void SetPayloadObserver(PayloadObserver observer) { payload_ = std::move(observer); }
 
  private:
   class Job;
@@ -59,11 +64,15 @@ class ServiceHost {
 
   void Release(Job& job);
   void Forget(std::uint64_t id);
+  void CountPayload(std::uint64_t rx, std::uint64_t tx) {
+    if (payload_) payload_(rx, tx);
+  }
 
   boost::asio::io_context& io_;
   inband::ClientSlots slots_;
   std::map<std::uint64_t, std::shared_ptr<Job>> jobs_;
   std::uint64_t next_id_ = 1;
+  PayloadObserver payload_;
 };
 
 }  // namespace uclink::control

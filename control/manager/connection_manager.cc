@@ -82,6 +82,7 @@ void ConnectionManager::Dispatch(const Event& event) {
     const auto index = static_cast<std::size_t>(timer->id);
     if (timer->generation != timer_generation_[index]) return;
   }
+  if (HandleUsage(event)) return;  // usage_cap.cc
   Observe(event);
   if (const auto* restart = As<ev::ModuleRestarted>(event)) return HandleModuleRestarted(*restart);
   if (const auto* probe = As<ev::ProbeResult>(event)) return HandleProbeResult(*probe);

@@ -121,6 +121,11 @@ class ConnectionManager {
   void StartHealthProbes();
   void ArmHealthProbe();
   void RunHealthProbe();
+  // usage_cap.cc: the data budget and the idle-only probe (docs/data-budget.md).
+  bool HandleUsage(const Event& event);
+  void ApplyUsageLimit(const ev::UsageLimitReached& limit);
+  void EndUsageLimit();
+  bool TrafficProvesDataPath();
   // escape_slice.cc: time-sliced AT monitoring on a single port with "+++"/ATO.
   bool SlicesEnabled() const;
   void ArmSlices();
@@ -229,6 +234,15 @@ class ConnectionManager {
   std::uint64_t probe_id_ = 0;  ///< id of the probe in flight; results with another id are stale
   bool probe_in_flight_ = false;
   int probe_failures_ = 0;  ///< consecutive failed probes in this online period
+
+  // Data budget (usage_cap.cc).
+  bool usage_blocked_ = false;               ///< a `disconnect` cap holds the link down
+  bool usage_inband_only_ = false;           ///< an `inband-only` cap: no PPP in this period
+  bool resume_after_period_ = false;         ///< the link was wanted when the cap took it down
+  std::optional<std::uint64_t> rx_packets_;  ///< last interface reading while online
+  std::optional<std::uint64_t> rx_packets_at_probe_;  ///< reading when the last probe ended
+  std::int64_t probes_sent_ = 0;
+  std::int64_t probes_skipped_ = 0;  ///< not sent because traffic proved the data path
 
   // Monitoring slices (escape_slice.cc).
   struct Slice {

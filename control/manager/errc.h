@@ -43,7 +43,9 @@ namespace uclink::control {
   X(kResetFailed, "reset-failed",                                                               \
     "recovery.reset_command failed: missing, non-zero exit, killed after reset_timeout_s")      \
   X(kTooManyFailures, "too-many-failures",                                                      \
-    "no longer reported: the ladder never gives up on a transient failure")
+    "no longer reported: the ladder never gives up on a transient failure")                     \
+  X(kUsageLimit, "usage-limit",                                                                 \
+    "the SIM's data usage reached usage.limit_mb in this billing period")
 
 /// The manager's failure reasons.
 enum class Errc {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "control/api/status.h"
+#include "control/config/config.h"
 #include "control/manager/scripts.h"
 
 namespace uclink::control {
@@ -61,8 +62,11 @@ struct ApnChoice {
 };
 
 namespace ev {
-/// The user (control socket, autoconnect) wants the link up.
-struct UserConnect {};
+/// The user (control socket, autoconnect) wants the link up. `ignore_limit`: even though a
+/// `disconnect` usage cap holds the link down (`uclink connect --ignore-limit`).
+struct UserConnect {
+  bool ignore_limit = false;
+};
 /// The user wants the link down and to stay down.
 struct UserDisconnect {};
 /// An AT command sent with act::SendAt finished: `outcome` is the final result as chat
@@ -138,6 +142,19 @@ struct ApnCandidates {
   std::vector<ApnChoice> candidates;
   std::string error;
 };
+/// A reading of the PPP interface's counters (netlink link statistics) while online: received
+/// IP packets prove the data path, so the probe is not needed (docs/data-budget.md).
+struct LinkCounters {
+  std::uint64_t rx_packets = 0;
+};
+/// The SIM's usage reached its cap (usage.limit_mb) with usage.on_limit disconnect or
+/// inband-only (control/usage/ledger.h decides; the daemon reports it).
+struct UsageLimitReached {
+  OnLimit action = OnLimit::kDisconnect;
+  std::string detail;  ///< "5.0 MiB of 5 MiB used in the period ending 2027-01-01T00:00:00Z"
+};
+/// A new billing period began (or the SIM changed): a cap no longer holds the link down.
+struct UsagePeriodStarted {};
 /// Time has passed; the manager fires due timers. Cheap to send spuriously.
 struct Tick {};
 /// A timer became due (queued internally by Tick).
@@ -150,7 +167,8 @@ struct Timer {
 using Event = std::variant<ev::UserConnect, ev::UserDisconnect, ev::AtDone, ev::Registration,
                            ev::Signal, ev::NoCarrier, ev::PppUp, ev::PppDown, ev::PppUnavailable,
                            ev::PortClosed, ev::ModuleRestarted, ev::ProbeResult, ev::Tick,
-                           ev::Timer, ev::ApnCandidates, ev::Ipv6Changed, ev::ResetDone>;
+                           ev::Timer, ev::ApnCandidates, ev::Ipv6Changed, ev::ResetDone,
+                           ev::LinkCounters, ev::UsageLimitReached, ev::UsagePeriodStarted>;
 /// "user-connect", "at-done", ... for logs.
 const char* EventName(const Event& event);
 

@@ -114,11 +114,26 @@ const char* ToString(NextStep next) {
 }
 
 const char* EventName(const Event& event) {
-  static constexpr const char* kNames[] = {
-      "user-connect",     "user-disconnect", "at-done",  "registration",    "signal",
-      "no-carrier",       "ppp-up",          "ppp-down", "ppp-unavailable", "port-closed",
-      "module-restarted", "probe-result",    "tick",     "timer",           "apn-candidates",
-      "ipv6-changed",     "reset-done"};
+  static constexpr const char* kNames[] = {"user-connect",
+                                           "user-disconnect",
+                                           "at-done",
+                                           "registration",
+                                           "signal",
+                                           "no-carrier",
+                                           "ppp-up",
+                                           "ppp-down",
+                                           "ppp-unavailable",
+                                           "port-closed",
+                                           "module-restarted",
+                                           "probe-result",
+                                           "tick",
+                                           "timer",
+                                           "apn-candidates",
+                                           "ipv6-changed",
+                                           "reset-done",
+                                           "link-counters",
+                                           "usage-limit-reached",
+                                           "usage-period-started"};
   static_assert(std::size(kNames) == std::variant_size_v<Event>);
   return kNames[event.index()];
 }

@@ -87,6 +87,8 @@ void ConnectionManager::AbandonCommand(bool command_in_flight) {
 void ConnectionManager::StartHealthProbes() {
   probe_failures_ = 0;
   probe_in_flight_ = false;
+  rx_packets_.reset();  // readings of an earlier link say nothing about this one
+  rx_packets_at_probe_.reset();
   ArmHealthProbe();
 }
 
@@ -97,7 +99,13 @@ void ConnectionManager::ArmHealthProbe() {
 
 void ConnectionManager::RunHealthProbe() {
   if (state_ != State::kOnline || !link_ || probe_in_flight_) return;
+  if (TrafficProvesDataPath()) {
+    ++probes_skipped_;
+    probe_failures_ = 0;
+    return ArmHealthProbe();
+  }
   probe_in_flight_ = true;
+  ++probes_sent_;
   // The daemon answers every probe within monitor.probe_timeout_s; the next one is armed then.
   const MonitorConfig& monitor = options_.config.monitor;
   Emit(act::RunProbe{++probe_id_, link_->ifname, monitor.probe, monitor.probe_timeout});
@@ -107,6 +115,9 @@ void ConnectionManager::HandleProbeResult(const ev::ProbeResult& result) {
   // A result from an earlier online period, or after the link went down, is stale.
   if (state_ != State::kOnline || !probe_in_flight_ || result.id != probe_id_) return;
   probe_in_flight_ = false;
+  // The probe's own answer is no traffic: the daemon reads the counters just before reporting
+  // the result, and the next comparison starts from there.
+  rx_packets_at_probe_ = rx_packets_;
   const MonitorConfig& monitor = options_.config.monitor;
   if (result.ok) {
     if (std::exchange(probe_failures_, 0) > 0) {

@@ -56,6 +56,8 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now,
   if (attempt_ > 0) s.attempt = attempt_;
   FillApnStatus(s);
   s.monitoring.escapes = escapes_;
+  s.monitoring.probes = probes_sent_;
+  s.monitoring.probes_skipped = probes_skipped_;
   if (last_escape_) {
     s.monitoring.last_escape_ms = std::chrono::duration<double, std::milli>(*last_escape_).count();
   }

@@ -239,6 +239,7 @@ bool ConnectionManager::BetweenAttempts() const {
 }
 
 bool ConnectionManager::UseInband() const {
+  if (usage_inband_only_) return true;  // usage.on_limit = inband-only (usage_cap.cc)
   switch (options_.config.connection.mode) {
     case ModeChoice::kInband:
       return true;

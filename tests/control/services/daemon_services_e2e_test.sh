@@ -67,6 +67,15 @@ done
 same "udp echo same in both modes" "$T/udp.native" "$T/udp.daemon"
 [ "$(cat "$T/udp.daemon")" = datagram-1 ] && pass "udp echo daemon" || fail "udp: $(cat "$T/udp.daemon")"
 
+# The in-band payloads above are the SIM's usage (docs/data-budget.md): 5000 B echoed over TCP
+# and a 10 B datagram echoed, each way.
+uc "${S[@]}" usage --json >"$T/usage.json" || fail "usage rc"
+python3 - "$T/usage.json" <<'PY' && pass "in-band payloads counted" || fail "usage: $(cat "$T/usage.json")"
+import json, sys
+p = json.load(open(sys.argv[1]))["period"]
+sys.exit(0 if p["tx_bytes"] >= 5010 and p["rx_bytes"] >= 5010 else 1)
+PY
+
 # --- HTTP ------------------------------------------------------------------------------------
 head -c 3000 /dev/urandom | base64 -w 76 >"$T/www/page.txt"
 head -c 60000 /dev/urandom | base64 -w 0 >"$T/body.txt"  # > one request line: streamed
