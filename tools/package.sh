@@ -70,10 +70,8 @@ install -D -m 0644 dist/bash-completion/uclink "$p/usr/share/bash-completion/com
 man_into docs/man/uclink.1.md "$p/usr/share/man/man1/uclink.1.gz"
 man_into docs/man/uclinkd.8.md "$p/usr/share/man/man8/uclinkd.8.gz"
 # uclink.toml(5) is docs/configuration.md itself, its chapters made the page's sections.
-{ printf -- '---\ntitle: UCLINK.TOML\nsection: 5\nheader: uclink manual\nfooter: uclink\n---\n\n'
-  printf '# NAME\n\nuclink.toml - configuration file of uclinkd\n\n# DESCRIPTION\n\n'
-  sed '1{/^# /d}' docs/configuration.md | sed 's/^## /# /; s/^### /## /'
-} >"$work/uclink.toml.5.md"
+python3 packaging/manpage_source.py UCLINK.TOML 5 "uclink.toml - configuration file of uclinkd" \
+  docs/configuration.md >"$work/uclink.toml.5.md"
 man_into "$work/uclink.toml.5.md" "$p/usr/share/man/man5/uclink.toml.5.gz"
 changelog_into uclink
 # Uncompressed: the unit's Documentation= names them by path.

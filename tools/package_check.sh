@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the packages tools/package.sh wrote the way Debian checks packages (docs/PACKAGING.md):
-#   tools/package_check.sh --arch amd64|arm64|armhf [--out DIR]
+#   tools/package_check.sh --arch amd64|arm64|armhf [--out DIR] [--no-tests]
+# 0. for arm64/armhf: tools/cross_test.sh, the pure cores' tests under qemu-user (--no-tests skips);
 # 1. lintian: no errors (the warnings it prints are listed and justified in docs/PACKAGING.md);
 # 2. systemd-analyze verify accepts the unit, in the package's own file tree;
 # 3. the target binaries print the package's version (under qemu-user for arm64/armhf);
@@ -13,9 +14,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-arch="" out=dist/out
+arch="" out=dist/out tests=true
 while [ $# -gt 0 ]; do
   case "$1" in
+    --no-tests) tests=false; shift ;;
     --arch) arch=${2:-}; shift 2 ;;
     --out) out=${2:-}; shift 2 ;;
     *) arch=invalid; break ;;
@@ -25,7 +27,7 @@ case "$arch" in
   amd64) triplet=x86_64-linux-gnu; qemu=() ;;
   arm64) triplet=aarch64-linux-gnu; qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu) ;;
   armhf) triplet=arm-linux-gnueabihf; qemu=(qemu-arm-static -L /usr/arm-linux-gnueabihf) ;;
-  *) echo "usage: tools/package_check.sh --arch amd64|arm64|armhf [--out DIR]" >&2; exit 2 ;;
+  *) echo "usage: tools/package_check.sh --arch amd64|arm64|armhf [--out DIR] [--no-tests]" >&2; exit 2 ;;
 esac
 bash tools/setup.sh --package --cross "$arch" >/dev/null || exit 1
 version=$(sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' control/api/protocol.h)
@@ -48,6 +50,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# --- 0. the target's own tests -----------------------------------------------------------------
+if [ "$arch" != amd64 ] && $tests; then
+  check "pure-core tests as $arch binaries under qemu (tools/cross_test.sh)" \
+    bash tools/cross_test.sh --arch "$arch"
+fi
 
 # --- 1. lintian -------------------------------------------------------------------------------
 lintian_clean() {
