@@ -39,12 +39,14 @@ strip_into() {  # strip_into SRC DEST: an installed executable, without symbols 
   install -D -m 0755 "$1" "$2"
   "$triplet-strip" --remove-section=.comment --remove-section=.note --strip-unneeded "$2"
 }
-changelog_into() {  # changelog_into PACKAGE: the Debian changelog every binary package carries
+# changelog_into PACKAGE: the changelog and copyright every binary package carries; changelog.gz,
+# not changelog.Debian.gz, because a version without a Debian revision makes a native package.
+changelog_into() {
   local dir=$work/$1/usr/share/doc/$1
   mkdir -p "$dir"
   printf '%s (%s) unstable; urgency=medium\n\n  * Release %s (control/api/protocol.h).\n\n -- %s  %s\n' \
     "$1" "$version" "$version" "$maintainer" "$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}")" |
-    gzip -9n >"$dir/changelog.Debian.gz"
+    gzip -9n >"$dir/changelog.gz"
   install -m 0644 packaging/copyright "$dir/copyright"
 }
 man_into() {  # man_into SOURCE.md DEST.gz [pandoc args]: a manual page from the documentation
