@@ -91,6 +91,8 @@ install -m 0644 docs/simulator.md docs/simulator-services.md "$s/usr/share/doc/u
 mkdir -p "$work/src/debian"
 printf 'Source: uclink\n\nPackage: uclink\nArchitecture: any\n\nPackage: uclink-sim\nArchitecture: any\n' \
   >"$work/src/debian/control"
+# libcurl and libmosquitto are dlopen()ed on first use (control/native/lazy_library.h), so no
+# ELF file names them: packaging/control.in recommends them by hand.
 depends_of() {  # depends_of PKGDIR: the Depends line dpkg-shlibdeps derives from the ELF files
   local elf=()
   mapfile -t elf < <(find "$1/usr" -type f -perm -0100)
