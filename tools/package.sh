@@ -5,7 +5,6 @@
 # dist/out/). The version is api::kVersion (control/api/protocol.h), the one the binaries print.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root_dir=$PWD
 
 arch="" out=dist/out
 while [ $# -gt 0 ]; do

@@ -12,7 +12,7 @@
 #    amd64 and is reported as skipped otherwise (steps 1-3 still check the package).
 # Prints "N passed, N failed" last.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 arch="" out=dist/out tests=true
 while [ $# -gt 0 ]; do
@@ -24,9 +24,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$arch" in
-  amd64) triplet=x86_64-linux-gnu; qemu=() ;;
-  arm64) triplet=aarch64-linux-gnu; qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu) ;;
-  armhf) triplet=arm-linux-gnueabihf; qemu=(qemu-arm-static -L /usr/arm-linux-gnueabihf) ;;
+  amd64) qemu=() ;;
+  arm64) qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu) ;;
+  armhf) qemu=(qemu-arm-static -L /usr/arm-linux-gnueabihf) ;;
   *) echo "usage: tools/package_check.sh --arch amd64|arm64|armhf [--out DIR] [--no-tests]" >&2; exit 2 ;;
 esac
 bash tools/setup.sh --package --cross "$arch" >/dev/null || exit 1
