@@ -5,13 +5,13 @@
 #   tools/cross_test.sh --arch arm64|armhf [bazel test arguments...]
 # Prints "N passed, N failed" last; exits non-zero on failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 arch=""
 if [ "${1:-}" = "--arch" ]; then arch=${2:-}; shift 2 || true; fi
 case "$arch" in
-  arm64) triplet=aarch64-linux-gnu; qemu=qemu-aarch64-static ;;
-  armhf) triplet=arm-linux-gnueabihf; qemu=qemu-arm-static ;;
+  arm64) triplet=aarch64-linux-gnu; qemu="qemu-aarch64-static" ;;
+  armhf) triplet=arm-linux-gnueabihf; qemu="qemu-arm-static" ;;
   *) echo "usage: tools/cross_test.sh --arch arm64|armhf [bazel test arguments...]" >&2; exit 2 ;;
 esac
 bash tools/setup.sh --cross "$arch" || exit 1
