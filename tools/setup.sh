@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs every Debian package uclink needs to build, test and run (DEVELOPERS.md facts).
 # Idempotent: packages already present are skipped; safe to re-run.
+#   tools/setup.sh                      # build, test and run on this machine
+#   tools/setup.sh --cross arm64|armhf  # also: the cross compiler, qemu and the target's libraries
+#   tools/setup.sh --package            # also: the Debian packaging and checking tools
+# The extras are asked for by tools/package.sh, tools/cross_test.sh and tools/package_check.sh, so
+# the README's default commands install nothing more than they need (docs/PACKAGING.md).
 set -euo pipefail
 
 PACKAGES=(
@@ -19,6 +24,31 @@ PACKAGES=(
   # kernel-PPP VM tier
   qemu-system-x86 linux-image-amd64 busybox-static cpio
 )
+
+# The libraries a cross build links against, as Debian multiarch packages (<name>:<arch>). Header-only
+# libraries (Boost.Asio, CLI11, nlohmann-json) are architecture-independent: the host's copies serve.
+CROSS_LIBS=(
+  libgtest-dev libgmock-dev libnl-3-dev libnl-route-3-dev libtomlplusplus-dev libspdlog-dev
+  libfmt-dev libsystemd-dev libcurl4-openssl-dev libmosquitto-dev libssl-dev
+)
+cross_arches=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --cross)
+      case "${2:-}" in
+        arm64) PACKAGES+=(g++-aarch64-linux-gnu qemu-user-static) ;;
+        armhf) PACKAGES+=(g++-arm-linux-gnueabihf qemu-user-static) ;;
+        amd64) ;;
+        *) echo "tools/setup.sh: --cross takes arm64, armhf or amd64" >&2; exit 2 ;;
+      esac
+      [ "$2" = amd64 ] || { cross_arches+=("$2"); for l in "${CROSS_LIBS[@]}"; do PACKAGES+=("$l:$2"); done; }
+      shift 2 ;;
+    --package)
+      PACKAGES+=(dpkg-dev fakeroot pandoc lintian debootstrap systemd)
+      shift ;;
+    *) echo "usage: tools/setup.sh [--cross arm64|armhf]... [--package]" >&2; exit 2 ;;
+  esac
+done
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "tools/setup.sh: must run as root (it installs Debian packages with apt-get); try: sudo $0" >&2
@@ -58,6 +88,9 @@ fi
 
 echo "tools/setup.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+for a in "${cross_arches[@]}"; do
+  dpkg --print-foreign-architectures | grep -qx "$a" || dpkg --add-architecture "$a"
+done
 apt-get update -qq
 unavailable=()
 for p in "${missing[@]}"; do

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the pure cores' unit tests and the fuzz-corpus replays as ARM binaries under qemu user-mode
+# emulation: what differs on the boards UC8088 modules sit on (char is unsigned on ARM, long and
+# pointers are 32 bits on armhf, alignment) shows here before a package ships (docs/PACKAGING.md).
+#   tools/cross_test.sh --arch arm64|armhf [bazel test arguments...]
+# Prints "N passed, N failed" last; exits non-zero on failure.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+arch=""
+if [ "${1:-}" = "--arch" ]; then arch=${2:-}; shift 2 || true; fi
+case "$arch" in
+  arm64) triplet=aarch64-linux-gnu; qemu="qemu-aarch64-static" ;;
+  armhf) triplet=arm-linux-gnueabihf; qemu="qemu-arm-static" ;;
+  *) echo "usage: tools/cross_test.sh --arch arm64|armhf [bazel test arguments...]" >&2; exit 2 ;;
+esac
+bash tools/setup.sh --cross "$arch" || exit 1
+
+# The set: every test of chat/, pppif/ and control/ (manager, config, api) that needs nothing
+# but bytes in and actions out. Tests that open TUN devices, netlink sockets, spawn processes, run
+# an Asio loop or talk to service peers exercise the host kernel and its peers, not the target's
+# code generation, and stay in the native suite.
+query='let t = tests(//tests/chat/... + //tests/pppif/... + //tests/control:all) in
+  $t except rdeps($t, @boost//:asio + //process/... + //sim/... + //cmd/... + //pppif:tun
+                      + //pppif:netlink + @libcurl//... + @libmosquitto//...)'
+targets=$(bazel query --noshow_progress "$query" 2>/dev/null) || {
+  echo "tools/cross_test.sh: bazel query failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp /tmp/uclink-cross-test.XXXXXX.log)
+trap 'rm -f "$log"' EXIT
+# -L: the target's dynamic loader and libraries, from Debian's multiarch/cross packages.
+# shellcheck disable=SC2086
+bazel test --config="$arch" --keep_going --run_under="/usr/bin/$qemu -L /usr/$triplet" \
+  "$@" $targets 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
+failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)' "$log")
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or analysis error
+echo "${passed} passed, ${failed} failed"
+exit "$status"
