@@ -344,6 +344,10 @@ void Daemon::Perform(const act::Publish& p) {
   if (p.name == "rung" || p.name == "reset" || p.name == "escalate")
     spdlog::info("recovery {}: {}", p.name, p.data.dump());
   if (server_) server_->Publish({p.name, api::FormatUtc(std::time(nullptr)), p.data});
+  // The site's hooks hear of a power cycle as it starts and of a reached data cap
+  // (docs/system-integration.md, "Dispatcher hooks").
+  if (p.name == "reset" && p.data.value("phase", "") == "started") DispatchHook(HookEvent::kReset);
+  if (p.name == "usage-limit") DispatchHook(HookEvent::kUsageLimit);
 }
 
 void Daemon::Perform(const act::LookUpApn& lookup) {
