@@ -73,44 +73,12 @@ Latencies Latencies::Fast() {
   return zero;
 }
 
+// The control words of kSpecs are the names: one table, so a new command cannot be named twice.
 std::string_view ToString(ControlCommand::Kind kind) {
-  switch (kind) {
-    case ControlCommand::Kind::kReboot:
-      return "kReboot";
-    case ControlCommand::Kind::kHang:
-      return "kHang";
-    case ControlCommand::Kind::kUnhang:
-      return "kUnhang";
-    case ControlCommand::Kind::kGarbage:
-      return "kGarbage";
-    case ControlCommand::Kind::kChunk:
-      return "kChunk";
-    case ControlCommand::Kind::kUrcStorm:
-      return "kUrcStorm";
-    case ControlCommand::Kind::kDrop:
-      return "kDrop";
-    case ControlCommand::Kind::kSilentPpp:
-      return "kSilentPpp";
-    case ControlCommand::Kind::kBlackhole:
-      return "kBlackhole";
-    case ControlCommand::Kind::kRegister:
-      return "kRegister";
-    case ControlCommand::Kind::kCsq:
-      return "kCsq";
-    case ControlCommand::Kind::kRefuseCgdata:
-      return "kRefuseCgdata";
-    case ControlCommand::Kind::kAttachFail:
-      return "kAttachFail";
-    case ControlCommand::Kind::kPdpFail:
-      return "kPdpFail";
-    case ControlCommand::Kind::kStatus:
-      return "kStatus";
-    case ControlCommand::Kind::kWedge:
-      return "kWedge";
-    case ControlCommand::Kind::kPowerCycle:
-      return "kPowerCycle";
+  for (const Spec& spec : kSpecs) {
+    if (spec.kind == kind) return spec.word;
   }
-  return "Kind(?)";
+  return "?";
 }
 
 std::optional<ControlCommand> ParseControlCommand(std::string_view line, std::error_code& error) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "sim/errors.h"
 #include "sim/scenario_toml.h"
@@ -42,8 +43,12 @@ TEST(ControlCommandTest, MissingOrOutOfRangeArgumentsAreRejected) {
 }
 
 TEST(ControlCommandTest, EveryKindHasAName) {
-  EXPECT_EQ(ToString(Kind::kSilentPpp), "kSilentPpp");
-  EXPECT_EQ(ToString(Kind::kBlackhole), "kBlackhole");
+  // A control command is named by the word that asks for it on the control socket.
+  EXPECT_EQ(ToString(Kind::kSilentPpp), "silent-ppp");
+  EXPECT_EQ(ToString(Kind::kBlackhole), "blackhole");
+  EXPECT_EQ(ToString(Kind::kPowerCycle), "power-cycle");
+  std::error_code error;
+  EXPECT_EQ(ParseControlCommand(std::string(ToString(Kind::kWedge)), error)->kind, Kind::kWedge);
   EXPECT_EQ(ToString(Errc::kPtyFailed), "kPtyFailed");
   EXPECT_EQ(ToString(ErrorKind::kExt), "kExt");
   EXPECT_EQ(CmeText(107), "GPRS service not allowed");
