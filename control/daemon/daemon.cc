@@ -119,13 +119,19 @@ std::error_code Daemon::Start() {
   return {};
 }
 
-void Daemon::CreateBackend() {
+void Daemon::CreateBackend(const std::optional<act::StartPpp>& credentials) {
   backend_.reset();
   backend_error_.clear();
   std::error_code error;
   BackendSelection selection;
+  Config config = config_;
+  if (credentials) {
+    config.network.username = credentials->username;
+    config.network.password = credentials->password;
+  }
+  backend_credentials_ = {config.network.username, config.network.password};
   auto backend =
-      MakePppBackend(io_, config_, BackendEnvironment::FromProcessEnvironment(), error, &selection);
+      MakePppBackend(io_, config, BackendEnvironment::FromProcessEnvironment(), error, &selection);
   if (!backend) {
     backend_error_ = selection.why;
     spdlog::warn("PPP backend {}: {}", ToString(config_.connection.backend), backend_error_);
@@ -234,7 +240,7 @@ std::error_code Daemon::OpenPort(const std::string& path, Port* port, bool data_
           // The channel reports the reply to AT+CGDATA before the hand-over: the manager may
           // already have asked for PPP (or, after a disconnect, for the line back).
           if (std::exchange(start_ppp_pending_, false)) {
-            Perform(act::StartPpp{});
+            Perform(pending_start_);
           } else if (std::exchange(resume_ppp_pending_, false)) {
             Perform(act::ResumePpp{});  // ATO → CONNECT ended a monitoring slice
           } else if (std::exchange(resume_pending_, false)) {
@@ -451,14 +457,27 @@ void Daemon::WriteToLine(const std::vector<std::uint8_t>& bytes) {
   }
 }
 
-void Daemon::Perform(const act::StartPpp&) {
+void Daemon::Perform(const act::StartPpp& start) {
   if (!backend_) {
     Feed(ev::PppUnavailable{backend_error_});
     return;
   }
   if (line_fd_ < 0) {
     start_ppp_pending_ = true;  // the hand-over follows the CONNECT reply
+    pending_start_ = start;
     return;
+  }
+  // An auto APN's credentials differ from the configured ones: the backends take them when
+  // they are built, and nothing runs on this one now (CONNECT has just handed the line over).
+  if (start.username != backend_credentials_.username ||
+      start.password != backend_credentials_.password) {
+    spdlog::info("PPP backend rebuilt with the user name of the APN in use (\"{}\")",
+                 start.username);
+    CreateBackend(start);
+    if (!backend_) {
+      Feed(ev::PppUnavailable{backend_error_});
+      return;
+    }
   }
   std::vector<std::uint8_t> leftover(leftover_.begin(), leftover_.end());
   leftover_.clear();

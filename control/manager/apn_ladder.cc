@@ -60,6 +60,19 @@ std::string_view ConnectionManager::CurrentApn() const {
   return "";  // no candidate (yet): the module's default context
 }
 
+// Credentials the user configured always win; without any, an auto candidate brings the ones
+// its provider database entry lists (some operators require a user name even when the
+// password is empty).
+act::StartPpp ConnectionManager::PppCredentials() const {
+  const NetworkConfig& network = options_.config.network;
+  const bool configured = !network.username.empty() || !network.password.empty();
+  if (configured || !AutoApn() || apn_.index >= apn_.candidates.size()) {
+    return {network.username, network.password};
+  }
+  const ApnChoice& choice = apn_.candidates[apn_.index];
+  return {choice.username, choice.password};
+}
+
 void ConnectionManager::LookUpApn() {
   apn_ = ApnLadder{};
   apn_.imsi = module_.imsi.value_or("");

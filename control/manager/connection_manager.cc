@@ -328,7 +328,7 @@ void ConnectionManager::HandleDialing(const Event& event) {
       ApnActivated();
       if (!goal_online_) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
       ppp_running_ = true;
-      Emit(act::StartPpp{});
+      Emit(PppCredentials());
       return TransitionTo(State::kNegotiatingPpp, "CONNECT");
     }
     if (done->outcome == kNoAnswer) {

@@ -141,6 +141,7 @@ class ConnectionManager {
   // apn_ladder.cc: network.apn = "auto" candidates and network.roaming (docs/apn.md).
   bool AutoApn() const { return options_.config.network.AutoApn(); }
   std::string_view CurrentApn() const;
+  act::StartPpp PppCredentials() const;
   void LookUpApn();
   void TakeApnCandidates(const ev::ApnCandidates& found);
   void RunActivation(State state);

@@ -193,7 +193,13 @@ struct SendLcpTerminate {
   std::uint8_t identifier = 0;
 };
 /// Start the PPP backend on the line handed over at CONNECT (with the leftover bytes).
-struct StartPpp {};
+/// `username`/`password` are the PPP credentials of this attempt: network.username/password, or
+/// with network.apn = "auto" and none configured, the provider database's for the candidate APN
+/// (docs/apn.md). The daemon rebuilds the backend when they differ from the ones it was made with.
+struct StartPpp {
+  std::string username;
+  std::string password;  ///< never logged
+};
 /// Stop the PPP backend gracefully (LCP Terminate); ev::PppDown follows.
 struct StopPpp {};
 /// A monitoring slice begins (single port, "+++"/ATO): the backend stops touching the line but

@@ -100,6 +100,50 @@ TEST_F(AutoApnTest, RefusedCandidateMovesToTheNextAfterAShortPauseAndTheWinnerIs
   EXPECT_EQ(remember->provider, "China Telecom");
 }
 
+const act::StartPpp* StartedPpp(const ManagerDriver& d) {
+  for (const Action& a : d.all) {
+    if (const auto* start = std::get_if<act::StartPpp>(&a)) return start;
+  }
+  return nullptr;
+}
+
+TEST_F(AutoApnTest, PppLogsInWithTheCandidatesCredentialsWhenNoneAreConfigured) {
+  Init();
+  Candidates({ApnChoice{"uninet", "wap", "secret", "pap", "auto: China Unicom"}});
+  RegisteredAndAttached();
+  d.Expect("AT+CGDCONT=1,\"IP\",\"uninet\"", FinalKind::kOk);
+  d.Expect("AT+CGDATA=\"PPP\",1", FinalKind::kConnect);
+  const act::StartPpp* start = StartedPpp(d);
+  ASSERT_NE(start, nullptr);
+  EXPECT_EQ(start->username, "wap");
+  EXPECT_EQ(start->password, "secret");
+}
+
+TEST(AutoApnCredentials, ConfiguredCredentialsWinOverTheDatabases) {
+  ManagerDriver d;
+  d.options.config.network.apn = "auto";
+  d.options.config.network.username = "mine";
+  d.options.config.network.password = "pw";
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  for (const char* step :
+       {"AT", "ATE0", "AT+CMEE=1", "AT+CFUN=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN"}) {
+    d.Expect(step, FinalKind::kOk);
+  }
+  d.Expect("AT+CIMI", FinalKind::kOk, {kImsi});
+  d.Expect("AT+CGDCONT=1,\"IP\"", FinalKind::kOk);
+  d.Expect("AT+CGREG=1", FinalKind::kOk);
+  d.Feed(ev::ApnCandidates{kImsi, {ApnChoice{"uninet", "wap", "secret", "pap", "auto: X"}}, ""});
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGDCONT=1,\"IP\",\"uninet\"", FinalKind::kOk);
+  d.Expect("AT+CGDATA=\"PPP\",1", FinalKind::kConnect);
+  const act::StartPpp* start = StartedPpp(d);
+  ASSERT_NE(start, nullptr);
+  EXPECT_EQ(start->username, "mine");
+  EXPECT_EQ(start->password, "pw");
+}
+
 TEST_F(AutoApnTest, RememberedCandidateIsTriedFirstAndNotSavedAgain) {
   Init();
   Candidates({Choice("ctlte", "remembered"), Choice("ctnet", "auto: China Telecom")});

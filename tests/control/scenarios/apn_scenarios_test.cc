@@ -75,6 +75,20 @@ class ApnScenarioTest : public ::testing::Test {
   std::string state_dir_;
 };
 
+// ctnet's database entry carries a user name (ctnet@mycdma.cn) and none is configured: the
+// daemon rebuilds its PPP backend with it before PPP starts, and the link still comes up.
+TEST_F(ApnScenarioTest, ACandidatesCredentialsReachThePppBackend) {
+  ASSERT_TRUE(rig_->StartSim({"--fast", "--imsi", kImsi, "--require-apn", "ctnet"}))
+      << rig_->SimLog();
+  StartDaemonAndConnect();
+  ASSERT_TRUE(events_->WaitForState("online", 40s)) << rig_->Casualty();
+  EXPECT_EQ(rig_->Status()["network"]["apn"], "ctnet");
+  EXPECT_NE(rig_->DaemonLog().find("PPP backend rebuilt with the user name of the APN in use "
+                                   "(\"ctnet@mycdma.cn\")"),
+            std::string::npos)
+      << rig_->DaemonLog();
+}
+
 TEST_F(ApnScenarioTest, SecondCandidateGoesOnlineIsRememberedAndTriedFirstNextTime) {
   ASSERT_TRUE(rig_->StartSim({"--fast", "--imsi", kImsi, "--require-apn", "ctlte"}))
       << rig_->SimLog();
