@@ -35,41 +35,52 @@ struct ResetRunner::Child {
   std::chrono::milliseconds timeout{};
   Done done;
 
+  void Keep(std::size_t n) {
+    result.output_bytes += n;
+    const std::size_t room = kOutputLimit - std::min(kOutputLimit, result.output.size());
+    result.output.append(buffer.data(), std::min(n, room));
+  }
+
+  // One read is always pending while the pipe is open, so every byte passes through this
+  // handler once: the exit cancels the pending read instead of reading beside it.
   void ReadOutput(const std::shared_ptr<Child>& self) {
-    output.async_read_some(asio::buffer(buffer), [self](boost::system::error_code ec,
-                                                        std::size_t n) {
-      if (n > 0) {
-        self->result.output_bytes += n;
-        const std::size_t room = kOutputLimit - std::min(kOutputLimit, self->result.output.size());
-        self->result.output.append(self->buffer.data(), std::min(n, room));
-      }
-      if (ec) {  // EOF: the child (and anything it started that kept the pipe) is done with it
-        self->output_done = true;
-        return self->MaybeFinish();
-      }
-      self->ReadOutput(self);
-    });
+    output.async_read_some(
+        asio::buffer(buffer), [self](boost::system::error_code ec, std::size_t n) {
+          self->Keep(n);
+          if (self->exited) return self->DrainAfterExit();
+          if (ec) {  // EOF: the child (and anything it started that kept the pipe) is done with it
+            self->output_done = true;
+            return self->MaybeFinish();
+          }
+          self->ReadOutput(self);
+        });
+  }
+
+  void OnExit() {
+    exited = true;
+    if (output_done) return MaybeFinish();
+    boost::system::error_code ignored;
+    output.cancel(ignored);  // the pending read completes now, with or without data
+  }
+
+  // What the child wrote just before it exited may still sit in the pipe: take what is there,
+  // without waiting for a grandchild that may keep the pipe open. The exit decides.
+  void DrainAfterExit() {
+    boost::system::error_code ignored;
+    output.non_blocking(true, ignored);
+    while (true) {
+      boost::system::error_code ec;
+      const std::size_t n = output.read_some(asio::buffer(buffer), ec);
+      Keep(n);
+      if (ec || n == 0) break;
+    }
+    output_done = true;
+    MaybeFinish();
   }
 
   void MaybeFinish() {
-    // The exit decides; output still open after it (a grandchild holding the pipe) is cut off.
-    if (!exited || !done) return;
+    if (!exited || !output_done || !done) return;
     boost::system::error_code ignored;
-    if (!output_done && output.is_open()) {
-      // What the child wrote just before it exited may not have been read yet: take what is
-      // there now, without waiting for a grandchild that may keep the pipe open.
-      output.non_blocking(true, ignored);
-      while (true) {
-        boost::system::error_code ec;
-        const std::size_t n = output.read_some(asio::buffer(buffer), ec);
-        if (n > 0) {
-          result.output_bytes += n;
-          const std::size_t room = kOutputLimit - std::min(kOutputLimit, result.output.size());
-          result.output.append(buffer.data(), std::min(n, room));
-        }
-        if (ec || n == 0) break;
-      }
-    }
     output.close(ignored);
     pidfd.close(ignored);
     timer.cancel();
@@ -139,8 +150,7 @@ void ResetRunner::Run(const std::vector<std::string>& argv, std::chrono::millise
                           [child](boost::system::error_code ec) {
                             if (ec) return;
                             ::waitpid(child->pid, &child->wait_status, 0);
-                            child->exited = true;
-                            child->MaybeFinish();
+                            child->OnExit();
                           });
   child->timer.expires_after(timeout);
   child->timer.async_wait([child](boost::system::error_code ec) {
