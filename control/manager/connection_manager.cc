@@ -29,6 +29,12 @@ bool IsPermanentSimError(const ev::AtDone& done) {
          (done.code == 11 || done.code == 12 || done.code == 15 || done.code == 16);
 }
 
+// "+CME ERROR: 4", operation not supported (manual 附表 3.1): this firmware cannot do what the
+// step asks (an IPv6 context on an IPv4-only build, say), and no retry changes firmware.
+bool IsUnsupported(const ev::AtDone& done) {
+  return done.outcome == chat::FinalKind::kCmeError && done.code == 4;
+}
+
 template <typename T>
 const T* As(const Event& event) {
   return std::get_if<T>(&event);
@@ -228,6 +234,9 @@ void ConnectionManager::HandleConfiguring(const Event& event) {
       case StepResult::kFailed:
         if (IsSimError(*failed_step_)) {
           return Fail(Errc::kSimError, DescribeFailedStep(), IsPermanentSimError(*failed_step_));
+        }
+        if (IsUnsupported(*failed_step_)) {
+          return Fail(Errc::kCommandUnsupported, DescribeFailedStep(), /*fatal=*/true);
         }
         return Fail(Errc::kInitFailed, DescribeFailedStep());
     }

@@ -40,6 +40,9 @@ namespace uclink::control {
     "network.apn = auto: every candidate APN's activation was refused")                         \
   X(kPortUnusable, "port-unusable",                                                             \
     "the serial port cannot be used: permission denied or not a terminal; not retried")         \
+  X(kCommandUnsupported, "command-unsupported",                                                 \
+    "a command the connection needs is answered +CME ERROR: 4 (operation not supported); not "  \
+    "retried")                                                                                  \
   X(kResetFailed, "reset-failed",                                                               \
     "recovery.reset_command failed: missing, non-zero exit, killed after reset_timeout_s")      \
   X(kTooManyFailures, "too-many-failures",                                                      \

@@ -412,6 +412,41 @@ TEST_F(ConnectionManagerTest, SimPinRequiredFailsWithoutRetry) {
   EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
 }
 
+// A required init step the firmware does not support (+CME ERROR: 4, manual 附表 3.1) is a
+// permanent problem: retrying cannot change the firmware, so `failed` says which command.
+TEST_F(ConnectionManagerTest, RequiredCommandUnsupportedFailsWithoutRetry) {
+  d.options.config.network.pdp_type = chat::PdpType::kIpv6;
+  d.Start();
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATE0", chat::FinalKind::kOk);
+  d.Expect("AT+CMEE=1", chat::FinalKind::kOk);
+  d.Expect("AT+CFUN=1", chat::FinalKind::kOk);
+  d.Expect("AT+CGMI", chat::FinalKind::kOk, {"UNICORE"});
+  d.Expect("AT+CGMM", chat::FinalKind::kOk, {"UC8088"});
+  d.Expect("AT+CGMR", chat::FinalKind::kOk, {"V1.0"});
+  d.Expect("AT+CGSN", chat::FinalKind::kOk, {"861234567890123"});
+  d.Expect("AT+CIMI", chat::FinalKind::kOk, {"460001234567890"});
+  d.Expect("AT+CGDCONT=1,\"IPV6\",\"cmnet\"", chat::FinalKind::kCmeError, {}, 4);
+  EXPECT_EQ(d.state(), State::kFailed);
+  ASSERT_TRUE(d.status().last_error);
+  EXPECT_EQ(d.status().last_error->code, "command-unsupported");
+  EXPECT_THAT(d.status().last_error->message, ::testing::HasSubstr("AT+CGDCONT"));
+  EXPECT_EQ(d.status().recovery.next_action, "connect");
+  EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
+}
+
+// Any other refusal of an init step is retried: only "not supported" is about the firmware.
+TEST_F(ConnectionManagerTest, OtherInitRefusalsAreRetried) {
+  d.Feed(ev::UserConnect{});
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("ATE0", chat::FinalKind::kOk);
+  d.Expect("AT+CMEE=1", chat::FinalKind::kOk);
+  d.Expect("AT+CFUN=1", chat::FinalKind::kCmeError, {}, 3);  // operation not allowed
+  EXPECT_EQ(d.state(), State::kBackoff);
+  EXPECT_EQ(d.status().last_error->code, "init-failed");
+}
+
 TEST_F(ConnectionManagerTest, SimNotInsertedIsRetried) {
   d.Feed(ev::UserConnect{});
   d.Expect("AT", chat::FinalKind::kOk);

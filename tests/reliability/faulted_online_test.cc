@@ -9,8 +9,8 @@
 // flat; SIGTERM must then exit 0 and leave the module in command mode.
 //
 // UCLINK_FAULTED_MINUTES (default 2, so CI stays short; docs/RELIABILITY.md records 30) sets the
-// number of intervals, UCLINK_FAULT_INTERVAL_S (default 30; 60 for the recorded runs) their length. Figures go to stdout
-// and $TEST_UNDECLARED_OUTPUTS_DIR/faulted_online.md.
+// number of intervals, UCLINK_FAULT_INTERVAL_S (default 30; 60 for the recorded runs) their length.
+// Figures go to stdout and $TEST_UNDECLARED_OUTPUTS_DIR/faulted_online.md.
 #include <gtest/gtest.h>
 
 #include <algorithm>
