@@ -8,11 +8,10 @@
 #include <vector>
 
 #include "pppif/fsm.h"
+#include "pppif/ipv4.h"
 #include "pppif/packet.h"
 
 namespace uclink::pppif {
-
-using Ipv4 = std::array<std::uint8_t, 4>;
 
 /// IPCP option types (RFC 1332 §3, RFC 1877 §1).
 enum class IpcpOption : std::uint8_t {

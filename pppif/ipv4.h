@@ -1,5 +1,5 @@
-// The IPv4 address type shared by the interface shell (identical to the alias in
-// pppif/session.h, so values pass between them unchanged).
+// The one IPv4 address type of pppif: IPCP's negotiated addresses, the session's, the pppd
+// hook's and the interface shell's are the same type, so values pass between them unchanged.
 #pragma once
 
 #include <array>

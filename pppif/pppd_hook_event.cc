@@ -27,12 +27,12 @@ DecodedHookEvent Malformed() {
 
 // Applies one `key=value` line to `event`; false when the key or value is not acceptable.
 bool ApplyField(std::string_view key, std::string_view value, PppdHookEvent& event) {
-  auto address = [&](HookIpv4& out) {
+  auto address = [&](Ipv4& out) {
     auto parsed = ParseIpv4(value);
     if (parsed) out = *parsed;
     return parsed.has_value();
   };
-  auto optional_address = [&](std::optional<HookIpv4>& out) {
+  auto optional_address = [&](std::optional<Ipv4>& out) {
     out = ParseIpv4(value);
     return out.has_value();
   };
@@ -66,8 +66,8 @@ const char* ToString(HookEventKind kind) {
   return "unknown";
 }
 
-std::optional<HookIpv4> ParseIpv4(std::string_view text) {
-  HookIpv4 out{};
+std::optional<Ipv4> ParseIpv4(std::string_view text) {
+  Ipv4 out{};
   for (std::size_t i = 0; i < out.size(); ++i) {
     std::size_t end = text.find('.');
     std::string_view part = i + 1 < out.size() ? text.substr(0, end) : text;
@@ -80,11 +80,6 @@ std::optional<HookIpv4> ParseIpv4(std::string_view text) {
     if (i + 1 < out.size()) text.remove_prefix(end + 1);
   }
   return out;
-}
-
-std::string FormatIpv4(const HookIpv4& a) {
-  return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." +
-         std::to_string(a[3]);
 }
 
 DecodedHookEvent HookEventFromInvocation(std::span<const std::string_view> args,

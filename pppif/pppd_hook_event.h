@@ -20,22 +20,22 @@
 #include <string_view>
 #include <system_error>
 
+#include "pppif/ipv4.h"
+
 namespace uclink::pppif {
 
 enum class HookEventKind { kIpUp, kIpDown };
 const char* ToString(HookEventKind kind);
-
-using HookIpv4 = std::array<std::uint8_t, 4>;
 
 /// One ip-up or ip-down notification.
 struct PppdHookEvent {
   HookEventKind kind = HookEventKind::kIpUp;
   std::string ifname;
   std::string tty;
-  HookIpv4 local{};
-  HookIpv4 remote{};
-  std::optional<HookIpv4> dns1;
-  std::optional<HookIpv4> dns2;
+  Ipv4 local{};
+  Ipv4 remote{};
+  std::optional<Ipv4> dns1;
+  std::optional<Ipv4> dns2;
   std::string ipparam;
   friend bool operator==(const PppdHookEvent&, const PppdHookEvent&) = default;
 };
@@ -64,7 +64,6 @@ std::string EncodeHookEvent(const PppdHookEvent& event);
 DecodedHookEvent DecodeHookEvent(std::string_view datagram);
 
 /// Dotted-quad parser used by both sides ("10.0.0.1"; no leading zeros beyond "0", no spaces).
-std::optional<HookIpv4> ParseIpv4(std::string_view text);
-std::string FormatIpv4(const HookIpv4& address);
+std::optional<Ipv4> ParseIpv4(std::string_view text);
 
 }  // namespace uclink::pppif

@@ -13,11 +13,12 @@
 #include <variant>
 #include <vector>
 
+#include "pppif/ipv4.h"
+
 namespace uclink::pppif {
 
 using Clock = std::chrono::steady_clock;
 using Bytes = std::vector<std::uint8_t>;
-using Ipv4 = std::array<std::uint8_t, 4>;
 
 /// What the caller configures; credentials are used for PAP/CHAP and never logged.
 struct SessionConfig {

@@ -6,10 +6,10 @@
 # 2. systemd-analyze verify accepts the unit, in the package's own file tree;
 # 3. the target binaries print the package's version (under qemu-user for arm64/armhf);
 # 4. install -> `uclink --version` -> purge in a throwaway Debian 12 root (debootstrap once into
-#    ~/.cache/uclink/chroot-bookworm-<arch>, an overlay of it per run), leaving no file behind.
-#    Never on this machine itself. A foreign-architecture root needs qemu's binfmt handlers
-#    registered with the kernel; without them the cycle runs in the amd64 root when the arch is
-#    amd64 and is reported as skipped otherwise (steps 1-3 still check the package).
+#    ~/.cache/uclink/chroot-bookworm-<arch>, an overlay of it per run; tools/install_cycle.sh),
+#    leaving no file behind. Never on this machine itself. A foreign-architecture root runs under
+#    qemu in namespaces with their own binfmt_misc (tools/foreign_ns.sh); on a kernel without
+#    that (before 6.7) and without a registered handler the cycle is reported as skipped.
 # Prints "N passed, N failed" last.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -44,12 +44,7 @@ if [ ! -f "$deb" ] || [ ! -f "$sim" ]; then
   failed=1; finish
 fi
 work=$(mktemp -d /tmp/uclink-package-check.XXXXXX)
-cleanup() {
-  if mountpoint -q "$work/root/proc" 2>/dev/null; then umount "$work/root/proc"; fi
-  if mountpoint -q "$work/root" 2>/dev/null; then umount "$work/root"; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'rm -rf "$work"' EXIT  # the install cycle's mounts live and die in its own namespace
 
 # --- 0. the target's own tests -----------------------------------------------------------------
 if [ "$arch" != amd64 ] && $tests; then
@@ -95,39 +90,35 @@ check "package contents" bash -c "dpkg-deb --contents '$deb' | grep ' ./etc/ucli
 base=${XDG_CACHE_HOME:-$HOME/.cache}/uclink/chroot-bookworm-$arch
 mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
 [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
-# qemu-user-static registers its handlers as qemu-aarch64 / qemu-arm when binfmt_misc is mounted.
-if [ "$arch" != amd64 ] && [ ! -e "/proc/sys/fs/binfmt_misc/${qemu[0]%-static}" ]; then
-  echo "SKIP install/purge cycle: no binfmt handler for $arch registered (steps 1-3 checked it)"
-  finish
+# Where the root's binaries run: natively; through a qemu handler this machine registered; or in
+# namespaces with a binfmt_misc of their own (tools/foreign_ns.sh, Linux 6.7 and later), which
+# registers nothing with this machine's kernel. Each way has its own mount namespace.
+handler=${qemu[0]:-}; handler=${handler%-static}
+if [ "$arch" = amd64 ] || [ -e "/proc/sys/fs/binfmt_misc/$handler" ]; then
+  runner=(unshare --mount --propagation private)
+else
+  runner=(bash tools/foreign_ns.sh "$arch")
+  if ! "${runner[@]}" true 2>/dev/null; then
+    echo "SKIP install/purge cycle: no binfmt handler for $arch and no private binfmt_misc (Linux < 6.7)"
+    finish
+  fi
 fi
 if [ ! -d "$base" ]; then
   echo "tools/package_check.sh: debootstrap bookworm $arch from $mirror into $base (once)"
-  debootstrap --variant=minbase --arch="$arch" bookworm "$base.tmp" "$mirror" >/dev/null &&
-    mv "$base.tmp" "$base" || { rm -rf "$base.tmp"; failed=$((failed + 1)); finish; }
+  if [ "$arch" = amd64 ]; then
+    debootstrap --variant=minbase bookworm "$base.tmp" "$mirror" >/dev/null
+  else
+    # First stage here (unpacking and device nodes need this machine's root), second stage
+    # inside the root under qemu. container=lxc: a user namespace may not mknod, and the first
+    # stage has made the nodes already.
+    debootstrap --foreign --variant=minbase --arch="$arch" bookworm "$base.tmp" "$mirror" >/dev/null &&
+      "${runner[@]}" chroot "$base.tmp" /usr/bin/env container=lxc \
+        /debootstrap/debootstrap --second-stage >/dev/null
+  fi && mv "$base.tmp" "$base" || { rm -rf "$base.tmp"; failed=$((failed + 1)); finish; }
 fi
-root=$work/root
-mkdir -p "$root" "$work/upper" "$work/overlay-work"
-# An overlay keeps the cached root untouched; where overlayfs is refused, a copy serves.
-mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/overlay-work" "$root" 2>/dev/null ||
-  cp -a "$base/." "$root/"
-mount -t proc proc "$root/proc"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-cp "$deb" "$root/tmp/"
-in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
-snapshot() {  # every path of the root except apt's and dpkg's own bookkeeping and logs
-  in_root find / -xdev \( -path /proc -o -path /tmp -o -path /var/lib/apt -o -path /var/cache \
-    -o -path /var/log -o -path /var/lib/dpkg \) -prune -o -print | LC_ALL=C sort
-}
-in_root apt-get update -qq >/dev/null 2>&1
-snapshot >"$work/before"
-check "apt install ./uclink_${version}_${arch}.deb in a bookworm root" \
-  in_root apt-get install -y -qq --no-install-recommends "/tmp/$(basename "$deb")"
-check "installed uclink --version" bash -c "[ \"\$(chroot '$root' uclink --version)\" = 'uclink $version' ]"
-check "installed uclinkd --version" bash -c "[ \"\$(chroot '$root' uclinkd --version)\" = 'uclink $version' ]"
-check "conffile registered" bash -c "chroot '$root' dpkg-query -W -f='\${Conffiles}' uclink | grep -q /etc/uclink/uclink.toml"
-check "apt purge uclink and its dependencies" \
-  in_root apt-get purge -y -qq --autoremove uclink
-snapshot >"$work/after"
-leftovers() { diff "$work/before" "$work/after"; }
-check "purge leaves nothing behind" leftovers
+cycle_log=$work/cycle.log
+"${runner[@]}" bash tools/install_cycle.sh "$base" "$deb" "$version" "$work/cycle" | tee "$cycle_log"
+passed=$((passed + $(grep -c '^PASS ' "$cycle_log")))
+failed=$((failed + $(grep -c '^FAIL ' "$cycle_log")))
+grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$cycle_log" || failed=$((failed + 1))  # it stopped early
 finish

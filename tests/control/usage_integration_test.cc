@@ -2,16 +2,13 @@
 // slirp as the PPP peer) + uclinkd with a private --state-dir, in a network namespace this test
 // creates. Bytes sent through uclink0 show in `uclink usage`, survive a restart in the state
 // directory, a corrupt ledger is set aside, the probe stays quiet while traffic flows, and the
-// real prometheus-node-exporter serves the metrics textfile. Every wait is bounded.
+// real prometheus-node-exporter serves the metrics textfile. Every wait is bounded; the
+// processes are the rig's (tests/control/scenarios/uclink_rig.h: pidfds, readiness by sd_notify).
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sched.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,72 +24,23 @@
 #include <thread>
 #include <vector>
 
+#include "tests/control/scenarios/uclink_rig.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using uclink::control::testing::EnterPrivateNetworkNamespace;
+using uclink::control::testing::UclinkRig;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
 constexpr const char* kImsi = "460040812002376";  // uclink-sim's default (sim/scenario.h)
-
-struct Child {
-  pid_t pid = -1;
-  std::string out;
-};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
   std::stringstream text;
   text << file.rdbuf();
   return text.str();
-}
-
-Child Spawn(const std::vector<std::string>& argv, const std::string& out) {
-  Child child;
-  child.out = out;
-  child.pid = ::fork();
-  if (child.pid == 0) {
-    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    _exit(127);
-  }
-  return child;
-}
-
-int WaitExit(Child& child, std::chrono::milliseconds bound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(child.pid, &status, WNOHANG) == child.pid) {
-      child.pid = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  ::kill(child.pid, SIGKILL);
-  ::waitpid(child.pid, &status, 0);
-  child.pid = -1;
-  return -1;
-}
-
-void Stop(Child& child, std::chrono::milliseconds bound = 25s) {
-  if (child.pid <= 0) return;
-  ::kill(child.pid, SIGTERM);
-  WaitExit(child, bound);
-}
-
-bool WaitForPath(const std::string& path, std::chrono::milliseconds bound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (fs::exists(path)) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
 }
 
 // A TCP listener on 127.0.0.1 that slirp reaches as 10.0.2.2 (its host alias); a thread
@@ -192,73 +140,38 @@ int FreePort() {
 
 class UsageIntegrationTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    ASSERT_EQ(::unshare(CLONE_NEWNET), 0) << "needs root (CAP_SYS_ADMIN)";
-    ASSERT_EQ(std::system("ip link set lo up"), 0);
-  }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
 
   void SetUp() override {
-    char dir[] = "/tmp/uclink-usage-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    modem_ = (dir_ / dir_.filename()).string();
-    socket_ = (dir_ / "uclinkd.sock").string();
-    config_ = (dir_ / "uclink.toml").string();
-    state_ = (dir_ / "state").string();
-    metrics_dir_ = (dir_ / "textfile").string();
+    metrics_dir_ = fs::path(rig_.config_path()).parent_path() / "textfile";
     fs::create_directories(metrics_dir_);
     WriteConfig("");
   }
 
   void TearDown() override {
-    if (daemon_.pid > 0) {
-      ::kill(daemon_.pid, SIGTERM);
-      EXPECT_EQ(WaitExit(daemon_, 25s), 0) << ReadFile(daemon_.out);
-    }
-    Stop(exporter_, 5s);
-    Stop(sim_, 5s);
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
+    if (HasFailure()) ADD_FAILURE() << "daemon log:\n" << rig_.DaemonLog();
+    if (exporter_ > 0) rig_.WaitExited(exporter_, 0ms);  // SIGKILL, reaped, by its pid
   }
 
   void WriteConfig(const std::string& monitor) {
-    std::ofstream(config_) << "[connection]\nautoconnect = false\n[monitor]\necho_interval_s = 5\n"
-                           << monitor << "[usage]\nsave_interval_s = 10\n[metrics]\ntextfile = \""
-                           << metrics_dir_ << "/uclink.prom\"\ninterval_s = 1\n";
+    std::ofstream(rig_.config_path())
+        << "[connection]\nautoconnect = false\n[monitor]\necho_interval_s = 5\n"
+        << monitor << "[usage]\nsave_interval_s = 10\n[metrics]\ntextfile = \""
+        << metrics_dir_.string() << "/uclink.prom\"\ninterval_s = 1\n";
   }
 
-  void StartSim() {
-    sim_ = Spawn({"cmd/uclink-sim", "--fast", "--link", modem_}, (dir_ / "sim.log").string());
-    ASSERT_TRUE(WaitForPath(modem_, 5s)) << ReadFile(sim_.out);
-  }
+  void StartSim() { ASSERT_TRUE(rig_.StartSim({"--fast"})) << rig_.SimLog(); }
+  void StartDaemon() { ASSERT_TRUE(rig_.StartDaemon()) << rig_.DaemonLog(); }
 
-  void StartDaemon() {
-    std::error_code ignored;
-    fs::remove(socket_, ignored);
-    daemon_ = Spawn({"cmd/uclinkd", "--config", config_, "--port", modem_, "--socket", socket_,
-                     "--apn", "cmnet", "--backend", "userspace", "--state-dir", state_, "-v"},
-                    (dir_ / ("uclinkd-" + std::to_string(runs_++) + ".log")).string());
-    ASSERT_TRUE(WaitForPath(socket_, 5s)) << ReadFile(daemon_.out);
-  }
-
-  std::pair<int, std::string> Uclink(std::vector<std::string> args) {
-    std::vector<std::string> argv = {"tests/control/uclink_for_tests", "--socket", socket_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const std::string out = (dir_ / ("uclink-" + std::to_string(runs_++) + ".out")).string();
-    Child client = Spawn(argv, out);
-    const int code = WaitExit(client, 40s);
-    return {code, ReadFile(out)};
-  }
-
-  nlohmann::json Json(std::vector<std::string> args) {
-    auto [code, out] = Uclink(std::move(args));
+  nlohmann::json Json(const std::vector<std::string>& args) {
+    auto [code, out] = rig_.Uclink(args);
     EXPECT_EQ(code, 0) << out;
     return nlohmann::json::parse(out, nullptr, false);
   }
 
   void Connect() {
-    auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
-    ASSERT_EQ(code, 0) << out << ReadFile(daemon_.out);
+    auto [code, out] = rig_.Uclink({"connect", "--wait", "--timeout", "30"});
+    ASSERT_EQ(code, 0) << out << rig_.DaemonLog();
   }
 
   // Sends `bytes` through uclink0 to the sink and closes.
@@ -275,12 +188,11 @@ class UsageIntegrationTest : public ::testing::Test {
     ::close(fd);
   }
 
-  std::string Ledger() const { return state_ + "/usage-" + kImsi + ".json"; }
+  std::string Ledger() const { return rig_.state_dir() + "/usage-" + kImsi + ".json"; }
 
-  fs::path dir_;
-  std::string modem_, socket_, config_, state_, metrics_dir_;
-  Child sim_, daemon_, exporter_;
-  int runs_ = 0;
+  UclinkRig rig_{""};
+  fs::path metrics_dir_;
+  pid_t exporter_ = -1;
 };
 
 TEST_F(UsageIntegrationTest, BytesThroughTheLinkAreCountedPerSimAndSurviveARestart) {
@@ -299,8 +211,7 @@ TEST_F(UsageIntegrationTest, BytesThroughTheLinkAreCountedPerSimAndSurviveAResta
   nlohmann::json status = Json({"status", "--json"});
   EXPECT_EQ(status["usage"]["period"]["tx_bytes"].get<std::uint64_t>(), tx);
 
-  ::kill(daemon_.pid, SIGTERM);  // saves at shutdown
-  ASSERT_EQ(WaitExit(daemon_, 25s), 0) << ReadFile(daemon_.out);
+  ASSERT_EQ(rig_.StopDaemon(), 0) << rig_.DaemonLog();  // SIGTERM: saves at shutdown
   const nlohmann::json saved = nlohmann::json::parse(ReadFile(Ledger()), nullptr, false);
   ASSERT_TRUE(saved.is_object()) << Ledger();
   EXPECT_GE(saved["period"]["tx_bytes"].get<std::uint64_t>(), tx);
@@ -314,19 +225,19 @@ TEST_F(UsageIntegrationTest, BytesThroughTheLinkAreCountedPerSimAndSurviveAResta
 }
 
 TEST_F(UsageIntegrationTest, ACorruptLedgerIsSetAsideAndCountingStartsFromZero) {
-  fs::create_directories(state_);
+  fs::create_directories(rig_.state_dir());
   std::ofstream(Ledger()) << "{\"schema\": 1, \"imsi\": \"" << kImsi << "\", \"period\": {\"st";
   StartSim();
   StartDaemon();
   Connect();
   EXPECT_TRUE(fs::exists(Ledger() + ".corrupt"));
-  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("not valid JSON"));
+  EXPECT_THAT(rig_.DaemonLog(), HasSubstr("not valid JSON"));
   const nlohmann::json usage = Json({"usage", "--json"});
   EXPECT_LT(usage["period"]["tx_bytes"].get<std::uint64_t>(), 10000u);
 }
 
 TEST_F(UsageIntegrationTest, ALedgerOfAnotherSimIsSetAside) {
-  fs::create_directories(state_);
+  fs::create_directories(rig_.state_dir());
   nlohmann::json foreign = {
       {"schema", 1},
       {"imsi", "001010123456789"},
@@ -338,7 +249,7 @@ TEST_F(UsageIntegrationTest, ALedgerOfAnotherSimIsSetAside) {
   StartDaemon();
   Connect();
   EXPECT_TRUE(fs::exists(Ledger() + ".corrupt"));
-  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("another IMSI"));
+  EXPECT_THAT(rig_.DaemonLog(), HasSubstr("another IMSI"));
 }
 
 TEST_F(UsageIntegrationTest, WhileTrafficFlowsTheProbeStaysQuiet) {
@@ -369,26 +280,26 @@ TEST_F(UsageIntegrationTest, NodeExporterServesTheTextfileWithoutScrapeError) {
   StartDaemon();
   Connect();
   // Rewritten at every state change: online by the time connect --wait returned.
-  ASSERT_THAT(ReadFile(metrics_dir_ + "/uclink.prom"), HasSubstr("state=\"online\""));
+  ASSERT_THAT(ReadFile(metrics_dir_ / "uclink.prom"), HasSubstr("state=\"online\""));
   const int port = FreePort();
-  exporter_ = Spawn(
+  exporter_ = rig_.SpawnLogged(
       {"/usr/bin/prometheus-node-exporter",
        "--web.listen-address=127.0.0.1:" + std::to_string(port), "--collector.disable-defaults",
-       "--collector.textfile", "--collector.textfile.directory=" + metrics_dir_},
-      (dir_ / "node_exporter.log").string());
+       "--collector.textfile", "--collector.textfile.directory=" + metrics_dir_.string()},
+      "node_exporter.log");
   std::string body;
   for (int i = 0; i < 100 && body.empty(); ++i) {
     body = HttpGet(port, "/metrics");
     if (body.empty()) std::this_thread::sleep_for(50ms);  // until it listens (bounded)
   }
-  ASSERT_FALSE(body.empty()) << ReadFile(exporter_.out);
+  ASSERT_FALSE(body.empty()) << rig_.Log("node_exporter.log");
   EXPECT_THAT(body, HasSubstr("node_textfile_scrape_error 0"));
   EXPECT_THAT(body, HasSubstr("uclink_state{state=\"online\"} 1"));
   EXPECT_THAT(body, HasSubstr("uclink_online 1"));
   EXPECT_THAT(body, HasSubstr("uclink_usage_period_tx_bytes"));
   EXPECT_THAT(body, HasSubstr("uclink_signal_csq"));
   // `uclink metrics` prints the same series.
-  auto [code, out] = Uclink({"metrics"});
+  auto [code, out] = rig_.Uclink({"metrics"});
   EXPECT_EQ(code, 0);
   EXPECT_THAT(out, HasSubstr("uclink_state{state=\"online\"} 1"));
 }

@@ -39,10 +39,10 @@ TEST(PppdHookEventTest, IpUpCarriesInterfaceAddressesAndPeerDns) {
   EXPECT_EQ(e.kind, HookEventKind::kIpUp);
   EXPECT_EQ(e.ifname, "ppp0");
   EXPECT_EQ(e.tty, "/dev/pts/3");
-  EXPECT_EQ(e.local, (HookIpv4{10, 64, 0, 2}));
-  EXPECT_EQ(e.remote, (HookIpv4{10, 64, 0, 1}));
-  EXPECT_EQ(e.dns1, (HookIpv4{10, 64, 0, 53}));
-  EXPECT_EQ(e.dns2, (HookIpv4{10, 64, 0, 54}));
+  EXPECT_EQ(e.local, (Ipv4{10, 64, 0, 2}));
+  EXPECT_EQ(e.remote, (Ipv4{10, 64, 0, 1}));
+  EXPECT_EQ(e.dns1, (Ipv4{10, 64, 0, 53}));
+  EXPECT_EQ(e.dns2, (Ipv4{10, 64, 0, 54}));
   EXPECT_EQ(e.ipparam, "uclink-1");
 }
 
@@ -125,8 +125,8 @@ TEST(PppdHookEventTest, OversizedDatagramIsRefused) {
 }
 
 TEST(PppdHookEventTest, Ipv4ParserRejectsWhatInetAtonWouldBendInto) {
-  EXPECT_EQ(ParseIpv4("192.168.1.1"), (HookIpv4{192, 168, 1, 1}));
-  EXPECT_EQ(ParseIpv4("0.0.0.0"), (HookIpv4{0, 0, 0, 0}));
+  EXPECT_EQ(ParseIpv4("192.168.1.1"), (Ipv4{192, 168, 1, 1}));
+  EXPECT_EQ(ParseIpv4("0.0.0.0"), (Ipv4{0, 0, 0, 0}));
   for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.x", " 1.2.3.4", "1..3.4",
                           "1.2.3.4 ", "256.1.1.1", "1.2.3.-4"}) {
     EXPECT_FALSE(ParseIpv4(bad)) << bad;

@@ -76,6 +76,18 @@ std::vector<Cell> DefaultKeepaliveCells() {
   return {{echoing_reboot, "online", "online", 60s}};
 }
 
+Fault WedgeFault() { return {"wedge (until power-cycled)", "wedge", "", 0ms, "", false}; }
+
+std::vector<Cell> WedgePhaseCells(bool every_state) {
+  // Detection (the probe's silent tries), the power cycle, the settle and a whole connect.
+  const Fault wedge = WedgeFault();
+  const std::vector<std::string> states =
+      every_state ? kConnectStates : std::vector<std::string>{"configuring", "online"};
+  std::vector<Cell> cells;
+  for (const std::string& state : states) cells.push_back({wedge, state, "online", 120s});
+  return cells;
+}
+
 std::vector<Fault> RecoverableOnlineFaults() {
   return {kNoCarrier, kSilentPpp, kRegistrationLoss, kGarbage, kChunked, kUrcStorm, kReboot, kHang};
 }

@@ -37,6 +37,12 @@ std::vector<Cell> InbandPhaseCells();
 /// the redial, far below the ten intervals a looped-back echo used to take.
 std::vector<Cell> DefaultKeepaliveCells();
 
+/// A wedged module (docs/simulator.md, `wedge`: silent until its power is cycled), recovered
+/// only through recovery.reset_command (the simulator's `power-cycle`). `every_state`: each
+/// connect state; otherwise a representative two (a script running, and online).
+std::vector<Cell> WedgePhaseCells(bool every_state);
+Fault WedgeFault();
+
 /// The faults that leave an online PPP link recoverable without outside help (everything but a
 /// refused CGDATA, an attach failure and a vanished port), in the order the faulted online
 /// period (faulted_online_test.cc) cycles through them.

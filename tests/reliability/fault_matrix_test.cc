@@ -204,8 +204,9 @@ class FaultMatrixTest : public ::testing::Test {
   // Runs one phase; appends its rows to table_. Returns the number of failed cells.
   int RunPhase(const std::string& title, const std::vector<std::string>& sim_args,
                const std::vector<Cell>& cells, const std::string& target,
-               const std::string& config = FastRecoveryConfig()) {
+               const std::string& config = FastRecoveryConfig(), bool with_reset_command = false) {
     UclinkRig rig(config);
+    if (with_reset_command) control::testing::AddSimPowerCycleResetCommand(rig);
     EXPECT_TRUE(rig.StartSim(sim_args));
     EXPECT_TRUE(rig.StartDaemon());
     MatrixRunner runner(rig, sim_args);
@@ -271,6 +272,13 @@ TEST_F(FaultMatrixTest, EveryFaultInEveryStateRecoversWithoutLeaks) {
   RunPhase("Keepalive at default intervals (echo every 30 s, 4 failures)",
            {"--registration", "2:300,1:700"}, DefaultKeepaliveCells(), "online",
            DefaultKeepaliveConfig());
+  // A wedged module answers nothing until its power is cycled: the ladder must reach the
+  // power-cycle rung from wherever the wedge hit (docs/state-machine.md, "Recovery ladder").
+  const char* wedge_states = std::getenv("UCLINK_FAULT_MATRIX_WEDGE");
+  RunPhase("Wedge (silent until power-cycled; recovery.reset_command power-cycles the simulator)",
+           {"--registration", "2:300,1:700"},
+           WedgePhaseCells(wedge_states != nullptr && std::string(wedge_states) == "all"), "online",
+           FastRecoveryConfig(), /*with_reset_command=*/true);
   table_ << "\nWhole matrix: " << Seconds(Clock::now() - start) << ".\n";
   WriteTable();
 }

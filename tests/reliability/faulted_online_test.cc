@@ -32,6 +32,7 @@ namespace uclink::reliability {
 namespace {
 
 using namespace std::chrono_literals;
+using control::testing::AddSimPowerCycleResetCommand;
 using control::testing::EnterPrivateNetworkNamespace;
 using control::testing::EntersState;
 using control::testing::EventStream;
@@ -46,6 +47,9 @@ using nlohmann::json;
 constexpr long kRssSlackKb = 2048;
 // The matrix's bound for one recovery (fault_matrix.h); an interval is at least 20 s longer.
 constexpr auto kRecoveryBound = 60s;
+// A wedge adds detection (the probe's silent tries), the power cycle and the settle (the
+// matrix's wedge cells have the same bound).
+constexpr auto kWedgeRecoveryBound = 120s;
 // Longer than echo-failure detection (2 × 1 s in FastRecoveryConfig): "the link absorbed it".
 constexpr auto kAbsorbWindow = 5s;
 
@@ -110,7 +114,7 @@ class FaultedOnlineTest : public ::testing::Test {
       back = events_->WaitFor(note, fault.undo_after).has_value();
       rig_.SimControl(fault.undo);
     }
-    if (!back) back = events_->WaitFor(note, kRecoveryBound).has_value();
+    if (!back) back = events_->WaitFor(note, recovery_bound_).has_value();
     if (!fault.undo_on_recovery.empty()) rig_.SimControl(fault.undo_on_recovery);
     for (const std::string& e : errors) row.errors += (row.errors.empty() ? "" : ", ") + e;
     if (left) row.detect_s = Seconds(*left - injected);
@@ -139,7 +143,7 @@ class FaultedOnlineTest : public ::testing::Test {
       if (LeavesOnline(*e)) {
         ++unplanned_drops_;
         std::cout << "unplanned drop: " << e->dump() << std::endl;
-        events_->WaitForState("online", kRecoveryBound);
+        events_->WaitForState("online", recovery_bound_);
       }
     }
   }
@@ -173,11 +177,19 @@ class FaultedOnlineTest : public ::testing::Test {
 
   UclinkRig rig_{FastRecoveryConfig()};
   std::optional<EventStream> events_;
+  std::chrono::seconds recovery_bound_ = kRecoveryBound;
   int unplanned_drops_ = 0;
 };
 
 TEST_F(FaultedOnlineTest, RecoversFromAFaultEveryIntervalWithFlatResources) {
   const int intervals = EnvInt("UCLINK_FAULTED_MINUTES", 2, 1, 24 * 60);
+  // UCLINK_FAULTED_WEDGE=1: every fault is a wedge, recovered through the power-cycle rung
+  // (recovery.reset_command power-cycles the simulator; docs/RELIABILITY.md, "Wedge soak").
+  const bool wedge = EnvInt("UCLINK_FAULTED_WEDGE", 0, 0, 1) == 1;
+  if (wedge) {
+    AddSimPowerCycleResetCommand(rig_);
+    recovery_bound_ = kWedgeRecoveryBound;
+  }
   const auto interval = std::chrono::seconds(EnvInt("UCLINK_FAULT_INTERVAL_S", 30, 20, 3600));
   // Realistic latencies, as the fault matrix's PPP phase (docs/simulator.md).
   ASSERT_TRUE(rig_.StartSim({"--registration", "2:300,1:700"})) << rig_.SimLog();
@@ -188,7 +200,8 @@ TEST_F(FaultedOnlineTest, RecoversFromAFaultEveryIntervalWithFlatResources) {
   ASSERT_TRUE(events_->WaitForState("online", 60s)) << rig_.DaemonLog();
   const ResourceSample start = SettledSample(-1);
 
-  const std::vector<Fault> faults = RecoverableOnlineFaults();
+  const std::vector<Fault> faults =
+      wedge ? std::vector<Fault>{WedgeFault()} : RecoverableOnlineFaults();
   std::vector<Row> rows;
   const auto period_start = Clock::now();
   for (int k = 0; k < intervals; ++k) {

@@ -214,6 +214,15 @@ fail_after = 8
 )";
 }
 
+void AddSimPowerCycleResetCommand(const UclinkRig& rig, int settle_s) {
+  const std::string dir = std::filesystem::path(rig.config_path()).parent_path().string();
+  const std::string helper =
+      (std::filesystem::current_path() / "tests/control/scenarios/sim_power_cycle").string();
+  std::ofstream(rig.config_path(), std::ios::app)
+      << "reset_settle_s = " << settle_s << "\nreset_command = [\"" << helper << "\", \"" << dir
+      << "/sim.ctl\"]\n";
+}
+
 bool EntersState(const nlohmann::json& event, const std::string& state) {
   return event.is_object() && event.value("event", "") == "state" && event.contains("data") &&
          event["data"].is_object() && event["data"].value("to", "") == state;

@@ -178,4 +178,10 @@ class UclinkRig {
   int runs_ = 0;
 };
 
+/// Appends recovery.reset_command (the test helper `sim_power_cycle`, which power-cycles this
+/// rig's simulator through its control socket, as gpioset would a real module) and
+/// recovery.reset_settle_s to the rig's configuration. The configuration must end in
+/// [recovery], as FastRecoveryConfig() does; the test needs the helper as data.
+void AddSimPowerCycleResetCommand(const UclinkRig& rig, int settle_s = 10);
+
 }  // namespace uclink::control::testing

@@ -21,10 +21,6 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 
-std::string Absolute(const std::string& runfile) {
-  return (std::filesystem::current_path() / runfile).string();
-}
-
 class WedgeScenarioTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
@@ -37,16 +33,9 @@ class WedgeScenarioTest : public ::testing::Test {
     rig_.reset();
   }
 
-  // The rig's directory is known once it exists: the reset command names its control socket.
-  void Start(const std::string& recovery_keys) {
+  void Start(bool with_reset_command) {
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig());
-    const std::string dir = std::filesystem::path(rig_->config_path()).parent_path().string();
-    std::ofstream(rig_->config_path(), std::ios::app)
-        << recovery_keys
-        << (recovery_keys.find("reset_command") != std::string::npos
-                ? "\"" + Absolute("tests/control/scenarios/sim_power_cycle") + "\", \"" + dir +
-                      "/sim.ctl\"]\n"
-                : "");
+    if (with_reset_command) AddSimPowerCycleResetCommand(*rig_);
     ASSERT_TRUE(rig_->StartSim({"--fast"})) << rig_->SimLog();
     ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
     events_ = std::make_unique<EventStream>(rig_->socket_path(), rig_.get());
@@ -60,7 +49,7 @@ class WedgeScenarioTest : public ::testing::Test {
 };
 
 TEST_F(WedgeScenarioTest, WedgedModuleIsPowerCycledAndComesBackOnline) {
-  Start("reset_settle_s = 10\nreset_command = [");
+  Start(/*with_reset_command=*/true);
   const auto wedged_at = Clock::now();
   ASSERT_EQ(rig_->SimControl("wedge"), "OK");
   const auto reset = events_->WaitFor(
@@ -84,7 +73,7 @@ TEST_F(WedgeScenarioTest, WedgedModuleIsPowerCycledAndComesBackOnline) {
 }
 
 TEST_F(WedgeScenarioTest, WithoutResetCommandAWedgedModuleIsRetriedAndStatusSaysWhy) {
-  Start("");
+  Start(/*with_reset_command=*/false);
   ASSERT_EQ(rig_->SimControl("wedge"), "OK");
   // Each attempt is about 16 s (the probe's silent tries, each followed by the AT engine's own
   // resync): three show the rhythm; the count itself is TransientFailuresAreRetriedForEver's.
@@ -141,6 +130,23 @@ TEST_F(WedgeScenarioTest, TransientFailuresAreRetriedForEverWithBackoff) {
   EXPECT_EQ(failures, 24);
   // The count stays until the link has been up for backoff.reset_after_s (docs/state-machine.md).
   EXPECT_GE(rig_->Status()["recovery"]["consecutive_failures"].get<int>(), 24);
+}
+
+// A state directory that cannot be written (a read-only /var; here a regular file where the
+// directory goes, which stops root too) is a warning per write: the daemon starts, the ladder
+// counts from memory, and the link comes up (docs/state.md).
+TEST_F(WedgeScenarioTest, AnUnwritableStateDirectoryIsAWarningAndTheLadderGoesOn) {
+  rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig());
+  std::ofstream(rig_->state_dir()) << "not a directory\n";
+  ASSERT_TRUE(rig_->StartSim({"--fast", "--attach-fail", "2"})) << rig_->SimLog();
+  ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
+  events_ = std::make_unique<EventStream>(rig_->socket_path(), rig_.get());
+  ASSERT_TRUE(events_->open());
+  ASSERT_EQ(rig_->Call("connect").value("ok", false), true);
+  ASSERT_TRUE(events_->WaitForState("online", 30s)) << rig_->Casualty();
+  EXPECT_GE(rig_->Status()["recovery"]["consecutive_failures"].get<int>(), 2);
+  EXPECT_THAT(rig_->DaemonLog(), HasSubstr("the ladder goes on from memory"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(rig_->state_dir()));
 }
 
 }  // namespace
