@@ -25,6 +25,8 @@
 
 extern char** environ;
 
+#include "tests/control/scenarios/uclink_rig.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -118,9 +120,9 @@ std::string Request(const std::string& socket_path, const std::string& line) {
 class DaemonIntegrationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    // A private network namespace: the TUN device, addresses and routes vanish with the test.
-    ASSERT_EQ(::unshare(CLONE_NEWNET), 0) << "needs root (CAP_SYS_ADMIN)";
-    ASSERT_EQ(std::system("ip link set lo up"), 0);
+    // Private network and mount namespaces: the TUN device, addresses and routes vanish with
+    // the test, and /etc/resolv.conf is the test's own.
+    ASSERT_TRUE(uclink::control::testing::EnterPrivateNamespaces()) << "needs root";
   }
 
   void SetUp() override {
@@ -216,6 +218,19 @@ TEST_F(DaemonIntegrationTest, ConnectsThroughSlirpAndShowsTheAddress) {
   auto [kv_code, kv] = Uclink({"status", "--keyvalue"});
   EXPECT_EQ(kv_code, 0);
   EXPECT_THAT(kv, HasSubstr("interface.address=10.0.2.15"));
+}
+
+// dns = "file" (what "auto" picks without systemd-resolved or resolvconf) writes
+// /etc/resolv.conf: the test's private one (tests/control/scenarios/uclink_rig.h), never the
+// machine's, seen here through the root of PID 1.
+TEST_F(DaemonIntegrationTest, TheDaemonsResolvConfIsTheTestsNotTheMachines) {
+  const std::string machine_before = ReadFile("/proc/1/root/etc/resolv.conf");
+  std::ofstream(config_, std::ios::app) << "[interface]\ndns = \"file\"\n";
+  StartSim();
+  StartDaemon();
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << ReadFile(daemon_.out);
+  EXPECT_THAT(ReadFile("/etc/resolv.conf"), HasSubstr("Written by uclink for uclink0"));
+  EXPECT_EQ(ReadFile("/proc/1/root/etc/resolv.conf"), machine_before);
 }
 
 TEST_F(DaemonIntegrationTest, FallsBackToInbandWhenCgdataIsRefused) {

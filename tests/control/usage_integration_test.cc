@@ -29,7 +29,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using uclink::control::testing::EnterPrivateNetworkNamespace;
+using uclink::control::testing::EnterPrivateNamespaces;
 using uclink::control::testing::UclinkRig;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
@@ -140,7 +140,7 @@ int FreePort() {
 
 class UsageIntegrationTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void SetUp() override {
     metrics_dir_ = fs::path(rig_.config_path()).parent_path() / "textfile";

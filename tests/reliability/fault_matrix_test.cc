@@ -28,7 +28,7 @@ namespace uclink::reliability {
 namespace {
 
 using namespace std::chrono_literals;
-using control::testing::EnterPrivateNetworkNamespace;
+using control::testing::EnterPrivateNamespaces;
 using control::testing::EntersState;
 using control::testing::EventStream;
 using control::testing::FastRecoveryConfig;
@@ -199,7 +199,7 @@ std::string DefaultKeepaliveConfig() {
 
 class FaultMatrixTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   // Runs one phase; appends its rows to table_. Returns the number of failed cells.
   int RunPhase(const std::string& title, const std::vector<std::string>& sim_args,

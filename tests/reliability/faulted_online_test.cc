@@ -33,7 +33,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using control::testing::AddSimPowerCycleResetCommand;
-using control::testing::EnterPrivateNetworkNamespace;
+using control::testing::EnterPrivateNamespaces;
 using control::testing::EntersState;
 using control::testing::EventStream;
 using control::testing::FastRecoveryConfig;
@@ -77,7 +77,7 @@ struct Row {
 
 class FaultedOnlineTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   // Idle connections of rig_.Call() close asynchronously on the daemon's side: wait for `fds`.
   ResourceSample SettledSample(int want_fds) {

@@ -21,7 +21,7 @@ namespace uclink::reliability {
 namespace {
 
 using namespace std::chrono_literals;
-using control::testing::EnterPrivateNetworkNamespace;
+using control::testing::EnterPrivateNamespaces;
 using control::testing::EventStream;
 using control::testing::FastRecoveryConfig;
 using control::testing::ResourceSample;
@@ -47,7 +47,7 @@ std::string Describe(const ResourceSample& s) {
 
 class SoakTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   // One connect → online → disconnect → idle; returns its duration, or nullopt on failure.
   std::optional<Clock::duration> Cycle() {

@@ -20,21 +20,26 @@ for m in $($bb cat /modules/order); do
 done
 $bb mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /newroot \
   || fail "mount 9p"
-# A checkout under /tmp (a fresh clone, say) would be hidden by the VM's own /tmp below, and with
-# it every source file the runfiles link to (source_file: the scenario's real path on the host):
-# keep the host's copy of that directory visible.
-case "${source_file}" in
-  /tmp/?*)
-    top="/tmp/$(echo "${source_file#/tmp/}" | $bb cut -d/ -f1)"
-    $bb mkdir -p /hosttmp && $bb mount -o bind /newroot/tmp /hosttmp || fail "bind host /tmp"
-    ;;
-  *) top="" ;;
-esac
-$bb mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp || fail "tmpfs /tmp"
-if [ -n "${top}" ]; then
-  $bb mkdir -p "/newroot${top}" && $bb mount -o bind "/hosttmp${top#/tmp}" "/newroot${top}" \
-    || fail "bind ${top}"
+# A checkout under /tmp (a fresh clone, say) or Bazel's output base there (HOME=/tmp/...) would
+# be hidden by the VM's own /tmp below, and with it the scenario and every file the runfiles
+# link to: keep the host's copy of each such top directory visible.
+tops=""
+for p in "${scenario_file}" "${source_file}" "${workspace}" "${bin_dir}"; do
+  case "${p}" in
+    /tmp/?*)
+      t="/tmp/$(echo "${p#/tmp/}" | $bb cut -d/ -f1)"
+      case " ${tops} " in *" ${t} "*) ;; *) tops="${tops} ${t}" ;; esac
+      ;;
+  esac
+done
+if [ -n "${tops}" ]; then
+  $bb mkdir -p /hosttmp && $bb mount -o bind /newroot/tmp /hosttmp || fail "bind host /tmp"
 fi
+$bb mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp || fail "tmpfs /tmp"
+for t in ${tops}; do
+  $bb mkdir -p "/newroot${t}" && $bb mount -o bind "/hosttmp${t#/tmp}" "/newroot${t}" \
+    || fail "bind ${t}"
+done
 $bb mount -t tmpfs -o mode=755 tmpfs /newroot/run || fail "tmpfs /run"
 $bb mkdir -p /newroot/run/lock /newroot/run/netns
 for d in dev proc sys; do $bb mount -o bind "/${d}" "/newroot/${d}" || fail "bind ${d}"; done

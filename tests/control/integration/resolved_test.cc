@@ -280,7 +280,7 @@ TEST(ResolvedTest, ServersFollowTheLinkAndSurviveAResolvedRestart) {
   const std::string dir =
       fs::path(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp").string();
   // The network namespace first: sysfs shows the links of the namespace that mounts it.
-  ASSERT_TRUE(EnterPrivateNetworkNamespace());
+  ASSERT_TRUE(EnterPrivateNamespaces());
   ResolvedSandbox sandbox;
   std::string why;
   ASSERT_TRUE(sandbox.Setup(dir, &why)) << why;

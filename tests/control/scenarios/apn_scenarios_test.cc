@@ -40,7 +40,7 @@ int Refusals(const EventStream& events) {
 
 class ApnScenarioTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void SetUp() override {
     const std::string db = AbsolutePath("tests/control/apn/testdata/providers.xml");
@@ -140,7 +140,7 @@ TEST_F(ApnScenarioTest, EveryCandidateRefusedNamesEachInLastError) {
 // network.roaming = "deny": registered-roaming keeps uclinkd offline with roaming-denied, still
 // watching; home registration later brings it online without a new connect.
 TEST(RoamingScenarioTest, DenyWaitsOfflineWhileRoamingThenGoesOnlineAtHome) {
-  ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root";
+  ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root";
   UclinkRig rig(FastRecoveryConfig() + "[network]\nroaming = \"deny\"\n");
   ASSERT_TRUE(rig.StartSim({"--fast", "--registration", "2:100,5:200"})) << rig.SimLog();
   ASSERT_TRUE(rig.StartDaemon()) << rig.DaemonLog();

@@ -166,7 +166,7 @@ bool IsMonitoringEvent(const nlohmann::json& e) {
 
 class EscapeSliceScenarioTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(EscapeConfig()); }
 

@@ -139,7 +139,7 @@ std::pair<int, std::string> RunToEnd(const std::vector<std::string>& argv,
 
 class ExitCodesTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig()); }
   void TearDown() override {

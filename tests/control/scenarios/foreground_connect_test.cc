@@ -26,7 +26,7 @@ constexpr char kConnected[] = "connected; Ctrl-C hangs up (status: uclink --sock
 
 class ForegroundConnectTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig()); }
 

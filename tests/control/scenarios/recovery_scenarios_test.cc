@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 class RecoveryScenarioTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig()); }
 

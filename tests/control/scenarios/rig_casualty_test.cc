@@ -18,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 class RigCasualtyTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
   UclinkRig rig_{FastRecoveryConfig()};
 };
 

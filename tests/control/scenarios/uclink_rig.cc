@@ -5,7 +5,9 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -187,8 +189,47 @@ int CountChildren(pid_t parent) {
 
 }  // namespace
 
-bool EnterPrivateNetworkNamespace() {
-  return ::unshare(CLONE_NEWNET) == 0 && std::system("ip link set lo up") == 0;
+namespace {
+
+// The private /etc's tmpfs (upper and work directories of the overlay), removed at exit.
+std::string& PrivateEtcDir() {
+  static std::string dir;
+  return dir;
+}
+
+void RemovePrivateEtc() {
+  if (PrivateEtcDir().empty()) return;
+  ::umount2("/etc", MNT_DETACH);
+  ::umount2(PrivateEtcDir().c_str(), MNT_DETACH);
+  ::rmdir(PrivateEtcDir().c_str());
+}
+
+// /etc as an overlay whose writes land in a tmpfs of this mount namespace: what the daemon
+// writes there (resolv.conf with dns = "auto" → file, docs/system-integration.md) never
+// reaches the machine, even when the daemon is killed before it restores the file.
+bool OverlayEtc() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string dir = std::string(base != nullptr ? base : "/tmp") + "/uclink-etc-XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) return false;
+  if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, "mode=0755") != 0) {
+    ::rmdir(dir.c_str());
+    return false;
+  }
+  PrivateEtcDir() = dir;
+  std::atexit(RemovePrivateEtc);
+  const std::string upper = dir + "/upper", work = dir + "/work";
+  const std::string options = "lowerdir=/etc,upperdir=" + upper + ",workdir=" + work;
+  return ::mkdir(upper.c_str(), 0755) == 0 && ::mkdir(work.c_str(), 0755) == 0 &&
+         ::mount("overlay", "/etc", "overlay", 0, options.c_str()) == 0;
+}
+
+}  // namespace
+
+bool EnterPrivateNamespaces() {
+  if (::unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) return false;
+  // Our mounts stay ours: nothing propagates back to the machine's namespace.
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+  return OverlayEtc() && std::system("ip link set lo up") == 0;
 }
 
 std::string FastRecoveryConfig() {

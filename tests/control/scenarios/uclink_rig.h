@@ -29,9 +29,12 @@ inline constexpr bool kUnderAddressSanitizer = true;
 inline constexpr bool kUnderAddressSanitizer = false;
 #endif
 
-/// Moves the calling process into a fresh network namespace with `lo` up (needs root), so the
-/// TUN device, addresses and routes of the daemon vanish with the test process.
-bool EnterPrivateNetworkNamespace();
+/// Moves the calling process (call it before any thread starts) into fresh network and mount
+/// namespaces (needs root): `lo` is up, so the TUN device, addresses and routes of the daemon
+/// vanish with the test process; and /etc is an overlay on a private tmpfs, so what a daemon
+/// writes there (/etc/resolv.conf with the default dns = "auto" and no resolved) never reaches
+/// the machine — also when it is killed before it can restore the file.
+bool EnterPrivateNamespaces();
 
 /// A configuration with short intervals so that each recovery takes seconds, not minutes.
 std::string FastRecoveryConfig();

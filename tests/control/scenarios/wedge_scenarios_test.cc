@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 
 class WedgeScenarioTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void TearDown() override {
     if (HasFailure() && rig_) ADD_FAILURE() << "daemon log:\n" << rig_->DaemonLog();

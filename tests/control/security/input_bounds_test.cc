@@ -19,7 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::EnterPrivateNetworkNamespace;
+using testing::EnterPrivateNamespaces;
 using testing::FastRecoveryConfig;
 using testing::RawClient;
 using testing::UclinkRig;
@@ -35,7 +35,7 @@ std::string ErrorCode(const json& reply) {
 
 class InputBoundsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void SetUp() override {
     ASSERT_TRUE(rig_.StartSim({"--fast"})) << rig_.SimLog();

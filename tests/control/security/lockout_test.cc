@@ -29,7 +29,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::EnterPrivateNetworkNamespace;
+using testing::EnterPrivateNamespaces;
 using testing::FastRecoveryConfig;
 using testing::RawClient;
 using testing::UclinkRig;
@@ -54,7 +54,7 @@ int MillisecondsLeft(Clock::time_point deadline) {
 
 class LockoutTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 
   void Start(const std::string& control_toml) {
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig() + control_toml);

@@ -32,7 +32,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::EnterPrivateNetworkNamespace;
+using testing::EnterPrivateNamespaces;
 using testing::EventStream;
 using testing::FastRecoveryConfig;
 using testing::UclinkRig;
@@ -81,7 +81,7 @@ class TempDir {
 
 class SecretsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNetworkNamespace()) << "needs root"; }
+  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
 };
 
 TEST_F(SecretsTest, UserspaceDaemonAtDebugLevelNeverPrintsThePapOrMqttPassword) {
