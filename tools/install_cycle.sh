@@ -13,9 +13,15 @@ check() {  # check NAME COMMAND...: one counted check
 }
 root=$work/root
 mkdir -p "$root" "$work/upper" "$work/overlay-work"
-# An overlay keeps the cached root untouched; where overlayfs is refused, a copy serves.
-mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/overlay-work" "$root" 2>/dev/null ||
+# An overlay keeps the cached root untouched. Inside a user namespace (tools/foreign_ns.sh)
+# overlayfs renames no directory (EXDEV without redirect_dir, which such a mount may not have),
+# and dpkg renames every directory it unpacks: there, and where overlayfs is refused, a copy.
+if [ "$(readlink /proc/self/ns/user)" = "$(readlink /proc/1/ns/user)" ] &&
+  mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/overlay-work" "$root" 2>/dev/null; then
+  :
+else
   cp -a "$base/." "$root/"
+fi
 mount -t proc proc "$root/proc"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp "$deb" "$root/tmp/"
