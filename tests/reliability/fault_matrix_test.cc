@@ -206,7 +206,8 @@ class FaultMatrixTest : public ::testing::Test {
                const std::vector<Cell>& cells, const std::string& target,
                const std::string& config = FastRecoveryConfig(), bool with_reset_command = false) {
     UclinkRig rig(config);
-    if (with_reset_command) control::testing::AddSimPowerCycleResetCommand(rig);
+    // Each wedge cell needs a power cycle: more than the default 4 an hour.
+    if (with_reset_command) control::testing::AddSimPowerCycleResetCommand(rig, 60);
     EXPECT_TRUE(rig.StartSim(sim_args));
     EXPECT_TRUE(rig.StartDaemon());
     MatrixRunner runner(rig, sim_args);

@@ -187,7 +187,7 @@ TEST_F(FaultedOnlineTest, RecoversFromAFaultEveryIntervalWithFlatResources) {
   // (recovery.reset_command power-cycles the simulator; docs/RELIABILITY.md, "Wedge soak").
   const bool wedge = EnvInt("UCLINK_FAULTED_WEDGE", 0, 0, 1) == 1;
   if (wedge) {
-    AddSimPowerCycleResetCommand(rig_);
+    AddSimPowerCycleResetCommand(rig_, 60);  // a wedge every few minutes: above 4 an hour
     recovery_bound_ = kWedgeRecoveryBound;
   }
   const auto interval = std::chrono::seconds(EnvInt("UCLINK_FAULT_INTERVAL_S", 30, 20, 3600));

@@ -255,13 +255,13 @@ fail_after = 8
 )";
 }
 
-void AddSimPowerCycleResetCommand(const UclinkRig& rig, int settle_s) {
+void AddSimPowerCycleResetCommand(const UclinkRig& rig, int max_resets_per_hour, int settle_s) {
   const std::string dir = std::filesystem::path(rig.config_path()).parent_path().string();
   const std::string helper =
       (std::filesystem::current_path() / "tests/control/scenarios/sim_power_cycle").string();
   std::ofstream(rig.config_path(), std::ios::app)
-      << "reset_settle_s = " << settle_s << "\nreset_command = [\"" << helper << "\", \"" << dir
-      << "/sim.ctl\"]\n";
+      << "reset_settle_s = " << settle_s << "\nmax_resets_per_hour = " << max_resets_per_hour
+      << "\nreset_command = [\"" << helper << "\", \"" << dir << "/sim.ctl\"]\n";
 }
 
 bool EntersState(const nlohmann::json& event, const std::string& state) {

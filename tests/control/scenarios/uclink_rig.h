@@ -183,8 +183,11 @@ class UclinkRig {
 
 /// Appends recovery.reset_command (the test helper `sim_power_cycle`, which power-cycles this
 /// rig's simulator through its control socket, as gpioset would a real module) and
-/// recovery.reset_settle_s to the rig's configuration. The configuration must end in
-/// [recovery], as FastRecoveryConfig() does; the test needs the helper as data.
-void AddSimPowerCycleResetCommand(const UclinkRig& rig, int settle_s = 10);
+/// recovery.reset_settle_s and recovery.max_resets_per_hour to the rig's configuration (a test
+/// that wedges the module more often than the default 4 times an hour raises the bound). The
+/// configuration must end in [recovery], as FastRecoveryConfig() does; the test needs the
+/// helper as data.
+void AddSimPowerCycleResetCommand(const UclinkRig& rig, int max_resets_per_hour = 4,
+                                  int settle_s = 10);
 
 }  // namespace uclink::control::testing
