@@ -191,32 +191,25 @@ std::optional<LinkState> RouteNetlink::QueryLink(int ifindex, std::error_code& e
                    .up = (::rtnl_link_get_flags(link.get()) & IFF_UP) != 0};
 }
 
-std::vector<AddressEntry> RouteNetlink::QueryAddresses(int ifindex, std::error_code& ec) {
-  std::vector<AddressEntry> result;
+std::error_code ForEachAddress(nl_sock* socket, int ifindex, int family,
+                               const std::function<void(rtnl_addr*)>& visit) {
   nl_cache* raw = nullptr;
-  ec = FromNl(::rtnl_addr_alloc_cache(socket_, &raw));
-  if (ec) return result;
+  if (std::error_code ec = FromNl(::rtnl_addr_alloc_cache(socket, &raw)); ec) return ec;
   CachePtr cache(raw);
   for (nl_object* object = ::nl_cache_get_first(cache.get()); object != nullptr;
        object = ::nl_cache_get_next(object)) {
     auto* addr = reinterpret_cast<rtnl_addr*>(object);
-    if (::rtnl_addr_get_ifindex(addr) != ifindex || ::rtnl_addr_get_family(addr) != AF_INET) {
-      continue;
+    if (::rtnl_addr_get_ifindex(addr) == ifindex && ::rtnl_addr_get_family(addr) == family) {
+      visit(addr);
     }
-    std::optional<Ipv4> local = ToIpv4(::rtnl_addr_get_local(addr));
-    if (!local) continue;
-    std::optional<Ipv4> peer = ToIpv4(::rtnl_addr_get_peer(addr));
-    // Without a peer the kernel reports IFA_ADDRESS == IFA_LOCAL; libnl then has no peer.
-    if (peer == local) peer.reset();
-    result.push_back({*local, peer, ::rtnl_addr_get_prefixlen(addr)});
   }
-  return result;
+  return {};
 }
 
-std::vector<DefaultRoute> RouteNetlink::QueryDefaultRoutes(std::error_code& ec) {
+std::vector<DefaultRoute> DefaultRoutesOf(nl_sock* socket, int family, std::error_code& ec) {
   std::vector<DefaultRoute> result;
   nl_cache* raw = nullptr;
-  ec = FromNl(::rtnl_route_alloc_cache(socket_, AF_INET, 0, &raw));
+  ec = FromNl(::rtnl_route_alloc_cache(socket, family, 0, &raw));
   if (ec) return result;
   CachePtr cache(raw);
   for (nl_object* object = ::nl_cache_get_first(cache.get()); object != nullptr;
@@ -231,6 +224,23 @@ std::vector<DefaultRoute> RouteNetlink::QueryDefaultRoutes(std::error_code& ec) 
                       ::rtnl_route_get_priority(route)});
   }
   return result;
+}
+
+std::vector<AddressEntry> RouteNetlink::QueryAddresses(int ifindex, std::error_code& ec) {
+  std::vector<AddressEntry> result;
+  ec = ForEachAddress(socket_, ifindex, AF_INET, [&](rtnl_addr* addr) {
+    std::optional<Ipv4> local = ToIpv4(::rtnl_addr_get_local(addr));
+    if (!local) return;
+    std::optional<Ipv4> peer = ToIpv4(::rtnl_addr_get_peer(addr));
+    // Without a peer the kernel reports IFA_ADDRESS == IFA_LOCAL; libnl then has no peer.
+    if (peer == local) peer.reset();
+    result.push_back({*local, peer, ::rtnl_addr_get_prefixlen(addr)});
+  });
+  return result;
+}
+
+std::vector<DefaultRoute> RouteNetlink::QueryDefaultRoutes(std::error_code& ec) {
+  return DefaultRoutesOf(socket_, AF_INET, ec);
 }
 
 std::error_code InterfaceSetup::Apply(const InterfaceSettings& settings) {

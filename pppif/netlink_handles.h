@@ -8,8 +8,10 @@
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
 
+#include <functional>
 #include <memory>
 #include <system_error>
+#include <vector>
 
 #include "pppif/netlink.h"
 
@@ -42,5 +44,13 @@ using AddrPtr = std::unique_ptr<rtnl_addr, AddrPut>;
 using RoutePtr = std::unique_ptr<rtnl_route, RoutePut>;
 using NlAddrPtr = std::unique_ptr<nl_addr, NlAddrPut>;
 using CachePtr = std::unique_ptr<nl_cache, CacheFree>;
+
+// Calls `visit` for each address of `family` on link `ifindex` (the kernel's address cache,
+// filtered here: libnl's cache has no per-link query).
+std::error_code ForEachAddress(nl_sock* socket, int ifindex, int family,
+                               const std::function<void(rtnl_addr*)>& visit);
+// The default routes of `family` in the main table (destination of prefix length 0, at least
+// one next hop): the link of the first next hop and the metric.
+std::vector<DefaultRoute> DefaultRoutesOf(nl_sock* socket, int family, std::error_code& ec);
 
 }  // namespace uclink::pppif

@@ -99,44 +99,19 @@ std::error_code RouteNetlink::DeleteIpv6DefaultRoute(int ifindex, std::uint32_t 
 
 std::vector<Ipv6AddressEntry> RouteNetlink::QueryIpv6Addresses(int ifindex, std::error_code& ec) {
   std::vector<Ipv6AddressEntry> result;
-  nl_cache* raw = nullptr;
-  ec = FromNl(::rtnl_addr_alloc_cache(socket_, &raw));
-  if (ec) return result;
-  CachePtr cache(raw);
-  for (nl_object* object = ::nl_cache_get_first(cache.get()); object != nullptr;
-       object = ::nl_cache_get_next(object)) {
-    auto* addr = reinterpret_cast<rtnl_addr*>(object);
-    if (::rtnl_addr_get_ifindex(addr) != ifindex || ::rtnl_addr_get_family(addr) != AF_INET6) {
-      continue;
-    }
+  ec = ForEachAddress(socket_, ifindex, AF_INET6, [&](rtnl_addr* addr) {
     const std::optional<Ipv6> local = ToIpv6(::rtnl_addr_get_local(addr));
-    if (!local) continue;
+    if (!local) return;
     const bool link_local = (*local)[0] == 0xfe && ((*local)[1] & 0xc0) == 0x80;
     std::optional<Ipv6> peer = ToIpv6(::rtnl_addr_get_peer(addr));
     if (peer == local) peer.reset();
     result.push_back({*local, ::rtnl_addr_get_prefixlen(addr), link_local, peer});
-  }
+  });
   return result;
 }
 
 std::vector<DefaultRoute> RouteNetlink::QueryIpv6DefaultRoutes(std::error_code& ec) {
-  std::vector<DefaultRoute> result;
-  nl_cache* raw = nullptr;
-  ec = FromNl(::rtnl_route_alloc_cache(socket_, AF_INET6, 0, &raw));
-  if (ec) return result;
-  CachePtr cache(raw);
-  for (nl_object* object = ::nl_cache_get_first(cache.get()); object != nullptr;
-       object = ::nl_cache_get_next(object)) {
-    auto* route = reinterpret_cast<rtnl_route*>(object);
-    nl_addr* dst = ::rtnl_route_get_dst(route);
-    if (::rtnl_route_get_table(route) != RT_TABLE_MAIN || dst == nullptr ||
-        ::nl_addr_get_prefixlen(dst) != 0 || ::rtnl_route_get_nnexthops(route) < 1) {
-      continue;
-    }
-    result.push_back({::rtnl_route_nh_get_ifindex(::rtnl_route_nexthop_n(route, 0)),
-                      ::rtnl_route_get_priority(route)});
-  }
-  return result;
+  return DefaultRoutesOf(socket_, AF_INET6, ec);
 }
 
 }  // namespace uclink::pppif
