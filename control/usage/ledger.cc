@@ -262,15 +262,22 @@ bool Ledger::Roll(std::int64_t unix_now) {
   return true;
 }
 
+bool AtLeastPercentOf(std::uint64_t used, std::uint64_t limit, int percent) {
+  // used × 100 ≥ limit × percent, exact for any byte count in 64 bits (32-bit ARM has no
+  // 128-bit integer): with limit = 100q + r the right side is 100·q·percent + r·percent, and
+  // r·percent < 10^4, so only the part of `used` above q·percent needs multiplying.
+  const std::uint64_t p = static_cast<std::uint64_t>(std::clamp(percent, 0, 100));
+  const std::uint64_t whole = (limit / 100) * p;  // ≤ limit: cannot overflow
+  if (used < whole) return false;
+  const std::uint64_t rest = used - whole;
+  return rest >= 100 || rest * 100 >= (limit % 100) * p;
+}
+
 CapDecision EvaluateCap(const Period& period, std::uint64_t limit_bytes, int warn_percent) {
   CapDecision decision;
   if (limit_bytes == 0) return decision;
   const std::uint64_t used = period.total();
-  // used / limit >= warn_percent / 100, exact for any byte count.
-  const bool over_warn =
-      static_cast<unsigned __int128>(used) * 100 >=
-      static_cast<unsigned __int128>(limit_bytes) * static_cast<unsigned>(warn_percent);
-  decision.warn = !period.warned && over_warn;
+  decision.warn = !period.warned && AtLeastPercentOf(used, limit_bytes, warn_percent);
   decision.limit = !period.limit_reached && used >= limit_bytes;
   return decision;
 }

@@ -116,6 +116,8 @@ struct CapDecision {
   bool warn = false;   ///< crossed warn_percent of the limit for the first time this period
   bool limit = false;  ///< reached the limit for the first time this period
 };
+/// used × 100 ≥ limit × percent (percent clamped to 0..100), exact for every 64-bit count.
+bool AtLeastPercentOf(std::uint64_t used, std::uint64_t limit, int percent);
 /// `limit_bytes` 0 = no limit.
 CapDecision EvaluateCap(const Period& period, std::uint64_t limit_bytes, int warn_percent);
 

@@ -233,5 +233,24 @@ TEST(CapTest, HugeCountsDoNotOverflow) {
   EXPECT_TRUE(EvaluateCap(p, ~std::uint64_t{0} / 2, 100).warn);
 }
 
+// The percentage test is exact without a 128-bit type (armhf has none): checked against the
+// plain product wherever that fits, and at the edges of 64 bits.
+TEST(CapTest, PercentOfTheLimitIsExactAtEveryEdge) {
+  for (std::uint64_t limit : {1ull, 99ull, 100ull, 101ull, 1000ull, 12345ull}) {
+    for (int percent : {1, 33, 80, 99, 100}) {
+      for (std::uint64_t used = 0; used <= limit + 2; ++used) {
+        EXPECT_EQ(AtLeastPercentOf(used, limit, percent), used * 100 >= limit * percent)
+            << used << " of " << limit << " at " << percent << " %";
+      }
+    }
+  }
+  const std::uint64_t max = ~std::uint64_t{0};
+  EXPECT_TRUE(AtLeastPercentOf(max, max, 100));
+  EXPECT_FALSE(AtLeastPercentOf(max - 1, max, 100));
+  // 80 % of 2^64 − 1 is 14757395258967641292.8: the first count at or above it is ...293.
+  EXPECT_FALSE(AtLeastPercentOf(14757395258967641292ull, max, 80));
+  EXPECT_TRUE(AtLeastPercentOf(14757395258967641293ull, max, 80));
+}
+
 }  // namespace
 }  // namespace uclink::control::usage
