@@ -247,9 +247,12 @@ TEST(CapTest, PercentOfTheLimitIsExactAtEveryEdge) {
   const std::uint64_t max = ~std::uint64_t{0};
   EXPECT_TRUE(AtLeastPercentOf(max, max, 100));
   EXPECT_FALSE(AtLeastPercentOf(max - 1, max, 100));
-  // 80 % of 2^64 − 1 is 14757395258967641292.8: the first count at or above it is ...293.
-  EXPECT_FALSE(AtLeastPercentOf(14757395258967641292ull, max, 80));
-  EXPECT_TRUE(AtLeastPercentOf(14757395258967641293ull, max, 80));
+  // 33 % of 2^64 − 1 is 6087425544324152032.95: the first count at or above it is ...033.
+  EXPECT_FALSE(AtLeastPercentOf(6087425544324152032ull, max, 33));
+  EXPECT_TRUE(AtLeastPercentOf(6087425544324152033ull, max, 33));
+  // 80 % of it is a whole number, 14757395258967641292: reached exactly there.
+  EXPECT_FALSE(AtLeastPercentOf(14757395258967641291ull, max, 80));
+  EXPECT_TRUE(AtLeastPercentOf(14757395258967641292ull, max, 80));
 }
 
 }  // namespace
