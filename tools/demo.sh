@@ -49,7 +49,12 @@ start_sim() {  # start_sim EXTRA_FLAGS...: the module, its pty linked at $work/m
 }
 
 start_daemon() {  # uclinkd in the private namespace; its control socket is a file visible to both
-  ip netns exec "$ns" "$bin/uclinkd" --port "$work/modem" --apn cmnet \
+  # Its own configuration and state directory, never this machine's /etc/uclink or
+  # /var/lib/uclink. DNS stays with this machine: `ip netns exec` shares /etc, and the default
+  # dns = "auto" would write its /etc/resolv.conf for the demo's duration.
+  printf '[interface]\ndns = "none"\n' >"$work/uclink.toml"
+  ip netns exec "$ns" "$bin/uclinkd" --config "$work/uclink.toml" --state-dir "$work/state" \
+    --port "$work/modem" --apn cmnet \
     --socket "$work/uclinkd.sock" --interface uclink0 >"$work/uclinkd.log" 2>&1 &
   daemon_pid=$!
   pids+=("$daemon_pid")

@@ -418,15 +418,7 @@ TEST_F(ConnectionManagerTest, RequiredCommandUnsupportedFailsWithoutRetry) {
   d.options.config.network.pdp_type = chat::PdpType::kIpv6;
   d.Start();
   d.Feed(ev::UserConnect{});
-  d.Expect("AT", chat::FinalKind::kOk);
-  d.Expect("ATE0", chat::FinalKind::kOk);
-  d.Expect("AT+CMEE=1", chat::FinalKind::kOk);
-  d.Expect("AT+CFUN=1", chat::FinalKind::kOk);
-  d.Expect("AT+CGMI", chat::FinalKind::kOk, {"UNICORE"});
-  d.Expect("AT+CGMM", chat::FinalKind::kOk, {"UC8088"});
-  d.Expect("AT+CGMR", chat::FinalKind::kOk, {"V1.0"});
-  d.Expect("AT+CGSN", chat::FinalKind::kOk, {"861234567890123"});
-  d.Expect("AT+CIMI", chat::FinalKind::kOk, {"460001234567890"});
+  d.AnswerProbeAndInitUpToTheContext();
   d.Expect("AT+CGDCONT=1,\"IPV6\",\"cmnet\"", chat::FinalKind::kCmeError, {}, 4);
   EXPECT_EQ(d.state(), State::kFailed);
   ASSERT_TRUE(d.status().last_error);

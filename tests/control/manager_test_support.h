@@ -70,6 +70,13 @@ class ManagerDriver {
 
   /// Plays a module that answers the init script (after a probe).
   void AnswerProbeAndInit() {
+    AnswerProbeAndInitUpToTheContext();
+    Expect("AT+CGDCONT=1,\"IP\",\"cmnet\"", chat::FinalKind::kOk);
+    Expect("AT+CGREG=1", chat::FinalKind::kOk);
+  }
+
+  /// The probe and the init script up to (not including) AT+CGDCONT: radio on, identity read.
+  void AnswerProbeAndInitUpToTheContext() {
     Expect("AT", chat::FinalKind::kOk);
     Expect("ATE0", chat::FinalKind::kOk);
     Expect("AT+CMEE=1", chat::FinalKind::kOk);
@@ -79,8 +86,6 @@ class ManagerDriver {
     Expect("AT+CGMR", chat::FinalKind::kOk, {"V1.0"});
     Expect("AT+CGSN", chat::FinalKind::kOk, {"861234567890123"});
     Expect("AT+CIMI", chat::FinalKind::kOk, {"460001234567890"});
-    Expect("AT+CGDCONT=1,\"IP\",\"cmnet\"", chat::FinalKind::kOk);
-    Expect("AT+CGREG=1", chat::FinalKind::kOk);
   }
 
   /// The CGREG? poll answered "registered, home" (the daemon decodes the line into the event).
