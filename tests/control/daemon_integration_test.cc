@@ -1,15 +1,13 @@
-// uclink-sim (pty, --fast, slirp as the PPP peer) + uclinkd + the uclink client commands, in a
-// network namespace this test creates. Every wait is bounded; only our own children are killed.
-#include <fcntl.h>
+// uclink-sim (pty, --fast, slirp as the PPP peer) + uclinkd + the uclink client commands, in
+// network and mount namespaces this test creates. The processes are the rig's
+// (tests/control/scenarios/uclink_rig.h: pidfd-watched, readiness by sd_notify, waits on the
+// control socket's events); every wait is bounded; only our own children are signalled.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,13 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 #include "tests/control/scenarios/uclink_rig.h"
 
@@ -32,68 +27,14 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-
-struct Child {
-  pid_t pid = -1;
-  std::string out;  // file with stdout+stderr
-};
+using uclink::control::testing::EnterPrivateNamespaces;
+using uclink::control::testing::UclinkRig;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
   std::stringstream text;
   text << file.rdbuf();
   return text.str();
-}
-
-Child Spawn(const std::vector<std::string>& argv, const std::string& out,
-            std::optional<uid_t> as_user = std::nullopt) {
-  Child child;
-  child.out = out;
-  child.pid = ::fork();
-  if (child.pid == 0) {
-    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    if (as_user && (::setgid(65534) != 0 || ::setuid(*as_user) != 0)) _exit(126);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    _exit(127);
-  }
-  return child;
-}
-
-// Waits for the child to exit; kills it (by its own pid) when the bound is exceeded.
-int WaitExit(Child& child, std::chrono::milliseconds bound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(child.pid, &status, WNOHANG) == child.pid) {
-      child.pid = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  ::kill(child.pid, SIGKILL);
-  ::waitpid(child.pid, &status, 0);
-  child.pid = -1;
-  return -1;
-}
-
-void Stop(Child& child, std::chrono::milliseconds bound = 25s) {
-  if (child.pid <= 0) return;
-  ::kill(child.pid, SIGTERM);
-  WaitExit(child, bound);
-}
-
-bool WaitForPath(const std::string& path, std::chrono::milliseconds bound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (fs::exists(path)) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
 }
 
 // One raw request line over the control socket; returns the first line of the answer.
@@ -122,59 +63,30 @@ class DaemonIntegrationTest : public ::testing::Test {
   static void SetUpTestSuite() {
     // Private network and mount namespaces: the TUN device, addresses and routes vanish with
     // the test, and /etc/resolv.conf is the test's own.
-    ASSERT_TRUE(uclink::control::testing::EnterPrivateNamespaces()) << "needs root";
+    ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root";
   }
 
   void SetUp() override {
-    // Short: a socket path must fit sun_path (108 bytes); Bazel's TEST_TMPDIR does not.
-    char dir[] = "/tmp/uclink-it-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    // The port's UUCP lock is /var/lock/LCK..<basename>, shared by every process on the host:
-    // a name unique to this run keeps a simulator elsewhere on the machine from locking us out.
-    modem_ = (dir_ / dir_.filename()).string();
-    socket_ = (dir_ / "uclinkd.sock").string();
-    config_ = (dir_ / "uclink.toml").string();
-    std::ofstream(config_) << "[connection]\nautoconnect = false\n[monitor]\necho_interval_s = 5\n";
+    dir_ = fs::path(rig_.config_path()).parent_path();
+    socket_ = rig_.socket_path();
+    config_ = rig_.config_path();
+    // The backend "auto" picks (userspace here: no /dev/ppp), as a user's daemon would.
+    rig_.set_backend("");
   }
 
   void TearDown() override {
-    if (daemon_.pid > 0) {
-      // A clean SIGTERM exit is 0; sanitizer reports (leaks included) would change it.
-      ::kill(daemon_.pid, SIGTERM);
-      EXPECT_EQ(WaitExit(daemon_, 25s), 0) << ReadFile(daemon_.out);
-    }
-    Stop(sim_, 5s);
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
+    if (HasFailure()) ADD_FAILURE() << "daemon log:\n" << rig_.DaemonLog();
   }
 
   void StartSim(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {"cmd/uclink-sim", "--fast", "--link", modem_};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    sim_ = Spawn(argv, (dir_ / "sim.log").string());
-    ASSERT_TRUE(WaitForPath(modem_, 5s)) << ReadFile(sim_.out);
+    extra.insert(extra.begin(), "--fast");
+    ASSERT_TRUE(rig_.StartSim(extra)) << rig_.SimLog();
   }
 
-  void StartDaemon(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {"cmd/uclinkd", "--config", config_, "--port", modem_,
-                                     "--socket",    socket_,    "--apn", "cmnet",  "-v"};
-    // A private state directory: never /var/lib/uclink, never shared with another test.
-    argv.insert(argv.end(), {"--state-dir", (dir_ / "state").string()});
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    daemon_ = Spawn(argv, (dir_ / "uclinkd.log").string());
-    ASSERT_TRUE(WaitForPath(socket_, 5s)) << ReadFile(daemon_.out);
-  }
+  void StartDaemon() { ASSERT_TRUE(rig_.StartDaemon()) << rig_.DaemonLog(); }
 
-  // Runs the client; returns its exit code and output.
-  std::pair<int, std::string> Uclink(std::vector<std::string> args,
-                                     std::optional<uid_t> as_user = std::nullopt) {
-    std::vector<std::string> argv = {"tests/control/uclink_for_tests", "--socket", socket_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const std::string out = (dir_ / ("uclink-" + std::to_string(runs_++) + ".out")).string();
-    Child client = Spawn(argv, out, as_user);
-    const int code = WaitExit(client, 40s);
-    return {code, ReadFile(out)};
+  std::pair<int, std::string> Uclink(const std::vector<std::string>& args) {
+    return rig_.Uclink(args);
   }
 
   nlohmann::json Status() {
@@ -183,28 +95,16 @@ class DaemonIntegrationTest : public ::testing::Test {
     return nlohmann::json::parse(out, nullptr, false);
   }
 
-  // Polls status until `state` (bounded).
-  bool WaitForState(const std::string& state, std::chrono::milliseconds bound) {
-    const auto deadline = std::chrono::steady_clock::now() + bound;
-    while (std::chrono::steady_clock::now() < deadline) {
-      nlohmann::json s = Status();
-      if (s.is_object() && s["state"] == state) return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return false;
-  }
-
+  UclinkRig rig_{"[connection]\nautoconnect = false\n[monitor]\necho_interval_s = 5\n"};
   fs::path dir_;
-  std::string modem_, socket_, config_;
-  Child sim_, daemon_;
-  int runs_ = 0;
+  std::string socket_, config_;
 };
 
 TEST_F(DaemonIntegrationTest, ConnectsThroughSlirpAndShowsTheAddress) {
   StartSim();
   StartDaemon();
   auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
-  ASSERT_EQ(code, 0) << out << ReadFile(daemon_.out);
+  ASSERT_EQ(code, 0) << out << rig_.DaemonLog();
   EXPECT_THAT(out, HasSubstr("registering"));
   EXPECT_THAT(out, HasSubstr("dialing"));
   EXPECT_THAT(out, HasSubstr("online: uclink0 address 10.0.2.15"));
@@ -228,7 +128,7 @@ TEST_F(DaemonIntegrationTest, TheDaemonsResolvConfIsTheTestsNotTheMachines) {
   std::ofstream(config_, std::ios::app) << "[interface]\ndns = \"file\"\n";
   StartSim();
   StartDaemon();
-  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << ReadFile(daemon_.out);
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << rig_.DaemonLog();
   EXPECT_THAT(ReadFile("/etc/resolv.conf"), HasSubstr("Written by uclink for uclink0"));
   EXPECT_EQ(ReadFile("/proc/1/root/etc/resolv.conf"), machine_before);
 }
@@ -237,7 +137,7 @@ TEST_F(DaemonIntegrationTest, FallsBackToInbandWhenCgdataIsRefused) {
   StartSim({"--refuse-cgdata"});
   StartDaemon();
   auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
-  ASSERT_EQ(code, 0) << out << ReadFile(daemon_.out);
+  ASSERT_EQ(code, 0) << out << rig_.DaemonLog();
   EXPECT_THAT(out, HasSubstr("online (in-band)"));
   nlohmann::json s = Status();
   EXPECT_EQ(s["state"], "online-inband");
@@ -251,7 +151,7 @@ TEST_F(DaemonIntegrationTest, DisconnectFromInbandReturnsToIdle) {
   ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0);
   auto [code, out] = Uclink({"disconnect"});
   EXPECT_EQ(code, 0) << out;
-  EXPECT_TRUE(WaitForState("idle", 10s)) << ReadFile(daemon_.out);
+  EXPECT_TRUE(rig_.WaitForState("idle", 10s)) << rig_.DaemonLog();
 }
 
 // The "service" method decides by the manager's state (docs/control-api.md); the in-band
@@ -268,7 +168,7 @@ TEST_F(DaemonIntegrationTest, ServiceWhileIdleIsNotOnlineNamingTheState) {
 TEST_F(DaemonIntegrationTest, ServiceOverPppTellsTheClientToGoNativeOnTheInterface) {
   StartSim();
   StartDaemon();
-  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << ReadFile(daemon_.out);
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << rig_.DaemonLog();
   const std::string answer = Request(
       socket_, R"({"id":5,"method":"service","params":{"service":"tcp","host":"h","port":7}})");
   EXPECT_THAT(answer, HasSubstr(R"("code":"use-native")"));
@@ -279,22 +179,20 @@ TEST_F(DaemonIntegrationTest, SigtermWhileOnlineStopsWithinTheBudget) {
   StartSim();
   StartDaemon();
   ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0);
-  ::kill(daemon_.pid, SIGTERM);
-  EXPECT_EQ(WaitExit(daemon_, 25s), 0) << ReadFile(daemon_.out);
+  EXPECT_EQ(rig_.StopDaemon(25s), 0) << rig_.DaemonLog();  // SIGTERM, bounded
   EXPECT_FALSE(fs::exists(socket_));
 }
 
 TEST_F(DaemonIntegrationTest, TwoClientsAtOnceAreBothAnswered) {
   StartSim();
   StartDaemon();
-  Child monitor =
-      Spawn({"tests/control/uclink_for_tests", "--socket", socket_, "monitor", "--json"},
-            (dir_ / "monitor.out").string());
+  const pid_t monitor =
+      rig_.SpawnLogged({"cmd/uclink", "--socket", socket_, "monitor", "--json"}, "monitor.out");
   auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
   ASSERT_EQ(code, 0) << out;
-  ::kill(monitor.pid, SIGTERM);
-  WaitExit(monitor, 5s);
-  const std::string events = ReadFile(monitor.out);
+  ::kill(monitor, SIGTERM);
+  rig_.WaitExited(monitor, 5s);
+  const std::string events = rig_.Log("monitor.out");
   EXPECT_THAT(events, HasSubstr(R"("to":"online")"));
   EXPECT_THAT(events, HasSubstr(R"("event":"link")"));
 }
@@ -304,12 +202,13 @@ TEST_F(DaemonIntegrationTest, SocketRefusesOtherUsers) {
   StartDaemon();
   // A copy nobody can execute (the runfiles tree is under root's home).
   fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
-  fs::copy_file("tests/control/uclink_for_tests", dir_ / "uclink");
-  const std::string out_file = (dir_ / "nobody.out").string();
-  Child client = Spawn({(dir_ / "uclink").string(), "--socket", socket_, "status"}, out_file,
-                       /*as_user=*/65534);
-  const int code = WaitExit(client, 10s);
-  const std::string out = ReadFile(out_file);
+  fs::copy_file("cmd/uclink", dir_ / "uclink");
+  const pid_t client =
+      rig_.SpawnLogged({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        (dir_ / "uclink").string(), "--socket", socket_, "status"},
+                       "nobody.out");
+  const int code = rig_.WaitExited(client, 10s);
+  const std::string out = rig_.Log("nobody.out");
   // Mode 0660 root:root: nobody cannot even connect. That is permission denied (4), with the
   // way in (docs/control-api.md, "`uclink` exit codes").
   EXPECT_EQ(code, 4) << out;
@@ -323,15 +222,17 @@ TEST_F(DaemonIntegrationTest, SocketRefusesOtherUsers) {
 TEST_F(DaemonIntegrationTest, SecondDaemonOnTheSameSocketRefusesAndLeavesTheFirstServing) {
   StartSim();
   StartDaemon();
-  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << ReadFile(daemon_.out);
+  ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << rig_.DaemonLog();
   struct stat before {};
   ASSERT_EQ(::stat(socket_.c_str(), &before), 0);
-  Child second = Spawn({"cmd/uclinkd", "--config", config_, "--port", modem_, "--socket", socket_,
-                        "--apn", "cmnet", "--state-dir", (dir_ / "state").string()},
-                       (dir_ / "second.log").string());
-  EXPECT_EQ(WaitExit(second, 10s), 1) << ReadFile(second.out);
-  EXPECT_THAT(ReadFile(second.out),
-              HasSubstr("another uclinkd (pid " + std::to_string(daemon_.pid) + ") is serving it"));
+  const pid_t second =
+      rig_.SpawnLogged({"cmd/uclinkd", "--config", config_, "--port", rig_.modem_path(), "--socket",
+                        socket_, "--apn", "cmnet", "--state-dir", rig_.state_dir()},
+                       "second.log");
+  EXPECT_EQ(rig_.WaitExited(second, 10s), 1) << rig_.Log("second.log");
+  EXPECT_THAT(
+      rig_.Log("second.log"),
+      HasSubstr("another uclinkd (pid " + std::to_string(rig_.daemon_pid()) + ") is serving it"));
   struct stat after {};
   ASSERT_EQ(::stat(socket_.c_str(), &after), 0) << "the first daemon's socket is gone";
   EXPECT_EQ(after.st_ino, before.st_ino);
@@ -344,17 +245,12 @@ TEST_F(DaemonIntegrationTest, SecondDaemonOnTheSameSocketRefusesAndLeavesTheFirs
 TEST_F(DaemonIntegrationTest, StaleSocketOfAKilledDaemonIsReplaced) {
   StartSim();
   StartDaemon();
-  ::kill(daemon_.pid, SIGKILL);
-  WaitExit(daemon_, 5s);
+  ::kill(rig_.daemon_pid(), SIGKILL);  // no chance to remove its socket
+  rig_.StopDaemon(5s);                 // reaps it
   ASSERT_TRUE(fs::exists(socket_));
-  StartDaemon();
-  std::string answer;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (answer.empty() && std::chrono::steady_clock::now() < deadline) {
-    answer = Request(socket_, R"({"id":3,"method":"status"})");
-    if (answer.empty()) std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_THAT(answer, HasSubstr(R"("id":3,"ok":true)")) << ReadFile(daemon_.out);
+  StartDaemon();  // ready (sd_notify) means listening
+  const std::string answer = Request(socket_, R"({"id":3,"method":"status"})");
+  EXPECT_THAT(answer, HasSubstr(R"("id":3,"ok":true)")) << rig_.DaemonLog();
 }
 
 TEST_F(DaemonIntegrationTest, NoDaemonIsExitCodeThree) {
@@ -365,11 +261,11 @@ TEST_F(DaemonIntegrationTest, NoDaemonIsExitCodeThree) {
 
 TEST_F(DaemonIntegrationTest, BadConfigurationNamesKeyAndLineAndExitsTwo) {
   std::ofstream(config_) << "[network]\ncid = 7\n";
-  Child daemon = Spawn({"cmd/uclinkd", "--config", config_, "--socket", socket_, "--state-dir",
-                        (dir_ / "state").string()},
-                       (dir_ / "bad.log").string());
-  EXPECT_EQ(WaitExit(daemon, 5s), 2);
-  EXPECT_THAT(ReadFile(daemon.out), HasSubstr("network.cid (line 2)"));
+  const pid_t daemon = rig_.SpawnLogged(
+      {"cmd/uclinkd", "--config", config_, "--socket", socket_, "--state-dir", rig_.state_dir()},
+      "bad.log");
+  EXPECT_EQ(rig_.WaitExited(daemon, 5s), 2);
+  EXPECT_THAT(rig_.Log("bad.log"), HasSubstr("network.cid (line 2)"));
 }
 
 }  // namespace
@@ -381,12 +277,11 @@ TEST_F(DaemonIntegrationTest, ReloadedBackendTakesOverAtTheNextAttemptNotUnderTh
   // goes in-band, which shows from outside that the backend was rebuilt.
   ::setenv("UCLINK_PPPD", (dir_ / "no-pppd").c_str(), 1);
   std::ofstream(config_) << "[connection]\nautoconnect = false\nbackend = \"userspace\"\n";
-  const std::string sim_control = (dir_ / "sim.ctl").string();
-  StartSim({"--control", sim_control});
+  StartSim();
   StartDaemon();
   ::unsetenv("UCLINK_PPPD");
   auto [code, out] = Uclink({"connect", "--wait", "--timeout", "30"});
-  ASSERT_EQ(code, 0) << out << ReadFile(daemon_.out);
+  ASSERT_EQ(code, 0) << out << rig_.DaemonLog();
   ASSERT_EQ(Status()["backend"], "userspace");
 
   std::ofstream(config_) << "[connection]\nautoconnect = false\nbackend = \"pppd\"\n";
@@ -395,11 +290,11 @@ TEST_F(DaemonIntegrationTest, ReloadedBackendTakesOverAtTheNextAttemptNotUnderTh
   const nlohmann::json during = Status();
   EXPECT_EQ(during["state"], "online");
   EXPECT_EQ(during["backend"], "userspace");
-  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("PPP backend settings changed"));
+  EXPECT_THAT(rig_.DaemonLog(), HasSubstr("PPP backend settings changed"));
 
-  EXPECT_THAT(Request(sim_control, "drop"), HasSubstr("OK"));  // the next attempt begins
-  ASSERT_TRUE(WaitForState("online-inband", 40s)) << ReadFile(daemon_.out);
-  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("PPP backend pppd: pppd: "));
+  EXPECT_THAT(rig_.SimControl("drop"), HasSubstr("OK"));  // the next attempt begins
+  ASSERT_TRUE(rig_.WaitForState("online-inband", 40s)) << rig_.DaemonLog();
+  EXPECT_THAT(rig_.DaemonLog(), HasSubstr("PPP backend pppd: pppd: "));
 }
 
 TEST_F(DaemonIntegrationTest, ReloadRefusesAnInvalidFileAndSighupAppliesAValidOne) {
@@ -411,13 +306,14 @@ TEST_F(DaemonIntegrationTest, ReloadRefusesAnInvalidFileAndSighupAppliesAValidOn
   EXPECT_THAT(answer, HasSubstr("network.cid (line 2)"));
   EXPECT_EQ(Status()["state"], "idle");  // still running, still answering
   std::ofstream(config_) << "[connection]\nautoconnect = false\n";
-  ::kill(daemon_.pid, SIGHUP);
+  ::kill(rig_.daemon_pid(), SIGHUP);
+  // A reload publishes no event: read the log until it says so (bounded).
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (std::chrono::steady_clock::now() < deadline &&
-         ReadFile(daemon_.out).find("configuration reloaded") == std::string::npos) {
+         rig_.DaemonLog().find("configuration reloaded") == std::string::npos) {
     std::this_thread::sleep_for(20ms);
   }
-  EXPECT_THAT(ReadFile(daemon_.out), HasSubstr("configuration reloaded"));
+  EXPECT_THAT(rig_.DaemonLog(), HasSubstr("configuration reloaded"));
 }
 
 }  // namespace

@@ -441,9 +441,9 @@ void UclinkRig::StopSim() { Stop(sim_, SIGTERM, 5s); }
 // Ready when the daemon says READY=1 over the sd_notify protocol (NOTIFY_SOCKET, a datagram
 // socket of the rig's), as systemd would hear it: after its control socket listens.
 bool UclinkRig::StartDaemon(const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {"cmd/uclinkd", "--config",  config_,  "--port",
-                                   modem_,        "--socket",  socket_,  "--apn",
-                                   apn_,          "--backend", backend_, "-v"};
+  std::vector<std::string> argv = {"cmd/uclinkd", "--config", config_, "--port", modem_,
+                                   "--socket",    socket_,    "--apn", apn_,     "-v"};
+  if (!backend_.empty()) argv.insert(argv.end(), {"--backend", backend_});
   // A private state directory: a test never writes /var/lib/uclink nor shares a ladder.
   argv.insert(argv.end(), {"--state-dir", dir_ + "/state"});
   argv.insert(argv.end(), extra.begin(), extra.end());

@@ -100,7 +100,8 @@ class UclinkRig {
   /// Starts cmd/uclinkd on the simulator's link; waits for the control socket.
   bool StartDaemon(const std::vector<std::string>& extra = {});
   /// The `--backend` the next StartDaemon passes (default "userspace"; "pppd" with a stand-in
-  /// pppd named by UCLINK_PPPD in the environment, tests/control/security).
+  /// pppd named by UCLINK_PPPD in the environment, tests/control/security; "" passes none, so
+  /// that the configuration file's `backend` decides).
   void set_backend(std::string backend) { backend_ = std::move(backend); }
   /// The `--apn` the next StartDaemon passes (default "cmnet"; "auto" for docs/apn.md).
   void set_apn(std::string apn) { apn_ = std::move(apn); }
