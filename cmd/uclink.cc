@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   CLI::App app("uclink: connection manager for the UC8088 GPRS module", "uclink");
   app.set_version_flag("--version", "uclink " + std::string(uclink::control::api::kVersion));
   app.require_subcommand(1);
+  // `uclink status --socket S` as well as `uclink --socket S status`: an option a subcommand
+  // does not know falls through to the top level (set before the subcommands, which inherit it).
+  app.fallthrough();
   uclink::control::cli::AddClientCommands(app);  // --socket, connect, disconnect, reload, ...
   uclink::control::cli::AddAtCommand(app);
   uclink::control::cli::AddProbeCommand(app);

@@ -176,6 +176,16 @@ TEST_F(ExitCodesTest, Row0ConnectWaitWhenAlreadyOnlineSaysSo) {
   EXPECT_THAT(out, HasSubstr("already online: uclink0 address 10."));
 }
 
+// The top-level --socket may follow the subcommand, where a new user types it.
+TEST_F(ExitCodesTest, Row0SocketAfterTheSubcommandIsTheSameOption) {
+  StartSimAndDaemon();
+  const auto [code, out] =
+      RunToEnd({"cmd/uclink", "status", "--json", "--socket", rig_->socket_path()});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("\"state\""));
+  EXPECT_EQ(RunToEnd({"cmd/uclink", "status", "--socket", Dir() + "/nothing.sock"}).first, 3);
+}
+
 // ---- row 1: the daemon or the module reported an error --------------------------------------
 
 TEST_F(ExitCodesTest, Row1ModuleErrorThroughTheDaemon) {
