@@ -28,14 +28,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using uclink::control::testing::EnterPrivateNamespaces;
+using uclink::control::testing::ReadWholeFile;
 using uclink::control::testing::UclinkRig;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // One raw request line over the control socket; returns the first line of the answer.
 std::string Request(const std::string& socket_path, const std::string& line) {
@@ -124,13 +118,13 @@ TEST_F(DaemonIntegrationTest, ConnectsThroughSlirpAndShowsTheAddress) {
 // /etc/resolv.conf: the test's private one (tests/control/scenarios/uclink_rig.h), never the
 // machine's, seen here through the root of PID 1.
 TEST_F(DaemonIntegrationTest, TheDaemonsResolvConfIsTheTestsNotTheMachines) {
-  const std::string machine_before = ReadFile("/proc/1/root/etc/resolv.conf");
+  const std::string machine_before = ReadWholeFile("/proc/1/root/etc/resolv.conf");
   std::ofstream(config_, std::ios::app) << "[interface]\ndns = \"file\"\n";
   StartSim();
   StartDaemon();
   ASSERT_EQ(Uclink({"connect", "--wait", "--timeout", "30"}).first, 0) << rig_.DaemonLog();
-  EXPECT_THAT(ReadFile("/etc/resolv.conf"), HasSubstr("Written by uclink for uclink0"));
-  EXPECT_EQ(ReadFile("/proc/1/root/etc/resolv.conf"), machine_before);
+  EXPECT_THAT(ReadWholeFile("/etc/resolv.conf"), HasSubstr("Written by uclink for uclink0"));
+  EXPECT_EQ(ReadWholeFile("/proc/1/root/etc/resolv.conf"), machine_before);
 }
 
 TEST_F(DaemonIntegrationTest, FallsBackToInbandWhenCgdataIsRefused) {

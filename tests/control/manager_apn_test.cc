@@ -17,6 +17,15 @@ ApnChoice Choice(std::string apn, std::string source) {
   return ApnChoice{std::move(apn), "", "", "", std::move(source)};
 }
 
+// Probe and init; the init defines the context without an APN (none is known yet), and the
+// IMSI read by AT+CIMI is what the lookup is asked for.
+void InitWithoutApn(ManagerDriver& d) {
+  d.Feed(ev::UserConnect{});
+  d.AnswerProbeAndInitUpToTheContext(kImsi);
+  d.Expect("AT+CGDCONT=1,\"IP\"", FinalKind::kOk);
+  d.Expect("AT+CGREG=1", FinalKind::kOk);
+}
+
 class AutoApnTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -26,20 +35,7 @@ class AutoApnTest : public ::testing::Test {
 
   // Probe and init; the init defines the context without an APN (none is known yet), and the
   // IMSI read by AT+CIMI is what the lookup is asked for.
-  void Init() {
-    d.Feed(ev::UserConnect{});
-    d.Expect("AT", FinalKind::kOk);
-    d.Expect("ATE0", FinalKind::kOk);
-    d.Expect("AT+CMEE=1", FinalKind::kOk);
-    d.Expect("AT+CFUN=1", FinalKind::kOk);
-    d.Expect("AT+CGMI", FinalKind::kOk, {"UNICORE"});
-    d.Expect("AT+CGMM", FinalKind::kOk, {"UC8088"});
-    d.Expect("AT+CGMR", FinalKind::kOk, {"V1.0"});
-    d.Expect("AT+CGSN", FinalKind::kOk, {"861234567890123"});
-    d.Expect("AT+CIMI", FinalKind::kOk, {kImsi});
-    d.Expect("AT+CGDCONT=1,\"IP\"", FinalKind::kOk);
-    d.Expect("AT+CGREG=1", FinalKind::kOk);
-  }
+  void Init() { InitWithoutApn(d); }
 
   const act::LookUpApn* LookUp() const {
     for (const Action& a : d.all) {
@@ -107,13 +103,20 @@ const act::StartPpp* StartedPpp(const ManagerDriver& d) {
   return nullptr;
 }
 
-TEST_F(AutoApnTest, PppLogsInWithTheCandidatesCredentialsWhenNoneAreConfigured) {
-  Init();
-  Candidates({ApnChoice{"uninet", "wap", "secret", "pap", "auto: China Unicom"}});
-  RegisteredAndAttached();
+// The lookup offers uninet with credentials; registered, attached, dialled: the PPP start.
+const act::StartPpp* DialWithTheUninetCandidate(ManagerDriver& d) {
+  d.Feed(ev::ApnCandidates{
+      kImsi, {ApnChoice{"uninet", "wap", "secret", "pap", "auto: China Unicom"}}, ""});
+  d.AnswerRegistered();
+  d.AnswerAttach();
   d.Expect("AT+CGDCONT=1,\"IP\",\"uninet\"", FinalKind::kOk);
   d.Expect("AT+CGDATA=\"PPP\",1", FinalKind::kConnect);
-  const act::StartPpp* start = StartedPpp(d);
+  return StartedPpp(d);
+}
+
+TEST_F(AutoApnTest, PppLogsInWithTheCandidatesCredentialsWhenNoneAreConfigured) {
+  Init();
+  const act::StartPpp* start = DialWithTheUninetCandidate(d);
   ASSERT_NE(start, nullptr);
   EXPECT_EQ(start->username, "wap");
   EXPECT_EQ(start->password, "secret");
@@ -125,20 +128,8 @@ TEST(AutoApnCredentials, ConfiguredCredentialsWinOverTheDatabases) {
   d.options.config.network.username = "mine";
   d.options.config.network.password = "pw";
   d.Start();
-  d.Feed(ev::UserConnect{});
-  for (const char* step :
-       {"AT", "ATE0", "AT+CMEE=1", "AT+CFUN=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN"}) {
-    d.Expect(step, FinalKind::kOk);
-  }
-  d.Expect("AT+CIMI", FinalKind::kOk, {kImsi});
-  d.Expect("AT+CGDCONT=1,\"IP\"", FinalKind::kOk);
-  d.Expect("AT+CGREG=1", FinalKind::kOk);
-  d.Feed(ev::ApnCandidates{kImsi, {ApnChoice{"uninet", "wap", "secret", "pap", "auto: X"}}, ""});
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGDCONT=1,\"IP\",\"uninet\"", FinalKind::kOk);
-  d.Expect("AT+CGDATA=\"PPP\",1", FinalKind::kConnect);
-  const act::StartPpp* start = StartedPpp(d);
+  InitWithoutApn(d);
+  const act::StartPpp* start = DialWithTheUninetCandidate(d);
   ASSERT_NE(start, nullptr);
   EXPECT_EQ(start->username, "mine");
   EXPECT_EQ(start->password, "pw");

@@ -75,8 +75,9 @@ class ManagerDriver {
     Expect("AT+CGREG=1", chat::FinalKind::kOk);
   }
 
-  /// The probe and the init script up to (not including) AT+CGDCONT: radio on, identity read.
-  void AnswerProbeAndInitUpToTheContext() {
+  /// The probe and the init script up to (not including) AT+CGDCONT: radio on, identity read,
+  /// AT+CIMI answered with `imsi`.
+  void AnswerProbeAndInitUpToTheContext(const std::string& imsi = "460001234567890") {
     Expect("AT", chat::FinalKind::kOk);
     Expect("ATE0", chat::FinalKind::kOk);
     Expect("AT+CMEE=1", chat::FinalKind::kOk);
@@ -85,7 +86,7 @@ class ManagerDriver {
     Expect("AT+CGMM", chat::FinalKind::kOk, {"UC8088"});
     Expect("AT+CGMR", chat::FinalKind::kOk, {"V1.0"});
     Expect("AT+CGSN", chat::FinalKind::kOk, {"861234567890123"});
-    Expect("AT+CIMI", chat::FinalKind::kOk, {"460001234567890"});
+    Expect("AT+CIMI", chat::FinalKind::kOk, {imsi});
   }
 
   /// The CGREG? poll answered "registered, home" (the daemon decodes the line into the event).

@@ -30,18 +30,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using uclink::control::testing::EnterPrivateNamespaces;
+using uclink::control::testing::ReadWholeFile;
 using uclink::control::testing::UclinkRig;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
 constexpr const char* kImsi = "460040812002376";  // uclink-sim's default (sim/scenario.h)
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // A TCP listener on 127.0.0.1 that slirp reaches as 10.0.2.2 (its host alias); a thread
 // accepts and drains every connection.
@@ -212,7 +206,7 @@ TEST_F(UsageIntegrationTest, BytesThroughTheLinkAreCountedPerSimAndSurviveAResta
   EXPECT_EQ(status["usage"]["period"]["tx_bytes"].get<std::uint64_t>(), tx);
 
   ASSERT_EQ(rig_.StopDaemon(), 0) << rig_.DaemonLog();  // SIGTERM: saves at shutdown
-  const nlohmann::json saved = nlohmann::json::parse(ReadFile(Ledger()), nullptr, false);
+  const nlohmann::json saved = nlohmann::json::parse(ReadWholeFile(Ledger()), nullptr, false);
   ASSERT_TRUE(saved.is_object()) << Ledger();
   EXPECT_GE(saved["period"]["tx_bytes"].get<std::uint64_t>(), tx);
   EXPECT_EQ(saved["sessions"].size(), 1u);
@@ -280,7 +274,7 @@ TEST_F(UsageIntegrationTest, NodeExporterServesTheTextfileWithoutScrapeError) {
   StartDaemon();
   Connect();
   // Rewritten at every state change: online by the time connect --wait returned.
-  ASSERT_THAT(ReadFile(metrics_dir_ / "uclink.prom"), HasSubstr("state=\"online\""));
+  ASSERT_THAT(ReadWholeFile(metrics_dir_ / "uclink.prom"), HasSubstr("state=\"online\""));
   const int port = FreePort();
   exporter_ = rig_.SpawnLogged(
       {"/usr/bin/prometheus-node-exporter",

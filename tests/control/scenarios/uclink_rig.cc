@@ -31,13 +31,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out) {
   process::SpawnOptions options;
   options.redirects = {process::Null(0), process::AppendTo(1, out), process::AppendTo(2, out)};
@@ -188,6 +181,13 @@ int CountChildren(pid_t parent) {
 }
 
 }  // namespace
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
 
 namespace {
 

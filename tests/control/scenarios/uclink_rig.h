@@ -36,6 +36,9 @@ inline constexpr bool kUnderAddressSanitizer = false;
 /// the machine — also when it is killed before it can restore the file.
 bool EnterPrivateNamespaces();
 
+/// The whole text of `path` ("" when it cannot be read).
+std::string ReadWholeFile(const std::string& path);
+
 /// A configuration with short intervals so that each recovery takes seconds, not minutes.
 std::string FastRecoveryConfig();
 
