@@ -87,7 +87,9 @@ json ToJson(const Status& s) {
                      {"last_escalation", OrNull(rec.last_escalation)},
                      {"failures_until_reset", OrNull(rec.failures_until_reset)},
                      {"reset_held_until", OrNull(rec.reset_held_until)},
-                     {"last_online", OrNull(rec.last_online)}};
+                     {"last_online", OrNull(rec.last_online)},
+                     {"power_cycles", rec.power_cycles},
+                     {"reconnects", rec.reconnects}};
   return doc;
 }
 
@@ -145,6 +147,8 @@ Status StatusFromJson(const json& doc) {
   s.recovery.failures_until_reset = Get<int>(rec, "failures_until_reset");
   s.recovery.reset_held_until = Get<std::string>(rec, "reset_held_until");
   s.recovery.last_online = Get<std::string>(rec, "last_online");
+  s.recovery.power_cycles = Get<int>(rec, "power_cycles").value_or(0);
+  s.recovery.reconnects = Get<int>(rec, "reconnects").value_or(0);
   s.monitoring.probes = Get<std::int64_t>(mon, "probes").value_or(0);
   s.monitoring.probes_skipped = Get<std::int64_t>(mon, "probes_skipped").value_or(0);
   if (doc.contains("usage") && doc["usage"].is_object()) s.usage = doc["usage"];

@@ -92,6 +92,8 @@ struct RecoveryInfo {
   std::optional<int> failures_until_reset;       ///< null without recovery.reset_command
   std::optional<std::string> reset_held_until;   ///< max_resets_per_hour reached: until then
   std::optional<std::string> last_online;        ///< ISO 8601 UTC, also from before a restart
+  int power_cycles = 0;                          ///< reset_command runs since uclinkd started
+  int reconnects = 0;  ///< times the link came back online by itself since uclinkd started
 };
 
 /// "retrying in 40 s; power cycle after 2 more failures": the human `status` line.

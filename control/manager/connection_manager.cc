@@ -159,6 +159,8 @@ void ConnectionManager::Observe(const Event& event) {
   } else if (As<ev::PppDown>(event)) {
     ipv6_.reset();  // backends report "IPv6 gone" first; a link that ended takes it along
   } else if (As<ev::UserConnect>(event)) {
+    if (!goal_online_)
+      online_since_connect_ = false;  // a new request: its first online is no reconnect
     goal_online_ = true;
   } else if (As<ev::UserDisconnect>(event)) {
     goal_online_ = false;

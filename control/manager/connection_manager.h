@@ -286,6 +286,10 @@ class ConnectionManager {
   enum class ResetPhase { kRunning, kSettling };
   ResetPhase reset_phase_ = ResetPhase::kRunning;
   bool keep_restored_ = false;  ///< the first connect keeps the restored counters
+  // Fleet counters since uclinkd started (status.recovery, `uclink metrics`).
+  int power_cycles_ = 0;               ///< reset_command runs
+  int reconnects_ = 0;                 ///< online again without a new connect request
+  bool online_since_connect_ = false;  ///< online was reached since the last connect request
   std::int64_t unix_base_ = 0;
   Clock::time_point steady_base_;
 

@@ -83,6 +83,7 @@ void ConnectionManager::EnterResetting() {
   recovery_.last_reset = now;
   recovery_.last_reset_result = "running";
   ++recovery_.resets_since_online;
+  ++power_cycles_;
   recovery_.failures_since_reset = 0;
   plan_ = RungDecision{};
   reset_phase_ = ResetPhase::kRunning;
@@ -152,6 +153,8 @@ void ConnectionManager::HandleCommandDone(const ev::ResetDone& done) {
 }
 
 void ConnectionManager::NoteOnline() {
+  if (online_since_connect_) ++reconnects_;  // the link was lost and came back by itself
+  online_since_connect_ = true;
   recovery_.last_online = UnixNow();
   recovery_.resets_since_online = 0;
   recovery_.failures_since_reset = 0;
@@ -214,6 +217,8 @@ api::RecoveryInfo ConnectionManager::RecoveryStatus(Clock::time_point now) const
   if (!recovery_.last_reset_result.empty()) info.last_reset_result = recovery_.last_reset_result;
   if (recovery_.last_escalation) info.last_escalation = api::FormatUtc(*recovery_.last_escalation);
   if (recovery_.last_online) info.last_online = api::FormatUtc(*recovery_.last_online);
+  info.power_cycles = power_cycles_;
+  info.reconnects = reconnects_;
   info.failures_until_reset = FailuresUntilReset(config, recovery_);
   if (plan_.reset_held_until) info.reset_held_until = api::FormatUtc(*plan_.reset_held_until);
   return info;

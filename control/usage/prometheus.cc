@@ -179,6 +179,13 @@ std::vector<MetricFamily> UclinkMetrics(const nlohmann::json& status, const nloh
   b.Counter("uclink_monitoring_escapes_total",
             "Completed monitoring slices (+++ ... ATO) since uclinkd started.",
             Number(status, {"monitoring", "escapes"}));
+  b.Counter("uclink_reconnects_total",
+            "Times the link came back online by itself (no new connect request) since uclinkd "
+            "started.",
+            Number(status, {"recovery", "reconnects"}));
+  b.Counter("uclink_power_cycles_total",
+            "Module power cycles (recovery.reset_command runs) since uclinkd started.",
+            Number(status, {"recovery", "power_cycles"}));
   if (const nlohmann::json* error = Find(status, {"last_error"}); error && error->is_object()) {
     b.Gauge("uclink_last_error_info", "The last failure the manager recorded; always 1.", 1.0,
             {{"code", Text(*error, {"code"}).value_or("")},

@@ -115,6 +115,7 @@ TEST_F(LadderTest, SilentModuleIsPowerCycledAtOnceAndComesBackWithItsBanner) {
   ASSERT_TRUE(found);
   EXPECT_EQ(d.status().recovery.rung, "power-cycle");
   EXPECT_EQ(d.status().recovery.resets_last_hour, 1);
+  EXPECT_EQ(d.status().recovery.power_cycles, 1);
   d.Feed(ev::ResetDone{true, "exit 0", false});
   EXPECT_TRUE(d.EmittedLast<act::ReopenPort>());
   EXPECT_EQ(d.AtCommand(), "AT");

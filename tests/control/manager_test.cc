@@ -298,6 +298,33 @@ TEST_F(ConnectionManagerTest, RedialsAfterNoCarrierWithBackoff) {
   EXPECT_EQ(d.AtCommand(), "AT");
 }
 
+// Fleet counters (`uclink metrics`): coming back online by itself is a reconnect; the first
+// online after a connect request, even after a disconnect, is not.
+TEST_F(ConnectionManagerTest, OnlineAgainAfterALostLinkCountsOneReconnect) {
+  d.BringOnline();
+  EXPECT_EQ(d.status().recovery.reconnects, 0);
+  d.Feed(ev::PppDown{"NO CARRIER", true});
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
+  d.Advance(5s);
+  d.AnswerProbeAndInit();
+  d.AnswerRegistered();
+  d.AnswerAttach();
+  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
+  d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {"10.0.2.3"}, 1500});
+  ASSERT_EQ(d.state(), State::kOnline);
+  EXPECT_EQ(d.status().recovery.reconnects, 1);
+  EXPECT_EQ(d.status().recovery.power_cycles, 0);
+
+  d.Feed(ev::UserDisconnect{});
+  d.Feed(ev::PppDown{"local close", false});
+  d.Feed(ev::NoCarrier{});
+  d.Expect("AT", chat::FinalKind::kOk);
+  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
+  ASSERT_EQ(d.state(), State::kIdle);
+  d.BringOnline();
+  EXPECT_EQ(d.status().recovery.reconnects, 1);  // asked for: not a reconnect
+}
+
 TEST_F(ConnectionManagerTest, EchoTimeoutTerminatesWaitsForNoCarrierAndResyncs) {
   d.BringOnline();
   d.Feed(ev::PppDown{"LCP echo timeout", false});

@@ -53,6 +53,7 @@ nlohmann::json OnlineStatus() {
           {"registration", {{"stat", 1}, {"name", "registered-home"}}},
           {"attempt", nullptr},
           {"monitoring", {{"escapes", 3}}},
+          {"recovery", {{"reconnects", 4}, {"power_cycles", 1}}},
           {"last_error", {{"code", "no-carrier"}, {"message", "NO CARRIER \"while\"\nonline"}}}};
 }
 
@@ -75,6 +76,9 @@ TEST(UclinkMetricsTest, OnlineStatusAndUsageGiveTheDocumentedSeries) {
   EXPECT_THAT(text, HasSubstr("uclink_signal_rssi_dbm -73\n"));
   EXPECT_THAT(text, HasSubstr("uclink_registration_stat{name=\"registered-home\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("uclink_monitoring_escapes_total 3\n"));
+  EXPECT_THAT(text,
+              HasSubstr("# TYPE uclink_reconnects_total counter\nuclink_reconnects_total 4\n"));
+  EXPECT_THAT(text, HasSubstr("uclink_power_cycles_total 1\n"));
   EXPECT_THAT(text, HasSubstr("uclink_last_error_info{code=\"no-carrier\",message=\"NO CARRIER "
                               "\\\"while\\\"\\nonline\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("uclink_usage_period_rx_bytes 1000\n"));
