@@ -1,5 +1,6 @@
 #include "pppif/dns.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,9 +30,16 @@ const char* ToString(DnsMethod method) {
   return "unknown";
 }
 
-std::string FormatResolvConf(const std::string& ifname, const std::vector<Ipv4>& servers) {
-  std::string text = "# Written by uclink for " + ifname + " (DNS from IPCP, RFC 1877).\n";
+std::string FormatResolvConf(const std::string& ifname, const std::vector<Ipv4>& servers,
+                             const std::vector<std::string>& ipv6_servers) {
+  std::string text = "# Written by uclink for " + ifname + " (DNS from IPCP, RFC 1877" +
+                     (ipv6_servers.empty() ? "" : "; RDNSS, RFC 8106") + ").\n";
   for (const Ipv4& server : servers) text += "nameserver " + FormatIpv4(server) + "\n";
+  for (const std::string& server : ipv6_servers) {
+    in6_addr parsed{};
+    // Only an address reaches the file: never a line break or an option from elsewhere.
+    if (::inet_pton(AF_INET6, server.c_str(), &parsed) == 1) text += "nameserver " + server + "\n";
+  }
   return text;
 }
 
@@ -113,18 +121,18 @@ std::error_code ReadFile(const std::string& path, std::string& content) {
 
 DnsConfigurator::~DnsConfigurator() { Revert(); }
 
-std::error_code DnsConfigurator::Apply(const std::string& ifname,
-                                       const std::vector<Ipv4>& servers) {
-  if (servers.empty()) return {};
+std::error_code DnsConfigurator::Apply(const std::string& ifname, const std::vector<Ipv4>& servers,
+                                       const std::vector<std::string>& ipv6_servers) {
+  if (servers.empty() && ipv6_servers.empty()) return {};
+  const std::string text = FormatResolvConf(ifname, servers, ipv6_servers);
   switch (options_.method) {
     case DnsMethod::kNone:
       return {};
     case DnsMethod::kResolvConfFile:
-      return ApplyFile(ifname, servers);
+      return ApplyFile(text);
     case DnsMethod::kResolvconfProgram: {
       const std::error_code ec =
-          RunProgram({options_.resolvconf_program, "-a", ifname}, FormatResolvConf(ifname, servers),
-                     options_.program_timeout);
+          RunProgram({options_.resolvconf_program, "-a", ifname}, text, options_.program_timeout);
       if (!ec) applied_ifname_ = ifname;
       return ec;
     }
@@ -143,8 +151,7 @@ std::error_code DnsConfigurator::Revert() {
   return ec;
 }
 
-std::error_code DnsConfigurator::ApplyFile(const std::string& ifname,
-                                           const std::vector<Ipv4>& servers) {
+std::error_code DnsConfigurator::ApplyFile(const std::string& text) {
   const std::string& path = options_.resolv_conf_path;
   // A second Apply (a new IPCP negotiation) keeps the original to restore, not our own file.
   if (!previous_) {
@@ -165,7 +172,7 @@ std::error_code DnsConfigurator::ApplyFile(const std::string& ifname,
     }
     previous_ = std::move(previous);
   }
-  return WriteFileAtomically(path, FormatResolvConf(ifname, servers), 0644);
+  return WriteFileAtomically(path, text, 0644);
 }
 
 std::error_code DnsConfigurator::RevertFile() {

@@ -35,8 +35,10 @@ struct DnsOptions {
 };
 
 /// The resolv.conf text for `servers`: a comment naming the interface, then one nameserver line
-/// per server in order.
-std::string FormatResolvConf(const std::string& ifname, const std::vector<Ipv4>& servers);
+/// per server in order, then one per IPv6 server (the router advertisement's RDNSS, RFC 8106);
+/// an IPv6 entry that is not an IPv6 address is left out.
+std::string FormatResolvConf(const std::string& ifname, const std::vector<Ipv4>& servers,
+                             const std::vector<std::string>& ipv6_servers = {});
 
 /// Applies and reverts DNS servers for one link. Calls block: a file write, or running the
 /// program (bounded by program_timeout).
@@ -48,8 +50,10 @@ class DnsConfigurator {
   DnsConfigurator(const DnsConfigurator&) = delete;
   DnsConfigurator& operator=(const DnsConfigurator&) = delete;
 
-  /// Publishes `servers` for `ifname`; an empty list publishes nothing (and is not an error).
-  std::error_code Apply(const std::string& ifname, const std::vector<Ipv4>& servers);
+  /// Publishes `servers` (and `ipv6_servers` after them) for `ifname`; nothing to publish is
+  /// not an error. A second Apply replaces the first.
+  std::error_code Apply(const std::string& ifname, const std::vector<Ipv4>& servers,
+                        const std::vector<std::string>& ipv6_servers = {});
   /// Undoes Apply(): restores the previous file (or removes ours), or runs `-d IFACE`.
   /// Idempotent.
   std::error_code Revert();
@@ -62,7 +66,7 @@ class DnsConfigurator {
     unsigned mode = 0644;
   };
 
-  std::error_code ApplyFile(const std::string& ifname, const std::vector<Ipv4>& servers);
+  std::error_code ApplyFile(const std::string& text);
   std::error_code RevertFile();
 
   DnsOptions options_;

@@ -25,7 +25,7 @@ UserspacePppBackend::UserspacePppBackend(boost::asio::io_context& io,
       setup_(*netlink_),
       dns_(options_.dns),
       ipv6_(io, *netlink_, options_.default_route_metric,
-            [this](const std::optional<Ipv6Status>& ipv6) { NotifyIpv6(ipv6); }) {}
+            [this](const std::optional<Ipv6Status>& ipv6) { OnIpv6Changed(ipv6); }) {}
 
 UserspacePppBackend::~UserspacePppBackend() {
   engine_.reset();  // no callbacks from here on
@@ -88,12 +88,12 @@ void UserspacePppBackend::OnEngineUp(const IpConfig& ip, const std::string& ifna
     engine_->Stop();
     return;
   }
-  std::vector<Ipv4> servers;
+  dns4_.clear();
   for (const std::optional<Ipv4>& dns : {ip.dns1, ip.dns2}) {
-    if (dns && *dns != Ipv4{}) servers.push_back(*dns);
+    if (dns && *dns != Ipv4{}) dns4_.push_back(*dns);
   }
   // Name resolution is an extra: a failed hand-off is reported in status, the link stays up.
-  dns_error_ = dns_.Apply(ifname, servers);
+  dns_error_ = dns_.Apply(ifname, dns4_, dns6_);
   NotifyUp(ip, ifname);
 }
 
@@ -105,7 +105,19 @@ void UserspacePppBackend::OnEngineIpv6(const std::optional<Ipv6Link>& link,
   ipv6_error_ = ipv6_.OnLink(link, tun_.ifindex(), ifname);
 }
 
+// The kernel does not apply an RA's RDNSS option (RFC 8106): the servers the RA parser found
+// join IPCP's in the configured DNS method (docs/ppp-engine.md, "IPv6").
+void UserspacePppBackend::OnIpv6Changed(const std::optional<Ipv6Status>& ipv6) {
+  std::vector<std::string> dns6 = ipv6 ? ipv6->dns : std::vector<std::string>{};
+  if (dns6 != dns6_) {
+    dns6_ = std::move(dns6);
+    if (running_ && engine_ && engine_->ip()) dns_error_ = dns_.Apply(ifname_, dns4_, dns6_);
+  }
+  NotifyIpv6(ipv6);
+}
+
 void UserspacePppBackend::OnEngineDown(DownReason reason, const std::string& detail) {
+  dns6_.clear();  // the teardown reverts DNS once; "IPv6 gone" below rewrites nothing
   if (ipv6_.status()) ipv6_.OnLink(std::nullopt, 0, "");  // reports "IPv6 gone" first
   Teardown();
   running_ = false;
@@ -117,6 +129,8 @@ void UserspacePppBackend::OnEngineDown(DownReason reason, const std::string& det
 void UserspacePppBackend::Teardown() {
   ipv6_.Reset();
   dns_.Revert();
+  dns4_.clear();
+  dns6_.clear();
   setup_.Undo();
   tun_.Close();
 }

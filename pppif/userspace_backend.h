@@ -72,6 +72,7 @@ class UserspacePppBackend final : public PppBackend {
   void OnEngineIpv6(const std::optional<Ipv6Link>& link, const std::string& ifname);
   // Removes DNS and interface settings and closes TUN.
   void Teardown();
+  void OnIpv6Changed(const std::optional<Ipv6Status>& ipv6);
 
   boost::asio::io_context& io_;
   UserspaceBackendOptions options_;
@@ -85,6 +86,8 @@ class UserspacePppBackend final : public PppBackend {
   std::string ifname_;
   std::string setup_failure_;
   std::error_code dns_error_;
+  std::vector<Ipv4> dns4_;         ///< IPCP's servers, while up
+  std::vector<std::string> dns6_;  ///< the RA's RDNSS servers, while IPv6 is up
   std::error_code ipv6_error_;
   std::optional<DownReason> last_down_;
   std::string last_detail_;

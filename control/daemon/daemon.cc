@@ -158,6 +158,9 @@ void Daemon::CreateBackend(const std::optional<act::StartPpp>& credentials) {
             changed.ipv6->addresses.push_back({a.address, a.prefix_len});
           }
         }
+        // "IPv6 gone" comes just before the link's end, which reverts DNS as a whole; only new
+        // RDNSS servers are handed on.
+        if (dns_ && ipv6) dns_->Ipv6Servers(ipv6->dns);
         Feed(std::move(changed));
       });
   backend->set_on_down([this, alive = std::weak_ptr<int>(alive_)](pppif::DownReason reason,

@@ -63,20 +63,45 @@ void DnsHandOff::LinkUp(const std::string& ifname, const std::vector<std::string
                         bool holds_default_route) {
   if (!Handles(method_)) return;
   if (link_) LinkDown();  // a new negotiation replaces the old settings
-  link_ = Link{ifname, static_cast<int>(::if_nametoindex(ifname.c_str())), servers,
-               holds_default_route};
+  link_ = Link{
+      ifname, static_cast<int>(::if_nametoindex(ifname.c_str())), servers, {}, holds_default_route};
   route_.reset();
   if (servers.empty()) {
-    spdlog::info("dns: the peer sent no DNS servers (RFC 1877); nothing to hand over");
-    route_ = DnsRoute::kNone;
+    // An RA's RDNSS may still bring some (Ipv6Servers); until then there is nothing to decide.
+    spdlog::info("dns: the peer sent no DNS servers (RFC 1877); nothing to hand over yet");
     return;
   }
   EnsureResolvedClient();
   Decide();
 }
 
+std::vector<std::string> DnsHandOff::Link::All() const {
+  std::vector<std::string> all = servers;
+  all.insert(all.end(), servers6.begin(), servers6.end());
+  return all;
+}
+
+void DnsHandOff::Ipv6Servers(const std::vector<std::string>& servers) {
+  if (!Handles(method_) || !link_ || link_->servers6 == servers) return;
+  link_->servers6 = servers;
+  if (!route_) {
+    EnsureResolvedClient();
+    return Decide();
+  }
+  switch (*route_) {
+    case DnsRoute::kNone:
+      return;
+    case DnsRoute::kResolved:
+      if (resolved_ && resolved_->present().value_or(false)) ApplyResolved("RDNSS changed");
+      return;
+    case DnsRoute::kFile:
+    case DnsRoute::kResolvconf:
+      return ApplyFallback();
+  }
+}
+
 void DnsHandOff::Decide() {
-  if (!link_ || route_) return;
+  if (!link_ || route_ || link_->All().empty()) return;
   DnsHostFacts facts = ReadLocalDnsFacts(paths_);
   facts.resolved_on_bus = resolved_ ? resolved_->present() : std::optional<bool>(false);
   const std::optional<DnsChoice> choice = ChooseDns(method_, facts);
@@ -101,22 +126,26 @@ void DnsHandOff::Decide() {
       options.resolv_conf_path = paths_.resolv_conf;
       options.resolvconf_program = paths_.resolvconf_program;
       fallback_ = std::make_unique<pppif::DnsConfigurator>(options);
-      const std::vector<pppif::Ipv4> servers =
-          PlanResolvedLink(link_->ifindex, link_->servers, false).servers;
-      if (std::error_code ec = fallback_->Apply(link_->ifname, servers)) {
-        spdlog::warn("dns: {} failed: {}; the link stays up without them", ToString(*route_),
-                     ec.message());
-      }
-      return;
+      return ApplyFallback();
     }
+  }
+}
+
+void DnsHandOff::ApplyFallback() {
+  if (!fallback_) return;
+  const std::vector<pppif::Ipv4> servers =
+      PlanResolvedLink(link_->ifindex, link_->servers, false).servers;
+  if (std::error_code ec = fallback_->Apply(link_->ifname, servers, link_->servers6)) {
+    spdlog::warn("dns: {} failed: {}; the link stays up without them", ToString(*route_),
+                 ec.message());
   }
 }
 
 void DnsHandOff::ApplyResolved(const char* reason) {
   const ResolvedLinkSettings settings =
-      PlanResolvedLink(link_->ifindex, link_->servers, link_->default_route);
-  spdlog::info("resolved: setting {} on {} (ifindex {}, {}; {})", Join(link_->servers),
-               link_->ifname, link_->ifindex,
+      PlanResolvedLink(link_->ifindex, link_->All(), link_->default_route);
+  spdlog::info("resolved: setting {} on {} (ifindex {}, {}; {})", Join(link_->All()), link_->ifname,
+               link_->ifindex,
                settings.default_route ? "default route, domain ~." : "no default route", reason);
   resolved_->Apply(settings, [this, ifname = link_->ifname,
                               alive = std::weak_ptr<int>(alive_)](const std::string& error) {

@@ -48,6 +48,9 @@ class DnsHandOff {
   /// The link is up with these servers (dotted quads, IPCP's order).
   void LinkUp(const std::string& ifname, const std::vector<std::string>& servers,
               bool holds_default_route);
+  /// The router advertisement's RDNSS servers (RFC 8106) changed, or IPv6 went (empty): they
+  /// follow IPCP's in whatever method is in use.
+  void Ipv6Servers(const std::vector<std::string>& servers);
   /// The link went down: revert whatever was set.
   void LinkDown();
 
@@ -58,13 +61,16 @@ class DnsHandOff {
   struct Link {
     std::string ifname;
     int ifindex = 0;
-    std::vector<std::string> servers;
+    std::vector<std::string> servers;   ///< IPCP's (RFC 1877)
+    std::vector<std::string> servers6;  ///< the RA's RDNSS (RFC 8106)
     bool default_route = false;
+    std::vector<std::string> All() const;
   };
 
   void EnsureResolvedClient();
   void Decide();
   void ApplyResolved(const char* reason);
+  void ApplyFallback();
   void OnPresence(bool present);
 
   boost::asio::io_context& io_;

@@ -64,8 +64,11 @@ ResolvedLinkSettings PlanResolvedLink(int ifindex, const std::vector<std::string
   settings.ifindex = ifindex;
   for (const std::string& server : servers) {
     std::array<std::uint8_t, 4> address{};
+    std::array<std::uint8_t, 16> address6{};
     if (::inet_pton(AF_INET, server.c_str(), address.data()) == 1) {
       settings.servers.push_back(address);
+    } else if (::inet_pton(AF_INET6, server.c_str(), address6.data()) == 1) {
+      settings.servers6.push_back(address6);
     }
   }
   if (holds_default_route) settings.routing_domains = {"."};

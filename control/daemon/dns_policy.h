@@ -42,6 +42,8 @@ std::optional<DnsChoice> ChooseDns(DnsMethod configured, const DnsHostFacts& fac
 struct ResolvedLinkSettings {
   int ifindex = 0;
   std::vector<std::array<std::uint8_t, 4>> servers;  ///< SetLinkDNS, IPv4 in IPCP's order
+  /// SetLinkDNS after the IPv4 ones: the router advertisement's RDNSS (RFC 8106).
+  std::vector<std::array<std::uint8_t, 16>> servers6;
   /// SetLinkDomains, each sent as routing-only (the D-Bus flag, not a "~" in the name): "."
   /// — resolvectl shows it as "~." — routes every query here, and is set only while uclink
   /// holds the default route; otherwise none, so the link's servers answer only for the link.
@@ -49,7 +51,8 @@ struct ResolvedLinkSettings {
   bool default_route = false;  ///< SetLinkDefaultRoute
 };
 
-/// The settings for `servers` (dotted quads; malformed ones are skipped) on `ifindex`.
+/// The settings for `servers` (dotted quads or IPv6 addresses; malformed ones are skipped) on
+/// `ifindex`.
 ResolvedLinkSettings PlanResolvedLink(int ifindex, const std::vector<std::string>& servers,
                                       bool holds_default_route);
 

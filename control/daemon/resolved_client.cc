@@ -56,6 +56,12 @@ sd_bus_message* SetLinkDns(sd_bus* bus, const ResolvedLinkSettings& settings) {
          sd_bus_message_append_array(m, 'y', server.data(), server.size()) >= 0 &&
          sd_bus_message_close_container(m) >= 0;
   }
+  for (const auto& server : settings.servers6) {
+    ok = ok && sd_bus_message_open_container(m, 'r', "iay") >= 0 &&
+         sd_bus_message_append(m, "i", AF_INET6) >= 0 &&
+         sd_bus_message_append_array(m, 'y', server.data(), server.size()) >= 0 &&
+         sd_bus_message_close_container(m) >= 0;
+  }
   ok = ok && sd_bus_message_close_container(m) >= 0;
   if (!ok) return sd_bus_message_unref(m);
   return m;

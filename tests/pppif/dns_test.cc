@@ -69,6 +69,27 @@ TEST(FormatResolvConfTest, ListsTheServersInOrderUnderAComment) {
             "nameserver 8.8.4.4\n");
 }
 
+// The kernel does not apply an RA's RDNSS (RFC 8106): its servers follow IPCP's, and only
+// something that parses as an IPv6 address reaches the file.
+TEST(FormatResolvConfTest, RdnssServersFollowIpcpsAndOnlyAddressesAreWritten) {
+  EXPECT_EQ(FormatResolvConf("uclink0", kServers,
+                             {"2001:db8::53", "2001:db8::54\noptions ndots:15", "not-an-address"}),
+            "# Written by uclink for uclink0 (DNS from IPCP, RFC 1877; RDNSS, RFC 8106).\n"
+            "nameserver 10.0.2.3\n"
+            "nameserver 8.8.4.4\n"
+            "nameserver 2001:db8::53\n");
+}
+
+TEST_F(DnsConfiguratorTest, ASecondApplyWithRdnssServersAddsThemAndRevertStillRestores) {
+  std::ofstream(path_) << "nameserver 192.0.2.1\n";
+  DnsConfigurator dns(FileOptions());
+  ASSERT_FALSE(dns.Apply("uclink0", kServers));
+  ASSERT_FALSE(dns.Apply("uclink0", kServers, {"2001:db8::53"}));
+  EXPECT_EQ(Read(path_), FormatResolvConf("uclink0", kServers, {"2001:db8::53"}));
+  ASSERT_FALSE(dns.Revert());
+  EXPECT_EQ(Read(path_), "nameserver 192.0.2.1\n");
+}
+
 TEST_F(DnsConfiguratorTest, FileMethodWritesTheServers) {
   DnsConfigurator dns(FileOptions());
   ASSERT_FALSE(dns.Apply("ppp0", kServers));

@@ -72,6 +72,14 @@ TEST(DnsPolicyTest, WithoutTheDefaultRouteNoRoutingDomainAndNoDefaultRoute) {
   EXPECT_FALSE(settings.default_route);
 }
 
+TEST(DnsPolicyTest, RdnssServersGoToSetLinkDnsAsIpv6AfterTheIpv4Ones) {
+  const ResolvedLinkSettings settings = PlanResolvedLink(3, {"10.0.2.3", "2001:db8::53"}, true);
+  ASSERT_EQ(settings.servers.size(), 1u);
+  ASSERT_EQ(settings.servers6.size(), 1u);
+  EXPECT_EQ(settings.servers6[0], (std::array<std::uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                                                0, 0, 0, 0, 0, 0, 0, 0x53}));
+}
+
 TEST(DnsPolicyTest, MalformedServersAreSkipped) {
   const ResolvedLinkSettings settings = PlanResolvedLink(3, {"10.0.2.3", "x", "300.1.1.1"}, true);
   EXPECT_EQ(settings.servers.size(), 1u);

@@ -250,6 +250,39 @@ TEST_F(ResolvedErrorsTest, AutoWithResolvedAbsentFallsBackToThePlainFile) {
   EXPECT_EQ(text.str(), "nameserver 198.51.100.1\n") << "restored when the link went down";
 }
 
+// An IPv6 link's RDNSS servers arrive after IPCP's (docs/ppp-engine.md, "IPv6"), or alone when
+// IPCP brought none: both end up in the file, and the original comes back at link down.
+TEST_F(ResolvedErrorsTest, RdnssServersJoinTheFileAndALinkWithoutIpcpServersWaitsForThem) {
+  const std::string resolv_conf = *dir_ + "/resolv6.conf";
+  std::ofstream(resolv_conf) << "nameserver 198.51.100.1\n";
+  DnsHostPaths paths;
+  paths.resolv_conf = resolv_conf;
+  paths.resolvconf_program = *dir_ + "/no-resolvconf";
+  const auto read = [&] {
+    std::ifstream in(resolv_conf);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  DnsHandOff dns(io_, paths);
+  dns.set_method(DnsMethod::kAuto);
+  dns.LinkUp("lo", {}, true);
+  EXPECT_EQ(dns.route(), "") << "nothing to hand over yet";
+  dns.Ipv6Servers({"2001:db8::53"});
+  ASSERT_TRUE(RunUntil([&] { return dns.route() == "file"; }, 5s)) << log_.str();
+  EXPECT_NE(read().find("nameserver 2001:db8::53\n"), std::string::npos) << read();
+  dns.LinkDown();
+  EXPECT_EQ(read(), "nameserver 198.51.100.1\n");
+
+  dns.LinkUp("lo", {"192.0.2.53"}, true);
+  ASSERT_TRUE(RunUntil([&] { return dns.route() == "file"; }, 5s)) << log_.str();
+  dns.Ipv6Servers({"2001:db8::54"});
+  EXPECT_NE(read().find("nameserver 192.0.2.53\nnameserver 2001:db8::54\n"), std::string::npos)
+      << read();
+  dns.LinkDown();
+  EXPECT_EQ(read(), "nameserver 198.51.100.1\n");
+}
+
 TEST_F(ResolvedErrorsTest, ExplicitResolvedAnsweringErrorsOnlyLogs) {
   FakeResolved fake(Behaviour::kError);
   ASSERT_TRUE(fake.ready());

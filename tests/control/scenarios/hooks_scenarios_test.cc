@@ -98,10 +98,10 @@ class HooksScenarioTest : public ::testing::Test {
     ASSERT_TRUE(reports_->open());
     const std::string fifo = (dir / "reports").string();
     // Slow on "up": it says it started, then outlives hooks.timeout_s and is killed by pid.
-    WriteHook(hooks / "05-slow",
-              "[ \"$UCLINK_EVENT\" = up ] || exit 0\necho slow-started > " + fifo +
-                  "\nexec sleep 60\n",
-              0755);
+    WriteHook(
+        hooks / "05-slow",
+        "[ \"$UCLINK_EVENT\" = up ] || exit 0\necho slow-started > " + fifo + "\nexec sleep 60\n",
+        0755);
     WriteHook(hooks / "10-record",
               "echo \"$UCLINK_EVENT|$UCLINK_STATE|$UCLINK_MODE|$UCLINK_INTERFACE|"
               "$UCLINK_ADDRESS|$UCLINK_PEER|$UCLINK_DNS|$UCLINK_LAST_ERROR\" > " +
@@ -145,9 +145,8 @@ TEST_F(HooksScenarioTest, UpAndDownReachTheSitesHooksInNameOrderWithTheLinksEnvi
   // 10-record hears "up" only after 05-slow was killed at hooks.timeout_s.
   const std::optional<std::string> up = reports_->WaitFor("up|", 10s);
   ASSERT_TRUE(up);
-  EXPECT_EQ(*up, "up|online|ppp|uclink0|" + address + "|" +
-                     status["interface"].value("peer", "") + "|" +
-                     status["interface"]["dns"][0].get<std::string>() + "|");
+  EXPECT_EQ(*up, "up|online|ppp|uclink0|" + address + "|" + status["interface"].value("peer", "") +
+                     "|" + status["interface"]["dns"][0].get<std::string>() + "|");
   EXPECT_NE(rig_->DaemonLog().find("hooks: 05-slow (up) still running after 2 s: killing pid"),
             std::string::npos);
 
