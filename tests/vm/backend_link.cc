@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
     if (flag == "--hook") pppd.pppd.hook_path = value;
     if (flag == "--ifname") options.tun.name = pppd.pppd.ifname = value;
     if (flag == "--pdp-type" && value == "IPV6") options.session.ipv6 = pppd.pppd.ipv6 = true;
+    if (flag == "--resolv-conf") {  // interface.dns = "file", written to this path
+      options.dns.method = DnsMethod::kResolvConfFile;
+      options.dns.resolv_conf_path = value;
+    }
     if (flag == "--echo-interval") {
       options.session.echo_interval = std::chrono::seconds(std::atoi(value.c_str()));
       pppd.pppd.lcp_echo_interval_s = std::atoi(value.c_str());

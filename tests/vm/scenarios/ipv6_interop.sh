@@ -87,13 +87,20 @@ end_network() {
 # --- (a) the userspace engine ------------------------------------------------------------------
 start_line_and_network userspace
 ip netns exec client "${link}" --backend userspace --tty "${run}/pty-client" --ifname ppp0 \
-  --echo-interval 5 --pdp-type IPV6 >"${run}/userspace.log" 2>&1 &
+  --echo-interval 5 --pdp-type IPV6 --resolv-conf "${run}/resolv-userspace.conf" \
+  >"${run}/userspace.log" 2>&1 &
 link_pid=$!
 vm_wait_for 30 grep -q '^up ' "${run}/userspace.log" || { dump_logs; vm_fail "userspace: no up"; }
 start_router userspace
 check_ipv6 userspace "${run}/userspace.log"
 grep -q '^ipv6 .*dns=2001:db8::53' "${run}/userspace.log" \
   || { dump_logs; vm_fail "userspace: RDNSS 2001:db8::53 not reported"; }
+# The kernel does not apply RDNSS (RFC 8106): the backend writes it after IPCP's server.
+vm_wait_for 10 grep -qx 'nameserver 2001:db8::53' "${run}/resolv-userspace.conf" \
+  || { cat "${run}/resolv-userspace.conf"; dump_logs; vm_fail "userspace: RDNSS not in resolv.conf"; }
+grep -qx 'nameserver 10.64.0.53' "${run}/resolv-userspace.conf" \
+  || { cat "${run}/resolv-userspace.conf"; vm_fail "userspace: IPCP's DNS not in resolv.conf"; }
+vm_field userspace_resolv_conf_rdnss true
 grep -q '^ipv6 link_local=fe80::.* peer=fe80::1 ' "${run}/userspace.log" \
   || { dump_logs; vm_fail "userspace: link-local addresses not reported"; }
 kill -TERM "${link_pid}"; wait "${link_pid}" || { dump_logs; vm_fail "userspace: exit after SIGTERM"; }
