@@ -82,7 +82,12 @@ TEST_F(RecoveryScenarioTest, NoCarrierWhileOnlineRedialsAfterBackoff) {
   ASSERT_THAT(rig_->SimControl("drop"), HasSubstr("OK"));
   EXPECT_TRUE(WaitForError("no-carrier", 10s));
   EXPECT_TRUE(events_->WaitForState("backoff", 15s));
-  EXPECT_TRUE(events_->WaitForState("online", 30s));
+  ASSERT_TRUE(events_->WaitForState("online", 30s));
+  // The fleet counter says so (docs/metrics.md).
+  const auto [code, metrics] = rig_->Uclink({"metrics"});
+  EXPECT_EQ(code, 0);
+  EXPECT_THAT(metrics, HasSubstr("\nuclink_reconnects_total 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("\nuclink_power_cycles_total 0\n"));
 }
 
 TEST_F(RecoveryScenarioTest, ModuleRebootWhileOnlineIsRecovered) {

@@ -66,6 +66,8 @@ TEST_F(WedgeScenarioTest, WedgedModuleIsPowerCycledAndComesBackOnline) {
   EXPECT_EQ(rig_->SimStatusField("wedged"), "0");
   const nlohmann::json status = rig_->Status();
   EXPECT_EQ(status["recovery"]["resets_last_hour"], 1);
+  EXPECT_EQ(status["recovery"]["power_cycles"], 1);
+  EXPECT_EQ(status["recovery"]["reconnects"], 1);
   EXPECT_EQ(status["recovery"]["last_reset_result"], "exit 0");
   EXPECT_TRUE(status["recovery"]["last_reset"].is_string());
   EXPECT_THAT(rig_->DaemonLog(), HasSubstr("power-cycling the module"));
