@@ -88,16 +88,7 @@ void DnsHandOff::Ipv6Servers(const std::vector<std::string>& servers) {
     EnsureResolvedClient();
     return Decide();
   }
-  switch (*route_) {
-    case DnsRoute::kNone:
-      return;
-    case DnsRoute::kResolved:
-      if (resolved_ && resolved_->present().value_or(false)) ApplyResolved("RDNSS changed");
-      return;
-    case DnsRoute::kFile:
-    case DnsRoute::kResolvconf:
-      return ApplyFallback();
-  }
+  Apply("RDNSS changed");
 }
 
 void DnsHandOff::Decide() {
@@ -112,27 +103,32 @@ void DnsHandOff::Decide() {
   } else {
     spdlog::info("dns: {} ({})", ToString(choice->route), choice->why);
   }
-  switch (choice->route) {
+  Apply("link up");
+}
+
+// Performs the decided route for the link's current servers; again whenever they change.
+void DnsHandOff::Apply(const char* reason) {
+  switch (*route_) {
     case DnsRoute::kNone:
       return;
     case DnsRoute::kResolved:
-      if (resolved_ && resolved_->present().value_or(false)) ApplyResolved("link up");
+      if (resolved_ && resolved_->present().value_or(false)) ApplyResolved(reason);
       return;
     case DnsRoute::kFile:
-    case DnsRoute::kResolvconf: {
-      pppif::DnsOptions options;
-      options.method = choice->route == DnsRoute::kFile ? pppif::DnsMethod::kResolvConfFile
-                                                        : pppif::DnsMethod::kResolvconfProgram;
-      options.resolv_conf_path = paths_.resolv_conf;
-      options.resolvconf_program = paths_.resolvconf_program;
-      fallback_ = std::make_unique<pppif::DnsConfigurator>(options);
+    case DnsRoute::kResolvconf:
       return ApplyFallback();
-    }
   }
 }
 
 void DnsHandOff::ApplyFallback() {
-  if (!fallback_) return;
+  if (!fallback_) {
+    pppif::DnsOptions options;
+    options.method = route_ == DnsRoute::kFile ? pppif::DnsMethod::kResolvConfFile
+                                               : pppif::DnsMethod::kResolvconfProgram;
+    options.resolv_conf_path = paths_.resolv_conf;
+    options.resolvconf_program = paths_.resolvconf_program;
+    fallback_ = std::make_unique<pppif::DnsConfigurator>(options);
+  }
   const std::vector<pppif::Ipv4> servers =
       PlanResolvedLink(link_->ifindex, link_->servers, false).servers;
   if (std::error_code ec = fallback_->Apply(link_->ifname, servers, link_->servers6)) {

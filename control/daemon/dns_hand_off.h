@@ -69,6 +69,7 @@ class DnsHandOff {
 
   void EnsureResolvedClient();
   void Decide();
+  void Apply(const char* reason);
   void ApplyResolved(const char* reason);
   void ApplyFallback();
   void OnPresence(bool present);

@@ -327,14 +327,7 @@ TEST_F(HealthProbeManagerTest, ResultOfAnEarlierLinkIsIgnored) {
   d.Advance(10s);
   const std::optional<act::RunProbe> old = Probe();
   ASSERT_TRUE(old);
-  d.Feed(ev::PppDown{"NO CARRIER", true});
-  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
-  d.Advance(5s);
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
-  d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {}, 1500});
+  d.DropAndRedial();
   for (int i = 0; i < 3; ++i) d.Feed(ev::ProbeResult{old->id, false, "stale"});
   EXPECT_EQ(d.state(), State::kOnline);
 }

@@ -303,14 +303,7 @@ TEST_F(ConnectionManagerTest, RedialsAfterNoCarrierWithBackoff) {
 TEST_F(ConnectionManagerTest, OnlineAgainAfterALostLinkCountsOneReconnect) {
   d.BringOnline();
   EXPECT_EQ(d.status().recovery.reconnects, 0);
-  d.Feed(ev::PppDown{"NO CARRIER", true});
-  d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
-  d.Advance(5s);
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
-  d.Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {"10.0.2.3"}, 1500});
+  d.DropAndRedial();
   ASSERT_EQ(d.state(), State::kOnline);
   EXPECT_EQ(d.status().recovery.reconnects, 1);
   EXPECT_EQ(d.status().recovery.power_cycles, 0);

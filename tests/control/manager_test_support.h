@@ -119,6 +119,18 @@ class ManagerDriver {
     Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {"10.0.2.3"}, 1500});
   }
 
+  /// Online → NO CARRIER → back-off (5 s) → the redial → kOnline again.
+  void DropAndRedial() {
+    Feed(ev::PppDown{"NO CARRIER", true});
+    Expect("AT+CGACT=0,1", chat::FinalKind::kOk);
+    Advance(std::chrono::seconds(5));
+    AnswerProbeAndInit();
+    AnswerRegistered();
+    AnswerAttach();
+    Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
+    Feed(ev::PppUp{"uclink0", "10.0.2.15", "10.0.2.2", {"10.0.2.3"}, 1500});
+  }
+
   template <typename T>
   bool Emitted(const std::vector<Action>& actions) const {
     return std::any_of(actions.begin(), actions.end(),

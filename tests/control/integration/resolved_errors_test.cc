@@ -161,6 +161,23 @@ class ResolvedErrorsTest : public ::testing::Test {
 
 ResolvedLinkSettings Settings() { return PlanResolvedLink(1, {"192.0.2.53"}, true); }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A plain resolv.conf at `resolv_conf` holding one server, and no resolvconf program: with
+// resolved absent, "auto" picks the file.
+DnsHostPaths PlainFileHost(const std::string& resolv_conf) {
+  std::ofstream(resolv_conf) << "nameserver 198.51.100.1\n";
+  DnsHostPaths paths;
+  paths.resolv_conf = resolv_conf;
+  paths.resolvconf_program = resolv_conf + ".no-resolvconf";
+  return paths;
+}
+
 TEST_F(ResolvedErrorsTest, AbsentResolvedIsReportedAndACallFailsWithTheBusError) {
   ResolvedClient client(io_, 2s);
   std::optional<bool> presence;
@@ -229,42 +246,25 @@ TEST_F(ResolvedErrorsTest, ANewOwnerIsReportedEveryTimeResolvedComesBack) {
 
 TEST_F(ResolvedErrorsTest, AutoWithResolvedAbsentFallsBackToThePlainFile) {
   const std::string resolv_conf = *dir_ + "/resolv.conf";
-  std::ofstream(resolv_conf) << "nameserver 198.51.100.1\n";
-  DnsHostPaths paths;
-  paths.resolv_conf = resolv_conf;
-  paths.resolvconf_program = *dir_ + "/no-resolvconf";
   {
-    DnsHandOff dns(io_, paths);
+    DnsHandOff dns(io_, PlainFileHost(resolv_conf));
     dns.set_method(DnsMethod::kAuto);
     dns.LinkUp("lo", {"192.0.2.53"}, true);
     ASSERT_TRUE(RunUntil([&] { return dns.route() == "file"; }, 5s)) << log_.str();
-    std::ifstream in(resolv_conf);
-    std::stringstream text;
-    text << in.rdbuf();
-    EXPECT_NE(text.str().find("nameserver 192.0.2.53"), std::string::npos) << text.str();
+    EXPECT_NE(ReadFile(resolv_conf).find("nameserver 192.0.2.53"), std::string::npos)
+        << ReadFile(resolv_conf);
     dns.LinkDown();
   }
-  std::ifstream in(resolv_conf);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_EQ(text.str(), "nameserver 198.51.100.1\n") << "restored when the link went down";
+  EXPECT_EQ(ReadFile(resolv_conf), "nameserver 198.51.100.1\n")
+      << "restored when the link went down";
 }
 
 // An IPv6 link's RDNSS servers arrive after IPCP's (docs/ppp-engine.md, "IPv6"), or alone when
 // IPCP brought none: both end up in the file, and the original comes back at link down.
 TEST_F(ResolvedErrorsTest, RdnssServersJoinTheFileAndALinkWithoutIpcpServersWaitsForThem) {
   const std::string resolv_conf = *dir_ + "/resolv6.conf";
-  std::ofstream(resolv_conf) << "nameserver 198.51.100.1\n";
-  DnsHostPaths paths;
-  paths.resolv_conf = resolv_conf;
-  paths.resolvconf_program = *dir_ + "/no-resolvconf";
-  const auto read = [&] {
-    std::ifstream in(resolv_conf);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
-  DnsHandOff dns(io_, paths);
+  const auto read = [&] { return ReadFile(resolv_conf); };
+  DnsHandOff dns(io_, PlainFileHost(resolv_conf));
   dns.set_method(DnsMethod::kAuto);
   dns.LinkUp("lo", {}, true);
   EXPECT_EQ(dns.route(), "") << "nothing to hand over yet";
