@@ -6,11 +6,8 @@
 # Prints one PASS/FAIL line per check and "N passed, N failed" last.
 set -uo pipefail
 base=$1 deb=$2 version=$3 work=$4
-passed=0 failed=0
-check() {  # check NAME COMMAND...: one counted check
-  local name=$1; shift
-  if "$@"; then echo "PASS $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tools/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 root=$work/root
 mkdir -p "$root" "$work/upper" "$work/overlay-work"
 # An overlay keeps the cached root untouched. Inside a user namespace (tools/foreign_ns.sh)
@@ -40,5 +37,5 @@ check "conffile registered" bash -c "chroot '$root' dpkg-query -W -f='\${Conffil
 check "apt purge uclink and its dependencies" in_root apt-get purge -y -qq --autoremove uclink
 snapshot >"$work/after"
 check "purge leaves nothing behind" diff "$work/before" "$work/after"
-echo "${passed} passed, ${failed} failed"
+checks_summary
 [ "$failed" -eq 0 ]

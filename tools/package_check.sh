@@ -33,12 +33,9 @@ bash tools/setup.sh --package --cross "$arch" >/dev/null || exit 1
 version=$(sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' control/api/protocol.h)
 deb=$out/uclink_${version}_${arch}.deb
 sim=$out/uclink-sim_${version}_${arch}.deb
-passed=0 failed=0
-check() {  # check NAME COMMAND...: one counted check
-  local name=$1; shift
-  if "$@"; then echo "PASS $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
-}
-finish() { echo "${passed} passed, ${failed} failed"; [ "$failed" -eq 0 ]; exit; }
+# shellcheck source=tools/checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+finish() { checks_summary; [ "$failed" -eq 0 ]; exit; }
 if [ ! -f "$deb" ] || [ ! -f "$sim" ]; then
   echo "tools/package_check.sh: no $deb or $sim; run tools/package.sh --arch $arch first" >&2
   failed=1; finish
