@@ -16,25 +16,6 @@ constexpr Clock::duration kAfterTerminate = 2s;
 
 bool IsRegistered(int stat) { return stat == 1 || stat == 5; }  // manual §2.15: home, roaming
 
-// 27.007 / manual §3.1: SIM problems (+CME ERROR 10..16).
-bool IsSimError(const ev::AtDone& done) {
-  return done.outcome == chat::FinalKind::kCmeError && done.code >= 10 && done.code <= 16;
-}
-
-// Of those, the ones that need a person: PIN (11) or PUK (12) required, wrong SIM (15),
-// incorrect password (16); retrying a PIN could even lock the SIM. "Not inserted" (10), "SIM
-// failure" (13) and "busy" (14) can be a loose or slow SIM and are retried like any failure.
-bool IsPermanentSimError(const ev::AtDone& done) {
-  return IsSimError(done) &&
-         (done.code == 11 || done.code == 12 || done.code == 15 || done.code == 16);
-}
-
-// "+CME ERROR: 4", operation not supported (manual 附表 3.1): this firmware cannot do what the
-// step asks (an IPv6 context on an IPv4-only build, say), and no retry changes firmware.
-bool IsUnsupported(const ev::AtDone& done) {
-  return done.outcome == chat::FinalKind::kCmeError && done.code == 4;
-}
-
 template <typename T>
 const T* As(const Event& event) {
   return std::get_if<T>(&event);
@@ -231,14 +212,11 @@ void ConnectionManager::HandleConfiguring(const Event& event) {
       case StepResult::kCompleted:
         if (AutoApn()) LookUpApn();  // the IMSI is known now (docs/apn.md)
         return TransitionTo(State::kAwaitingRegistration, "module configured");
-      case StepResult::kFailed:
-        if (IsSimError(*failed_step_)) {
-          return Fail(Errc::kSimError, DescribeFailedStep(), IsPermanentSimError(*failed_step_));
-        }
-        if (IsUnsupported(*failed_step_)) {
-          return Fail(Errc::kCommandUnsupported, DescribeFailedStep(), /*fatal=*/true);
-        }
-        return Fail(Errc::kInitFailed, DescribeFailedStep());
+      case StepResult::kFailed: {
+        // Which failures are permanent is the ladder's to say (ladder.h).
+        const InitFailure failure = ClassifyInitFailure(failed_step_->outcome, failed_step_->code);
+        return Fail(failure.code, DescribeFailedStep(), failure.permanent);
+      }
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
     LoseLine(*closed);
