@@ -56,7 +56,7 @@ void ConnectionManager::Reconfigure(ManagerOptions options) {
 bool ConnectionManager::AtPortAvailable() const {
   if (!options_.config.modem.at_port.empty()) return true;
   // During a monitoring slice the line is the slice's (an ATH or ATO would break it).
-  return !line_handed_over_ && state_ != State::kDialing && slice_.phase == SlicePhase::kNone;
+  return !line_.HandedOver() && state_ != State::kDialing && slice_.phase == SlicePhase::kNone;
 }
 
 void ConnectionManager::Dispatch(const Event& event) {
@@ -162,7 +162,7 @@ void ConnectionManager::HandleIdle(const Event& event) {
     ppp_failures_ = 0;
     TransitionTo(State::kProbing, "connect requested");
   } else if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;
+    Emit(line_.PortClosed());
   }
 }
 
@@ -172,7 +172,7 @@ void ConnectionManager::HandleProbing(const Event& event) {
     pending_at_.reset();
     if (done->outcome != kNoAnswer) {
       // Any answer, even ERROR, proves the module is in command mode.
-      data_mode_ = false;
+      line_.DataModeEnded();
       TransitionTo(State::kConfiguring, "module answers AT");
       return;
     }
@@ -309,17 +309,16 @@ void ConnectionManager::HandleDialing(const Event& event) {
     if (result == StepResult::kRunning) return;
     if (result == StepResult::kCompleted) {
       // CONNECT: the AT channel has handed the line (and any bytes after CONNECT) over.
-      line_handed_over_ = true;
-      data_mode_ = true;
+      line_.Connected();
       context_active_ = true;
       ApnActivated();
       if (!goal_online_) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
-      ppp_running_ = true;
+      line_.PppStarted();
       Emit(PppCredentials());
       return TransitionTo(State::kNegotiatingPpp, "CONNECT");
     }
     if (done->outcome == kNoAnswer) {
-      data_mode_ = true;  // a late CONNECT may have switched the module
+      line_.MayBeInDataMode();  // a late CONNECT may have switched the module
       return Fail(Errc::kDialTimeout, DescribeFailedStep());
     }
     if (!goal_online_) return TransitionTo(State::kIdle, "disconnect requested");
@@ -351,9 +350,8 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
   const bool auto_mode = options_.config.connection.mode == ModeChoice::kAuto;
   const int limit = options_.config.recovery.ppp_failures_before_inband;
   if (const auto* down = As<ev::PppDown>(event)) {
-    ppp_running_ = false;
-    ReclaimLine();
-    if (down->no_carrier) data_mode_ = false;
+    line_.PppEnded(down->no_carrier);
+    Emit(line_.Reclaim());
     ++ppp_failures_;
     if (auto_mode && ppp_failures_ >= limit) {
       return FallBackToInband(
@@ -363,7 +361,7 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
     return Fail(Errc::kPppFailed, down->reason);
   }
   if (const auto* unavailable = As<ev::PppUnavailable>(event)) {
-    ppp_running_ = false;
+    line_.PppEnded(/*no_carrier=*/false);
     backend_available_ = false;
     if (auto_mode) return FallBackToInband(Errc::kBackendUnavailable, unavailable->why);
     return Fail(Errc::kBackendUnavailable, unavailable->why);
@@ -384,16 +382,13 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
 void ConnectionManager::HandleOnline(const Event& event) {
   if (HandleSlice(event)) return;  // single port + escape_supported: escape_slice.cc
   if (const auto* down = As<ev::PppDown>(event)) {
-    ppp_running_ = false;
-    ReclaimLine();
-    if (down->no_carrier) {
-      data_mode_ = false;
-      return Fail(Errc::kNoCarrier, down->reason);
-    }
+    line_.PppEnded(down->no_carrier);
+    Emit(line_.Reclaim());
+    if (down->no_carrier) return Fail(Errc::kNoCarrier, down->reason);
     return Fail(Errc::kLinkDead, down->reason);
   }
   if (As<ev::NoCarrier>(event)) {
-    data_mode_ = false;
+    line_.DataModeEnded();
     return Fail(Errc::kNoCarrier, "NO CARRIER while online");
   }
   if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(*closed);
@@ -499,7 +494,7 @@ void ConnectionManager::HandleBackoff(const Event& event) {
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   } else if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;
+    Emit(line_.PortClosed());
   }
 }
 
@@ -513,7 +508,7 @@ void ConnectionManager::HandleFailed(const Event& event) {
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   } else if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;
+    Emit(line_.PortClosed());
   }
 }
 

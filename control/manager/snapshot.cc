@@ -21,7 +21,7 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now,
   api::Status s;
   s.state = ToString(state_);
   s.mode = state_ == State::kOnline ? "ppp" : state_ == State::kOnlineInband ? "inband" : "none";
-  if (ppp_running_ || state_ == State::kOnline) s.backend = options_.backend_name;
+  if (line_.PppRunning() || state_ == State::kOnline) s.backend = options_.backend_name;
   s.module = module_;
   if (registration_) {
     s.registration.stat = registration_->stat;
