@@ -138,7 +138,10 @@ void AtEngine::OnBytes(std::span<const std::uint8_t> bytes, TimePoint now) {
     entering_data_ = false;
     // The tokenizer still owes the LF of a CRLF split across reads only if nothing followed.
     const bool cr_at_end = leftover_.empty() && !bytes.empty() && bytes.back() == '\r';
-    actions_.push_back(EnterDataModeAction{std::move(leftover_), cr_at_end});
+    // Before the reply: a consumer that acts on CONNECT (starts PPP, or hands the line back
+    // after a disconnect) must find the descriptor and the leftover bytes already delivered.
+    actions_.insert(actions_.begin() + static_cast<std::ptrdiff_t>(connect_reply_at_),
+                    EnterDataModeAction{std::move(leftover_), cr_at_end});
     leftover_.clear();
   }
   StartNext(now);
@@ -236,6 +239,7 @@ void AtEngine::HandleFinal(const FinalResult& final, std::string_view line, Time
   switch (final.kind) {
     case FinalKind::kConnect:
       if (!command.enters_data_mode) break;
+      connect_reply_at_ = actions_.size();
       CompleteWithFinal(final, line, now);
       // Manual §2.16: from here on the port carries PPP; the rest of this read is PPP's.
       tokenizer_.EnterData();

@@ -9,7 +9,9 @@
 //    URCs between information lines and OK are URCs (manual §2.15.3, Mbed PR #10341);
 //  * a timeout resynchronises with `AT+CMEE?`, whose answer has a unique prefix, so a late OK
 //    cannot complete the next command (Mbed ATHandler::sync);
-//  * CONNECT of a data command hands the rest of that very read to the data consumer.
+//  * CONNECT of a data command hands the rest of that very read to the data consumer, and the
+//    hand-over comes before the CONNECT reply: whoever acts on the reply finds the line handed
+//    over already.
 #pragma once
 
 #include <cstdint>
@@ -168,8 +170,10 @@ class AtEngine {
   // The payload being received.
   PayloadTarget payload_target_ = PayloadTarget::kNone;
   Urc pending_urc_;
-  // Data-mode hand-over within one OnBytes call.
+  // Data-mode hand-over within one OnBytes call: where the CONNECT reply sits in actions_, so
+  // the hand-over can go in front of it.
   bool entering_data_ = false;
+  std::size_t connect_reply_at_ = 0;
   std::string leftover_;
 };
 

@@ -235,20 +235,13 @@ std::error_code Daemon::OpenPort(const std::string& path, Port* port, bool data_
     port->channel->SetDataModeHandler(
         [this, alive](int fd, std::string leftover, bool /*drop_leading_lf*/) {
           if (alive.expired()) return;
+          // The channel hands the line over before it reports CONNECT (chat/at_engine.h), so
+          // the manager's StartPpp, ResumePpp or ResumeCommandMode for that reply finds it here.
           line_fd_ = fd;
           // The channel flags a CONNECT line whose LF has not arrived yet; that LF is then the
           // first byte read from the fd. Both PPP backends discard bytes before the first flag
           // (RFC 1662 §4: only flag-delimited frames count), so it needs no special case here.
           leftover_ = std::move(leftover);
-          // The channel reports the reply to AT+CGDATA before the hand-over: the manager may
-          // already have asked for PPP (or, after a disconnect, for the line back).
-          if (std::exchange(start_ppp_pending_, false)) {
-            Perform(pending_start_);
-          } else if (std::exchange(resume_ppp_pending_, false)) {
-            Perform(act::ResumePpp{});  // ATO → CONNECT ended a monitoring slice
-          } else if (std::exchange(resume_pending_, false)) {
-            Perform(act::ResumeCommandMode{});
-          }
         });
   }
   port->channel->Start();
@@ -295,13 +288,7 @@ void Daemon::Feed(Event event) {
 }
 
 void Daemon::Perform(const act::StopPpp&) {
-  // After ATO's CONNECT the backend gets the line back first, so its Stop can send the LCP
-  // Terminate the manager then counts on (a suspended backend could send nothing).
-  if (resume_ppp_pending_) {
-    stop_after_resume_ = true;
-  } else if (backend_) {
-    backend_->Stop();
-  }
+  if (backend_) backend_->Stop();
 }
 
 void Daemon::Perform(const act::SuspendPpp&) {
@@ -391,9 +378,6 @@ void Daemon::Perform(const act::SendAt& send) {
   chat::AtCommand command = chat::AtCommand::FromText(send.command);
   command.timeout = std::chrono::duration_cast<chat::Duration>(send.timeout);
   command.enters_data_mode = send.expect_connect;
-  if (send.expect_connect) {
-    start_ppp_pending_ = resume_pending_ = resume_ppp_pending_ = stop_after_resume_ = false;
-  }
   spdlog::debug("AT> {}", send.command);
   port.channel->Submit(std::move(command), [this, id = send.id, alive = std::weak_ptr<int>(alive_)](
                                                const chat::AtReply& reply) {
@@ -466,8 +450,9 @@ void Daemon::Perform(const act::StartPpp& start) {
     return;
   }
   if (line_fd_ < 0) {
-    start_ppp_pending_ = true;  // the hand-over follows the CONNECT reply
-    pending_start_ = start;
+    // The manager asks only after CONNECT, which the channel reports after the hand-over: a
+    // missing line means the port failed in between (its PortClosed is on the way).
+    spdlog::warn("PPP not started: the data line was not handed over");
     return;
   }
   // An auto APN's credentials differ from the configured ones: the backends take them when
@@ -491,26 +476,17 @@ void Daemon::Perform(const act::StartPpp& start) {
 
 void Daemon::Perform(const act::ResumePpp&) {
   if (line_fd_ < 0) {
-    resume_ppp_pending_ = true;  // the hand-over follows the CONNECT reply to ATO
+    spdlog::warn("PPP not resumed: the data line was not handed over");  // as in StartPpp
     return;
   }
   std::vector<std::uint8_t> leftover(leftover_.begin(), leftover_.end());
   leftover_.clear();
   // A backend that ended meanwhile ignores this; its on_down has reached the manager.
   if (backend_) backend_->Resume(line_fd_, std::move(leftover));
-  if (std::exchange(stop_after_resume_, false) && backend_) backend_->Stop();
 }
 
 void Daemon::Perform(const act::ResumeCommandMode&) {
-  start_ppp_pending_ = false;
-  if (std::exchange(resume_ppp_pending_, false) && std::exchange(stop_after_resume_, false) &&
-      backend_) {
-    backend_->Stop();  // the line is not coming back to the backend after all
-  }
-  if (line_fd_ < 0) {
-    resume_pending_ = true;  // the hand-over follows the CONNECT reply
-    return;
-  }
+  if (line_fd_ < 0) return;  // the port closed while the line was handed over
   Port& port = PortFor(/*data_port=*/true);
   if (port.channel) {
     port.channel->ResumeCommandMode(line_fd_, TakeBytesAfterData());

@@ -132,12 +132,7 @@ class Daemon {
   Port data_port_;                       ///< used only with a second port
   int line_fd_ = -1;                     ///< the data line between CONNECT and ResumeCommandMode
   std::string leftover_;
-  bool start_ppp_pending_ = false;     ///< StartPpp arrived before the data-mode hand-over
-  act::StartPpp pending_start_;        ///< its credentials
   act::StartPpp backend_credentials_;  ///< the PPP credentials the backend was built with
-  bool resume_pending_ = false;        ///< ResumeCommandMode arrived before the hand-over
-  bool resume_ppp_pending_ = false;    ///< ResumePpp (after ATO) arrived before the hand-over
-  bool stop_after_resume_ = false;     ///< StopPpp arrived while that resume was pending
   boost::asio::steady_timer tick_;
   boost::asio::steady_timer shutdown_deadline_;
   std::deque<Event> inbox_;  ///< the one event queue (Feed); the manager keeps none

@@ -16,25 +16,6 @@ constexpr Clock::duration kAfterTerminate = 2s;
 
 bool IsRegistered(int stat) { return stat == 1 || stat == 5; }  // manual §2.15: home, roaming
 
-// 27.007 / manual §3.1: SIM problems (+CME ERROR 10..16).
-bool IsSimError(const ev::AtDone& done) {
-  return done.outcome == chat::FinalKind::kCmeError && done.code >= 10 && done.code <= 16;
-}
-
-// Of those, the ones that need a person: PIN (11) or PUK (12) required, wrong SIM (15),
-// incorrect password (16); retrying a PIN could even lock the SIM. "Not inserted" (10), "SIM
-// failure" (13) and "busy" (14) can be a loose or slow SIM and are retried like any failure.
-bool IsPermanentSimError(const ev::AtDone& done) {
-  return IsSimError(done) &&
-         (done.code == 11 || done.code == 12 || done.code == 15 || done.code == 16);
-}
-
-// "+CME ERROR: 4", operation not supported (manual 附表 3.1): this firmware cannot do what the
-// step asks (an IPv6 context on an IPv4-only build, say), and no retry changes firmware.
-bool IsUnsupported(const ev::AtDone& done) {
-  return done.outcome == chat::FinalKind::kCmeError && done.code == 4;
-}
-
 template <typename T>
 const T* As(const Event& event) {
   return std::get_if<T>(&event);
@@ -75,7 +56,7 @@ void ConnectionManager::Reconfigure(ManagerOptions options) {
 bool ConnectionManager::AtPortAvailable() const {
   if (!options_.config.modem.at_port.empty()) return true;
   // During a monitoring slice the line is the slice's (an ATH or ATO would break it).
-  return !line_handed_over_ && state_ != State::kDialing && slice_.phase == SlicePhase::kNone;
+  return !line_.HandedOver() && state_ != State::kDialing && slice_.phase == SlicePhase::kNone;
 }
 
 void ConnectionManager::Dispatch(const Event& event) {
@@ -183,7 +164,7 @@ void ConnectionManager::HandleIdle(const Event& event) {
     ppp_failures_ = 0;
     TransitionTo(State::kProbing, "connect requested");
   } else if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;
+    Emit(line_.PortClosed());
   }
 }
 
@@ -193,7 +174,7 @@ void ConnectionManager::HandleProbing(const Event& event) {
     pending_at_.reset();
     if (done->outcome != kNoAnswer) {
       // Any answer, even ERROR, proves the module is in command mode.
-      data_mode_ = false;
+      line_.DataModeEnded();
       TransitionTo(State::kConfiguring, "module answers AT");
       return;
     }
@@ -233,14 +214,11 @@ void ConnectionManager::HandleConfiguring(const Event& event) {
       case StepResult::kCompleted:
         if (AutoApn()) LookUpApn();  // the IMSI is known now (docs/apn.md)
         return TransitionTo(State::kAwaitingRegistration, "module configured");
-      case StepResult::kFailed:
-        if (IsSimError(*failed_step_)) {
-          return Fail(Errc::kSimError, DescribeFailedStep(), IsPermanentSimError(*failed_step_));
-        }
-        if (IsUnsupported(*failed_step_)) {
-          return Fail(Errc::kCommandUnsupported, DescribeFailedStep(), /*fatal=*/true);
-        }
-        return Fail(Errc::kInitFailed, DescribeFailedStep());
+      case StepResult::kFailed: {
+        // Which failures are permanent is the ladder's to say (ladder.h).
+        const InitFailure failure = ClassifyInitFailure(failed_step_->outcome, failed_step_->code);
+        return Fail(failure.code, DescribeFailedStep(), failure.permanent);
+      }
     }
   } else if (const auto* closed = As<ev::PortClosed>(event)) {
     LoseLine(*closed);
@@ -333,17 +311,16 @@ void ConnectionManager::HandleDialing(const Event& event) {
     if (result == StepResult::kRunning) return;
     if (result == StepResult::kCompleted) {
       // CONNECT: the AT channel has handed the line (and any bytes after CONNECT) over.
-      line_handed_over_ = true;
-      data_mode_ = true;
+      line_.Connected();
       context_active_ = true;
       ApnActivated();
       if (!goal_online_) return FinishOrHangUp(NextStep::kIdle, "disconnect requested");
-      ppp_running_ = true;
+      line_.PppStarted();
       Emit(PppCredentials());
       return TransitionTo(State::kNegotiatingPpp, "CONNECT");
     }
     if (done->outcome == kNoAnswer) {
-      data_mode_ = true;  // a late CONNECT may have switched the module
+      line_.MayBeInDataMode();  // a late CONNECT may have switched the module
       return Fail(Errc::kDialTimeout, DescribeFailedStep());
     }
     if (!goal_online_) return TransitionTo(State::kIdle, "disconnect requested");
@@ -375,9 +352,8 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
   const bool auto_mode = options_.config.connection.mode == ModeChoice::kAuto;
   const int limit = options_.config.recovery.ppp_failures_before_inband;
   if (const auto* down = As<ev::PppDown>(event)) {
-    ppp_running_ = false;
-    ReclaimLine();
-    if (down->no_carrier) data_mode_ = false;
+    line_.PppEnded(down->no_carrier);
+    Emit(line_.Reclaim());
     ++ppp_failures_;
     if (auto_mode && ppp_failures_ >= limit) {
       return FallBackToInband(
@@ -387,7 +363,7 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
     return Fail(Errc::kPppFailed, down->reason);
   }
   if (const auto* unavailable = As<ev::PppUnavailable>(event)) {
-    ppp_running_ = false;
+    line_.PppEnded(/*no_carrier=*/false);
     backend_available_ = false;
     if (auto_mode) return FallBackToInband(Errc::kBackendUnavailable, unavailable->why);
     return Fail(Errc::kBackendUnavailable, unavailable->why);
@@ -408,16 +384,13 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
 void ConnectionManager::HandleOnline(const Event& event) {
   if (HandleSlice(event)) return;  // single port + escape_supported: escape_slice.cc
   if (const auto* down = As<ev::PppDown>(event)) {
-    ppp_running_ = false;
-    ReclaimLine();
-    if (down->no_carrier) {
-      data_mode_ = false;
-      return Fail(Errc::kNoCarrier, down->reason);
-    }
+    line_.PppEnded(down->no_carrier);
+    Emit(line_.Reclaim());
+    if (down->no_carrier) return Fail(Errc::kNoCarrier, down->reason);
     return Fail(Errc::kLinkDead, down->reason);
   }
   if (As<ev::NoCarrier>(event)) {
-    data_mode_ = false;
+    line_.DataModeEnded();
     return Fail(Errc::kNoCarrier, "NO CARRIER while online");
   }
   if (const auto* closed = As<ev::PortClosed>(event)) return LoseLine(*closed);
@@ -523,7 +496,7 @@ void ConnectionManager::HandleBackoff(const Event& event) {
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   } else if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;
+    Emit(line_.PortClosed());
   }
 }
 
@@ -537,7 +510,7 @@ void ConnectionManager::HandleFailed(const Event& event) {
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   } else if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;
+    Emit(line_.PortClosed());
   }
 }
 

@@ -17,6 +17,7 @@
 #include "control/manager/events.h"
 #include "control/manager/ladder.h"
 #include "control/manager/scripts.h"
+#include "control/manager/serial_line.h"
 
 namespace uclink::control {
 
@@ -166,7 +167,6 @@ class ConnectionManager {
   void Observe(const Event& event);
   void ObserveIpv6(const ev::Ipv6Changed& changed);  // manager/ipv6.cc
   void RecordError(Errc code, std::string detail);
-  void ReclaimLine();
   void LoseLine(const ev::PortClosed& closed);
   bool UseInband() const;
   void DialOrActivate(std::string why);
@@ -190,6 +190,9 @@ class ConnectionManager {
   void FireDueTimers();
 
   void Emit(Action action) { actions_.push_back(std::move(action)); }
+  void Emit(std::vector<Action> actions) {
+    for (Action& action : actions) Emit(std::move(action));
+  }
 
   ManagerOptions options_;
   std::optional<ManagerOptions> pending_options_;
@@ -224,11 +227,8 @@ class ConnectionManager {
   bool attached_ = false;  ///< AT+CGATT=1 succeeded in this attempt
   bool backend_available_ = true;
 
-  // What the line and the module are (possibly) doing.
-  bool port_closed_ = false;
-  bool line_handed_over_ = false;  ///< CONNECT seen; the line belongs to data mode
-  bool data_mode_ = false;         ///< the module may be in PPP data mode
-  bool ppp_running_ = false;
+  // Who owns the line and what the module is (possibly) doing (serial_line.h).
+  SerialLine line_;
   bool context_active_ = false;  ///< a PDP context may be active (CONNECT or CGACT=1)
 
   // Data-path probe (monitor.probe) while online.
@@ -255,14 +255,14 @@ class ConnectionManager {
   Slice slice_;
   std::int64_t escapes_ = 0;  ///< completed slices (ATO → CONNECT) since start-up
   std::optional<Clock::duration> last_escape_;  ///< time out of data mode of the last one
-  int escapes_unanswered_ = 0;         ///< consecutive "+++" without OK; at 2 slicing stops
-  bool ppp_suspended_ = false;         ///< the backend is suspended: a Stop sends no Terminate
-  bool module_holds_session_ = false;  ///< command mode with a suspended call: ATH ends it
+  int escapes_unanswered_ = 0;  ///< consecutive "+++" without OK; at 2 slicing stops
 
   HangupPhase hangup_phase_ = HangupPhase::kStart;
   NextStep after_hangup_ = NextStep::kIdle;
   bool resynced_ = false;
   int resync_tries_ = 0;
+  /// This hang-up stopped a backend that was not suspended: it sent LCP Terminate-Request itself.
+  bool backend_sent_terminate_ = false;
 
   // network.apn = "auto" (apn_ladder.cc).
   struct ApnLadder {

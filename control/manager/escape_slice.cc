@@ -47,7 +47,6 @@ bool ConnectionManager::SlicesEnabled() const {
 
 void ConnectionManager::ArmSlices() {
   slice_ = Slice{};
-  ppp_suspended_ = false;
   if (!SlicesEnabled()) return;
   SetTimer(TimerId::kCsqPoll, options_.config.monitor.csq_interval);
   SetTimer(TimerId::kCgregPoll, options_.config.monitor.cgreg_interval);
@@ -102,11 +101,10 @@ bool ConnectionManager::HandleSlice(const Event& event) {
     CancelTimer(TimerId::kRetry);
     CancelTimer(TimerId::kStateTimeout);
     slice_.phase = SlicePhase::kNone;
-    ppp_suspended_ = false;
-    Emit(act::ResumePpp{});
+    Emit(line_.Unsuspend());
     return false;
   }
-  if (As<ev::NoCarrier>(event)) module_holds_session_ = false;  // the call is over
+  if (As<ev::NoCarrier>(event)) line_.CallEnded();  // the call is over
   if (As<ev::PppDown>(event) || As<ev::NoCarrier>(event) || As<ev::PortClosed>(event)) {
     // HandleOnline's recovery takes over; the slice simply ends.
     CancelTimer(TimerId::kRetry);
@@ -119,8 +117,7 @@ bool ConnectionManager::HandleSlice(const Event& event) {
 void ConnectionManager::BeginSlice() {
   slice_.phase = SlicePhase::kQuiescing;
   slice_.started = now_;
-  ppp_suspended_ = true;
-  Emit(act::SuspendPpp{});
+  Emit(line_.Suspend());
   SetTimer(TimerId::kRetry, kEscapeGuard + kDrainMargin);
   SetTimer(TimerId::kStateTimeout, kEscapeGuard + kDrainMargin + kEscapeGuard + kSliceWork);
 }
@@ -137,7 +134,7 @@ void ConnectionManager::AdvanceSlice(const ev::AtDone* done) {
     case SlicePhase::kEscaping:
       // A module that took the escape is in command mode now (its OK is already on the line).
       // The AT channel takes the line, resynchronises, and "AT" confirms.
-      ReclaimLine();
+      Emit(line_.Reclaim());
       slice_.phase = SlicePhase::kConfirming;
       return SendSliceCommand(kCheckStep);
     case SlicePhase::kConfirming:
@@ -149,8 +146,7 @@ void ConnectionManager::AdvanceSlice(const ev::AtDone* done) {
       }
       // Any final result comes from command mode; the call waits, suspended, in the module.
       escapes_unanswered_ = 0;
-      data_mode_ = false;
-      module_holds_session_ = true;
+      line_.EscapeConfirmed();
       slice_.phase = SlicePhase::kPolling;
       return PollNextOrResume();
     case SlicePhase::kPolling:
@@ -161,9 +157,9 @@ void ConnectionManager::AdvanceSlice(const ev::AtDone* done) {
     case SlicePhase::kResuming:
       if (done->outcome == chat::FinalKind::kConnect) return FinishSlice();
       if (done->outcome == kNoAnswer) {
-        data_mode_ = true;  // a late CONNECT may have switched the module back
+        line_.MayBeInDataMode();  // a late CONNECT may have switched the module back
       } else if (done->outcome == chat::FinalKind::kNoCarrier) {
-        module_holds_session_ = false;  // the call ended while suspended
+        line_.CallEnded();  // the call ended while suspended
       }
       return FailSlice(Errc::kEscapeFailed, std::string("ATO → ") + ToString(done->outcome));
   }
@@ -192,11 +188,7 @@ void ConnectionManager::FinishSlice() {
   // CONNECT: the AT channel hands the line over as after the dial; the backend resumes on it.
   CancelTimer(TimerId::kStateTimeout);
   slice_.phase = SlicePhase::kNone;
-  line_handed_over_ = true;
-  data_mode_ = true;
-  module_holds_session_ = false;
-  ppp_suspended_ = false;
-  Emit(act::ResumePpp{});
+  Emit(line_.Resumed());
   ++escapes_;
   last_escape_ = now_ - slice_.started;
   const auto ms = std::chrono::duration<double, std::milli>(*last_escape_).count();
@@ -212,18 +204,19 @@ void ConnectionManager::FailSlice(Errc code, const std::string& detail) {
   // Until the AT side heard an answer the module may still be in data mode.
   if (phase == SlicePhase::kQuiescing || phase == SlicePhase::kEscaping ||
       phase == SlicePhase::kConfirming) {
-    data_mode_ = true;
+    line_.MayBeInDataMode();
   }
   // The hang-up's Terminate, NO CARRIER and AT all go through the AT channel.
-  ReclaimLine();
+  Emit(line_.Reclaim());
   Fail(code, detail + " (monitoring slice)");
 }
 
 std::vector<ScriptStep> ConnectionManager::DeactivationScript() {
   const NetworkConfig& network = options_.config.network;
   std::vector<ScriptStep> steps;
-  if (std::exchange(module_holds_session_, false)) {
+  if (line_.CallHeld()) {
     steps = Expand(Script::kEndSuspendedCall, network.cid, network.apn);
+    line_.CallEnded();  // ATH: its answer does not matter, the deactivation follows either way
   }
   for (ScriptStep& step : Expand(Script::kDeactivate, network.cid, network.apn)) {
     steps.push_back(std::move(step));

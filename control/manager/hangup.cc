@@ -29,27 +29,26 @@ const T* As(const Event& event) {
 // Runs the next phase that has something to do; never leaves the module in data mode unless it
 // stops answering altogether (then the next attempt's probe starts with the same recovery).
 void ConnectionManager::AdvanceHangup() {
-  if (ppp_running_) {
+  if (line_.PppRunning()) {
     if (hangup_phase_ != HangupPhase::kStoppingPpp) {
       hangup_phase_ = HangupPhase::kStoppingPpp;
+      // A backend suspended by a monitoring slice can send nothing.
+      backend_sent_terminate_ = !line_.PppSuspended();
       Emit(act::StopPpp{});  // the backend sends LCP Terminate-Request (RFC 1661 §3.7)
       SetTimer(TimerId::kStateTimeout, kPppStopBudget);
     }
     return;
   }
-  if (data_mode_ || line_handed_over_) {
+  if (line_.MaybeDataMode() || line_.HandedOver()) {
     if (hangup_phase_ != HangupPhase::kAwaitingNoCarrier) {
-      // A backend stopped while suspended by a monitoring slice could send nothing.
-      const bool backend_sent_terminate =
-          hangup_phase_ == HangupPhase::kStoppingPpp && !std::exchange(ppp_suspended_, false);
       hangup_phase_ = HangupPhase::kAwaitingNoCarrier;
-      if (!backend_sent_terminate && data_mode_) {
+      if (!backend_sent_terminate_ && line_.MaybeDataMode()) {
         Emit(act::SendLcpTerminate{0x5b});
       }
-      ReclaimLine();
-      if (data_mode_) SetTimer(TimerId::kStateTimeout, kNoCarrierWait);
+      Emit(line_.Reclaim());
+      if (line_.MaybeDataMode()) SetTimer(TimerId::kStateTimeout, kNoCarrierWait);
     }
-    if (data_mode_) return;
+    if (line_.MaybeDataMode()) return;
   }
   if (!resynced_) {
     if (hangup_phase_ != HangupPhase::kResync) {
@@ -73,13 +72,12 @@ void ConnectionManager::AdvanceHangup() {
 
 void ConnectionManager::HandleHangingUp(const Event& event) {
   if (const auto* down = As<ev::PppDown>(event)) {
-    ppp_running_ = false;
-    if (down->no_carrier) data_mode_ = false;
+    line_.PppEnded(down->no_carrier);
     CancelTimer(TimerId::kStateTimeout);
     return AdvanceHangup();
   }
   if (As<ev::NoCarrier>(event)) {
-    data_mode_ = false;
+    line_.DataModeEnded();
     if (hangup_phase_ == HangupPhase::kAwaitingNoCarrier) {
       CancelTimer(TimerId::kStateTimeout);
       AdvanceHangup();
@@ -88,9 +86,9 @@ void ConnectionManager::HandleHangingUp(const Event& event) {
   }
   if (const auto* timer = As<ev::Timer>(event); timer && timer->id == TimerId::kStateTimeout) {
     if (hangup_phase_ == HangupPhase::kStoppingPpp) {
-      ppp_running_ = false;  // the daemon kills a backend that ignores Stop
+      line_.PppEnded(/*no_carrier=*/false);  // the daemon kills a backend that ignores Stop
     } else if (hangup_phase_ == HangupPhase::kAwaitingNoCarrier) {
-      data_mode_ = false;  // no NO CARRIER in 2 s: the resync probe tells the truth
+      line_.DataModeEnded();  // no NO CARRIER in 2 s: the resync probe tells the truth
     }
     return AdvanceHangup();
   }
@@ -117,13 +115,13 @@ void ConnectionManager::HandleHangingUp(const Event& event) {
     return AdvanceHangup();
   }
   if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;
-    data_mode_ = false;
+    line_.DataModeEnded();
     resynced_ = true;
     context_active_ = false;
-    ReclaimLine();
+    Emit(line_.PortClosed());
     pending_at_.reset();
-    if (!ppp_running_) AdvanceHangup();
+    // A backend being stopped still reports its end (or the stop budget runs out) first.
+    if (hangup_phase_ != HangupPhase::kStoppingPpp) AdvanceHangup();
     return;
   }
   if (As<ev::UserDisconnect>(event)) {

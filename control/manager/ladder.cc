@@ -45,6 +45,23 @@ const std::array<BackoffRow, 7>& BackoffTable() {
   return table;
 }
 
+// SIM problems are +CME ERROR 10..16 (3GPP TS 27.007 §9.2.1, manual §3.1). Of those, the ones
+// that need a person are permanent: PIN (11) or PUK (12) required, wrong SIM (15), incorrect
+// password (16); retrying a PIN could even lock the SIM. "Not inserted" (10), "SIM failure" (13)
+// and "busy" (14) can be a loose or slow SIM and are retried like any failure. "+CME ERROR: 4",
+// operation not supported (manual 附表 3.1): this firmware cannot do what the step asks (an IPv6
+// context on an IPv4-only build, say), and no retry changes firmware.
+InitFailure ClassifyInitFailure(AtOutcome outcome, int cme_code) {
+  if (outcome != chat::FinalKind::kCmeError) return {Errc::kInitFailed, false};
+  if (cme_code >= 10 && cme_code <= 16) {
+    const bool needs_a_person =
+        cme_code == 11 || cme_code == 12 || cme_code == 15 || cme_code == 16;
+    return {Errc::kSimError, needs_a_person};
+  }
+  if (cme_code == 4) return {Errc::kCommandUnsupported, true};
+  return {Errc::kInitFailed, false};
+}
+
 FailureClass ClassOf(Errc code) {
   switch (code) {
     case Errc::kRegistrationDenied:

@@ -13,6 +13,7 @@
 
 #include "control/config/config.h"
 #include "control/manager/errc.h"
+#include "control/manager/scripts.h"
 
 namespace uclink::control {
 
@@ -36,6 +37,16 @@ struct BackoffRow {
 };
 const std::array<BackoffRow, 7>& BackoffTable();
 FailureClass ClassOf(Errc code);
+
+/// A failed step of the init script as the ladder takes it: the error to record, and whether it
+/// is permanent (no retry can fix it: the attempt ends in `failed`, not in back-off).
+struct InitFailure {
+  Errc code = Errc::kInitFailed;
+  bool permanent = false;
+};
+/// `outcome` and `cme_code` are the failed step's final result and its +CME ERROR number
+/// (docs/state-machine.md, "Recovery ladder"; manual §3.1 and 附表 3.1).
+InitFailure ClassifyInitFailure(AtOutcome outcome, int cme_code);
 
 /// ±20 %: a fleet that lost the same cell must not redial in lock-step.
 inline constexpr double kJitter = 0.2;

@@ -108,15 +108,12 @@ void ConnectionManager::HandleResetting(const Event& event) {
   } else if (const auto* done = As<ev::AtDone>(event); IsOurs(done, AtPurpose::kProbe)) {
     pending_at_.reset();
     if (done->outcome != kNoAnswer) {
-      data_mode_ = false;
+      line_.DataModeEnded();
       return TransitionTo(State::kConfiguring, "module answers AT after the power cycle");
     }
     SetTimer(TimerId::kRetry, kSettleProbe);
   } else if (timer && timer->id == TimerId::kRetry) {
-    if (port_closed_) {
-      Emit(act::ReopenPort{});
-      port_closed_ = false;
-    }
+    Emit(line_.ReopenIfClosed());
     if (!pending_at_) SendProbe();
   } else if (timer && timer->id == TimerId::kStateTimeout) {
     return Fail(Errc::kModuleNotResponding, "no start-up banner and no answer to AT " +
@@ -124,7 +121,7 @@ void ConnectionManager::HandleResetting(const Event& event) {
                                                 " s after the power cycle");
   }
   if (As<ev::PortClosed>(event)) {
-    port_closed_ = true;  // a USB module's tty goes away while its power is off
+    Emit(line_.PortClosed());  // a USB module's tty goes away while its power is off
   } else if (As<ev::UserDisconnect>(event)) {
     TransitionTo(State::kIdle, "disconnect requested");
   }
@@ -148,7 +145,7 @@ void ConnectionManager::HandleCommandDone(const ev::ResetDone& done) {
   CancelTimer(TimerId::kStateTimeout);
   SetTimer(TimerId::kStateTimeout, options_.config.recovery.reset_settle);
   Emit(act::ReopenPort{});  // the tty may have been re-created (USB) or left in a bad state
-  port_closed_ = false;
+  line_.Reopened();
   SendProbe();
 }
 

@@ -14,7 +14,7 @@ namespace uclink::control {
 // running will never be answered: waiting out its timeout (30 s for AT+CGDATA) helps nobody.
 void ConnectionManager::HandleModuleRestarted(const ev::ModuleRestarted& restart) {
   const bool command_in_flight = pending_at_.has_value();
-  data_mode_ = false;
+  line_.DataModeEnded();
   context_active_ = false;
   attached_ = false;
   const std::string why = "module restarted (\"" + restart.banner + "\") while " + ToString(state_);
@@ -50,7 +50,7 @@ void ConnectionManager::RestartFromConfiguring(const std::string& why, bool comm
   if (!goal_online_) {
     next = NextStep::kIdle;
   }
-  if (ppp_running_ || line_handed_over_) {
+  if (line_.PppRunning() || line_.HandedOver()) {
     // The backend still owns the line: stop it and take the line back first. The hang-up then
     // has nothing else to do (no data mode, no context) but the resync probe.
     after_hangup_ = next;
@@ -63,8 +63,8 @@ void ConnectionManager::RestartFromConfiguring(const std::string& why, bool comm
 
 void ConnectionManager::ContinueHangupAfterRestart(bool command_in_flight) {
   // The reboot did what the remaining phases were for: the data call and the context are gone.
-  if (ppp_running_) return;  // stopping-ppp: PppDown continues the hang-up as usual
-  if (!line_handed_over_) {
+  if (line_.PppRunning()) return;  // stopping-ppp: PppDown continues the hang-up as usual
+  if (!line_.HandedOver()) {
     AbandonCommand(command_in_flight);
     resynced_ = true;  // the banner came through the AT channel: it is in step with the module
   }
@@ -79,7 +79,7 @@ void ConnectionManager::ContinueHangupAfterRestart(bool command_in_flight) {
 void ConnectionManager::AbandonCommand(bool command_in_flight) {
   pending_at_.reset();
   csq_due_ = cgreg_due_ = false;
-  if (command_in_flight && !line_handed_over_) Emit(act::ReopenPort{});
+  if (command_in_flight && !line_.HandedOver()) Emit(act::ReopenPort{});
 }
 
 // ---- data-path probe -----------------------------------------------------------------------

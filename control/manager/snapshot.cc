@@ -21,7 +21,12 @@ api::Status ConnectionManager::Snapshot(Clock::time_point now,
   api::Status s;
   s.state = ToString(state_);
   s.mode = state_ == State::kOnline ? "ppp" : state_ == State::kOnlineInband ? "inband" : "none";
-  if (ppp_running_ || state_ == State::kOnline) s.backend = options_.backend_name;
+  // A backend being stopped runs until it reports its end, also after the port closed under it.
+  const bool ppp_stopping =
+      state_ == State::kHangingUp && hangup_phase_ == HangupPhase::kStoppingPpp;
+  if (line_.PppRunning() || ppp_stopping || state_ == State::kOnline) {
+    s.backend = options_.backend_name;
+  }
   s.module = module_;
   if (registration_) {
     s.registration.stat = registration_->stat;

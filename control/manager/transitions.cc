@@ -47,8 +47,7 @@ void ConnectionManager::Enter(State state) {
       }
       return;
     case State::kProbing:
-      ppp_suspended_ = false;
-      module_holds_session_ = false;
+      line_.CallEnded();  // a call a slice left held is gone or ended by now; the probe tells
       if (pending_options_) {
         options_ = *std::exchange(pending_options_, std::nullopt);
         backend_available_ = options_.ppp_backend_available;
@@ -56,10 +55,7 @@ void ConnectionManager::Enter(State state) {
       link_.reset();
       probe_tries_ = 0;
       attached_ = false;
-      if (port_closed_) {
-        Emit(act::ReopenPort{});
-        port_closed_ = false;
-      }
+      Emit(line_.ReopenIfClosed());
       return SendProbe();
     case State::kConfiguring: {
       // Escalation: after repeated failures, cycle the radio before the init
@@ -119,8 +115,9 @@ void ConnectionManager::Enter(State state) {
       link_.reset();
       pending_at_.reset();
       hangup_phase_ = HangupPhase::kStart;
-      resynced_ = !(data_mode_ || line_handed_over_ || ppp_running_);
+      resynced_ = !line_.Busy();
       resync_tries_ = 0;
+      backend_sent_terminate_ = false;
       return AdvanceHangup();
     case State::kBackoff:
       for (TimerId id : {TimerId::kCsqPoll, TimerId::kCgregPoll, TimerId::kRegistrationLost,
@@ -169,7 +166,7 @@ void ConnectionManager::FallBackToInband(Errc code, std::string detail) {
 }
 
 void ConnectionManager::FinishOrHangUp(NextStep next, std::string why) {
-  if (ppp_running_ || data_mode_ || line_handed_over_ || context_active_) {
+  if (line_.Busy() || context_active_) {
     after_hangup_ = next;
     return TransitionTo(State::kHangingUp, std::move(why));
   }
@@ -198,22 +195,14 @@ void ConnectionManager::LoseLine(const ev::PortClosed& closed) {
   const std::string& why = closed.why;
   // Nothing can be said to the module any more: stop whatever used the line, forget the data
   // mode and the context (the next attempt reopens the port and probes from scratch).
-  port_closed_ = true;
-  if (ppp_running_) Emit(act::StopPpp{});
-  ppp_running_ = false;
-  ReclaimLine();
-  data_mode_ = false;
+  if (line_.PppRunning()) Emit(act::StopPpp{});
+  Emit(line_.PortClosed());
+  line_.DataModeEnded();
   context_active_ = false;
   pending_at_.reset();
   // Permission denied or not a terminal: no retry can fix it (a person must).
   if (closed.permanent) return Fail(Errc::kPortUnusable, why, /*fatal=*/true);
   Fail(Errc::kPortClosed, why);
-}
-
-void ConnectionManager::ReclaimLine() {
-  if (!line_handed_over_) return;
-  line_handed_over_ = false;
-  Emit(act::ResumeCommandMode{});
 }
 
 bool ConnectionManager::BetweenAttempts() const {

@@ -376,6 +376,28 @@ TEST(AtEngineFailureModes, ConnectAndPppBytesInOneReadHandsEveryByteOver) {
             "info=[] final=CONNECT error=none data=" + ppp);
 }
 
+// The consumer of the CONNECT reply starts PPP on the line (or hands it back after a
+// disconnect): the descriptor and the bytes after CONNECT must already be its, however the
+// read was cut.
+TEST(AtEngineFailureModes, TheHandOverComesBeforeTheConnectReply) {
+  using namespace std::string_literals;
+  const std::string ppp = "\x7e\xff\x7d\x23\x7e"s;
+  const std::string transcript = "\r\nCONNECT\r\n" + ppp;
+  for (const auto& reads : AllSplits(transcript)) {
+    EngineHarness h;
+    const CommandId id = h.Submit("AT+CGDATA=\"PPP\",1");
+    h.WriteAll();
+    for (std::string_view read : reads) {
+      h.Feed(read);
+      if (h.Reply(id)) break;  // later bytes go to the consumer's descriptor, not the engine
+    }
+    ASSERT_TRUE(h.Reply(id));
+    EXPECT_TRUE(h.data_mode_at_reply[id])
+        << "reply before the hand-over, first read " << reads.front().size() << " bytes";
+    EXPECT_EQ(h.data, ppp.substr(0, h.data.size()));
+  }
+}
+
 TEST(AtEngineTest, DataModeStopsAtCommandsUntilResumed) {
   EngineHarness h;
   h.Submit("AT+CGDATA=\"PPP\",1");

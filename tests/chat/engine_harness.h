@@ -86,6 +86,7 @@ class EngineHarness {
   int pending_writes = 0;
   std::map<CommandId, AtReply> replies;
   std::vector<CommandId> completion_order;
+  std::map<CommandId, bool> data_mode_at_reply;  // whether the hand-over came before the reply
   std::vector<Urc> urcs;
   std::optional<TimePoint> timer;
   bool in_data_mode = false;
@@ -104,6 +105,7 @@ class EngineHarness {
         timer.reset();
       } else if (auto* complete = std::get_if<CompleteAction>(&action)) {
         completion_order.push_back(complete->id);
+        data_mode_at_reply[complete->id] = in_data_mode;
         replies[complete->id] = std::move(complete->reply);
       } else if (auto* urc = std::get_if<UrcAction>(&action)) {
         urcs.push_back(std::move(urc->urc));

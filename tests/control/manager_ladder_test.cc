@@ -234,6 +234,32 @@ TEST(LadderTable, BackoffPerClassDoublesToTheMaximum) {
   EXPECT_EQ(ClassOf(Errc::kModuleNotResponding), FailureClass::kModuleSilent);
 }
 
+// Only a failure no retry can fix ends in `failed`: a SIM that needs a person (PIN, PUK, wrong
+// SIM, wrong password) and a command the firmware does not support (manual §3.1, 附表 3.1).
+TEST(LadderTable, InitFailuresThatNeedAPersonArePermanentTheRestAreRetried) {
+  const auto classify = [](int code) {
+    return ClassifyInitFailure(chat::FinalKind::kCmeError, code);
+  };
+  for (int code : {11, 12, 15, 16}) {
+    EXPECT_EQ(classify(code).code, Errc::kSimError) << code;
+    EXPECT_TRUE(classify(code).permanent) << code;
+  }
+  for (int code : {10, 13, 14}) {  // not inserted, SIM failure, busy: loose or slow SIMs
+    EXPECT_EQ(classify(code).code, Errc::kSimError) << code;
+    EXPECT_FALSE(classify(code).permanent) << code;
+  }
+  EXPECT_EQ(classify(4).code, Errc::kCommandUnsupported);
+  EXPECT_TRUE(classify(4).permanent);
+  for (int code : {3, 9, 17, 100}) {
+    EXPECT_EQ(classify(code).code, Errc::kInitFailed) << code;
+    EXPECT_FALSE(classify(code).permanent) << code;
+  }
+  // The same numbers outside +CME ERROR, and no answer at all, are ordinary init failures.
+  EXPECT_EQ(ClassifyInitFailure(chat::FinalKind::kExtError, 11).code, Errc::kInitFailed);
+  EXPECT_FALSE(ClassifyInitFailure(chat::FinalKind::kError, 0).permanent);
+  EXPECT_EQ(ClassifyInitFailure(kNoAnswer, 0).code, Errc::kInitFailed);
+}
+
 TEST(LadderTable, JitterIsWithinTwentyPercentAndReplaysWithTheSeed) {
   BackoffConfig backoff;
   JitterSource a(7), b(7);

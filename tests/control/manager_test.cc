@@ -693,6 +693,27 @@ TEST_F(ConnectionManagerTest, DisconnectStopsPppWaitsNoCarrierAndDeactivates) {
   EXPECT_EQ(d.manager->NextDeadline(), std::nullopt);
 }
 
+// The port closes while the hang-up waits for the backend to stop: the backend held the line
+// and still reports its end, so the hang-up waits for it (status still names the backend), then
+// has nothing left to do on a closed port; the next attempt reopens it.
+TEST_F(ConnectionManagerTest, PortClosedWhileStoppingPppWaitsForTheBackendsEnd) {
+  d.BringOnline();
+  d.Feed(ev::UserDisconnect{});
+  EXPECT_TRUE(d.EmittedLast<act::StopPpp>());
+  d.Feed(ev::PortClosed{"read: EIO"});
+  EXPECT_TRUE(d.EmittedLast<act::ResumeCommandMode>());  // the daemon closes the descriptor
+  EXPECT_EQ(d.state(), State::kHangingUp);
+  EXPECT_EQ(d.status().backend, "userspace");
+  d.Feed(ev::PppDown{"line closed", false});
+  EXPECT_FALSE(d.EmittedLast<act::SendLcpTerminate>());
+  EXPECT_FALSE(d.at().has_value());  // no resync, no deactivation on a closed port
+  EXPECT_EQ(d.state(), State::kIdle);
+  EXPECT_EQ(d.status().backend, std::nullopt);
+  d.Feed(ev::UserConnect{});
+  EXPECT_TRUE(d.EmittedLast<act::ReopenPort>());
+  EXPECT_EQ(d.AtCommand(), "AT");
+}
+
 TEST_F(ConnectionManagerTest, DisconnectWhileDialingHangsUpTheLateConnect) {
   d.Feed(ev::UserConnect{});
   d.AnswerProbeAndInit();
