@@ -1,8 +1,7 @@
 // The in-band services' error vocabulary: one commented list (docs/ARCHITECTURE.md, "Design
 // rules: one error vocabulary per layer"). Module-reported codes (tables 3.3–3.5) keep their
 // number and manual text in ServiceError::message.
-#ifndef UCLINK_CONTROL_INBAND_ERRC_H_
-#define UCLINK_CONTROL_INBAND_ERRC_H_
+#pragma once
 
 #include <string>
 #include <string_view>
@@ -59,5 +58,3 @@ struct ServiceError {
 
 template <>
 struct std::is_error_code_enum<uclink::control::inband::Errc> : std::true_type {};
-
-#endif  // UCLINK_CONTROL_INBAND_ERRC_H_
