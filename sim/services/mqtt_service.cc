@@ -82,11 +82,11 @@ MqttService::~MqttService() {
 std::string_view MqttService::ToString(State s) {
   switch (s) {
     case State::kIdle:
-      return "kIdle";
+      return "idle";
     case State::kConnecting:
-      return "kConnecting";
+      return "connecting";
     case State::kConnected:
-      return "kConnected";
+      return "connected";
   }
   return "?";
 }
