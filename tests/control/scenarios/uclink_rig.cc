@@ -569,6 +569,21 @@ ResourceSample UclinkRig::Sample() const {
   return sample;
 }
 
+ResourceSample UclinkRig::SettledSample() const {
+  const int fd = ConnectUnix(socket_);
+  if (fd < 0) return Sample();
+  const std::string request = R"({"id":1,"method":"status"})"
+                              "\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string buffer;
+  std::string line;
+  const bool answered = ReadLine(fd, buffer, line, Clock::now() + 10s, LifeFds());
+  ResourceSample sample = Sample();
+  if (answered && sample.fds > 0) --sample.fds;  // the fresh connection itself
+  ::close(fd);
+  return sample;
+}
+
 bool UclinkRig::ModuleAnswersAt(std::chrono::milliseconds bound) {
   const int fd = ::open(modem_.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return false;
