@@ -9,13 +9,13 @@ namespace {
 
 // The list gives each enumerator its value, starting at 1 (offset 0).
 const auto& Table() {
-  static const errc::Category category("uclink.pppif.interface",
-                                       std::array{
+  static const errc::Category kCategory("uclink.pppif.interface",
+                                        std::array{
 #define UCLINK_X(name, value, wire, text) errc::Row<InterfaceErrc>{InterfaceErrc::name, wire, text},
-                                           UCLINK_PPPIF_INTERFACE_ERRORS(UCLINK_X)
+                                            UCLINK_PPPIF_INTERFACE_ERRORS(UCLINK_X)
 #undef UCLINK_X
-                                       });
-  return category;
+                                        });
+  return kCategory;
 }
 
 }  // namespace

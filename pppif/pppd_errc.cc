@@ -10,14 +10,14 @@ namespace {
 // Codes start at 1 (offset 1): std::error_code treats value 0 as "no error". message() is
 // "name: meaning", so a log line carries the name to search for.
 const auto& Table() {
-  static const errc::Category category("uclink.pppif.pppd",
-                                       std::array{
+  static const errc::Category kCategory("uclink.pppif.pppd",
+                                        std::array{
 #define UCLINK_X(name, wire, text) errc::Row<PppdErrc>{PppdErrc::name, wire, text},
-                                           UCLINK_PPPIF_PPPD_ERRORS(UCLINK_X)
+                                            UCLINK_PPPIF_PPPD_ERRORS(UCLINK_X)
 #undef UCLINK_X
-                                       },
-                                       1, errc::Message::kNameAndMeaning);
-  return category;
+                                        },
+                                        1, errc::Message::kNameAndMeaning);
+  return kCategory;
 }
 
 }  // namespace

@@ -10,12 +10,12 @@ namespace {
 
 // kOk is 0, so the codes of errors start at 1 (offset 0).
 const auto& Table() {
-  static const errc::Category category("uclink.sim", std::array{
+  static const errc::Category kCategory("uclink.sim", std::array{
 #define UCLINK_X(name, wire, text) errc::Row<Errc>{Errc::name, wire, text},
-                                                         UCLINK_SIM_ERRORS(UCLINK_X)
+                                                          UCLINK_SIM_ERRORS(UCLINK_X)
 #undef UCLINK_X
-                                                     });
-  return category;
+                                                      });
+  return kCategory;
 }
 
 // Manual §3.1 "CMEE 错误码", verbatim.

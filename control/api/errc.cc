@@ -9,14 +9,14 @@ namespace {
 
 // Codes start at 1 (offset 1): std::error_code treats value 0 as "no error".
 const auto& Table() {
-  static const errc::Category category("uclink.control.api",
-                                       std::array{
+  static const errc::Category kCategory("uclink.control.api",
+                                        std::array{
 #define UCLINK_X(name, wire, text) errc::Row<Errc>{Errc::name, wire, text},
-                                           UCLINK_CONTROL_API_ERRORS(UCLINK_X)
+                                            UCLINK_CONTROL_API_ERRORS(UCLINK_X)
 #undef UCLINK_X
-                                       },
-                                       1);
-  return category;
+                                        },
+                                        1);
+  return kCategory;
 }
 
 }  // namespace

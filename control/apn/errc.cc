@@ -9,12 +9,12 @@ namespace {
 
 // kOk is 0, so the codes of errors start at 1 (offset 0).
 const auto& Table() {
-  static const errc::Category category("uclink.apn", std::array{
+  static const errc::Category kCategory("uclink.apn", std::array{
 #define UCLINK_X(name, wire, text) errc::Row<Errc>{Errc::name, wire, text},
-                                                         UCLINK_APN_ERRORS(UCLINK_X)
+                                                          UCLINK_APN_ERRORS(UCLINK_X)
 #undef UCLINK_X
-                                                     });
-  return category;
+                                                      });
+  return kCategory;
 }
 
 }  // namespace

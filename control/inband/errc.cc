@@ -9,14 +9,14 @@ namespace {
 
 // kOk is 0, so the codes of errors start at 1 (offset 0).
 const auto& Table() {
-  static const errc::Category category("uclink.inband",
-                                       std::array{
+  static const errc::Category kCategory("uclink.inband",
+                                        std::array{
 #define UCLINK_X(name, wire, text) errc::Row<Errc>{Errc::name, wire, text},
-                                           UCLINK_INBAND_ERRORS(UCLINK_X)
+                                            UCLINK_INBAND_ERRORS(UCLINK_X)
 #undef UCLINK_X
-                                       },
-                                       0, errc::Message::kName);
-  return category;
+                                        },
+                                        0, errc::Message::kName);
+  return kCategory;
 }
 
 }  // namespace

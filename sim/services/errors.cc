@@ -9,13 +9,13 @@ namespace {
 
 // The list gives each enumerator its value, starting at 1 (offset 0).
 const auto& Table() {
-  static const errc::Category category("uclink.sim.services",
-                                       std::array{
+  static const errc::Category kCategory("uclink.sim.services",
+                                        std::array{
 #define UCLINK_X(name, value, wire, text) errc::Row<Errc>{Errc::name, wire, text},
-                                           UCLINK_SIM_SERVICES_ERRORS(UCLINK_X)
+                                            UCLINK_SIM_SERVICES_ERRORS(UCLINK_X)
 #undef UCLINK_X
-                                       });
-  return category;
+                                        });
+  return kCategory;
 }
 
 }  // namespace
