@@ -153,6 +153,10 @@ class UclinkRig {
   int WaitExited(pid_t pid, std::chrono::milliseconds bound);
   /// The text of a log in the rig's directory.
   std::string Log(const std::string& log_name) const;
+  /// Waits until the log contains `text`: woken by inotify whenever a log in the rig's directory
+  /// is written (bounded; ends early when the simulator or the daemon exits).
+  bool WaitForLog(const std::string& log_name, const std::string& text,
+                  std::chrono::milliseconds bound) const;
 
   std::string DaemonLog() const;
   std::string SimLog() const;
