@@ -18,7 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
 
 constexpr char kLog[] = "foreground.log";
 constexpr char kConnected[] = "connected; Ctrl-C hangs up (status: uclink --socket ";
