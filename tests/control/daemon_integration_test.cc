@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using uclink::control::testing::EnterPrivateNamespaces;
+using uclink::control::testing::EventStream;
 using uclink::control::testing::ReadWholeFile;
 using uclink::control::testing::UclinkRig;
 
