@@ -600,10 +600,12 @@ ResourceSample UclinkRig::Sample() const {
 }
 
 ResourceSample UclinkRig::SettledSample() const {
+  // Answered (or refused) once the earlier ends of stream were read.
+  Exchange(socket_, R"({"id":1,"method":"status"})");
+  const std::string request = R"({"id":2,"method":"status"})"
+                              "\n";
   const int fd = ConnectUnix(socket_);
   if (fd < 0) return Sample();
-  const std::string request = R"({"id":1,"method":"status"})"
-                              "\n";
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string buffer;
   std::string line;

@@ -137,10 +137,12 @@ class UclinkRig {
   /// Daemon resources now.
   ResourceSample Sample() const;
   /// Daemon resources once it has released every control connection the test closed before
-  /// the call: the daemon runs one io_context thread, and the end of stream of a closed
-  /// connection was ready before a new connection could be accepted, so once a `status` request
-  /// on a fresh connection is answered, the earlier connections are closed on its side too. The
-  /// sample is taken then; the fresh connection is not counted in `fds`.
+  /// the call. The daemon runs one io_context thread, and the end of stream of a closed
+  /// connection is ready before a later connection can be accepted: once a `status` request on
+  /// a fresh connection is answered, the earlier connections are closed on its side. A second
+  /// round trip lets their sessions' cancelled operations finish too, so their slots
+  /// (control.max_sessions) are free again. The sample is taken while the second connection is
+  /// open; it is not counted in `fds`.
   ResourceSample SettledSample() const;
   /// With no daemon on the port: writes AT to the pty and expects OK (not in data mode).
   bool ModuleAnswersAt(std::chrono::milliseconds bound = std::chrono::seconds(3));

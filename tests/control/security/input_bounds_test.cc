@@ -46,8 +46,9 @@ class InputBoundsTest : public ::testing::Test {
   // The daemon is alive, answers `status` on a fresh connection and holds no extra fds.
   void ExpectStillServing(const std::string& state = "idle") {
     ASSERT_TRUE(rig_.DaemonAlive()) << rig_.DaemonLog();
+    const int fds = rig_.SettledSample().fds;  // and every closed client's slot is free again
     EXPECT_EQ(rig_.State(), state);
-    EXPECT_EQ(rig_.SettledSample().fds, baseline_fds_);
+    EXPECT_EQ(fds, baseline_fds_);
   }
 
   json At(RawClient& client, const std::string& command) {
@@ -146,9 +147,7 @@ TEST_F(InputBoundsTest, ClientsBeyondTheSessionCapAreToldBusyAndServedOnceOthers
   ASSERT_TRUE(line.has_value());
   EXPECT_NE(line->find("\"busy\""), std::string::npos) << *line;
   refused.Close();
-  // Their ends of stream reach the daemon before the next connection does (UclinkRig::
-  // SettledSample): the next client is served at once.
-  idle.clear();
+  idle.clear();  // once the daemon has read their ends of stream, a new client is served
   ExpectStillServing();
 }
 
