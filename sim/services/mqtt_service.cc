@@ -60,11 +60,11 @@ int TableCode(int rc) {
 }
 
 void InitLibrary() {
-  static const bool initialised = [] {
+  static const bool kInitialised = [] {
     mosquitto_lib_init();
     return true;
   }();
-  (void)initialised;
+  (void)kInitialised;
 }
 
 }  // namespace
