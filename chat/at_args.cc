@@ -127,8 +127,8 @@ std::string_view ToString(CommandErrc errc) {
 }
 
 const std::error_category& CommandCategory() {
-  static const CommandCategoryImpl category;
-  return category;
+  static const CommandCategoryImpl kCategory;
+  return kCategory;
 }
 
 std::error_code make_error_code(CommandErrc errc) {

@@ -167,8 +167,8 @@ UCLINK_SSSE3 std::size_t UnescapeBlocksSsse3(const std::uint8_t* p, std::size_t 
 }  // namespace
 
 bool Ssse3Available() {
-  static const bool available = __builtin_cpu_supports("ssse3") != 0;
-  return available;
+  static const bool kAvailable = __builtin_cpu_supports("ssse3") != 0;
+  return kAvailable;
 }
 
 std::size_t EscapeBlocks(const std::uint8_t* p, std::size_t n, std::uint32_t accm,

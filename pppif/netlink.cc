@@ -90,8 +90,8 @@ RoutePtr DefaultRouteObject(int ifindex, std::uint32_t metric, std::error_code& 
 }  // namespace
 
 const std::error_category& NetlinkCategory() {
-  static const NetlinkErrorCategory category;
-  return category;
+  static const NetlinkErrorCategory kCategory;
+  return kCategory;
 }
 
 std::unique_ptr<RouteNetlink> RouteNetlink::Connect(std::error_code& ec) {

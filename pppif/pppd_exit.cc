@@ -112,8 +112,8 @@ std::error_code ToErrorCode(const PppdTermination& termination) {
 }
 
 const std::error_category& PppdExitCategory() {
-  static const PppdExitCategoryImpl category;
-  return category;
+  static const PppdExitCategoryImpl kCategory;
+  return kCategory;
 }
 
 std::error_code make_error_code(PppdExit exit) {

@@ -119,13 +119,13 @@ std::optional<SimCommand> ParseCommandLine(std::string_view line) {
 std::string_view ToString(SimCommand::Form form) {
   switch (form) {
     case SimCommand::Form::kExec:
-      return "kExec";
+      return "exec";
     case SimCommand::Form::kTest:
-      return "kTest";
+      return "test";
     case SimCommand::Form::kRead:
-      return "kRead";
+      return "read";
     case SimCommand::Form::kSet:
-      return "kSet";
+      return "set";
   }
   return "Form(?)";
 }

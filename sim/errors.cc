@@ -1,36 +1,22 @@
 #include "sim/errors.h"
 
-#include <string>
+#include <array>
 #include <utility>
+
+#include "errc/category.h"
 
 namespace uclink::sim {
 namespace {
 
-class SimErrorCategory : public std::error_category {
- public:
-  const char* name() const noexcept override { return "uclink.sim"; }
-  std::string message(int value) const override {
-    switch (static_cast<Errc>(value)) {
-      case Errc::kOk:
-        return "success";
-      case Errc::kBadScenario:
-        return "invalid scenario";
-      case Errc::kUnknownControl:
-        return "unknown control command";
-      case Errc::kBadControlArgument:
-        return "bad control command argument";
-      case Errc::kPtyFailed:
-        return "pseudo-terminal setup failed";
-      case Errc::kPeerSpawnFailed:
-        return "PPP peer could not be started";
-      case Errc::kSocketFailed:
-        return "socket setup failed";
-      case Errc::kLogFailed:
-        return "transcript log could not be opened";
-    }
-    return "unknown uclink.sim error " + std::to_string(value);
-  }
-};
+// kOk is 0, so the codes of errors start at 1 (offset 0).
+const auto& Table() {
+  static const errc::Category kCategory("uclink.sim", std::array{
+#define UCLINK_X(name, wire, text) errc::Row<Errc>{Errc::name, wire, text},
+                                                          UCLINK_SIM_ERRORS(UCLINK_X)
+#undef UCLINK_X
+                                                      });
+  return kCategory;
+}
 
 // Manual §3.1 "CMEE 错误码", verbatim.
 constexpr std::pair<int, std::string_view> kCmeTable[] = {
@@ -113,44 +99,21 @@ std::string_view Lookup(const std::pair<int, std::string_view> (&table)[N], int 
 
 }  // namespace
 
-std::string_view ToString(Errc errc) {
-  switch (errc) {
-    case Errc::kOk:
-      return "kOk";
-    case Errc::kBadScenario:
-      return "kBadScenario";
-    case Errc::kUnknownControl:
-      return "kUnknownControl";
-    case Errc::kBadControlArgument:
-      return "kBadControlArgument";
-    case Errc::kPtyFailed:
-      return "kPtyFailed";
-    case Errc::kPeerSpawnFailed:
-      return "kPeerSpawnFailed";
-    case Errc::kSocketFailed:
-      return "kSocketFailed";
-    case Errc::kLogFailed:
-      return "kLogFailed";
-  }
-  return "Errc(?)";
-}
+std::string_view ToString(Errc errc) { return Table().Name(errc); }
 
 std::string_view ToString(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kCme:
-      return "kCme";
+      return "cme";
     case ErrorKind::kExt:
-      return "kExt";
+      return "ext";
   }
   return "ErrorKind(?)";
 }
 
-const std::error_category& SimCategory() {
-  static const SimErrorCategory category;
-  return category;
-}
+const std::error_category& SimCategory() { return Table(); }
 
-std::error_code make_error_code(Errc errc) { return {static_cast<int>(errc), SimCategory()}; }
+std::error_code make_error_code(Errc errc) { return Table().Make(errc); }
 
 std::string_view CmeText(int code) { return Lookup(kCmeTable, code, "unknown"); }
 

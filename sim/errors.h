@@ -9,19 +9,27 @@
 
 namespace uclink::sim {
 
-/// Failures of the simulator itself (not of the simulated module). Keep in sync with ToString.
+/// Failures of the simulator itself (not of the simulated module).
+/// X(enumerator, wire name, meaning)
+#define UCLINK_SIM_ERRORS(X)                                                     \
+  X(kOk, "ok", "success")                                                        \
+  X(kBadScenario, "bad-scenario", "invalid scenario")                            \
+  X(kUnknownControl, "unknown-control", "unknown control command")               \
+  X(kBadControlArgument, "bad-control-argument", "bad control command argument") \
+  /* posix_openpt/grantpt/unlockpt/ptsname or the --link symlink failed */       \
+  X(kPtyFailed, "pty-failed", "pseudo-terminal setup failed")                    \
+  X(kPeerSpawnFailed, "peer-spawn-failed", "PPP peer could not be started")      \
+  /* the TCP listener or the control socket */                                   \
+  X(kSocketFailed, "socket-failed", "socket setup failed")                       \
+  X(kLogFailed, "log-failed", "transcript log could not be opened")
+
 enum class Errc {
-  kOk = 0,
-  kBadScenario,         ///< the scenario file or a scenario flag could not be understood
-  kUnknownControl,      ///< a control-socket line names no known command
-  kBadControlArgument,  ///< a control-socket command has a missing or out-of-range argument
-  kPtyFailed,           ///< posix_openpt/grantpt/unlockpt/ptsname or the --link symlink failed
-  kPeerSpawnFailed,     ///< the PPP peer process could not be started
-  kSocketFailed,        ///< the TCP listener or the control socket could not be set up
-  kLogFailed,           ///< the --log transcript file could not be opened
+#define UCLINK_X(name, wire, text) name,
+  UCLINK_SIM_ERRORS(UCLINK_X)
+#undef UCLINK_X
 };
 
-/// Name of an Errc value, e.g. "kPtyFailed".
+/// Stable name of an Errc value, e.g. "pty-failed".
 std::string_view ToString(Errc errc);
 
 /// The std::error_category of Errc ("uclink.sim").
@@ -30,7 +38,7 @@ const std::error_category& SimCategory();
 /// Makes std::error_code from Errc (found by ADL).
 std::error_code make_error_code(Errc errc);
 
-/// Name of an ErrorKind value (declared in service_host.h), e.g. "kCme".
+/// Name of an ErrorKind value (declared in service_host.h), e.g. "cme".
 std::string_view ToString(ErrorKind kind);
 
 /// Manual §3.1 text of a +CME ERROR code, or "unknown" when the table has no such code.

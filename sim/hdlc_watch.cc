@@ -13,9 +13,9 @@ constexpr std::uint16_t kLcpProtocol = 0xC021;
 std::string_view ToString(PppSide side) {
   switch (side) {
     case PppSide::kHost:
-      return "kHost";
+      return "host";
     case PppSide::kNetwork:
-      return "kNetwork";
+      return "network";
   }
   return "PppSide(?)";
 }

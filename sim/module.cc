@@ -25,6 +25,8 @@ bool IsLoopback(std::string_view host) {
 
 }  // namespace
 
+// The enumerator's own spelling, unlike every other ToString: it is the `mode=` field of the
+// control socket's `status` answer (docs/simulator.md), which scripts and tests compare with.
 std::string_view ToString(LineMode mode) {
   switch (mode) {
     case LineMode::kCommand:
@@ -40,13 +42,13 @@ std::string_view ToString(LineMode mode) {
 std::string_view ToString(ModuleAction::Kind kind) {
   switch (kind) {
     case ModuleAction::Kind::kWriteSerial:
-      return "kWriteSerial";
+      return "write-serial";
     case ModuleAction::Kind::kStartPeer:
-      return "kStartPeer";
+      return "start-peer";
     case ModuleAction::Kind::kWritePeer:
-      return "kWritePeer";
+      return "write-peer";
     case ModuleAction::Kind::kStopPeer:
-      return "kStopPeer";
+      return "stop-peer";
   }
   return "Kind(?)";
 }

@@ -7,17 +7,17 @@ namespace uclink::sim {
 std::string_view ToString(ReplyStep::Kind kind) {
   switch (kind) {
     case ReplyStep::Kind::kInfo:
-      return "kInfo";
+      return "info";
     case ReplyStep::Kind::kUrc:
-      return "kUrc";
+      return "urc";
     case ReplyStep::Kind::kOk:
-      return "kOk";
+      return "ok";
     case ReplyStep::Kind::kError:
-      return "kError";
+      return "error";
     case ReplyStep::Kind::kPlainError:
-      return "kPlainError";
+      return "plain-error";
     case ReplyStep::Kind::kConnect:
-      return "kConnect";
+      return "connect";
   }
   return "Kind(?)";
 }

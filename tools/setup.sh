@@ -10,7 +10,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  bazel-bootstrap g++ clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 git
+  bazel-bootstrap g++ clang-14 libfuzzer-14-dev libclang-rt-14-dev clang-format-14 clang-tidy-14 git
   libboost1.81-dev libcli11-dev libgtest-dev libgmock-dev libnl-3-dev libnl-route-3-dev
   nlohmann-json3-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libbenchmark-dev libsystemd-dev
   libcurl4-openssl-dev libmosquitto-dev libssl-dev libxml2-dev

@@ -1,56 +1,32 @@
 #include "control/api/errc.h"
 
-#include <string>
+#include <array>
+
+#include "errc/category.h"
 
 namespace uclink::control::api {
 namespace {
 
-class Category : public std::error_category {
- public:
-  const char* name() const noexcept override { return "uclink.control.api"; }
-  std::string message(int value) const override { return Describe(static_cast<Errc>(value - 1)); }
-};
+// Codes start at 1 (offset 1): std::error_code treats value 0 as "no error".
+const auto& Table() {
+  static const errc::Category kCategory("uclink.control.api",
+                                        std::array{
+#define UCLINK_X(name, wire, text) errc::Row<Errc>{Errc::name, wire, text},
+                                            UCLINK_CONTROL_API_ERRORS(UCLINK_X)
+#undef UCLINK_X
+                                        },
+                                        1);
+  return kCategory;
+}
 
 }  // namespace
 
-const char* ToString(Errc errc) {
-  switch (errc) {
-#define UCLINK_X(name, wire, text) \
-  case Errc::name:                 \
-    return wire;
-    UCLINK_CONTROL_API_ERRORS(UCLINK_X)
-#undef UCLINK_X
-  }
-  return "unknown-error";
-}
+const char* ToString(Errc errc) { return Table().Name(errc); }
+const char* Describe(Errc errc) { return Table().Describe(errc); }
 
-const char* Describe(Errc errc) {
-  switch (errc) {
-#define UCLINK_X(name, wire, text) \
-  case Errc::name:                 \
-    return text;
-    UCLINK_CONTROL_API_ERRORS(UCLINK_X)
-#undef UCLINK_X
-  }
-  return "unknown error";
-}
+std::optional<Errc> ErrcFromString(std::string_view wire) { return Table().Parse(wire); }
 
-std::optional<Errc> ErrcFromString(std::string_view wire) {
-#define UCLINK_X(name, wire_name, text) \
-  if (wire == wire_name) return Errc::name;
-  UCLINK_CONTROL_API_ERRORS(UCLINK_X)
-#undef UCLINK_X
-  return std::nullopt;
-}
-
-const std::error_category& ApiCategory() {
-  static const Category category;
-  return category;
-}
-
-std::error_code make_error_code(
-    Errc errc) {  // Codes start at 1: std::error_code treats value 0 as "no error" (`if (ec)`).
-  return {static_cast<int>(errc) + 1, ApiCategory()};
-}
+const std::error_category& ApiCategory() { return Table(); }
+std::error_code make_error_code(Errc errc) { return Table().Make(errc); }
 
 }  // namespace uclink::control::api

@@ -1,49 +1,26 @@
 #include "control/apn/errc.h"
 
-#include <string>
+#include <array>
+
+#include "errc/category.h"
 
 namespace uclink::control::apn {
 namespace {
 
-const char* Text(Errc errc) {
-  switch (errc) {
-    case Errc::kOk:
-      return "ok";
-#define UCLINK_X(name, wire, text) \
-  case Errc::name:                 \
-    return text;
-      UCLINK_APN_ERRORS(UCLINK_X)
+// kOk is 0, so the codes of errors start at 1 (offset 0).
+const auto& Table() {
+  static const errc::Category kCategory("uclink.apn", std::array{
+#define UCLINK_X(name, wire, text) errc::Row<Errc>{Errc::name, wire, text},
+                                                          UCLINK_APN_ERRORS(UCLINK_X)
 #undef UCLINK_X
-  }
-  return "unknown APN lookup error";
+                                                      });
+  return kCategory;
 }
-
-class Category : public std::error_category {
- public:
-  const char* name() const noexcept override { return "uclink.apn"; }
-  std::string message(int value) const override { return Text(static_cast<Errc>(value)); }
-};
 
 }  // namespace
 
-const char* ToString(Errc errc) {
-  switch (errc) {
-    case Errc::kOk:
-      return "ok";
-#define UCLINK_X(name, wire, text) \
-  case Errc::name:                 \
-    return wire;
-      UCLINK_APN_ERRORS(UCLINK_X)
-#undef UCLINK_X
-  }
-  return "?";
-}
-
-const std::error_category& ApnCategory() {
-  static const Category category;
-  return category;
-}
-
-std::error_code make_error_code(Errc errc) { return {static_cast<int>(errc), ApnCategory()}; }
+const char* ToString(Errc errc) { return Table().Name(errc); }
+const std::error_category& ApnCategory() { return Table(); }
+std::error_code make_error_code(Errc errc) { return Table().Make(errc); }
 
 }  // namespace uclink::control::apn

@@ -7,6 +7,7 @@ namespace uclink::control::apn {
 
 // X(enumerator, wire name, meaning)
 #define UCLINK_APN_ERRORS(X)                                                                \
+  X(kOk, "ok", "ok")                                                                        \
   X(kBadImsi, "bad-imsi", "the IMSI is absent, shorter than MCC + MNC or not all digits")   \
   X(kDbMissing, "db-missing", "the provider database file does not exist")                  \
   X(kDbUnreadable, "db-unreadable", "the provider database file cannot be read")            \
@@ -18,7 +19,6 @@ namespace uclink::control::apn {
   X(kNoInternetApn, "no-internet-apn", "the matching providers list no internet APN")
 
 enum class Errc {
-  kOk = 0,
 #define UCLINK_X(name, wire, text) name,
   UCLINK_APN_ERRORS(UCLINK_X)
 #undef UCLINK_X

@@ -1,7 +1,6 @@
 // AtSession: runs AT commands one after another over a freshly opened port, for the one-shot CLI
 // commands (`uclink at`, `uclink probe`). Each Run() drives the io_context until the reply.
-#ifndef UCLINK_CONTROL_CLI_AT_SESSION_H_
-#define UCLINK_CONTROL_CLI_AT_SESSION_H_
+#pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
@@ -48,5 +47,3 @@ class AtSession {
 };
 
 }  // namespace uclink::control::cli
-
-#endif  // UCLINK_CONTROL_CLI_AT_SESSION_H_

@@ -1,6 +1,5 @@
 // `uclink at`: send AT commands and print each answer (docs/at-channel.md).
-#ifndef UCLINK_CONTROL_CLI_AT_SUBCOMMAND_H_
-#define UCLINK_CONTROL_CLI_AT_SUBCOMMAND_H_
+#pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -26,5 +25,3 @@ nlohmann::json ReplyToJson(const std::string& command, const chat::AtReply& repl
 ExitCode ExitCodeFor(const chat::AtReply& reply);
 
 }  // namespace uclink::control::cli
-
-#endif  // UCLINK_CONTROL_CLI_AT_SUBCOMMAND_H_

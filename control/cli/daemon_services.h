@@ -4,8 +4,7 @@
 // (service.data, ...) and ends with the daemon's answer. Same signatures and output as the
 // facade (control/services/facade.h), so `uclink` prints the same bytes in every mode.
 // Synchronous POSIX (poll), like the rest of the CLI.
-#ifndef UCLINK_CONTROL_CLI_DAEMON_SERVICES_H_
-#define UCLINK_CONTROL_CLI_DAEMON_SERVICES_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -51,5 +50,3 @@ ServiceError DaemonForward(const ServiceMode& mode, const std::string& listen_ad
                            int listen_port, const std::string& host, int port);
 
 }  // namespace uclink::control::cli
-
-#endif  // UCLINK_CONTROL_CLI_DAEMON_SERVICES_H_

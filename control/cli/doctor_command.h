@@ -1,7 +1,6 @@
 // `uclink doctor [--port P] [--config FILE] [--json]`: the pre-flight check (docs/doctor.md).
 // Exit status 0 when no check failed (warnings allowed), 1 otherwise.
-#ifndef UCLINK_CONTROL_CLI_DOCTOR_COMMAND_H_
-#define UCLINK_CONTROL_CLI_DOCTOR_COMMAND_H_
+#pragma once
 
 #include "control/doctor/doctor.h"
 
@@ -19,5 +18,3 @@ void AddDoctorCommand(CLI::App& app);
 doctor::ModuleOpener AtSessionOpener(const std::string& lock_dir);
 
 }  // namespace uclink::control::cli
-
-#endif  // UCLINK_CONTROL_CLI_DOCTOR_COMMAND_H_

@@ -1,6 +1,5 @@
 // `uclink probe`: read the module's identity, radio and PDP state in one go (docs/at-channel.md).
-#ifndef UCLINK_CONTROL_CLI_PROBE_COMMAND_H_
-#define UCLINK_CONTROL_CLI_PROBE_COMMAND_H_
+#pragma once
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -22,5 +21,3 @@ void AddProbeCommand(CLI::App& app);
 nlohmann::json Probe(const std::function<chat::AtReply(chat::AtCommand)>& run);
 
 }  // namespace uclink::control::cli
-
-#endif  // UCLINK_CONTROL_CLI_PROBE_COMMAND_H_

@@ -1,8 +1,7 @@
 // `uclink tcp|udp|http|ftp|mqtt`: the in-band services with identical output in PPP
 // mode (--native) and in-band mode (--port P: the in-band clients run directly on the module's
 // AT port). See docs/services.md for the commands, exit codes and the payload rules.
-#ifndef UCLINK_CONTROL_CLI_SERVICE_COMMANDS_H_
-#define UCLINK_CONTROL_CLI_SERVICE_COMMANDS_H_
+#pragma once
 
 namespace CLI {
 class App;
@@ -14,5 +13,3 @@ namespace uclink::control::cli {
 void AddServiceCommands(CLI::App& app);
 
 }  // namespace uclink::control::cli
-
-#endif  // UCLINK_CONTROL_CLI_SERVICE_COMMANDS_H_

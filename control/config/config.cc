@@ -117,7 +117,7 @@ std::optional<chat::PdpType> PppPdpTypeFromString(std::string_view text) {
   [](Config & c) -> auto& { return c.path; }
 
 const std::vector<Field>& Schema() {
-  static const std::vector<Field> fields = {
+  static const std::vector<Field> kFields = {
       {"modem.port", String(UCLINK_REF(modem.port))},
       {"modem.at_port", String(UCLINK_REF(modem.at_port))},
       {"modem.data_port", String(UCLINK_REF(modem.data_port))},
@@ -189,7 +189,7 @@ const std::vector<Field>& Schema() {
       {"hooks.dir", String(UCLINK_REF(hooks.dir))},
       {"hooks.timeout_s", Duration(UCLINK_REF(hooks.timeout))},
   };
-  return fields;
+  return kFields;
 }
 
 #undef UCLINK_REF

@@ -99,8 +99,8 @@ const char* ToString(BackendErrc errc) {
 }
 
 const std::error_category& BackendCategory() {
-  static const BackendCategoryImpl category;
-  return category;
+  static const BackendCategoryImpl kCategory;
+  return kCategory;
 }
 
 std::error_code make_error_code(BackendErrc errc) {

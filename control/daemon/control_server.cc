@@ -88,8 +88,8 @@ Probe ProbeListener(const std::string& path) {
 }  // namespace
 
 const std::error_category& ListenCategory() {
-  static const ListenCategoryImpl category;
-  return category;
+  static const ListenCategoryImpl kCategory;
+  return kCategory;
 }
 
 std::error_code make_error_code(ListenErrc errc) {

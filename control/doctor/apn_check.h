@@ -2,8 +2,7 @@
 // its operator and candidate APNs from network.provider_db, and the APN uclinkd uses: the
 // configured one, or with network.apn = "auto" the one remembered for this SIM (read-only: the
 // doctor never writes the state directory), else the first candidate.
-#ifndef UCLINK_CONTROL_DOCTOR_APN_CHECK_H_
-#define UCLINK_CONTROL_DOCTOR_APN_CHECK_H_
+#pragma once
 
 #include "control/config/config.h"
 #include "control/doctor/check.h"
@@ -14,5 +13,3 @@ namespace uclink::control::doctor {
 CheckResult CheckSimApn(const AtRunner& run, const Config& config);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_APN_CHECK_H_

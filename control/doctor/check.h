@@ -1,6 +1,5 @@
 // The result of one pre-flight check and the report `uclink doctor` prints (human or JSON).
-#ifndef UCLINK_CONTROL_DOCTOR_CHECK_H_
-#define UCLINK_CONTROL_DOCTOR_CHECK_H_
+#pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -57,5 +56,3 @@ std::string FormatHuman(const Report& report);
 int ExitCode(const Report& report);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_CHECK_H_

@@ -1,8 +1,7 @@
 // `uclink doctor`: runs every pre-flight check in order and collects the report. The host is
 // reached only through `Environment` and the module only through `ModuleOpener`, so tests supply
 // a fake tree and a scripted module.
-#ifndef UCLINK_CONTROL_DOCTOR_DOCTOR_H_
-#define UCLINK_CONTROL_DOCTOR_DOCTOR_H_
+#pragma once
 
 #include <functional>
 #include <string>
@@ -44,5 +43,3 @@ std::string DoctorPort(const DoctorOptions& options, const Config& config);
 Report RunDoctor(const Environment& env, const DoctorOptions& options, const ModuleOpener& open);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_DOCTOR_H_

@@ -1,7 +1,6 @@
 // Where the doctor looks: every host path and identity it reads, so tests can point the checks at
 // a fake tree in a temp dir (fake /proc, lock dir, device nodes, udev database, /etc/group).
-#ifndef UCLINK_CONTROL_DOCTOR_ENVIRONMENT_H_
-#define UCLINK_CONTROL_DOCTOR_ENVIRONMENT_H_
+#pragma once
 
 #include <sys/types.h>
 
@@ -72,5 +71,3 @@ std::optional<GroupEntry> LookupGroup(const Environment& env, gid_t gid);
 std::optional<unsigned long long> EffectiveCapabilities(const Environment& env);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_ENVIRONMENT_H_

@@ -1,8 +1,7 @@
 // Checks of `uclink doctor` for uclink's place in the system (docs/system-integration.md): a
 // port name that can change, where the link's DNS servers go, and the dispatcher hooks. Like
 // system_checks.h they read only what `Environment` names.
-#ifndef UCLINK_CONTROL_DOCTOR_INTEGRATION_CHECKS_H_
-#define UCLINK_CONTROL_DOCTOR_INTEGRATION_CHECKS_H_
+#pragma once
 
 #include <string>
 
@@ -24,5 +23,3 @@ CheckResult CheckDns(const Environment& env, const Config& config);
 CheckResult CheckHooks(const Config& config);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_INTEGRATION_CHECKS_H_

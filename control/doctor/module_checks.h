@@ -1,8 +1,7 @@
 // Module checks of `uclink doctor`: does the module answer AT, is the radio on, is it registered,
 // is the signal known. Read-only queries (AT, AT+CFUN?, AT+CGREG?, AT+CSQ): the doctor never
 // changes the module's state. Pure apart from the `run` callable, so tests script the replies.
-#ifndef UCLINK_CONTROL_DOCTOR_MODULE_CHECKS_H_
-#define UCLINK_CONTROL_DOCTOR_MODULE_CHECKS_H_
+#pragma once
 
 #include <chrono>
 #include <functional>
@@ -29,5 +28,3 @@ void CheckModule(const AtRunner& run, const std::string& port, Report* report);
 CheckResult CannotOpenPort(const std::string& port, const std::string& reason);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_MODULE_CHECKS_H_

@@ -1,7 +1,6 @@
 // The "pdp_type" check of `uclink doctor`: does the module's AT+CGDCONT=? (manual §2.11.1) list
 // the configured <PDP_type>? Read-only; pure apart from the `run` callable.
-#ifndef UCLINK_CONTROL_DOCTOR_PDP_TYPE_CHECK_H_
-#define UCLINK_CONTROL_DOCTOR_PDP_TYPE_CHECK_H_
+#pragma once
 
 #include <string>
 
@@ -17,5 +16,3 @@ namespace uclink::control::doctor {
 CheckResult CheckPdpType(const AtRunner& run, const std::string& port, chat::PdpType type);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_PDP_TYPE_CHECK_H_

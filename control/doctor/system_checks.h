@@ -1,8 +1,7 @@
 // Host checks of `uclink doctor`: the port (exists, UUCP lock, other holders, permission),
 // ModemManager, the PPP backends (pppd + /dev/ppp, /dev/net/tun) and CAP_NET_ADMIN. Each reads
 // only what `Environment` names, so tests run them against a fake tree.
-#ifndef UCLINK_CONTROL_DOCTOR_SYSTEM_CHECKS_H_
-#define UCLINK_CONTROL_DOCTOR_SYSTEM_CHECKS_H_
+#pragma once
 
 #include <string>
 
@@ -51,5 +50,3 @@ CheckResult CheckTun(const Environment& env, const Config& config);
 CheckResult CheckCapNetAdmin(const Environment& env, const Config& config);
 
 }  // namespace uclink::control::doctor
-
-#endif  // UCLINK_CONTROL_DOCTOR_SYSTEM_CHECKS_H_

@@ -1,8 +1,7 @@
 // The module has one TCP and one UDP client (UC8088 manual §2.22: "当前只能各支持 1 个客户端").
 // ClientSlots hands each out to one user at a time; a second user is refused with kBusy or
 // queued, by its own choice. Pure: owners are opaque numbers.
-#ifndef UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_
-#define UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_
+#pragma once
 
 #include <array>
 #include <cstdint>
@@ -50,5 +49,3 @@ class ClientSlots {
 std::string_view ToString(ClientSlots::Grant grant);
 
 }  // namespace uclink::control::inband
-
-#endif  // UCLINK_CONTROL_INBAND_CLIENT_SLOTS_H_

@@ -1,8 +1,7 @@
 // The in-band services' error vocabulary: one commented list (docs/ARCHITECTURE.md, "Design
 // rules: one error vocabulary per layer"). Module-reported codes (tables 3.3–3.5) keep their
 // number and manual text in ServiceError::message.
-#ifndef UCLINK_CONTROL_INBAND_ERRC_H_
-#define UCLINK_CONTROL_INBAND_ERRC_H_
+#pragma once
 
 #include <string>
 #include <string_view>
@@ -10,33 +9,32 @@
 
 namespace uclink::control::inband {
 
+// X(enumerator, wire name, meaning). message() is the wire name (what users of ServiceError
+// have always read); the meaning is what ServiceError::message elaborates on.
+#define UCLINK_INBAND_ERRORS(X)                                                                     \
+  X(kOk, "ok", "success")                                                                           \
+  /* An argument breaks a limit of the manual (URL 1024, user data 512, names 64, ...). */          \
+  X(kInvalidArgument, "invalid_argument", "an argument is malformed or over the manual's limit")    \
+  /* Quote, CR, LF, NUL, control or non-ASCII byte with prompt payloads off. */                     \
+  X(kUnsendableByte, "unsendable_byte", "a data byte cannot travel inside the command line")        \
+  /* The module has one TCP and one UDP client (manual §2.22). */                                  \
+  X(kBusy, "busy", "the module's only TCP (or UDP) client is in use by another user")               \
+  /* CONNECT FAIL after AT+IPCREATE (§2.22: three attempts), or AT+FTPSERV result 1-5 (§2.29). */ \
+  X(kConnectFailed, "connect_failed", "the peer or the FTP server could not be reached")            \
+  X(kModuleError, "module_error", "the module answered ERROR or the AT channel failed")             \
+  X(kServiceError, "service_error", "the service reported a code of table 3.3, 3.4 or 3.5")         \
+  /* +IPSEND=<n> (manual §2.25.1). */                                                              \
+  X(kShortSend, "short_send", "the module confirmed fewer bytes than were sent")                    \
+  X(kPeerClosed, "peer_closed", "the peer closed the connection or the socket is gone")             \
+  /* +FTPGET, +FTPLIST, +HTTPACTION. */                                                             \
+  X(kTimeout, "timeout", "the data a command announced did not arrive in time")                     \
+  X(kProtocol, "protocol", "an answer did not have the shape the manual gives")                     \
+  X(kNotOpen, "not_open", "the operation needs an open socket or session and there is none")
+
 enum class Errc {
-  kOk = 0,
-  // An argument breaks a limit of the manual (URL 1024, user data 512, names 64, ...) or is
-  // malformed; nothing was sent. The message names the limit and the manual section.
-  kInvalidArgument,
-  // A data byte cannot travel inside the command line (quote, CR, LF, NUL, control or non-ASCII
-  // byte) and prompt payloads are off; nothing was sent. The message names the byte and offset.
-  kUnsendableByte,
-  // The module's only TCP (or UDP) client is in use by another user (manual §2.22).
-  kBusy,
-  // CONNECT FAIL after AT+IPCREATE (manual §2.22: three attempts failed), or the FTP server
-  // could not be reached (AT+FTPSERV result 1–5, §2.29).
-  kConnectFailed,
-  // The module answered ERROR / +CME ERROR / +EXT ERROR, or the AT channel failed.
-  kModuleError,
-  // The service reported a code from table 3.3 (HTTP), 3.4 (MQTT) or 3.5 (FTP).
-  kServiceError,
-  // +IPSEND=<n> confirmed fewer bytes than were sent (manual §2.25.1).
-  kShortSend,
-  // The peer closed the connection (or the module reported the socket gone).
-  kPeerClosed,
-  // The data a command announced did not arrive in time (+FTPGET, +FTPLIST, +HTTPACTION).
-  kTimeout,
-  // An answer did not have the shape the manual gives.
-  kProtocol,
-  // The operation needs an open socket/session and there is none.
-  kNotOpen,
+#define UCLINK_X(name, wire, text) name,
+  UCLINK_INBAND_ERRORS(UCLINK_X)
+#undef UCLINK_X
 };
 
 // Stable lower-case name, e.g. "busy".
@@ -59,5 +57,3 @@ struct ServiceError {
 
 template <>
 struct std::is_error_code_enum<uclink::control::inband::Errc> : std::true_type {};
-
-#endif  // UCLINK_CONTROL_INBAND_ERRC_H_

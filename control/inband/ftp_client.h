@@ -7,8 +7,7 @@
 // the `+FTPGET:<len>,<data>` pieces (§2.43) appended exactly; the file ends with a zero-length
 // piece (uclink-sim) or once the announced size arrived (binary type). put: AT+FTPPUTNAME, then
 // AT+FTPPUT=<len>,<data> parts and the end marker `AT+FTPPUT=0,` (§2.39).
-#ifndef UCLINK_CONTROL_INBAND_FTP_CLIENT_H_
-#define UCLINK_CONTROL_INBAND_FTP_CLIENT_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -133,5 +132,3 @@ std::string_view ToString(FtpClient::Step step);
 std::string DescribeFtpCode(int code);
 
 }  // namespace uclink::control::inband
-
-#endif  // UCLINK_CONTROL_INBAND_FTP_CLIENT_H_

@@ -10,8 +10,7 @@
 // unknown. For HEAD the header block read back holds the status line, so the status is known
 // from it in every case. Like `curl --fail`, a known status ≥ 400 ends the request with
 // "HTTP 404 Not Found" and no output; with an unknown status the body is the output.
-#ifndef UCLINK_CONTROL_INBAND_HTTP_CLIENT_H_
-#define UCLINK_CONTROL_INBAND_HTTP_CLIENT_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -130,5 +129,3 @@ std::optional<int> ParseStatusLine(std::string_view header_block);
 std::optional<int> ParseActionStatus(std::string_view line);
 
 }  // namespace uclink::control::inband
-
-#endif  // UCLINK_CONTROL_INBAND_HTTP_CLIENT_H_

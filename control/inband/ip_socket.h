@@ -6,8 +6,7 @@
 // (PayloadEncoding::kInline, the manual's form), or sent losslessly after the `>` prompt
 // (kPrompt). Sends are split into parts of at most chat::kMaxIpSendData bytes, one IPSEND in
 // flight.
-#ifndef UCLINK_CONTROL_INBAND_IP_SOCKET_H_
-#define UCLINK_CONTROL_INBAND_IP_SOCKET_H_
+#pragma once
 
 #include <deque>
 #include <string>
@@ -75,5 +74,3 @@ class IpSocket : public Operation {
 std::string_view ToString(IpSocket::State state);
 
 }  // namespace uclink::control::inband
-
-#endif  // UCLINK_CONTROL_INBAND_IP_SOCKET_H_

@@ -3,8 +3,7 @@
 // publish/subscribe/unsubscribe requests one at a time and `+MQTTSUB` messages reassembled from
 // their 200-byte segments (§2.57). Result codes from table 3.4. Any failure disconnects
 // (AT+MQTTDISCONNECT) so the module's client is released, then ends the operation.
-#ifndef UCLINK_CONTROL_INBAND_MQTT_CLIENT_H_
-#define UCLINK_CONTROL_INBAND_MQTT_CLIENT_H_
+#pragma once
 
 #include <deque>
 #include <optional>
@@ -93,5 +92,3 @@ std::string_view ToString(MqttClient::State state);
 std::string DescribeMqttCode(int code);
 
 }  // namespace uclink::control::inband
-
-#endif  // UCLINK_CONTROL_INBAND_MQTT_CLIENT_H_

@@ -3,8 +3,7 @@
 // "Design rules: pure cores"). The Asio shell (control/services/inband_runner.h) submits each
 // command to chat::AtChannel and feeds the answers back; tests feed them from transcripts through
 // chat::AtEngine.
-#ifndef UCLINK_CONTROL_INBAND_OPERATION_H_
-#define UCLINK_CONTROL_INBAND_OPERATION_H_
+#pragma once
 
 #include <cstddef>
 #include <optional>
@@ -134,5 +133,3 @@ ServiceError ErrorOf(const chat::CommandError& error, std::string_view prefix = 
 std::optional<int> FindCode(const chat::AtReply& reply, std::string_view name);
 
 }  // namespace uclink::control::inband
-
-#endif  // UCLINK_CONTROL_INBAND_OPERATION_H_

@@ -3,8 +3,7 @@
 // path (libcurl) gets a URL re-encoded from the same decoded bytes (FtpUrlOf), so
 // `ftp://h/my%20file.txt` and the userinfo `a%40b` name the same file and password in both
 // modes. Pure: no I/O.
-#ifndef UCLINK_CONTROL_INBAND_URL_H_
-#define UCLINK_CONTROL_INBAND_URL_H_
+#pragma once
 
 #include <optional>
 #include <string>
@@ -47,5 +46,3 @@ std::string PercentEncode(std::string_view bytes, std::string_view keep = {});
 ServiceError CheckHttpUrl(std::string_view text);
 
 }  // namespace uclink::control::inband
-
-#endif  // UCLINK_CONTROL_INBAND_URL_H_

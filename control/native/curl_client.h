@@ -1,8 +1,7 @@
 // PPP-mode HTTP and FTP through libcurl (a well-kept library): the same requests as the in-band
 // clients (control/inband), bound to the PPP interface when one is given. Blocking: the CLI runs
 // one transfer per process; the daemon would run these on a worker, never on its io_context.
-#ifndef UCLINK_CONTROL_NATIVE_CURL_CLIENT_H_
-#define UCLINK_CONTROL_NATIVE_CURL_CLIENT_H_
+#pragma once
 
 #include <functional>
 #include <optional>
@@ -36,5 +35,3 @@ inband::ServiceError FtpRun(const inband::FtpSession& session, const inband::Ftp
                             const ProgressSink& progress = {});
 
 }  // namespace uclink::control::native
-
-#endif  // UCLINK_CONTROL_NATIVE_CURL_CLIENT_H_

@@ -2,8 +2,7 @@
 // control/inband run over chat::AtChannel on the module's port) or native (PPP: Asio sockets
 // and libcurl over whatever route exists, bound to the PPP interface when one is given). The
 // `uclink` service commands call these, so a script gets the same bytes in both modes.
-#ifndef UCLINK_CONTROL_SERVICES_FACADE_H_
-#define UCLINK_CONTROL_SERVICES_FACADE_H_
+#pragma once
 
 #include <functional>
 #include <optional>
@@ -87,5 +86,3 @@ ServiceError Forward(const ServiceMode& mode, const std::string& listen_address,
                      const std::string& host, int port, const std::function<bool()>& keep_going);
 
 }  // namespace uclink::control::services
-
-#endif  // UCLINK_CONTROL_SERVICES_FACADE_H_

@@ -1,6 +1,5 @@
 // The in-band and native halves of control/services/facade.h (internal).
-#ifndef UCLINK_CONTROL_SERVICES_FACADE_INBAND_H_
-#define UCLINK_CONTROL_SERVICES_FACADE_INBAND_H_
+#pragma once
 
 #include "control/services/facade.h"
 
@@ -36,5 +35,3 @@ ServiceError NativeMqttSubscribe(const ServiceMode& mode, const inband::MqttSess
                                  const MessageSink& on_message);
 
 }  // namespace uclink::control::services::detail
-
-#endif  // UCLINK_CONTROL_SERVICES_FACADE_INBAND_H_

@@ -1,8 +1,7 @@
 // The Asio shell of the in-band clients: submits an Operation's commands to chat::AtChannel,
 // feeds replies and URCs back, runs its timer, and hands the results to callbacks. One
 // io_context thread (docs/ARCHITECTURE.md, "Threads and time").
-#ifndef UCLINK_CONTROL_SERVICES_INBAND_RUNNER_H_
-#define UCLINK_CONTROL_SERVICES_INBAND_RUNNER_H_
+#pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -50,5 +49,3 @@ class InbandRunner {
 };
 
 }  // namespace uclink::control::services
-
-#endif  // UCLINK_CONTROL_SERVICES_INBAND_RUNNER_H_

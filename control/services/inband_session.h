@@ -1,8 +1,7 @@
 // One-off in-band session for the CLI (`uclink ... --port P`): opens the module's port, runs
 // AT+CFUN=1, AT+CGATT=1, AT+CGACT=1,<cid> (the module's sockets need an active PDP context,
 // manual §2.25.1), then runs one in-band Operation to its end on a private io_context.
-#ifndef UCLINK_CONTROL_SERVICES_INBAND_SESSION_H_
-#define UCLINK_CONTROL_SERVICES_INBAND_SESSION_H_
+#pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <functional>
@@ -38,5 +37,3 @@ class InbandSession {
 };
 
 }  // namespace uclink::control::services
-
-#endif  // UCLINK_CONTROL_SERVICES_INBAND_SESSION_H_

@@ -1,8 +1,7 @@
 // Shared plumbing of the nc-like commands in both modes: reads the user's input descriptor one
 // chunk at a time (the next read starts once the previous chunk was sent: flow control), and an
 // idle timer that ends the exchange once input is over and nothing arrived for a while.
-#ifndef UCLINK_CONTROL_SERVICES_STREAM_PUMP_H_
-#define UCLINK_CONTROL_SERVICES_STREAM_PUMP_H_
+#pragma once
 
 #include <array>
 #include <boost/asio/io_context.hpp>
@@ -46,5 +45,3 @@ class StreamPump {
 };
 
 }  // namespace uclink::control::services
-
-#endif  // UCLINK_CONTROL_SERVICES_STREAM_PUMP_H_

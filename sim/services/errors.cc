@@ -1,54 +1,30 @@
 #include "sim/services/errors.h"
 
-#include <string>
+#include <array>
+
+#include "errc/category.h"
 
 namespace uclink::sim::services {
 namespace {
 
-class Category : public std::error_category {
- public:
-  const char* name() const noexcept override { return "uclink.sim.services"; }
-  std::string message(int ev) const override {
-    switch (static_cast<Errc>(ev)) {
-      case Errc::kBadParameter:
-        return "parameter not allowed";
-      case Errc::kTooLong:
-        return "text string too long";
-      case Errc::kNoNetwork:
-        return "no network service";
-      case Errc::kNotAllowed:
-        return "operation not allowed";
-      case Errc::kIpCloseFail:
-        return "IP CLOSE FAIL";
-    }
-    return "unknown services error " + std::to_string(ev);
-  }
-};
+// The list gives each enumerator its value, starting at 1 (offset 0).
+const auto& Table() {
+  static const errc::Category kCategory("uclink.sim.services",
+                                        std::array{
+#define UCLINK_X(name, value, wire, text) errc::Row<Errc>{Errc::name, wire, text},
+                                            UCLINK_SIM_SERVICES_ERRORS(UCLINK_X)
+#undef UCLINK_X
+                                        });
+  return kCategory;
+}
 
 }  // namespace
 
-const std::error_category& ServicesCategory() {
-  static const Category category;
-  return category;
-}
+const std::error_category& ServicesCategory() { return Table(); }
 
-std::error_code make_error_code(Errc e) { return {static_cast<int>(e), ServicesCategory()}; }
+std::error_code make_error_code(Errc e) { return Table().Make(e); }
 
-std::string_view ToString(Errc e) {
-  switch (e) {
-    case Errc::kBadParameter:
-      return "kBadParameter";
-    case Errc::kTooLong:
-      return "kTooLong";
-    case Errc::kNoNetwork:
-      return "kNoNetwork";
-    case Errc::kNotAllowed:
-      return "kNotAllowed";
-    case Errc::kIpCloseFail:
-      return "kIpCloseFail";
-  }
-  return "?";
-}
+std::string_view ToString(Errc e) { return Table().Name(e); }
 
 void ReplyError(ServiceHost& host, Errc e) {
   // Codes from manual table 3.1 (CME) and 3.2 (EXT).

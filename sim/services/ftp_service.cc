@@ -69,13 +69,13 @@ FtpService::FtpService(asio::io_context& io, ServiceHost& host)
 std::string_view FtpService::ToString(Transfer t) {
   switch (t) {
     case Transfer::kNone:
-      return "kNone";
+      return "none";
     case Transfer::kGet:
-      return "kGet";
+      return "get";
     case Transfer::kList:
-      return "kList";
+      return "list";
     case Transfer::kPut:
-      return "kPut";
+      return "put";
   }
   return "?";
 }

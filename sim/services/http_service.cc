@@ -57,13 +57,13 @@ HttpService::~HttpService() { ReleaseEasy(); }
 std::string_view HttpService::ToString(Method m) {
   switch (m) {
     case Method::kGet:
-      return "kGet";
+      return "get";
     case Method::kHead:
-      return "kHead";
+      return "head";
     case Method::kPut:
-      return "kPut";
+      return "put";
     case Method::kPost:
-      return "kPost";
+      return "post";
   }
   return "?";
 }

@@ -34,11 +34,11 @@ IpSockets::IpSockets(asio::io_context& io, ServiceHost& host) : host_(host), tcp
 std::string_view IpSockets::ToString(TcpState s) {
   switch (s) {
     case TcpState::kClosed:
-      return "kClosed";
+      return "closed";
     case TcpState::kConnecting:
-      return "kConnecting";
+      return "connecting";
     case TcpState::kConnected:
-      return "kConnected";
+      return "connected";
   }
   return "?";
 }

@@ -60,11 +60,11 @@ int TableCode(int rc) {
 }
 
 void InitLibrary() {
-  static const bool initialised = [] {
+  static const bool kInitialised = [] {
     mosquitto_lib_init();
     return true;
   }();
-  (void)initialised;
+  (void)kInitialised;
 }
 
 }  // namespace
@@ -82,11 +82,11 @@ MqttService::~MqttService() {
 std::string_view MqttService::ToString(State s) {
   switch (s) {
     case State::kIdle:
-      return "kIdle";
+      return "idle";
     case State::kConnecting:
-      return "kConnecting";
+      return "connecting";
     case State::kConnected:
-      return "kConnected";
+      return "connected";
   }
   return "?";
 }

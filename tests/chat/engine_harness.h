@@ -1,6 +1,5 @@
 // EngineHarness: drives an AtEngine with a fake clock and records what it asks for.
-#ifndef UCLINK_TESTS_CHAT_ENGINE_HARNESS_H_
-#define UCLINK_TESTS_CHAT_ENGINE_HARNESS_H_
+#pragma once
 
 #include <map>
 #include <optional>
@@ -119,5 +118,3 @@ class EngineHarness {
 };
 
 }  // namespace uclink::chat::testing
-
-#endif  // UCLINK_TESTS_CHAT_ENGINE_HARNESS_H_

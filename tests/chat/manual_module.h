@@ -1,6 +1,5 @@
 // The UC8088 manual's own example answers, as a PtyResponder script.
-#ifndef UCLINK_TESTS_CHAT_MANUAL_MODULE_H_
-#define UCLINK_TESTS_CHAT_MANUAL_MODULE_H_
+#pragma once
 
 #include "tests/chat/pty_responder.h"
 
@@ -26,5 +25,3 @@ inline void ScriptManualAnswers(PtyResponder& module) {
 }
 
 }  // namespace uclink::chat::testing
-
-#endif  // UCLINK_TESTS_CHAT_MANUAL_MODULE_H_

@@ -1,7 +1,6 @@
 // PtyResponder: the module side of a pty pair for tests. It reads commands (up to CR) from the
 // master and answers each from a script; unknown commands get ERROR.
-#ifndef UCLINK_TESTS_CHAT_PTY_RESPONDER_H_
-#define UCLINK_TESTS_CHAT_PTY_RESPONDER_H_
+#pragma once
 
 #include <fcntl.h>
 #include <pty.h>
@@ -94,5 +93,3 @@ class PtyResponder {
 };
 
 }  // namespace uclink::chat::testing
-
-#endif  // UCLINK_TESTS_CHAT_PTY_RESPONDER_H_

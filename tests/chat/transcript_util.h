@@ -1,7 +1,6 @@
 // Test helpers: feed a transcript whole, split at every byte offset, and byte by byte
 // (docs/ARCHITECTURE.md, "Design rules: transcripts split at every offset").
-#ifndef UCLINK_TESTS_CHAT_TRANSCRIPT_UTIL_H_
-#define UCLINK_TESTS_CHAT_TRANSCRIPT_UTIL_H_
+#pragma once
 
 #include <cstddef>
 #include <string>
@@ -24,5 +23,3 @@ inline std::vector<std::vector<std::string_view>> AllSplits(std::string_view tra
 }
 
 }  // namespace uclink::chat::testing
-
-#endif  // UCLINK_TESTS_CHAT_TRANSCRIPT_UTIL_H_

@@ -17,7 +17,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/control/scenarios/uclink_rig.h"
@@ -28,6 +27,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using uclink::control::testing::EnterPrivateNamespaces;
+using uclink::control::testing::EventStream;
 using uclink::control::testing::ReadWholeFile;
 using uclink::control::testing::UclinkRig;
 
@@ -294,19 +294,26 @@ TEST_F(DaemonIntegrationTest, ReloadedBackendTakesOverAtTheNextAttemptNotUnderTh
 TEST_F(DaemonIntegrationTest, ReloadRefusesAnInvalidFileAndSighupAppliesAValidOne) {
   StartSim();
   StartDaemon();
+  EventStream events(socket_, &rig_);
+  ASSERT_TRUE(events.open());
+  auto reload_event = [&events] {
+    return events.WaitFor([](const nlohmann::json& e) { return e.value("event", "") == "reload"; },
+                          10s);
+  };
   std::ofstream(config_) << "[network]\ncid = 9\n";
   const std::string answer = Request(socket_, R"({"id":7,"method":"reload"})");
   EXPECT_THAT(answer, HasSubstr("config-invalid"));
   EXPECT_THAT(answer, HasSubstr("network.cid (line 2)"));
+  const std::optional<nlohmann::json> refused = reload_event();
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->at("data").value("ok", true), false) << refused->dump();
+  EXPECT_THAT(refused->at("data").at("issues").dump(), HasSubstr("network.cid (line 2)"));
   EXPECT_EQ(Status()["state"], "idle");  // still running, still answering
   std::ofstream(config_) << "[connection]\nautoconnect = false\n";
   ::kill(rig_.daemon_pid(), SIGHUP);
-  // A reload publishes no event: read the log until it says so (bounded).
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline &&
-         rig_.DaemonLog().find("configuration reloaded") == std::string::npos) {
-    std::this_thread::sleep_for(20ms);
-  }
+  const std::optional<nlohmann::json> applied = reload_event();
+  ASSERT_TRUE(applied.has_value()) << rig_.DaemonLog();
+  EXPECT_EQ(applied->at("data").value("ok", false), true) << applied->dump();
   EXPECT_THAT(rig_.DaemonLog(), HasSubstr("configuration reloaded"));
 }
 

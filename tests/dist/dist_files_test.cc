@@ -31,22 +31,22 @@ std::vector<std::string> Lines(const std::string& text) {
 
 // udev(7)'s keys this file may use, and whether each is a match, an assignment, or either.
 bool KnownKey(const std::string& key) {
-  static const std::set<std::string> keys = {
+  static const std::set<std::string> kKeys = {
       "ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "KERNELS", "ATTR",  "ATTRS", "ENV", "DRIVERS",
       "TAG",    "SYMLINK",   "GOTO",       "LABEL",  "OWNER",   "GROUP", "MODE",  "NAME"};
-  return keys.count(key) > 0;
+  return kKeys.count(key) > 0;
 }
 
 // Returns the problems of one rule line ("" when it parses).
 std::string CheckRule(const std::string& line, std::set<std::string>* gotos,
                       std::set<std::string>* labels, bool* sets_ignore, bool* names_link) {
-  static const std::regex token(
+  static const std::regex kToken(
       R"re(^\s*([A-Z_]+)(\{([A-Za-z0-9_]+)\})?\s*(==|!=|\+=|-=|:=|=)\s*"([^"]*)"\s*(,|$))re");
   std::string rest = line;
   bool any_match = false;
   while (!rest.empty() && rest.find_first_not_of(" \t") != std::string::npos) {
     std::smatch m;
-    if (!std::regex_search(rest, m, token)) return "does not parse at: " + rest;
+    if (!std::regex_search(rest, m, kToken)) return "does not parse at: " + rest;
     const std::string key = m[1], op = m[4], value = m[5];
     if (!KnownKey(key)) return "unknown key " + key;
     const bool is_match = op == "==" || op == "!=";

@@ -20,7 +20,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include "tests/control/scenarios/uclink_rig.h"
 
@@ -64,15 +63,7 @@ class MatrixRunner {
       rig_.Call("connect");
       if (!events.WaitForState(target, 60s)) return false;
     }
-    // The subscriber is closed: wait until the daemon has dropped it too (fd count stable).
-    ResourceSample sample = rig_.Sample();
-    for (int i = 0; i < 20; ++i) {
-      std::this_thread::sleep_for(50ms);
-      const ResourceSample again = rig_.Sample();
-      if (again.fds == sample.fds) break;
-      sample = again;
-    }
-    baseline_[target] = sample;
+    baseline_[target] = rig_.SettledSample();  // with the subscriber dropped on its side too
     return GoIdle();
   }
 
@@ -147,19 +138,8 @@ class MatrixRunner {
     return {true, "✓ " + Seconds(took) + (why.empty() ? "" : " (" + why + ")")};
   }
 
-  // The subscriber just closed: give the daemon a moment to notice before counting fds.
-  ResourceSample SettledSample(const std::string& target, const ResourceSample& want) {
-    ResourceSample sample = rig_.Sample();
-    for (int i = 0; i < 20 && want.fds >= 0 && sample.fds > want.fds; ++i) {
-      std::this_thread::sleep_for(50ms);
-      sample = rig_.Sample();
-    }
-    (void)target;
-    return sample;
-  }
-
   std::string CheckLeaks(const std::string& target) {
-    const ResourceSample now = SettledSample(target, baseline_[target]);
+    const ResourceSample now = rig_.SettledSample();
     // A state first reached during a cell (in-band in the PPP phase) gets its baseline there.
     if (baseline_[target].fds < 0) baseline_[target] = now;
     const ResourceSample& base = baseline_[target];

@@ -22,7 +22,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/control/scenarios/uclink_rig.h"
@@ -78,16 +77,6 @@ struct Row {
 class FaultedOnlineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
-  // Idle connections of rig_.Call() close asynchronously on the daemon's side: wait for `fds`.
-  ResourceSample SettledSample(int want_fds) {
-    ResourceSample sample = rig_.Sample();
-    for (int i = 0; i < 40 && want_fds >= 0 && sample.fds != want_fds; ++i) {
-      std::this_thread::sleep_for(50ms);
-      sample = rig_.Sample();
-    }
-    return sample;
-  }
 
   // Injects `fault` while online and follows the events until the link is online again.
   Row InjectAndRecover(const Fault& fault) {
@@ -198,7 +187,7 @@ TEST_F(FaultedOnlineTest, RecoversFromAFaultEveryIntervalWithFlatResources) {
   ASSERT_TRUE(events_->open());
   ASSERT_EQ(rig_.Call("connect").value("ok", false), true);
   ASSERT_TRUE(events_->WaitForState("online", 60s)) << rig_.DaemonLog();
-  const ResourceSample start = SettledSample(-1);
+  const ResourceSample start = rig_.SettledSample();
 
   const std::vector<Fault> faults =
       wedge ? std::vector<Fault>{WedgeFault()} : RecoverableOnlineFaults();
@@ -214,7 +203,7 @@ TEST_F(FaultedOnlineTest, RecoversFromAFaultEveryIntervalWithFlatResources) {
     StayOnlineUntil(period_start + (k + 1) * interval);
   }
   const auto period = Clock::now() - period_start;
-  const ResourceSample end = SettledSample(start.fds);
+  const ResourceSample end = rig_.SettledSample();
   const std::string report = Report(rows, start, end, period);
   std::cout << report;
   if (const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {

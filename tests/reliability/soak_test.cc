@@ -12,7 +12,6 @@
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/control/scenarios/uclink_rig.h"
@@ -62,16 +61,6 @@ class SoakTest : public ::testing::Test {
     return Clock::now() - start;
   }
 
-  // Idle, with the subscriber's connection closed on the daemon's side too.
-  ResourceSample SettledSample(int want_fds) {
-    ResourceSample sample = rig_.Sample();
-    for (int i = 0; i < 20 && want_fds >= 0 && sample.fds != want_fds; ++i) {
-      std::this_thread::sleep_for(50ms);
-      sample = rig_.Sample();
-    }
-    return sample;
-  }
-
   UclinkRig rig_{FastRecoveryConfig()};
 };
 
@@ -79,7 +68,7 @@ TEST_F(SoakTest, ConnectDisconnectCyclesKeepResourcesFlat) {
   ASSERT_TRUE(rig_.StartSim({"--fast"})) << rig_.SimLog();
   ASSERT_TRUE(rig_.StartDaemon()) << rig_.DaemonLog();
   ASSERT_TRUE(Cycle()) << rig_.DaemonLog();  // warm-up: first-use allocations are not leaks
-  const ResourceSample start = SettledSample(-1);
+  const ResourceSample start = rig_.SettledSample();
   const int cycles = Cycles();
   std::vector<double> ms;
   const auto run_start = Clock::now();
@@ -91,7 +80,7 @@ TEST_F(SoakTest, ConnectDisconnectCyclesKeepResourcesFlat) {
     ms.push_back(std::chrono::duration<double, std::milli>(*took).count());
   }
   const auto run = Clock::now() - run_start;
-  const ResourceSample end = SettledSample(start.fds);
+  const ResourceSample end = rig_.SettledSample();
   std::sort(ms.begin(), ms.end());
   std::ostringstream report;
   report.precision(1);

@@ -23,7 +23,7 @@ struct Session {
 };
 
 const std::vector<Session>& Sessions() {
-  static const std::vector<Session> sessions = {
+  static const std::vector<Session> kSessions = {
       {"S2_1_Cfun",
        {{"AT+CFUN=?", {"+CFUN: (0, 1), (0)", "OK"}},
         {"AT+CFUN=1", {"OK"}},
@@ -163,7 +163,7 @@ const std::vector<Session>& Sessions() {
         {"at+factorytest=12,0", {"OK"}},
         {"at+factorytest=12,1", {"OK"}}}},
   };
-  return sessions;
+  return kSessions;
 }
 
 class ManualSessionTest : public ::testing::TestWithParam<Session> {};

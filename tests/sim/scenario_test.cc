@@ -49,8 +49,8 @@ TEST(ControlCommandTest, EveryKindHasAName) {
   EXPECT_EQ(ToString(Kind::kPowerCycle), "power-cycle");
   std::error_code error;
   EXPECT_EQ(ParseControlCommand(std::string(ToString(Kind::kWedge)), error)->kind, Kind::kWedge);
-  EXPECT_EQ(ToString(Errc::kPtyFailed), "kPtyFailed");
-  EXPECT_EQ(ToString(ErrorKind::kExt), "kExt");
+  EXPECT_EQ(ToString(Errc::kPtyFailed), "pty-failed");
+  EXPECT_EQ(ToString(ErrorKind::kExt), "ext");
   EXPECT_EQ(CmeText(107), "GPRS service not allowed");
   EXPECT_EQ(ExtText(15), "no set device function(at+cfun=1)");
 }

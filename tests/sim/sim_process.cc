@@ -5,14 +5,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <thread>
 
 #include "process/spawn.h"
 
@@ -58,11 +59,14 @@ SimProcess::SimProcess(std::vector<std::string> args) {
 SimProcess::~SimProcess() {
   if (pty_fd_ >= 0) ::close(pty_fd_);
   if (pid_ > 0) {
+    // Its pidfd is readable once it has exited (bounded: SIGKILL past 5 s).
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
     ::kill(pid_, SIGTERM);
     bool reaped = false;
-    for (int i = 0; i < 500 && !reaped; ++i) {
-      reaped = ::waitpid(pid_, nullptr, WNOHANG) == pid_;
-      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (pidfd >= 0) {
+      pollfd exited{pidfd, POLLIN, 0};
+      reaped = ::poll(&exited, 1, 5000) == 1 && ::waitpid(pid_, nullptr, 0) == pid_;
+      ::close(pidfd);
     }
     if (!reaped) {
       ::kill(pid_, SIGKILL);

@@ -1,7 +1,6 @@
 // A fake host tree in a temp dir for the doctor's checks: /proc entries, lock dir, udev database,
 // /etc/group and a PATH directory, all reached through doctor::Environment.
-#ifndef UCLINK_TESTS_CONTROL_DOCTOR_FAKE_HOST_H_
-#define UCLINK_TESTS_CONTROL_DOCTOR_FAKE_HOST_H_
+#pragma once
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -75,5 +74,3 @@ class FakeHost {
 };
 
 }  // namespace uclink::control::doctor::testing
-
-#endif  // UCLINK_TESTS_CONTROL_DOCTOR_FAKE_HOST_H_

@@ -64,7 +64,7 @@ class FakeResolved {
   }
 
   void Run() {
-    static const sd_bus_vtable vtable[] = {
+    static const sd_bus_vtable kVtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD("SetLinkDNS", "ia(iay)", "", &Handle, 0),
         SD_BUS_METHOD("SetLinkDomains", "ia(sb)", "", &Handle, 0),
@@ -74,7 +74,7 @@ class FakeResolved {
     sd_bus* bus = nullptr;
     owns_ = sd_bus_open_system(&bus) >= 0 &&
             sd_bus_add_object_vtable(bus, nullptr, "/org/freedesktop/resolve1",
-                                     "org.freedesktop.resolve1.Manager", vtable, this) >= 0 &&
+                                     "org.freedesktop.resolve1.Manager", kVtable, this) >= 0 &&
             sd_bus_request_name(bus, "org.freedesktop.resolve1", 0) >= 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -192,7 +192,7 @@ class EscapeSliceScenarioTest : public ::testing::Test {
 };
 
 TEST_F(EscapeSliceScenarioTest, ReadingsStayFreshAndTcpKeepsFlowingAcrossSlices) {
-  const int kSlices = [] {
+  const int slices = [] {
     const char* text = std::getenv("UCLINK_ESCAPE_SLICES");
     return std::clamp(text == nullptr ? 6 : std::atoi(text), 3, 200);
   }();
@@ -243,8 +243,8 @@ TEST_F(EscapeSliceScenarioTest, ReadingsStayFreshAndTcpKeepsFlowingAcrossSlices)
   std::vector<double> durations_ms;
   double worst_signal_age = 0, worst_registration_age = 0;
   std::size_t seen = 0;
-  const auto deadline = Clock::now() + std::chrono::seconds(kSlices * kCsqIntervalS + 30);
-  while (static_cast<int>(durations_ms.size()) < kSlices && Clock::now() < deadline && !broken) {
+  const auto deadline = Clock::now() + std::chrono::seconds(slices * kCsqIntervalS + 30);
+  while (static_cast<int>(durations_ms.size()) < slices && Clock::now() < deadline && !broken) {
     while (events_->Next(100ms)) {  // 1 ms would round down to "no wait" in the rig
     }
     bool error = false;
@@ -284,11 +284,11 @@ TEST_F(EscapeSliceScenarioTest, ReadingsStayFreshAndTcpKeepsFlowingAcrossSlices)
                        << " round trips: " << broke_because;
   std::cout << "round trips " << round_trips << ", longest stall " << longest_stall_s << " s"
             << std::endl;
-  ASSERT_EQ(static_cast<int>(durations_ms.size()), kSlices) << "slices seen in time";
+  ASSERT_EQ(static_cast<int>(durations_ms.size()), slices) << "slices seen in time";
   EXPECT_LT(worst_signal_age, kCsqIntervalS + kSliceBudgetS);
   EXPECT_LT(worst_registration_age, kCgregIntervalS + kSliceBudgetS);
   const nlohmann::json status = rig_->Status();
-  EXPECT_GE(status["monitoring"]["escapes"].get<int>(), kSlices);
+  EXPECT_GE(status["monitoring"]["escapes"].get<int>(), slices);
   EXPECT_GT(status["monitoring"]["last_escape_ms"].get<double>(), 2000.0);  // the guard times
 
   const double p50 = Percentile(durations_ms, 0.5);

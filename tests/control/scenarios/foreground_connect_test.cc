@@ -10,7 +10,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 
 #include "tests/control/scenarios/uclink_rig.h"
 
@@ -19,10 +18,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
 
 constexpr char kLog[] = "foreground.log";
 constexpr char kConnected[] = "connected; Ctrl-C hangs up (status: uclink --socket ";
+constexpr char kConnectedHint[] = " status)\n";  // the end of that line
 
 class ForegroundConnectTest : public ::testing::Test {
  protected:
@@ -48,18 +47,12 @@ class ForegroundConnectTest : public ::testing::Test {
 
   // The socket path from the "connected" line, once it was printed (bounded).
   std::string WaitForConnectedLine(std::chrono::milliseconds bound) {
-    const auto deadline = Clock::now() + bound;
-    while (Clock::now() < deadline) {
-      const std::string log = rig_->Log(kLog);
-      const auto at = log.find(kConnected);
-      if (at != std::string::npos) {
-        const auto from = at + sizeof kConnected - 1;
-        const auto end = log.find(' ', from);
-        if (end != std::string::npos) return log.substr(from, end - from);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return "";
+    // The line ends with the hint after the path: once the hint is there, the path is whole.
+    if (!rig_->WaitForLog(kLog, kConnectedHint, bound)) return "";
+    const std::string log = rig_->Log(kLog);
+    const auto from = log.find(kConnected) + sizeof kConnected - 1;
+    const auto end = log.find(' ', from);
+    return end == std::string::npos ? "" : log.substr(from, end - from);
   }
 
   // Exit code of the foreground uclink (bounded).
@@ -117,11 +110,7 @@ TEST_F(ForegroundConnectTest, InterruptedBeforeOnlineExitsZeroAfterACleanHangUp)
   // The network never registers: searching forever (stat 2).
   ASSERT_TRUE(rig_->StartSim({"--fast", "--registration", "2:0"}));
   StartForeground({});
-  const auto deadline = Clock::now() + 20s;
-  while (Clock::now() < deadline && rig_->Log(kLog).find("] registering") == std::string::npos) {
-    std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_THAT(rig_->Log(kLog), HasSubstr("] registering"));
+  ASSERT_TRUE(rig_->WaitForLog(kLog, "] registering", 20s)) << rig_->Log(kLog);
   ::kill(pid_, SIGINT);
   EXPECT_EQ(WaitForExit(25s), 0);
   const std::string log = rig_->Log(kLog);

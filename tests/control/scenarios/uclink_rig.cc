@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -551,6 +553,34 @@ std::string UclinkRig::Log(const std::string& log_name) const {
   return ReadWholeFile(dir_ + "/" + log_name);
 }
 
+// inotify on the rig's directory: every write to a log in it wakes the wait, which reads the log
+// again. The watch is set before the first look, so no write falls between the two.
+bool UclinkRig::WaitForLog(const std::string& log_name, const std::string& text,
+                           std::chrono::milliseconds bound) const {
+  const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (watch >= 0) ::inotify_add_watch(watch, dir_.c_str(), IN_MODIFY | IN_CREATE);
+  const auto deadline = Clock::now() + bound;
+  bool found = Log(log_name).find(text) != std::string::npos;
+  while (!found && watch >= 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    std::vector<pollfd> fds{{watch, POLLIN, 0}};
+    for (int fd : LifeFds()) fds.push_back({fd, POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) <= 0) break;
+    char events[4096];
+    while (::read(watch, events, sizeof events) > 0) {
+    }
+    found = Log(log_name).find(text) != std::string::npos;
+    if (fds.size() > 1 &&
+        std::any_of(fds.begin() + 1, fds.end(), [](const pollfd& p) { return p.revents != 0; })) {
+      break;  // the simulator or the daemon exited: Casualty() says how
+    }
+  }
+  if (watch >= 0) ::close(watch);
+  return found;
+}
+
 ResourceSample UclinkRig::Sample() const {
   ResourceSample sample;
   if (daemon_.pid > 0) {
@@ -566,6 +596,23 @@ ResourceSample UclinkRig::Sample() const {
   // /proc/self/net follows our network namespace; /sys/class/net shows the one sysfs was mounted
   // in.
   sample.tun_present = ReadWholeFile("/proc/self/net/dev").find("uclink0:") != std::string::npos;
+  return sample;
+}
+
+ResourceSample UclinkRig::SettledSample() const {
+  // Answered (or refused) once the earlier ends of stream were read.
+  Exchange(socket_, R"({"id":1,"method":"status"})");
+  const std::string request = R"({"id":2,"method":"status"})"
+                              "\n";
+  const int fd = ConnectUnix(socket_);
+  if (fd < 0) return Sample();
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string buffer;
+  std::string line;
+  const bool answered = ReadLine(fd, buffer, line, Clock::now() + 10s, LifeFds());
+  ResourceSample sample = Sample();
+  if (answered && sample.fds > 0) --sample.fds;  // the fresh connection itself
+  ::close(fd);
   return sample;
 }
 

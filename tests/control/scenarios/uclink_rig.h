@@ -136,6 +136,14 @@ class UclinkRig {
 
   /// Daemon resources now.
   ResourceSample Sample() const;
+  /// Daemon resources once it has released every control connection the test closed before
+  /// the call. The daemon runs one io_context thread, and the end of stream of a closed
+  /// connection is ready before a later connection can be accepted: once a `status` request on
+  /// a fresh connection is answered, the earlier connections are closed on its side. A second
+  /// round trip lets their sessions' cancelled operations finish too, so their slots
+  /// (control.max_sessions) are free again. The sample is taken while the second connection is
+  /// open; it is not counted in `fds`.
+  ResourceSample SettledSample() const;
   /// With no daemon on the port: writes AT to the pty and expects OK (not in data mode).
   bool ModuleAnswersAt(std::chrono::milliseconds bound = std::chrono::seconds(3));
 
@@ -147,6 +155,10 @@ class UclinkRig {
   int WaitExited(pid_t pid, std::chrono::milliseconds bound);
   /// The text of a log in the rig's directory.
   std::string Log(const std::string& log_name) const;
+  /// Waits until the log contains `text`: woken by inotify whenever a log in the rig's directory
+  /// is written (bounded; ends early when the simulator or the daemon exits).
+  bool WaitForLog(const std::string& log_name, const std::string& text,
+                  std::chrono::milliseconds bound) const;
 
   std::string DaemonLog() const;
   std::string SimLog() const;

@@ -8,7 +8,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/control/scenarios/uclink_rig.h"
@@ -41,37 +40,15 @@ class InputBoundsTest : public ::testing::Test {
     ASSERT_TRUE(rig_.StartSim({"--fast"})) << rig_.SimLog();
     ASSERT_TRUE(rig_.StartDaemon()) << rig_.DaemonLog();
     ASSERT_TRUE(rig_.WaitForState("idle", 10s)) << rig_.DaemonLog();
-    baseline_fds_ = StableFds();
-  }
-
-  // The daemon's fd count once it has stopped changing (the rig's own status connections close
-  // asynchronously on the daemon's side).
-  int StableFds() {
-    int last = rig_.Sample().fds;
-    for (int same = 0, i = 0; same < 3 && i < 60; ++i) {
-      std::this_thread::sleep_for(50ms);
-      const int now = rig_.Sample().fds;
-      same = now == last ? same + 1 : 0;
-      last = now;
-    }
-    return last;
-  }
-
-  // Connections just closed by the client are released by the daemon a moment later.
-  int SettledFds(int want) {
-    int fds = rig_.Sample().fds;
-    for (int i = 0; i < 40 && want >= 0 && fds != want; ++i) {
-      std::this_thread::sleep_for(50ms);
-      fds = rig_.Sample().fds;
-    }
-    return fds;
+    baseline_fds_ = rig_.SettledSample().fds;
   }
 
   // The daemon is alive, answers `status` on a fresh connection and holds no extra fds.
   void ExpectStillServing(const std::string& state = "idle") {
     ASSERT_TRUE(rig_.DaemonAlive()) << rig_.DaemonLog();
+    const int fds = rig_.SettledSample().fds;  // and every closed client's slot is free again
     EXPECT_EQ(rig_.State(), state);
-    EXPECT_EQ(SettledFds(baseline_fds_), baseline_fds_);
+    EXPECT_EQ(fds, baseline_fds_);
   }
 
   json At(RawClient& client, const std::string& command) {
@@ -135,7 +112,7 @@ TEST_F(InputBoundsTest, AtCommandWithLineEndsOrOverLongIsRefusedBeforeTheModule)
   ASSERT_EQ(rig_.SimControl("refuse-cgdata on").rfind("OK", 0), 0u);
   ASSERT_EQ(rig_.Call("connect").value("ok", false), true);
   ASSERT_TRUE(rig_.WaitForState("online-inband", 30s)) << rig_.DaemonLog();
-  const int baseline_fds = StableFds();
+  const int baseline_fds = rig_.SettledSample().fds;
   const std::string cfun_before = rig_.SimStatusField("cfun");
   RawClient client(rig_.socket_path());
   ASSERT_TRUE(client.open());
@@ -170,12 +147,7 @@ TEST_F(InputBoundsTest, ClientsBeyondTheSessionCapAreToldBusyAndServedOnceOthers
   ASSERT_TRUE(line.has_value());
   EXPECT_NE(line->find("\"busy\""), std::string::npos) << *line;
   refused.Close();
-  idle.clear();  // the daemon's fd count is compared next; a new client is served again
-  // The daemon notices the closed sessions asynchronously: wait (bounded) until a slot is free.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (rig_.State().empty() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  idle.clear();  // once the daemon has read their ends of stream, a new client is served
   ExpectStillServing();
 }
 

@@ -18,7 +18,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/control/scenarios/uclink_rig.h"
@@ -61,20 +60,7 @@ class LockoutTest : public ::testing::Test {
     ASSERT_TRUE(rig_->StartSim({"--fast"})) << rig_->SimLog();
     ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
     ASSERT_TRUE(rig_->WaitForState("idle", 10s)) << rig_->DaemonLog();
-    baseline_fds_ = SettledFds(-1);
-  }
-
-  // The daemon's fd count once it stops changing, or once it equals `want` (bounded): the
-  // daemon releases a connection when it reads the client's end of the stream.
-  int SettledFds(int want) {
-    int last = rig_->Sample().fds;
-    for (int same = 0, i = 0; i < 200 && last != want && same < 5; ++i) {
-      std::this_thread::sleep_for(50ms);
-      const int now = rig_->Sample().fds;
-      same = now == last ? same + 1 : 0;
-      last = now;
-    }
-    return last;
+    baseline_fds_ = rig_->SettledSample().fds;
   }
 
   std::unique_ptr<UclinkRig> rig_;
@@ -181,7 +167,7 @@ TEST_F(LockoutTest, PartialRequestsHoldingEverySlotNeitherLockOutRootNorStay) {
   ::waitpid(child, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   ASSERT_TRUE(rig_->DaemonAlive()) << rig_->DaemonLog();
-  EXPECT_EQ(SettledFds(baseline_fds_), baseline_fds_);
+  EXPECT_EQ(rig_->SettledSample().fds, baseline_fds_);
 }
 
 TEST_F(LockoutTest, UclinkRefusedByAFullDaemonPrintsItsBusyAnswer) {
@@ -202,7 +188,7 @@ TEST_F(LockoutTest, UclinkRefusedByAFullDaemonPrintsItsBusyAnswer) {
   EXPECT_NE(out.find("try again later"), std::string::npos) << out;
   EXPECT_EQ(out.find("Broken pipe"), std::string::npos) << out;
   hogs.clear();
-  EXPECT_EQ(SettledFds(baseline_fds_), baseline_fds_);
+  EXPECT_EQ(rig_->SettledSample().fds, baseline_fds_);
   auto [again, status] = rig_->Uclink({"status"});
   EXPECT_EQ(again, 0) << status;
 }

@@ -20,7 +20,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/control/scenarios/uclink_rig.h"
@@ -141,17 +140,6 @@ class PppdSecretsTest : public SecretsTest {
     }
   }
 
-  // The first run's record, once complete (bounded).
-  json WaitForRecord(std::chrono::seconds bound) {
-    const auto deadline = Clock::now() + bound;
-    while (Clock::now() < deadline) {
-      json record = json::parse(ReadFile(record_), nullptr, false);
-      if (record.is_object()) return record;
-      std::this_thread::sleep_for(50ms);
-    }
-    return nullptr;
-  }
-
   TempDir runtime_, work_;
   std::string record_;
 };
@@ -161,8 +149,13 @@ TEST_F(PppdSecretsTest, PasswordReachesPppdOnlyThroughA0600FileThatIsRemovedAfte
   rig.set_backend("pppd");
   ASSERT_TRUE(rig.StartSim({"--fast"})) << rig.SimLog();
   ASSERT_TRUE(rig.StartDaemon()) << rig.DaemonLog();
+  EventStream events(rig.socket_path(), &rig);
   ASSERT_EQ(rig.Call("connect").value("ok", false), true);
-  const json record = WaitForRecord(30s);
+  // The stand-in writes its record, then exits with status 16: the failed attempt's `error`
+  // event comes after the record is complete.
+  ASSERT_TRUE(events.WaitFor([](const json& e) { return e.value("event", "") == "error"; }, 30s))
+      << rig.DaemonLog();
+  const json record = json::parse(ReadFile(record_), nullptr, false);
   ASSERT_TRUE(record.is_object()) << rig.DaemonLog();
   ASSERT_EQ(rig.Call("disconnect").value("ok", false), true);
   EXPECT_TRUE(rig.WaitForState("idle", 30s));

@@ -2,8 +2,7 @@
 // step says which bytes the client must write and what the module answers, fed in chunks of
 // `chunk` bytes so transcripts can be replayed split at every offset (docs/ARCHITECTURE.md,
 // "Design rules: transcripts split at every offset").
-#ifndef UCLINK_TESTS_CONTROL_SERVICES_INBAND_HARNESS_H_
-#define UCLINK_TESTS_CONTROL_SERVICES_INBAND_HARNESS_H_
+#pragma once
 
 #include <gtest/gtest.h>
 
@@ -133,5 +132,3 @@ class InbandHarness {
 inline std::vector<std::size_t> ChunkSizes() { return {1, 2, 3, 5, 7, 4096}; }
 
 }  // namespace uclink::control::inband::testing
-
-#endif  // UCLINK_TESTS_CONTROL_SERVICES_INBAND_HARNESS_H_

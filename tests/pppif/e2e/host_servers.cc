@@ -46,8 +46,8 @@ const char* ToString(ServerRole role) {
 }
 
 const std::string& HttpBody() {
-  static const std::string body = "uclink ppp e2e: hello through slirp\n";
-  return body;
+  static const std::string kBody = "uclink ppp e2e: hello through slirp\n";
+  return kBody;
 }
 
 std::unique_ptr<HostServer> HostServer::Start(ServerRole role, std::error_code& ec) {

@@ -1,7 +1,9 @@
 #include "tests/sim/services/service_test_util.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -152,10 +154,14 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) : pid_(process:
 
 ChildProcess::~ChildProcess() {
   if (pid_ <= 0) return;
+  // Its pidfd is readable once it has exited (bounded: SIGKILL past 2 s).
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   kill(pid_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (pidfd >= 0) {
+    pollfd exited{pidfd, POLLIN, 0};
+    const bool gone = poll(&exited, 1, 2000) == 1;
+    close(pidfd);
+    if (gone && waitpid(pid_, nullptr, 0) == pid_) return;
   }
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
