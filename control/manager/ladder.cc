@@ -28,7 +28,7 @@ const char* ToString(FailureClass cls) {
 
 // docs/state-machine.md, "Back-off per class" explains each number.
 const std::array<BackoffRow, 7>& BackoffTable() {
-  static const std::array<BackoffRow, 7> table = {{
+  static const std::array<BackoffRow, 7> kTable = {{
       // The power-cycle rung, not the delay, is what helps a silent module: retry soon.
       {FailureClass::kModuleSilent, 1},
       // A network that refuses us is not helped by asking again at once (3GPP TS 24.008 keeps a
@@ -42,7 +42,7 @@ const std::array<BackoffRow, 7>& BackoffTable() {
       // A link that was up: the quickest way back is to redial at once.
       {FailureClass::kLinkDead, 1},
   }};
-  return table;
+  return kTable;
 }
 
 // SIM problems are +CME ERROR 10..16 (3GPP TS 27.007 §9.2.1, manual §3.1). Of those, the ones
