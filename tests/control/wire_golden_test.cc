@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "control/api/events.h"
 #include "control/api/protocol.h"
 #include "control/api/status.h"
 #include "control/daemon/usage_tracker.h"
@@ -31,7 +32,12 @@ constexpr const char* kTime = "2026-11-27T14:05:00Z";
 constexpr std::int64_t kUnixStart = 1'800'000'000;
 
 // The line uclinkd sends a subscriber for one published event.
-std::string WireLine(const act::Publish& p) { return api::EncodeEvent({p.name, kTime, p.data}); }
+std::string WireLine(const act::Publish& p) {
+  return api::EncodeEvent(api::ToEvent(p.event, kTime));
+}
+
+// The event's wire name.
+std::string Name(const act::Publish& p) { return api::EventName(p.event); }
 
 // Every event published in `actions`, as the subscriber reads them.
 std::string Transcript(const std::vector<Action>& actions) {
@@ -142,7 +148,7 @@ TEST(WireGolden, RecoveryLadderEvents) {
   std::string ladder;
   for (const Action& action : d.all) {
     const auto* p = std::get_if<act::Publish>(&action);
-    if (p && (p->name == "reset" || p->name == "escalate")) ladder += WireLine(*p);
+    if (p && (Name(*p) == "reset" || Name(*p) == "escalate")) ladder += WireLine(*p);
   }
   ExpectGolden("events_ladder.jsonl", ladder);
   ExpectGolden("status_recovering.json", StatusText(d.status()));
@@ -167,7 +173,7 @@ TEST(WireGolden, RadioCycleRungEvent) {
   std::string rungs;
   for (const Action& action : d.all) {
     const auto* p = std::get_if<act::Publish>(&action);
-    if (p && p->name == "rung") rungs += WireLine(*p);
+    if (p && Name(*p) == "rung") rungs += WireLine(*p);
   }
   ExpectGolden("events_rung.jsonl", rungs);
 }
@@ -198,7 +204,7 @@ TEST(WireGolden, ApnEvents) {
   std::string apn;
   for (const Action& action : d.all) {
     const auto* p = std::get_if<act::Publish>(&action);
-    if (p && p->name == "apn") apn += WireLine(*p);
+    if (p && Name(*p) == "apn") apn += WireLine(*p);
   }
   ExpectGolden("events_apn.jsonl", apn);
 }
@@ -218,7 +224,7 @@ TEST(WireGolden, MonitoringSliceEvent) {
   std::string monitoring;
   for (const Action& action : d.all) {
     const auto* p = std::get_if<act::Publish>(&action);
-    if (p && p->name == "monitoring") monitoring += WireLine(*p);
+    if (p && Name(*p) == "monitoring") monitoring += WireLine(*p);
   }
   ExpectGolden("events_monitoring.jsonl", monitoring);
 }
@@ -237,8 +243,8 @@ TEST(WireGolden, UsageEvents) {
   {
     UsageTracker::Hooks hooks;
     hooks.feed = [](Event) {};
-    hooks.publish = [&lines](const std::string& name, nlohmann::json data) {
-      lines += api::EncodeEvent({name, kTime, std::move(data)});
+    hooks.publish = [&lines](api::MonitorEvent event) {
+      lines += api::EncodeEvent(api::ToEvent(event, kTime));
     };
     UsageTracker tracker(io, config, std::move(hooks));
     tracker.OnImsi("460001111111111");
