@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "control/api/state.h"
+
 namespace uclink::control::usage {
 namespace {
 
@@ -70,7 +72,10 @@ class Builder {
   std::vector<MetricFamily> families_;
 };
 
-bool IsOnline(const std::string& state) { return state == "online" || state == "online-inband"; }
+bool IsOnline(const std::string& state) {
+  const std::optional<api::State> known = api::StateFromString(state);
+  return known && api::IsOnline(*known);
+}
 
 }  // namespace
 
