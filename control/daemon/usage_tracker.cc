@@ -241,12 +241,9 @@ nlohmann::json UsageTracker::Document() const {
   return usage::UsageDocument(*ledger_, LimitBytes(), sessions_started_, UnixNow());
 }
 
-nlohmann::json UsageTracker::StatusUsage() const {
-  if (!ledger_) return nullptr;
-  nlohmann::json document = Document();
-  return {{"imsi", document["imsi"]},
-          {"period", document["period"]},
-          {"limit_bytes", document["limit_bytes"]}};
+std::optional<api::UsageInfo> UsageTracker::StatusUsage() const {
+  if (!ledger_) return std::nullopt;
+  return usage::StatusUsage(*ledger_, LimitBytes());
 }
 
 void UsageTracker::ArmSample() {

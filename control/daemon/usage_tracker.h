@@ -69,7 +69,7 @@ class UsageTracker {
   /// The "usage" method's document; null before an IMSI is known.
   nlohmann::json Document() const;
   /// The status document's "usage": the current period; null before an IMSI is known.
-  nlohmann::json StatusUsage() const;
+  std::optional<api::UsageInfo> StatusUsage() const;
   /// The limit in bytes (usage.limit_mb MiB); 0 without one.
   std::uint64_t LimitBytes() const;
 

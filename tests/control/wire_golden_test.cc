@@ -297,10 +297,7 @@ TEST(WireGolden, StatusOnlineWithIpv6ApnAndUsage) {
   usage::Ledger ledger("460111234567890", 1, kUnixStart);
   ledger.BeginSession("ppp", kUnixStart);
   ledger.AddBytes(123456, 7890, kUnixStart + 7);
-  const nlohmann::json document = usage::UsageDocument(ledger, 1024 * 1024, 1, kUnixStart + 7);
-  status.usage = {{"imsi", document["imsi"]},
-                  {"period", document["period"]},
-                  {"limit_bytes", document["limit_bytes"]}};
+  status.usage = usage::StatusUsage(ledger, 1024 * 1024);
   ExpectGolden("status_online.json", StatusText(status));
   // The compact form is what the "status" response and the "subscribe" result carry.
   ExpectGolden("status_online_line.json", api::ToJson(status).dump() + "\n");
