@@ -43,7 +43,6 @@ std::optional<double> Number(const nlohmann::json& doc, std::initializer_list<co
   return node->get<double>();
 }
 
-
 class Builder {
  public:
   void Gauge(std::string name, std::string help, std::optional<double> value,
