@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
   boost::asio::io_context io(1);
   uclink::control::Daemon daemon(io, loaded.config, source);
   daemon.SetStateObserver([](uclink::control::State state) {
-    NotifySystemd(std::string("STATUS=") + uclink::control::ToString(state));
+    NotifySystemd(std::string("STATUS=") + uclink::control::api::ToString(state));
   });
   uclink::process::SignalWatch signals(io, {SIGTERM, SIGINT, SIGHUP});
   if (signals.error()) {

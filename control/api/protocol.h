@@ -75,7 +75,7 @@ struct Response {
 
 /// One event line after "subscribe": {"event":"state","time":"...","data":{...}}.
 struct Event {
-  std::string name;  ///< "state", "registration", "signal", "link", "error", "at"
+  std::string name;  ///< "state", "registration", ... (control/api/events.h), or a service's
   std::string time;  ///< ISO 8601 UTC of the event
   nlohmann::json data = nlohmann::json::object();
 };

@@ -72,7 +72,7 @@ json ToJson(const Status& s) {
                        {"last_escape_ms", OrNull(s.monitoring.last_escape_ms)},
                        {"probes", s.monitoring.probes},
                        {"probes_skipped", s.monitoring.probes_skipped}};
-  doc["usage"] = s.usage;
+  doc["usage"] = s.usage ? ToJson(*s.usage) : json(nullptr);
   doc["network"] = {{"pdp_type", OrNull(s.network.pdp_type)},
                     {"apn", OrNull(s.network.apn)},
                     {"apn_source", OrNull(s.network.apn_source)}};
@@ -151,7 +151,7 @@ Status StatusFromJson(const json& doc) {
   s.recovery.reconnects = Get<int>(rec, "reconnects").value_or(0);
   s.monitoring.probes = Get<std::int64_t>(mon, "probes").value_or(0);
   s.monitoring.probes_skipped = Get<std::int64_t>(mon, "probes_skipped").value_or(0);
-  if (doc.contains("usage") && doc["usage"].is_object()) s.usage = doc["usage"];
+  s.usage = UsageInfoFromJson(Child(doc, "usage"));
   return s;
 }
 

@@ -96,6 +96,25 @@ struct RecoveryInfo {
   int reconnects = 0;  ///< times the link came back online by itself since uclinkd started
 };
 
+/// The SIM's current billing period as the status document carries it (docs/data-budget.md);
+/// `uclink usage` has the whole ledger.
+struct UsagePeriodInfo {
+  std::string start, end;  ///< ISO 8601 UTC; [start, end)
+  std::int64_t start_unix = 0, end_unix = 0;
+  std::uint64_t rx_bytes = 0, tx_bytes = 0;
+  bool warned = false;         ///< usage-warning was published for this period
+  bool limit_reached = false;  ///< usage-limit was published for this period
+  friend bool operator==(const UsagePeriodInfo&, const UsagePeriodInfo&) = default;
+};
+
+/// `usage` of the status document: the SIM in use, its period and its cap.
+struct UsageInfo {
+  std::string imsi;
+  UsagePeriodInfo period;
+  std::optional<std::uint64_t> limit_bytes;  ///< null without usage.limit_mb
+  friend bool operator==(const UsageInfo&, const UsageInfo&) = default;
+};
+
 /// "retrying in 40 s; power cycle after 2 more failures": the human `status` line.
 std::string DescribeRecovery(const RecoveryInfo& recovery);
 
@@ -117,7 +136,7 @@ struct Status {
   RecoveryInfo recovery;
   /// The current billing period of the SIM in use (docs/data-budget.md); null before uclinkd
   /// knows the IMSI. Filled by the daemon, which owns the ledger.
-  nlohmann::json usage = nullptr;
+  std::optional<UsageInfo> usage;
 };
 
 nlohmann::json ToJson(const Status& status);
@@ -125,6 +144,10 @@ nlohmann::json ToJson(const Status& status);
 nlohmann::json ToJson(const Ipv6Info& ipv6);
 /// Reads `interface.ipv6` back; nullopt when it is null or not an object.
 std::optional<Ipv6Info> Ipv6InfoFromJson(const nlohmann::json& value);
+/// `usage` of the status document (status_usage.cc).
+nlohmann::json ToJson(const UsageInfo& usage);
+/// Reads `usage` back; nullopt when it is null, not an object or has no IMSI.
+std::optional<UsageInfo> UsageInfoFromJson(const nlohmann::json& value);
 /// Reads a status document back (CLI side); fields with the wrong type become null.
 Status StatusFromJson(const nlohmann::json& document);
 

@@ -3,14 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
+#include "control/api/events.h"
 #include "control/api/status.h"
 #include "control/cli/client.h"
 #include "control/cli/exit_code.h"
@@ -125,68 +124,6 @@ const json& Field(const json& object, const char* key) {
   return it == object.end() ? kNull : *it;
 }
 
-bool Known(const json& object, const char* key) { return !Field(object, key).is_null(); }
-
-std::string SecondsText(const json& value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f s", value.is_number() ? value.get<double>() : 0.0);
-  return text;
-}
-
-// "link up: uclink0 address 10.0.2.15 peer 10.0.2.2 dns 10.0.2.3 mtu 1500".
-// `name_key`: the status document says "name", the link event "interface".
-std::string DescribeInterface(const json& i, const char* name_key) {
-  std::string text = Text(Field(i, name_key)) + " address " + Text(Field(i, "address"));
-  if (Known(i, "peer")) text += " peer " + Text(Field(i, "peer"));
-  if (Field(i, "dns").is_array() && !Field(i, "dns").empty()) {
-    std::string dns;
-    for (const json& server : Field(i, "dns")) dns += (dns.empty() ? "" : ",") + Text(server);
-    text += " dns " + dns;
-  }
-  if (Known(i, "mtu")) text += " mtu " + Text(Field(i, "mtu"));
-  return text;
-}
-
-// "fe80::11 peer fe80::1 addresses 2001:db8:1::11/64 dns 2001:db8::53" (interface.ipv6 and the
-// "ipv6" event, docs/control-api.md).
-std::string DescribeIpv6(const json& v) {
-  std::string text = Text(Field(v, "link_local"));
-  if (Known(v, "peer_link_local")) text += " peer " + Text(Field(v, "peer_link_local"));
-  std::string addresses;
-  if (Field(v, "addresses").is_array()) {
-    for (const json& a : Field(v, "addresses")) {
-      addresses += (addresses.empty() ? "" : ",") + Text(Field(a, "address")) + "/" +
-                   Text(Field(a, "prefix_len"));
-    }
-  }
-  text += " addresses " + (addresses.empty() ? std::string("none yet") : addresses);
-  if (Field(v, "dns").is_array() && !Field(v, "dns").empty()) {
-    std::string dns;
-    for (const json& server : Field(v, "dns")) dns += (dns.empty() ? "" : ",") + Text(server);
-    text += " dns " + dns;
-  }
-  return text;
-}
-
-// What a person reads for each state change during `connect --wait`.
-std::string Describe(const json& data, const json& status) {
-  const std::string to = Text(data.value("to", json()));
-  if (to == "probing") return "checking the module";
-  if (to == "configuring") return "configuring the module";
-  if (to == "awaiting-registration") return "registering";
-  if (to == "attaching") return "attaching";
-  if (to == "dialing") return "dialing";
-  if (to == "negotiating-ppp") return "PPP negotiating";
-  if (to == "activating-inband") return "activating the module's IP stack (in-band)";
-  if (to == "online-inband") return "online (in-band)";
-  if (to == "online") {
-    const json& i = Field(status, "interface");
-    return "online: " + Text(Field(i, "name")) + " address " + Text(Field(i, "address")) +
-           " peer " + Text(Field(i, "peer"));
-  }
-  return to + " (" + Unstutter(Text(data.value("why", json()))) + ")";
-}
-
 void RunStatus(const Options& o) {
   ControlClient client = ConnectOrExit(o);
   api::Response response = CallOrExit(client, api::Method::kStatus, o);
@@ -216,7 +153,7 @@ void RunMetrics(const Options& o) {
   std::cout << FormatMetrics(status, usage_doc, static_cast<std::int64_t>(std::time(nullptr)));
 }
 
-bool IsOnline(const std::string& state) { return state == "online" || state == "online-inband"; }
+bool IsOnline(std::optional<api::State> state) { return state && api::IsOnline(*state); }
 
 // Asks for the connection and, with --wait, prints each step until online; exits on failure.
 void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point start) {
@@ -225,16 +162,17 @@ void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point s
   api::Response subscribed =
       o.wait ? CallOrExit(client, api::Method::kSubscribe, o) : api::Response{};
   api::Response accepted = CallOrExit(client, api::Method::kConnect, o);
-  std::string state = Text(Field(accepted.result, "state"));
+  std::string state_name = Text(Field(accepted.result, "state"));
+  std::optional<api::State> state = api::StateFromString(state_name);
   if (!o.wait) {
-    std::printf("connect requested (state %s)\n", state.c_str());
+    std::printf("connect requested (state %s)\n", state_name.c_str());
     return;
   }
-  const json& current = Field(subscribed.result, "status");
-  if (IsOnline(Text(Field(current, "state")))) {
+  const api::Status current = api::StatusFromJson(Field(subscribed.result, "status"));
+  if (const std::optional<api::State> now = api::StateFromString(current.state); IsOnline(now)) {
     // Nothing will change, so no event will say it: say it now.
     std::printf("[%7.3fs] already %s\n", elapsed(),
-                Describe({{"to", Field(current, "state")}}, current).c_str());
+                DescribeProgress({*now, *now, ""}, current).c_str());
     std::fflush(stdout);
     return;
   }
@@ -248,7 +186,7 @@ void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point s
                  : std::chrono::milliseconds(3600'000);
     if (left.count() <= 0) {
       std::fprintf(stderr, "uclink: not online after %.1f s (state %s)\n", elapsed(),
-                   state.c_str());
+                   state_name.c_str());
       Exit(ExitCode::kTimeout);
     }
     std::error_code error;
@@ -259,21 +197,26 @@ void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point s
     }
     if (!line->event) continue;
     const api::Event& event = *line->event;
-    if (event.name == "error") {
+    const std::optional<api::MonitorEvent> typed =
+        api::MonitorEventFromJson(event.name, event.data);
+    const auto* change = typed ? std::get_if<api::StateChanged>(&*typed) : nullptr;
+    const bool error_event = typed && std::holds_alternative<api::ErrorRecorded>(*typed);
+    if (error_event || (change == nullptr && event.name == "state")) {
+      // Errors, and a state this client does not know (a newer uclinkd), as `monitor` shows them.
       std::printf("[%7.3fs] %s\n", elapsed(), FormatEvent(event.name, event.data).c_str());
       continue;
     }
-    if (event.name != "state") continue;
-    state = Text(Field(event.data, "to"));
-    json status;
-    if (state == "online") {
-      status = CallOrExit(client, api::Method::kStatus, o).result;
+    if (change == nullptr) continue;
+    state = change->to;
+    state_name = api::ToString(change->to);
+    api::Status status;
+    if (change->to == api::State::kOnline) {
+      status = api::StatusFromJson(CallOrExit(client, api::Method::kStatus, o).result);
     }
-    std::printf("[%7.3fs] %s\n", elapsed(), Describe(event.data, status).c_str());
+    std::printf("[%7.3fs] %s\n", elapsed(), DescribeProgress(*change, status).c_str());
     std::fflush(stdout);
-    if (state == "failed") {
-      std::fprintf(stderr, "uclink: connect failed: %s\n",
-                   Unstutter(Text(Field(event.data, "why"))).c_str());
+    if (change->to == api::State::kFailed) {
+      std::fprintf(stderr, "uclink: connect failed: %s\n", Unstutter(change->why).c_str());
       Exit(ExitCodeFor(api::Errc::kConnectFailed));
     }
   }
@@ -333,9 +276,11 @@ void RunForegroundConnect(Options o) {
     }
     if (!line->event) continue;
     PrintEvent(*line->event);
-    if (line->event->name == "state" && Text(Field(line->event->data, "to")) == "failed") {
-      std::fprintf(stderr, "uclink: link failed: %s\n",
-                   Unstutter(Text(Field(line->event->data, "why"))).c_str());
+    const std::optional<api::MonitorEvent> typed =
+        api::MonitorEventFromJson(line->event->name, line->event->data);
+    const auto* change = typed ? std::get_if<api::StateChanged>(&*typed) : nullptr;
+    if (change && change->to == api::State::kFailed) {
+      std::fprintf(stderr, "uclink: link failed: %s\n", Unstutter(change->why).c_str());
       daemon.reset();  // hangs up and releases the port before the exit
       Exit(ExitCodeFor(api::Errc::kConnectFailed));
     }
@@ -363,15 +308,15 @@ void RunReload(const Options& o) {
 void RunMonitor(const Options& o) {
   ControlClient client = ConnectOrExit(o);
   api::Response subscribed = CallOrExit(client, api::Method::kSubscribe, o);
-  const json& status = Field(subscribed.result, "status");
+  const json& document = Field(subscribed.result, "status");
   if (o.json) {
     // The state to start from, as a line of the same stream (docs/control-api.md).
     const std::string text =
-        api::EncodeEvent({"status", api::FormatUtc(std::time(nullptr)), status});
+        api::EncodeEvent({"status", api::FormatUtc(std::time(nullptr)), document});
     std::fwrite(text.data(), 1, text.size(), stdout);
   } else {
-    std::printf("state %s since %s\n", Text(Field(status, "state")).c_str(),
-                Text(Field(status, "since")).c_str());
+    const api::Status status = api::StatusFromJson(document);
+    std::printf("state %s since %s\n", status.state.c_str(), status.since.value_or("-").c_str());
   }
   std::fflush(stdout);
   while (true) {
@@ -435,149 +380,6 @@ std::string Unstutter(const std::string& text) {
     from = at + 2;
   }
   return out;
-}
-
-std::string FormatStatus(const json& s) {
-  std::ostringstream out;
-  out << "state:        " << Text(Field(s, "state")) << " since " << Text(Field(s, "since"))
-      << "\n";
-  if (Known(s, "attempt") || Known(s, "retry_in_s")) {
-    out << "attempt:      ";
-    if (Known(s, "attempt")) out << Text(Field(s, "attempt")) << " failed in a row";
-    if (Known(s, "retry_in_s")) {
-      out << (Known(s, "attempt") ? "; " : "") << "next attempt in "
-          << SecondsText(Field(s, "retry_in_s"));
-    }
-    out << "\n";
-  }
-  if (Text(Field(s, "mode")) != "none") {
-    out << "mode:         " << Text(Field(s, "mode"))
-        << (Known(s, "backend") ? " via " + Text(Field(s, "backend")) : "") << "\n";
-  }
-  const json& m = Field(s, "module");
-  if (Known(m, "manufacturer") || Known(m, "model") || Known(m, "imei")) {
-    out << "module:       " << Text(Field(m, "manufacturer")) << " " << Text(Field(m, "model"));
-    if (Known(m, "revision")) out << " " << Text(Field(m, "revision"));
-    if (Known(m, "imei")) out << ", imei " << Text(Field(m, "imei"));
-    if (Known(m, "imsi")) out << ", imsi " << Text(Field(m, "imsi"));
-    out << "\n";
-  }
-  const json& net = Field(s, "network");  // docs/apn.md
-  if (Known(net, "apn_source")) {
-    const std::string apn = Text(Field(net, "apn"));
-    out << "apn:          " << (apn.empty() ? "module default" : "\"" + apn + "\"") << " ("
-        << Text(Field(net, "apn_source")) << ")\n";
-  }
-  const json& r = Field(s, "registration");
-  if (Known(r, "stat")) {
-    out << "registration: "
-        << (Known(r, "name") ? Text(Field(r, "name")) : "stat " + Text(Field(r, "stat")));
-    if (Known(r, "lac")) out << ", lac " << Text(Field(r, "lac"));
-    if (Known(r, "ci")) out << ", ci " << Text(Field(r, "ci"));
-    if (Known(r, "age_s")) out << " (" << SecondsText(Field(r, "age_s")) << " ago)";
-    out << "\n";
-  }
-  const json& g = Field(s, "signal");
-  if (Known(g, "age_s")) {
-    out << "signal:       "
-        << (Known(g, "csq")
-                ? "csq " + Text(Field(g, "csq")) + ", " + Text(Field(g, "rssi_dbm")) + " dBm"
-                : std::string("unknown (csq 99)"));
-    if (Known(g, "ber")) out << ", ber " << Text(Field(g, "ber"));
-    out << " (" << SecondsText(Field(g, "age_s")) << " ago)\n";
-  }
-  const json& i = Field(s, "interface");
-  if (Known(i, "name")) out << "interface:    " << DescribeInterface(i, "name") << "\n";
-  if (Known(i, "ipv6")) out << "ipv6:         " << DescribeIpv6(Field(i, "ipv6")) << "\n";
-  const json& mon = Field(s, "monitoring");
-  if (Known(mon, "escapes") && Field(mon, "escapes") != 0) {
-    out << "monitoring:   " << Text(Field(mon, "escapes")) << " slices";
-    if (Known(mon, "last_escape_ms")) {
-      out << ", the last " << std::lround(Field(mon, "last_escape_ms").get<double>())
-          << " ms out of data mode";
-    }
-    out << "\n";
-  }
-  // One line for the recovery ladder: "retrying in 40 s; power cycle after 2 more failures".
-  if (Field(s, "recovery").is_object()) {
-    const std::string recovery = api::DescribeRecovery(api::StatusFromJson(s).recovery);
-    if (!recovery.empty()) out << "recovery:     " << recovery << "\n";
-  }
-  if (Known(s, "last_error")) {
-    out << "last error:   "
-        << Unstutter(Text(Field(Field(s, "last_error"), "code")) + ": " +
-                     Text(Field(Field(s, "last_error"), "message")))
-        << "\n";
-  }
-  return out.str();
-}
-
-std::string FormatEvent(const std::string& name, const json& data) {
-  if (name == "state") {
-    return "state " + Text(Field(data, "from")) + " -> " + Text(Field(data, "to")) + " (" +
-           Unstutter(Text(Field(data, "why"))) + ")";
-  }
-  if (name == "error") {
-    return "error " + Unstutter(Text(Field(data, "code")) + ": " + Text(Field(data, "message")));
-  }
-  if (name == "registration") {
-    std::string text =
-        "registration " + Text(Field(data, "name")) + " (stat " + Text(Field(data, "stat")) + ")";
-    if (Known(data, "lac")) text += ", lac " + Text(Field(data, "lac"));
-    if (Known(data, "ci")) text += ", ci " + Text(Field(data, "ci"));
-    return text;
-  }
-  if (name == "signal") {
-    if (!Known(data, "csq")) return "signal unknown (csq 99)";
-    std::string text =
-        "signal csq " + Text(Field(data, "csq")) + ", " + Text(Field(data, "rssi_dbm")) + " dBm";
-    if (Known(data, "ber")) text += ", ber " + Text(Field(data, "ber"));
-    return text;
-  }
-  if (name == "link") {
-    if (data.value("up", false)) return "link up: " + DescribeInterface(data, "interface");
-    return "link down";
-  }
-  if (name == "ipv6") {
-    if (!data.value("up", false)) return "ipv6 down";
-    return "ipv6: " + DescribeIpv6(data);
-  }
-  if (name == "monitoring") {
-    std::string text = "monitoring slice " + Text(Field(data, "escapes"));
-    if (Known(data, "last_escape_ms")) {
-      text += ": " + std::to_string(std::lround(Field(data, "last_escape_ms").get<double>())) +
-              " ms out of data mode";
-    }
-    return text;
-  }
-  if (name == "apn") {  // network.apn = "auto" (docs/apn.md)
-    if (Known(data, "refused")) {
-      return "apn \"" + Text(Field(data, "refused")) + "\" refused (" +
-             Text(Field(data, "answer")) + "); next \"" + Text(Field(data, "next")) + "\"";
-    }
-    std::string text = "apn candidates:";
-    const json& list = Field(data, "candidates");
-    if (list.is_array()) {
-      for (const json& c : list)
-        text += " \"" + Text(Field(c, "apn")) + "\" (" + Text(Field(c, "source")) + ")";
-    }
-    if (!list.is_array() || list.empty()) text += " none, the module's default context";
-    if (Known(data, "error") && !Text(Field(data, "error")).empty()) {
-      text += "; " + Text(Field(data, "error"));
-    }
-    return text;
-  }
-  if (name == "probe") {
-    if (data.value("ok", false)) return "probe " + Text(Field(data, "target")) + " ok again";
-    std::string text = "probe " + Text(Field(data, "target")) + " failed";
-    if (Known(data, "failures")) text += " (" + Text(Field(data, "failures")) + " in a row)";
-    if (Known(data, "detail")) text += ": " + Text(Field(data, "detail"));
-    return text;
-  }
-  // An event this client does not know yet: its fields as key=value, still one readable line.
-  std::string text = name;
-  for (const std::string& field : api::FlattenKeyValue(data)) text += " " + field;
-  return text;
 }
 
 void AddClientCommands(CLI::App& app) {

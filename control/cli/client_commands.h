@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "control/api/events.h"
+#include "control/api/status.h"
+
 namespace CLI {
 class App;
 }  // namespace CLI
@@ -23,6 +26,10 @@ std::string FormatStatus(const nlohmann::json& status);
 /// One event line of `uclink monitor` (without the timestamp): `state idle -> probing (why)`,
 /// `registration registered-home (stat 1), lac 3342, ci 7EC3`, `error no-carrier: ...`.
 std::string FormatEvent(const std::string& name, const nlohmann::json& data);
+
+/// What `connect --wait` prints for a step towards online: "registering", "PPP negotiating",
+/// "online: uclink0 address 10.0.2.15 peer 10.0.2.2" (from `status`), else the state and why.
+std::string DescribeProgress(const api::StateChanged& change, const api::Status& status);
 
 /// "no-carrier: no carrier: NO CARRIER" → "no-carrier": the manager's code, the backend's reason
 /// and the module's words often say the same thing; each `: `-separated part that repeats the

@@ -15,6 +15,7 @@
 #include <functional>
 
 #include "control/api/service.h"
+#include "control/api/status.h"
 #include "control/cli/client.h"
 #include "control/cli/exit_code.h"
 
@@ -275,15 +276,11 @@ std::optional<DaemonLink> QueryLink(const ServiceMode& mode, ServiceError* error
                           (status ? status->error->message : ec.message()));
     return std::nullopt;
   }
-  const nlohmann::json& s = status->result;
-  const std::string link_mode = s.value("mode", std::string());
-  if (link_mode == "ppp") {
-    const nlohmann::json& name = s["interface"]["name"];
-    return DaemonLink{true, name.is_string() ? name.get<std::string>() : ""};
-  }
-  if (link_mode == "inband") return DaemonLink{};
+  const api::Status s = api::StatusFromJson(status->result);
+  if (s.mode == "ppp") return DaemonLink{true, s.interface.name.value_or("")};
+  if (s.mode == "inband") return DaemonLink{};
   *error = ApiError(api::Errc::kNotOnline,
-                    "not online (state " + s.value("state", std::string("unknown")) +
+                    "not online (state " + s.state +
                         "): run `uclink connect --wait`, or use --port PORT / --native");
   return std::nullopt;
 }

@@ -334,16 +334,22 @@ void Daemon::DispatchHook(HookEvent event) {
 }
 
 void Daemon::Perform(const act::Publish& p) {
-  if (p.name == "error")
-    spdlog::warn("{}: {}", p.data["code"].get<std::string>(), p.data["message"].get<std::string>());
+  const api::MonitorEvent& e = p.event;
+  if (const auto* error = std::get_if<api::ErrorRecorded>(&e))
+    spdlog::warn("{}: {}", error->code, error->message);
   // Each rung of the recovery ladder is a journal line as it happens.
-  if (p.name == "rung" || p.name == "reset" || p.name == "escalate")
-    spdlog::info("recovery {}: {}", p.name, p.data.dump());
-  if (server_) server_->Publish({p.name, api::FormatUtc(std::time(nullptr)), p.data});
+  if (std::holds_alternative<api::RungReached>(e) || std::holds_alternative<api::ResetStarted>(e) ||
+      std::holds_alternative<api::EscalateStarted>(e) ||
+      std::holds_alternative<api::CommandFinished>(e)) {
+    spdlog::info("recovery {}: {}", api::EventName(e), api::ToJson(e).dump());
+  }
+  if (server_) server_->Publish(api::ToEvent(e, api::FormatUtc(std::time(nullptr))));
   // The site's hooks hear of a power cycle as it starts and of a reached data cap
   // (docs/system-integration.md, "Dispatcher hooks").
-  if (p.name == "reset" && p.data.value("phase", "") == "started") DispatchHook(HookEvent::kReset);
-  if (p.name == "usage-limit") DispatchHook(HookEvent::kUsageLimit);
+  if (std::holds_alternative<api::ResetStarted>(e)) DispatchHook(HookEvent::kReset);
+  if (const auto* cap = std::get_if<api::UsageCapReached>(&e); cap && cap->limit) {
+    DispatchHook(HookEvent::kUsageLimit);
+  }
 }
 
 void Daemon::Perform(const act::LookUpApn& lookup) {

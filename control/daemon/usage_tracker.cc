@@ -188,23 +188,25 @@ void UsageTracker::CheckCap() {
       usage::EvaluateCap(ledger_->period(), limit, config_.usage.warn_percent);
   if (!decision.warn && !decision.limit) return;
   const usage::Period& period = ledger_->period();
-  const nlohmann::json data = {{"imsi", ledger_->imsi()},
-                               {"used_bytes", period.total()},
-                               {"limit_bytes", limit},
-                               {"period_end", api::FormatUtc(period.end)},
-                               {"on_limit", ToString(config_.usage.on_limit)}};
+  api::UsageCapReached event{false,
+                             ledger_->imsi(),
+                             period.total(),
+                             limit,
+                             api::FormatUtc(period.end),
+                             ToString(config_.usage.on_limit)};
   const std::string text = MiB(period.total()) + " used of " +
                            std::to_string(config_.usage.limit_mb) + " MiB in the period ending " +
                            api::FormatUtc(period.end);
   if (decision.warn) {
     ledger_->MarkWarned();
     spdlog::warn("usage warning: {} ({} % of the limit reached)", text, config_.usage.warn_percent);
-    hooks_.publish("usage-warning", data);
+    hooks_.publish(event);
   }
   if (decision.limit) {
     ledger_->MarkLimitReached();
     spdlog::warn("usage limit reached: {}; on_limit = {}", text, ToString(config_.usage.on_limit));
-    hooks_.publish("usage-limit", data);
+    event.limit = true;
+    hooks_.publish(event);
     hooks_.feed(ev::UsageLimitReached{config_.usage.on_limit, text});
   }
   dirty_ = true;
@@ -239,12 +241,9 @@ nlohmann::json UsageTracker::Document() const {
   return usage::UsageDocument(*ledger_, LimitBytes(), sessions_started_, UnixNow());
 }
 
-nlohmann::json UsageTracker::StatusUsage() const {
-  if (!ledger_) return nullptr;
-  nlohmann::json document = Document();
-  return {{"imsi", document["imsi"]},
-          {"period", document["period"]},
-          {"limit_bytes", document["limit_bytes"]}};
+std::optional<api::UsageInfo> UsageTracker::StatusUsage() const {
+  if (!ledger_) return std::nullopt;
+  return usage::StatusUsage(*ledger_, LimitBytes());
 }
 
 void UsageTracker::ArmSample() {

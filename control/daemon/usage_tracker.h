@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "control/api/events.h"
 #include "control/config/config.h"
 #include "control/manager/events.h"
 #include "control/state/state_dir.h"
@@ -28,7 +29,7 @@ class UsageTracker {
   /// How the tracker reaches the rest of the daemon.
   struct Hooks {
     std::function<void(Event)> feed;  ///< to the manager (ev::LinkCounters, ev::UsageLimit...)
-    std::function<void(const std::string& name, nlohmann::json data)> publish;  ///< monitor
+    std::function<void(api::MonitorEvent event)> publish;  ///< usage-warning, usage-limit
     std::function<nlohmann::json()> status;  ///< the status document, for the metrics textfile
     /// The serial line's bytes of the PPP session (framing included), when the backend counts
     /// them (userspace); nullopt otherwise.
@@ -68,7 +69,7 @@ class UsageTracker {
   /// The "usage" method's document; null before an IMSI is known.
   nlohmann::json Document() const;
   /// The status document's "usage": the current period; null before an IMSI is known.
-  nlohmann::json StatusUsage() const;
+  std::optional<api::UsageInfo> StatusUsage() const;
   /// The limit in bytes (usage.limit_mb MiB); 0 without one.
   std::uint64_t LimitBytes() const;
 

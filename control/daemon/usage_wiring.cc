@@ -9,9 +9,7 @@ namespace uclink::control {
 void Daemon::StartUsage() {
   UsageTracker::Hooks hooks;
   hooks.feed = [this](Event event) { Feed(std::move(event)); };
-  hooks.publish = [this](const std::string& name, nlohmann::json data) {
-    Perform(act::Publish{name, std::move(data)});
-  };
+  hooks.publish = [this](api::MonitorEvent event) { Perform(act::Publish{std::move(event)}); };
   hooks.status = [this] { return api::ToJson(StatusNow()); };
   hooks.line_counters = [this]() -> std::optional<usage::Counters> {
     if (!backend_ || backend_->name() != "userspace") return std::nullopt;

@@ -85,11 +85,11 @@ void ConnectionManager::TakeApnCandidates(const ev::ApnCandidates& found) {
   apn_.index = 0;
   apn_.tried.clear();
   apn_.known = true;
-  nlohmann::json list = nlohmann::json::array();
+  api::ApnCandidatesFound event{{}, found.error};
   for (const ApnChoice& choice : apn_.candidates) {
-    list.push_back({{"apn", choice.apn}, {"source", choice.source}});
+    event.candidates.push_back({choice.apn, choice.source});
   }
-  Emit(act::Publish{"apn", {{"candidates", list}, {"error", found.error}}});
+  Emit(act::Publish{std::move(event)});
 }
 
 void ConnectionManager::RunActivation(State state) {
@@ -132,10 +132,8 @@ bool ConnectionManager::TryNextApn() {
   if (++apn_.index < apn_.candidates.size()) {
     apn_.waiting = true;
     SetTimer(TimerId::kRetry, kNextApnDelay);
-    Emit(act::Publish{"apn",
-                      {{"refused", apn},
-                       {"answer", Answer(*failed_step_)},
-                       {"next", apn_.candidates[apn_.index].apn}}});
+    Emit(
+        act::Publish{api::ApnRefused{apn, Answer(*failed_step_), apn_.candidates[apn_.index].apn}});
     return true;
   }
   std::string detail = "every APN candidate was refused: ";

@@ -115,23 +115,14 @@ void ConnectionManager::Observe(const Event& event) {
     registration_at_ = now_;
     if (IsRegistered(reg->stat)) NoteRegistered();
     if (changed) {
-      Emit(act::Publish{"registration",
-                        {{"stat", reg->stat},
-                         {"name", api::RegistrationStatName(reg->stat).value_or("unknown")},
-                         {"lac", reg->lac ? nlohmann::json(*reg->lac) : nullptr},
-                         {"ci", reg->ci ? nlohmann::json(*reg->ci) : nullptr}}});
+      Emit(act::Publish{api::RegistrationChanged{reg->stat, reg->lac, reg->ci}});
     }
   } else if (const auto* sig = As<ev::Signal>(event)) {
     const bool changed = !signal_ || signal_->csq != sig->csq || signal_->ber != sig->ber;
     signal_ = *sig;
     signal_at_ = now_;
     if (changed) {
-      auto dbm = api::CsqToDbm(sig->csq);
-      Emit(act::Publish{
-          "signal",
-          {{"csq", sig->csq == 99 ? nlohmann::json(nullptr) : nlohmann::json(sig->csq)},
-           {"rssi_dbm", dbm ? nlohmann::json(*dbm) : nullptr},
-           {"ber", sig->ber == 99 ? nlohmann::json(nullptr) : nlohmann::json(sig->ber)}}});
+      Emit(act::Publish{api::SignalChanged::FromCsq(sig->csq, sig->ber)});
     }
   } else if (const auto* found = As<ev::ApnCandidates>(event)) {
     TakeApnCandidates(*found);
@@ -340,13 +331,7 @@ void ConnectionManager::HandleNegotiatingPpp(const Event& event) {
     link_ = *up;
     ppp_failures_ = 0;
     NoteOnline();
-    Emit(act::Publish{"link",
-                      {{"up", true},
-                       {"interface", up->ifname},
-                       {"address", up->address},
-                       {"peer", up->peer},
-                       {"dns", up->dns},
-                       {"mtu", up->mtu}}});
+    Emit(act::Publish{api::LinkChanged{true, up->ifname, up->address, up->peer, up->dns, up->mtu}});
     return TransitionTo(State::kOnline, "IP up: " + up->address);
   }
   const bool auto_mode = options_.config.connection.mode == ModeChoice::kAuto;

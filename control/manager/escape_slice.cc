@@ -192,7 +192,7 @@ void ConnectionManager::FinishSlice() {
   ++escapes_;
   last_escape_ = now_ - slice_.started;
   const auto ms = std::chrono::duration<double, std::milli>(*last_escape_).count();
-  Emit(act::Publish{"monitoring", {{"escapes", escapes_}, {"last_escape_ms", ms}}});
+  Emit(act::Publish{api::SliceCompleted{escapes_, ms}});
   if (!goal_online_) FinishOrHangUp(NextStep::kIdle, "disconnect requested");
 }
 

@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "control/api/events.h"
+#include "control/api/state.h"
 #include "control/api/status.h"
 #include "control/config/config.h"
 #include "control/manager/scripts.h"
@@ -20,24 +22,9 @@ namespace uclink::control {
 
 using Clock = std::chrono::steady_clock;
 
-/// What the manager is doing.
-enum class State {
-  kIdle,                  ///< offline by request; nothing in progress
-  kProbing,               ///< "AT" until the module answers (recovering a stuck data mode)
-  kConfiguring,           ///< init script: ATE0, CMEE, CFUN, identity, CGDCONT, CGREG=1
-  kAwaitingRegistration,  ///< waiting for +CGREG stat 1 or 5 (URC or poll)
-  kAttaching,             ///< AT+CGATT=1
-  kDialing,               ///< AT+CGDATA="PPP",<cid> → CONNECT
-  kNegotiatingPpp,        ///< PPP backend running, IPCP not yet up
-  kOnline,                ///< PPP up with an address
-  kActivatingInband,      ///< AT+CGACT=1,<cid> for the module's own IP stack
-  kOnlineInband,          ///< PDP active, in-band services usable, AT polling continues
-  kHangingUp,             ///< stop PPP, wait NO CARRIER, resync AT, AT+CGACT=0
-  kBackoff,               ///< waiting before the next attempt
-  kResetting,             ///< recovery.reset_command runs, then the banner or an OK is awaited
-  kFailed,                ///< a permanent problem (last_error says which); a connect starts over
-};
-const char* ToString(State state);
+/// What the manager is doing: the states and their wire names are the control API's
+/// (control/api/state.h), so the CLI reads them without the manager.
+using State = api::State;
 
 /// The manager's timers; each fires as an ev::Timer.
 enum class TimerId {
@@ -252,10 +239,10 @@ struct Transition {
   State to = State::kIdle;
   std::string why;
 };
-/// Publish an event to subscribers (api::Event name + data).
+/// Publish an event to subscribers; the daemon stamps it with the time and encodes it
+/// (api::ToEvent).
 struct Publish {
-  std::string name;
-  nlohmann::json data;
+  api::MonitorEvent event;
 };
 }  // namespace act
 

@@ -9,9 +9,9 @@ namespace uclink::control {
 namespace {
 
 // Global addresses in `a` that are not in `b`, as "address/prefix_len".
-nlohmann::json Missing(const std::optional<api::Ipv6Info>& a,
-                       const std::optional<api::Ipv6Info>& b) {
-  nlohmann::json out = nlohmann::json::array();
+std::vector<std::string> Missing(const std::optional<api::Ipv6Info>& a,
+                                 const std::optional<api::Ipv6Info>& b) {
+  std::vector<std::string> out;
   if (!a) return out;
   for (const api::Ipv6AddressInfo& address : a->addresses) {
     const bool kept =
@@ -25,12 +25,9 @@ nlohmann::json Missing(const std::optional<api::Ipv6Info>& a,
 
 void ConnectionManager::ObserveIpv6(const ev::Ipv6Changed& changed) {
   if (changed.ipv6 == ipv6_) return;
-  nlohmann::json data = changed.ipv6 ? api::ToJson(*changed.ipv6) : nlohmann::json::object();
-  data["up"] = changed.ipv6.has_value();
-  data["added"] = Missing(changed.ipv6, ipv6_);
-  data["removed"] = Missing(ipv6_, changed.ipv6);
+  api::Ipv6Changed event{changed.ipv6, Missing(changed.ipv6, ipv6_), Missing(ipv6_, changed.ipv6)};
   ipv6_ = changed.ipv6;
-  Emit(act::Publish{"ipv6", std::move(data)});
+  Emit(act::Publish{std::move(event)});
 }
 
 }  // namespace uclink::control

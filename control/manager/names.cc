@@ -1,45 +1,11 @@
-// The names of the manager's states, timers, phases and events, for logs, the control API's
-// state names and tests.
+// The names of the manager's timers, phases and events, for logs and tests (the states' names
+// are the control API's: control/api/state.cc).
 #include <iterator>
 #include <variant>
 
 #include "control/manager/connection_manager.h"
 
 namespace uclink::control {
-
-const char* ToString(State state) {
-  switch (state) {
-    case State::kIdle:
-      return "idle";
-    case State::kProbing:
-      return "probing";
-    case State::kConfiguring:
-      return "configuring";
-    case State::kAwaitingRegistration:
-      return "awaiting-registration";
-    case State::kAttaching:
-      return "attaching";
-    case State::kDialing:
-      return "dialing";
-    case State::kNegotiatingPpp:
-      return "negotiating-ppp";
-    case State::kOnline:
-      return "online";
-    case State::kActivatingInband:
-      return "activating-inband";
-    case State::kOnlineInband:
-      return "online-inband";
-    case State::kHangingUp:
-      return "hanging-up";
-    case State::kBackoff:
-      return "backoff";
-    case State::kResetting:
-      return "resetting";
-    case State::kFailed:
-      return "failed";
-  }
-  return "?";
-}
 
 const char* ToString(TimerId timer) {
   switch (timer) {

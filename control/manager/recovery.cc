@@ -58,10 +58,8 @@ void ConnectionManager::EnterBackoffOrReset(std::string why) {
     // The escalation replaces the power cycle it was due instead of: count it as one, so the
     // next power cycle again needs reset_after failures.
     recovery_.failures_since_reset = 0;
-    Emit(act::Publish{"escalate",
-                      {{"phase", "started"},
-                       {"argv", config.escalate_command},
-                       {"resets_since_online", recovery_.resets_since_online}}});
+    Emit(
+        act::Publish{api::EscalateStarted{config.escalate_command, recovery_.resets_since_online}});
     Emit(act::RunEscalateCommand{config.escalate_command, config.reset_timeout});
     plan_ = RungDecision{};
   }
@@ -87,11 +85,8 @@ void ConnectionManager::EnterResetting() {
   recovery_.failures_since_reset = 0;
   plan_ = RungDecision{};
   reset_phase_ = ResetPhase::kRunning;
-  Emit(act::Publish{"reset",
-                    {{"phase", "started"},
-                     {"argv", config.reset_command},
-                     {"resets_last_hour", recovery_.resets.size()},
-                     {"consecutive_failures", attempt_}}});
+  Emit(act::Publish{api::ResetStarted{
+      config.reset_command, static_cast<std::int64_t>(recovery_.resets.size()), attempt_}});
   Emit(act::RunResetCommand{config.reset_command, config.reset_timeout});
   SaveRecovery();
   SetTimer(TimerId::kStateTimeout, config.reset_timeout + kRunnerGrace);
@@ -131,12 +126,12 @@ void ConnectionManager::HandleResetting(const Event& event) {
 // `resetting` on to waiting for the module.
 void ConnectionManager::HandleCommandDone(const ev::ResetDone& done) {
   if (done.escalation) {
-    Emit(act::Publish{"escalate", {{"phase", "done"}, {"ok", done.ok}, {"status", done.status}}});
+    Emit(act::Publish{api::CommandFinished{true, done.ok, done.status}});
     if (!done.ok) RecordError(Errc::kResetFailed, "recovery.escalate_command: " + done.status);
     return;
   }
   recovery_.last_reset_result = done.status;
-  Emit(act::Publish{"reset", {{"phase", "done"}, {"ok", done.ok}, {"status", done.status}}});
+  Emit(act::Publish{api::CommandFinished{false, done.ok, done.status}});
   SaveRecovery();
   if (state_ != State::kResetting || reset_phase_ != ResetPhase::kRunning) return;
   if (!done.ok) return Fail(Errc::kResetFailed, "recovery.reset_command: " + done.status);

@@ -121,16 +121,12 @@ void ConnectionManager::HandleProbeResult(const ev::ProbeResult& result) {
   const MonitorConfig& monitor = options_.config.monitor;
   if (result.ok) {
     if (std::exchange(probe_failures_, 0) > 0) {
-      Emit(act::Publish{"probe", {{"target", monitor.probe}, {"ok", true}, {"failures", 0}}});
+      Emit(act::Publish{api::ProbeReport{monitor.probe, true, 0, std::nullopt}});
     }
     return ArmHealthProbe();
   }
   ++probe_failures_;
-  Emit(act::Publish{"probe",
-                    {{"target", monitor.probe},
-                     {"ok", false},
-                     {"failures", probe_failures_},
-                     {"detail", result.detail}}});
+  Emit(act::Publish{api::ProbeReport{monitor.probe, false, probe_failures_, result.detail}});
   if (probe_failures_ < monitor.probe_failures) return ArmHealthProbe();
   // PPP itself may still answer LCP echoes: only the probe sees that nothing gets through.
   Fail(Errc::kDataPathDead, "probe " + monitor.probe + " failed " +

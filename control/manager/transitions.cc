@@ -29,7 +29,7 @@ void ConnectionManager::TransitionTo(State next, std::string why) {
   state_since_ = now_;
   since_unix_.reset();
   Emit(act::Transition{previous, next, why});
-  Emit(act::Publish{"state", {{"from", ToString(previous)}, {"to", ToString(next)}, {"why", why}}});
+  Emit(act::Publish{api::StateChanged{previous, next, why}});
   Enter(next);
 }
 
@@ -63,8 +63,7 @@ void ConnectionManager::Enter(State state) {
       std::vector<ScriptStep> steps;
       if (attempt_ >= config.recovery.cfun_cycle_after) {
         steps = Expand(Script::kRadioCycle, config.network.cid, CurrentApn());
-        Emit(act::Publish{
-            "rung", {{"rung", ToString(Rung::kRadioCycle)}, {"consecutive_failures", attempt_}}});
+        Emit(act::Publish{api::RungReached{ToString(Rung::kRadioCycle), attempt_}});
       }
       for (ScriptStep& step :
            Expand(Script::kInit, config.network.cid, CurrentApn(), config.network.pdp_type)) {
@@ -137,7 +136,7 @@ void ConnectionManager::Enter(State state) {
 void ConnectionManager::RecordError(Errc code, std::string detail) {
   last_error_ = api::LastError{ToString(code), detail};
   recovery_.last_error_at = UnixNow();
-  Emit(act::Publish{"error", {{"code", ToString(code)}, {"message", detail}}});
+  Emit(act::Publish{api::ErrorRecorded{ToString(code), detail}});
 }
 
 // Only a permanent problem (`fatal`: no retry can fix it) ends in `failed`; every other failure

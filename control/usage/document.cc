@@ -27,6 +27,22 @@ nlohmann::json SessionJson(const Session& s, std::int64_t unix_now) {
 
 }  // namespace
 
+api::UsageInfo StatusUsage(const Ledger& ledger, std::uint64_t limit_bytes) {
+  const Period& p = ledger.period();
+  api::UsageInfo usage;
+  usage.imsi = ledger.imsi();
+  usage.period = {api::FormatUtc(p.start),
+                  api::FormatUtc(p.end),
+                  p.start,
+                  p.end,
+                  p.rx_bytes,
+                  p.tx_bytes,
+                  p.warned,
+                  p.limit_reached};
+  if (limit_bytes > 0) usage.limit_bytes = limit_bytes;
+  return usage;
+}
+
 nlohmann::json UsageDocument(const Ledger& ledger, std::uint64_t limit_bytes,
                              std::int64_t sessions_started, std::int64_t unix_now) {
   nlohmann::json period = PeriodJson(ledger.period());

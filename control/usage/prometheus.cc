@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <optional>
 
+#include "control/api/state.h"
+#include "control/api/status.h"
+
 namespace uclink::control::usage {
 namespace {
 
@@ -40,13 +43,6 @@ std::optional<double> Number(const nlohmann::json& doc, std::initializer_list<co
   return node->get<double>();
 }
 
-std::optional<std::string> Text(const nlohmann::json& doc,
-                                std::initializer_list<const char*> path) {
-  const nlohmann::json* node = Find(doc, path);
-  if (node == nullptr || !node->is_string()) return std::nullopt;
-  return node->get<std::string>();
-}
-
 class Builder {
  public:
   void Gauge(std::string name, std::string help, std::optional<double> value,
@@ -70,7 +66,14 @@ class Builder {
   std::vector<MetricFamily> families_;
 };
 
-bool IsOnline(const std::string& state) { return state == "online" || state == "online-inband"; }
+std::optional<double> AsDouble(std::optional<int> value) {
+  return value ? std::optional<double>(*value) : std::nullopt;
+}
+
+bool IsOnline(const std::string& state) {
+  const std::optional<api::State> known = api::StateFromString(state);
+  return known && api::IsOnline(*known);
+}
 
 }  // namespace
 
@@ -148,48 +151,46 @@ std::optional<std::int64_t> ParseUtc(std::string_view text) {
 std::vector<MetricFamily> UclinkMetrics(const nlohmann::json& status, const nlohmann::json& usage,
                                         std::int64_t unix_now) {
   Builder b;
-  const std::string state = Text(status, {"state"}).value_or("unknown");
-  const std::string mode = Text(status, {"mode"}).value_or("none");
+  const api::Status s = api::StatusFromJson(status);
   b.Gauge("uclink_state", "Connection manager state (docs/state-machine.md); always 1.", 1.0,
-          {{"state", state}});
+          {{"state", s.state}});
   b.Gauge("uclink_mode", "How the link is carried: ppp, inband or none; always 1.", 1.0,
-          {{"mode", mode}});
-  b.Gauge("uclink_online", "1 while online (PPP or in-band), else 0.", IsOnline(state) ? 1.0 : 0.0);
-  if (IsOnline(state)) {
-    if (std::optional<std::string> since = Text(status, {"since"})) {
-      if (std::optional<std::int64_t> t = ParseUtc(*since)) {
+          {{"mode", s.mode}});
+  b.Gauge("uclink_online", "1 while online (PPP or in-band), else 0.",
+          IsOnline(s.state) ? 1.0 : 0.0);
+  if (IsOnline(s.state)) {
+    if (s.since) {
+      if (std::optional<std::int64_t> t = ParseUtc(*s.since)) {
         b.Gauge("uclink_online_seconds", "Seconds since the link came online.",
                 static_cast<double>(std::max<std::int64_t>(0, unix_now - *t)));
       }
     }
   }
   b.Gauge("uclink_signal_csq", "Last AT+CSQ <rssi> reading, 0..31 (UC8088 manual §2.17).",
-          Number(status, {"signal", "csq"}));
+          AsDouble(s.signal.csq));
   b.Gauge("uclink_signal_rssi_dbm", "Received signal strength in dBm from the last AT+CSQ.",
-          Number(status, {"signal", "rssi_dbm"}));
-  b.Gauge("uclink_signal_ber", "Last AT+CSQ <ber> reading, 0..7.",
-          Number(status, {"signal", "ber"}));
-  if (std::optional<double> stat = Number(status, {"registration", "stat"})) {
+          AsDouble(s.signal.rssi_dbm));
+  b.Gauge("uclink_signal_ber", "Last AT+CSQ <ber> reading, 0..7.", AsDouble(s.signal.ber));
+  if (s.registration.stat) {
     b.Gauge("uclink_registration_stat",
-            "Last +CGREG <stat> (3GPP TS 27.007: 1 home, 5 roaming); the name as a label.", stat,
-            {{"name", Text(status, {"registration", "name"}).value_or("unknown")}});
+            "Last +CGREG <stat> (3GPP TS 27.007: 1 home, 5 roaming); the name as a label.",
+            AsDouble(s.registration.stat), {{"name", s.registration.name.value_or("unknown")}});
   }
   b.Gauge("uclink_failed_attempts", "Consecutive failed connection attempts while recovering.",
-          Number(status, {"attempt"}));
+          AsDouble(s.attempt));
   b.Counter("uclink_monitoring_escapes_total",
             "Completed monitoring slices (+++ ... ATO) since uclinkd started.",
-            Number(status, {"monitoring", "escapes"}));
+            static_cast<double>(s.monitoring.escapes));
   b.Counter("uclink_reconnects_total",
             "Times the link came back online by itself (no new connect request) since uclinkd "
             "started.",
-            Number(status, {"recovery", "reconnects"}));
+            static_cast<double>(s.recovery.reconnects));
   b.Counter("uclink_power_cycles_total",
             "Module power cycles (recovery.reset_command runs) since uclinkd started.",
-            Number(status, {"recovery", "power_cycles"}));
-  if (const nlohmann::json* error = Find(status, {"last_error"}); error && error->is_object()) {
+            static_cast<double>(s.recovery.power_cycles));
+  if (s.last_error) {
     b.Gauge("uclink_last_error_info", "The last failure the manager recorded; always 1.", 1.0,
-            {{"code", Text(*error, {"code"}).value_or("")},
-             {"message", Text(*error, {"message"}).value_or("")}});
+            {{"code", s.last_error->code}, {"message", s.last_error->message}});
   }
   if (usage.is_object()) {
     b.Gauge("uclink_usage_period_rx_bytes", "Bytes received in the current billing period.",

@@ -1,10 +1,12 @@
 // Fuzzes everything that parses bytes from the control socket: the line framer, request and
-// server-line parsing, AT and service parameters (base64 included), and the status document
-// reader. Bad input must never crash, throw or grow memory beyond the framer's bound.
+// server-line parsing, AT and service parameters (base64 included), the status document
+// reader and the monitor events' decoder. Bad input must never crash, throw or grow memory beyond
+// the framer's bound.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "control/api/events.h"
 #include "control/api/protocol.h"
 #include "control/api/service.h"
 #include "control/api/status.h"
@@ -32,6 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)StatusFromJson(server.response->result);
       (void)FlattenKeyValue(server.response->result);
       (void)EncodeResponse(*server.response);
+    }
+    if (server.event) {
+      // An event the CLI reads back is one the daemon could have sent: it encodes again.
+      if (auto event = MonitorEventFromJson(server.event->name, server.event->data)) {
+        (void)EncodeEvent(ToEvent(*event, server.event->time));
+      }
     }
   }
   return 0;

@@ -214,6 +214,25 @@ TEST(StatusTest, Ipv6IsNullWhenNoneAndRoundTripsWhenUp) {
   EXPECT_EQ(ToJson(StatusFromJson(doc)), doc);
 }
 
+// docs/data-budget.md: the status document's usage is null until the SIM is known, then the
+// current period and the cap, and reads back into the same value.
+TEST(StatusTest, UsageIsNullUntilTheSimIsKnownAndRoundTrips) {
+  Status s;
+  EXPECT_TRUE(ToJson(s)["usage"].is_null());
+  s.usage = UsageInfo{"460001111111111",
+                      {"2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z", 1798761600, 1801440000,
+                       123456, 7890, true, false},
+                      1048576};
+  const nlohmann::json doc = ToJson(s);
+  EXPECT_EQ(doc["usage"]["period"]["rx_bytes"], 123456u);
+  EXPECT_EQ(doc["usage"]["limit_bytes"], 1048576u);
+  EXPECT_EQ(StatusFromJson(doc).usage, s.usage);
+  s.usage->limit_bytes.reset();
+  EXPECT_TRUE(ToJson(s)["usage"]["limit_bytes"].is_null());
+  EXPECT_EQ(StatusFromJson(ToJson(s)).usage, s.usage);
+  EXPECT_EQ(UsageInfoFromJson({{"period", nlohmann::json::object()}}), std::nullopt);
+}
+
 TEST(StatusTest, CsqMapsToDbmAndUnknownIsNull) {
   EXPECT_EQ(CsqToDbm(0), -113);
   EXPECT_EQ(CsqToDbm(21), -71);  // manual §2.17.2 example: 21 → -71 dBm

@@ -108,10 +108,11 @@ TEST_F(EscapeSliceTest, SliceDurationIsPublishedAndInTheStatusDocument) {
   d.Expect("ATO", chat::FinalKind::kConnect);
   bool published = false;
   for (const Action& action : d.last) {
-    if (const auto* p = std::get_if<act::Publish>(&action); p && p->name == "monitoring") {
+    const auto* p = std::get_if<act::Publish>(&action);
+    if (const auto* slice = p ? std::get_if<api::SliceCompleted>(&p->event) : nullptr) {
       published = true;
-      EXPECT_EQ(p->data["escapes"], 1);
-      EXPECT_DOUBLE_EQ(p->data["last_escape_ms"].get<double>(), 2250.0);
+      EXPECT_EQ(slice->escapes, 1);
+      EXPECT_DOUBLE_EQ(slice->last_escape_ms, 2250.0);
     }
   }
   EXPECT_TRUE(published);

@@ -314,10 +314,11 @@ TEST_F(HealthProbeManagerTest, FailuresArePublishedWithTheirCount) {
   bool published = false;
   for (const Action& action : d.last) {
     const auto* p = std::get_if<act::Publish>(&action);
-    if (p == nullptr || p->name != "probe") continue;
+    const auto* probe = p ? std::get_if<api::ProbeReport>(&p->event) : nullptr;
+    if (probe == nullptr) continue;
     published = true;
-    EXPECT_EQ(p->data["failures"], 1);
-    EXPECT_EQ(p->data["detail"], "connect: Connection refused");
+    EXPECT_EQ(probe->failures, 1);
+    EXPECT_EQ(probe->detail, "connect: Connection refused");
   }
   EXPECT_TRUE(published);
 }

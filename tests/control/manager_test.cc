@@ -787,7 +787,8 @@ TEST_F(ConnectionManagerTest, RegistrationChangesArePublishedOnce) {
   d.Feed(ev::Registration{1, "3342", "7A1"});
   int published = 0;
   for (const Action& a : d.all) {
-    if (const auto* p = std::get_if<act::Publish>(&a); p && p->name == "registration") ++published;
+    const auto* p = std::get_if<act::Publish>(&a);
+    if (p && std::holds_alternative<api::RegistrationChanged>(p->event)) ++published;
   }
   EXPECT_EQ(published, 2);
 }
@@ -807,8 +808,9 @@ TEST_F(ConnectionManagerTest, Ipv6ChangesArePublishedWithAddedAndRemovedAddresse
   d.Feed(ev::Ipv6Changed{std::nullopt});
   std::vector<nlohmann::json> events;
   for (const Action& a : d.all) {
-    if (const auto* p = std::get_if<act::Publish>(&a); p && p->name == "ipv6") {
-      events.push_back(p->data);
+    const auto* p = std::get_if<act::Publish>(&a);
+    if (p && std::holds_alternative<api::Ipv6Changed>(p->event)) {
+      events.push_back(api::ToJson(p->event));
     }
   }
   ASSERT_EQ(events.size(), 3u);

@@ -28,7 +28,7 @@ class UsageTrackerTest : public ::testing::Test {
   std::unique_ptr<UsageTracker> Make() {
     UsageTracker::Hooks hooks;
     hooks.feed = [this](Event e) { fed_.push_back(std::move(e)); };
-    hooks.publish = [this](const std::string& name, nlohmann::json) { published_.push_back(name); };
+    hooks.publish = [this](api::MonitorEvent e) { published_.push_back(api::EventName(e)); };
     return std::make_unique<UsageTracker>(io_, config_, std::move(hooks));
   }
 
