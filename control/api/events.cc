@@ -111,6 +111,10 @@ json Data(const UsageCapReached& e) {
           {"period_end", e.period_end},
           {"on_limit", e.on_limit}};
 }
+json Data(const ReloadDone& e) {
+  if (e.ok) return {{"ok", true}};
+  return {{"ok", false}, {"issues", e.issues}};
+}
 
 // --- one FromJson per kind ---
 
@@ -199,11 +203,16 @@ std::optional<MonitorEvent> UsageFrom(const json& d, bool limit) {
                          String(d, "period_end").value_or(""),
                          String(d, "on_limit").value_or("")};
 }
+std::optional<MonitorEvent> ReloadFrom(const json& d) {
+  const auto ok = Bool(d, "ok");
+  if (!ok) return std::nullopt;
+  return ReloadDone{*ok, Strings(d, "issues")};
+}
 
 // The wire names, in the variant's order, except where a field picks between two.
-constexpr const char* kNames[] = {"state", "registration", "signal", "link",       "error",
-                                  "probe", "rung",         "reset",  "escalate",   "",
-                                  "ipv6",  "apn",          "apn",    "monitoring", ""};
+constexpr const char* kNames[] = {"state", "registration", "signal",   "link",  "error", "probe",
+                                  "rung",  "reset",        "escalate", "",      "ipv6",  "apn",
+                                  "apn",   "monitoring",   "",         "reload"};
 static_assert(std::size(kNames) == std::variant_size_v<MonitorEvent>);
 
 }  // namespace
@@ -247,6 +256,7 @@ std::optional<MonitorEvent> MonitorEventFromJson(std::string_view name, const js
   if (name == "monitoring") return SliceFrom(data);
   if (name == "usage-warning") return UsageFrom(data, false);
   if (name == "usage-limit") return UsageFrom(data, true);
+  if (name == "reload") return ReloadFrom(data);
   return std::nullopt;
 }
 

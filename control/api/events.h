@@ -126,11 +126,18 @@ struct UsageCapReached {
   std::string on_limit;    ///< usage.on_limit: "warn" | "disconnect" | ...
 };
 
+/// "reload": uclinkd re-read its configuration (`uclink reload` or SIGHUP); a refused file
+/// names every problem, and the running configuration stays (docs/configuration.md).
+struct ReloadDone {
+  bool ok = false;
+  std::vector<std::string> issues;  ///< empty when ok
+};
+
 /// Every event kind uclinkd publishes to subscribers.
-using MonitorEvent =
-    std::variant<StateChanged, RegistrationChanged, SignalChanged, LinkChanged, ErrorRecorded,
-                 ProbeReport, RungReached, ResetStarted, EscalateStarted, CommandFinished,
-                 Ipv6Changed, ApnCandidatesFound, ApnRefused, SliceCompleted, UsageCapReached>;
+using MonitorEvent = std::variant<StateChanged, RegistrationChanged, SignalChanged, LinkChanged,
+                                  ErrorRecorded, ProbeReport, RungReached, ResetStarted,
+                                  EscalateStarted, CommandFinished, Ipv6Changed, ApnCandidatesFound,
+                                  ApnRefused, SliceCompleted, UsageCapReached, ReloadDone>;
 
 /// The wire name: "state", "registration", ..., "usage-limit".
 const char* EventName(const MonitorEvent& event);

@@ -641,14 +641,14 @@ void Daemon::HandleAt(const api::Request& request, ControlServer::Reply reply) {
 std::vector<ConfigIssue> Daemon::Reload() {
   ConfigResult loaded = LoadConfig(source_);
   if (!loaded.ok()) {
-    nlohmann::json issues = nlohmann::json::array();
+    std::vector<std::string> issues;
     for (const ConfigIssue& issue : loaded.issues) {
       spdlog::error("reload: {}", issue.ToString());
       issues.push_back(issue.ToString());
     }
     // A reload by SIGHUP has no one to answer: subscribers learn the outcome from this event
     // (docs/control-api.md, "subscribe").
-    Perform(act::Publish{"reload", {{"ok", false}, {"issues", std::move(issues)}}});
+    Perform(act::Publish{api::ReloadDone{false, std::move(issues)}});
     return loaded.issues;
   }
   if (BackendSettingsDiffer(config_, loaded.config)) {
@@ -663,7 +663,7 @@ std::vector<ConfigIssue> Daemon::Reload() {
   MaybeRebuildBackend();
   manager_->Reconfigure(MakeManagerOptions());
   spdlog::info("configuration reloaded; it applies from the next attempt");
-  Perform(act::Publish{"reload", {{"ok", true}}});
+  Perform(act::Publish{api::ReloadDone{true, {}}});
   return {};
 }
 

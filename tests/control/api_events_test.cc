@@ -40,6 +40,8 @@ std::vector<MonitorEvent> OneOfEachKind() {
       UsageCapReached{false, "460001111111111", 921600, 1048576, "2027-02-01T00:00:00Z", "warn"},
       UsageCapReached{true, "460001111111111", 1127424, 1048576, "2027-02-01T00:00:00Z",
                       "disconnect"},
+      ReloadDone{true, {}},
+      ReloadDone{false, {"uclink.toml:3: network.apn: must be text"}},
   };
 }
 
