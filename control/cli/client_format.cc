@@ -120,6 +120,13 @@ struct EventSentence {
     if (e.detail) text += ": " + *e.detail;
     return text;
   }
+  std::string operator()(const api::ReloadDone& e) const {
+    if (e.ok) return "configuration reloaded; it applies from the next attempt";
+    std::string text = "reload refused, the running configuration stays:";
+    for (const std::string& issue : e.issues) text += " " + issue + ";";
+    if (!e.issues.empty()) text.pop_back();
+    return text;
+  }
   // The recovery ladder and the data cap: their fields as key=value, as before they had types.
   template <typename E>
   std::string operator()(const E& e) const {

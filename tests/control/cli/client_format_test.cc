@@ -87,6 +87,13 @@ TEST(ClientFormatTest, ApnAndItsSourceAreShown) {
       "apn candidates: \"ctnet\" (auto: China Telecom)");
 }
 
+TEST(ClientFormatTest, AReloadSaysWhetherTheNewConfigurationTookAndWhyNot) {
+  EXPECT_EQ(FormatEvent("reload", {{"ok", true}}),
+            "configuration reloaded; it applies from the next attempt");
+  EXPECT_EQ(FormatEvent("reload", {{"ok", false}, {"issues", {"a.toml:2: x", "a.toml:5: y"}}}),
+            "reload refused, the running configuration stays: a.toml:2: x; a.toml:5: y");
+}
+
 TEST(ClientFormatTest, MonitorEventsAreSentencesNotJson) {
   EXPECT_EQ(
       FormatEvent("registration",
