@@ -237,10 +237,7 @@ TEST(ExplicitApn, ARefusalIsNotRetriedWithAnotherApn) {
   ManagerDriver d;
   d.options.config.connection.mode = ModeChoice::kPpp;
   d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   d.Expect("AT+CGDATA=\"PPP\",1", FinalKind::kCmeError, {}, 133);
   EXPECT_EQ(d.state(), State::kBackoff);
   EXPECT_EQ(d.status().last_error->code, "dial-refused");

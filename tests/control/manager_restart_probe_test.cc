@@ -31,10 +31,7 @@ class ModuleRestartTest : public ::testing::Test {
 };
 
 TEST_F(ModuleRestartTest, WhileDialingAbandonsCgdataAndConfiguresAtOnce) {
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   ASSERT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
   d.Feed(ev::ModuleRestarted{"READY"});
   // Not the 30 s dial timeout: the port is reopened so the lost command ends now.
@@ -129,13 +126,7 @@ TEST_F(ModuleRestartTest, WhileOnlineWithASecondPortHangsUpAndRedialsWithoutBack
 }
 
 TEST_F(ModuleRestartTest, WhileOnlineInbandReactivatesFromTheInit) {
-  d.options.config.connection.mode = ModeChoice::kInband;
-  d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.BringOnlineInband();
   ASSERT_EQ(d.state(), State::kOnlineInband);
   d.Feed(ev::ModuleRestarted{"READY"});
   DeliverAbandonedCommand();  // the CSQ poll sent on entry
@@ -147,10 +138,7 @@ TEST_F(ModuleRestartTest, WhileOnlineInbandReactivatesFromTheInit) {
 TEST_F(ModuleRestartTest, WhileActivatingInbandSkipsTheDeactivation) {
   d.options.config.connection.mode = ModeChoice::kInband;
   d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   ASSERT_EQ(d.AtCommand(), "AT+CGACT=1,1");
   d.Feed(ev::ModuleRestarted{"READY"});
   EXPECT_TRUE(d.EmittedLast<act::ReopenPort>());  // CGACT=1 may take 150 s: abandon it now
@@ -342,13 +330,7 @@ TEST_F(HealthProbeManagerTest, NoProbeWhenNotConfigured) {
 }
 
 TEST_F(HealthProbeManagerTest, InbandHasNoInterfaceToProbe) {
-  d.options.config.connection.mode = ModeChoice::kInband;
-  d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.BringOnlineInband();
   ASSERT_EQ(d.state(), State::kOnlineInband);
   d.Advance(60s);
   EXPECT_EQ(d.Count<act::RunProbe>(), 0);

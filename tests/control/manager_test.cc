@@ -175,10 +175,7 @@ TEST_F(ConnectionManagerTest, AttachFailureBacksOffThenSucceeds) {
 }
 
 TEST_F(ConnectionManagerTest, DialsWithCgdataAndStartsPppOnConnect) {
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   ASSERT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
   EXPECT_TRUE(d.at()->expect_connect);
   d.Reply(chat::FinalKind::kConnect);
@@ -221,10 +218,7 @@ TEST_F(ConnectionManagerTest, UserAtIsRefusedWhileTheOnlyPortIsInDataMode) {
 TEST_F(ConnectionManagerTest, SecondAtPortKeepsPollingWhileOnline) {
   d.options.config.modem.at_port = "/dev/ttyUSB2";
   d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   ASSERT_EQ(d.AtCommand(), "AT+CGDATA=\"PPP\",1");
   EXPECT_TRUE(d.at()->data_port);
   d.Reply(chat::FinalKind::kConnect);
@@ -509,10 +503,7 @@ TEST_F(ConnectionManagerTest, ConnectFromFailedStartsOver) {
 }
 
 TEST_F(ConnectionManagerTest, DialTimeoutRecoversAsIfInDataMode) {
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   d.Expect("AT+CGDATA=\"PPP\",1", kNoAnswer);
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_TRUE(d.EmittedLast<act::SendLcpTerminate>());
@@ -544,10 +535,7 @@ TEST_F(ConnectionManagerTest, BackendIgnoringStopIsGivenUpAfterFiveSeconds) {
 // ---- fallback to in-band -------------------------------------------------------------------
 
 TEST_F(ConnectionManagerTest, FallsBackToInbandWhenCgdataRefused) {
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kError);
   EXPECT_EQ(d.state(), State::kActivatingInband);
   d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
@@ -562,10 +550,7 @@ TEST_F(ConnectionManagerTest, FallsBackToInbandWhenCgdataRefused) {
 TEST_F(ConnectionManagerTest, ModePppBacksOffWhenCgdataRefused) {
   d.options.config.connection.mode = ModeChoice::kPpp;
   d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kNoCarrier);
   EXPECT_EQ(d.state(), State::kBackoff);
 }
@@ -604,32 +589,17 @@ TEST_F(ConnectionManagerTest, FallsBackToInbandWhenNoBackendCanRun) {
 TEST_F(ConnectionManagerTest, KnownMissingBackendSkipsTheDial) {
   d.options.ppp_backend_available = false;
   d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   EXPECT_EQ(d.AtCommand(), "AT+CGACT=1,1");
 }
 
 TEST_F(ConnectionManagerTest, ModeInbandActivatesWithoutDialing) {
-  d.options.config.connection.mode = ModeChoice::kInband;
-  d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.BringOnlineInband();
   EXPECT_EQ(d.state(), State::kOnlineInband);
 }
 
 TEST_F(ConnectionManagerTest, InbandPollsCsqEvery15sAndCgregEvery30s) {
-  d.options.config.connection.mode = ModeChoice::kInband;
-  d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.BringOnlineInband();
   d.Feed(ev::Signal{18, 0});
   d.Expect("AT+CSQ", chat::FinalKind::kOk);
   EXPECT_EQ(d.status().signal.csq, 18);
@@ -642,13 +612,7 @@ TEST_F(ConnectionManagerTest, InbandPollsCsqEvery15sAndCgregEvery30s) {
 }
 
 TEST_F(ConnectionManagerTest, InbandMonitorTimeoutMeansTheModuleIsGone) {
-  d.options.config.connection.mode = ModeChoice::kInband;
-  d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.BringOnlineInband();
   d.Expect("AT+CSQ", kNoAnswer);
   EXPECT_EQ(d.state(), State::kHangingUp);
   EXPECT_EQ(d.status().last_error->code, "module-not-responding");
@@ -659,10 +623,7 @@ TEST_F(ConnectionManagerTest, RetriesPppAfterTheInbandPeriod) {
   d.options.config.monitor.csq_interval = 10000s;
   d.options.config.monitor.cgreg_interval = 10000s;
   d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kError);
   d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   d.Expect("AT+CSQ", chat::FinalKind::kOk);
@@ -715,10 +676,7 @@ TEST_F(ConnectionManagerTest, PortClosedWhileStoppingPppWaitsForTheBackendsEnd) 
 }
 
 TEST_F(ConnectionManagerTest, DisconnectWhileDialingHangsUpTheLateConnect) {
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   d.Feed(ev::UserDisconnect{});
   EXPECT_EQ(d.state(), State::kDialing);  // CGDATA is in flight: wait for its result
   d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
@@ -759,13 +717,7 @@ TEST_F(ConnectionManagerTest, ConnectDuringHangupRedials) {
 }
 
 TEST_F(ConnectionManagerTest, InbandDisconnectDeactivatesTheContext) {
-  d.options.config.connection.mode = ModeChoice::kInband;
-  d.Start();
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
-  d.Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
+  d.BringOnlineInband();
   d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Feed(ev::UserDisconnect{});
   d.Expect("AT+CGACT=0,1", chat::FinalKind::kOk);

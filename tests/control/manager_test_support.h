@@ -104,13 +104,26 @@ class ManagerDriver {
     Expect("AT+CGATT=1", chat::FinalKind::kOk);
   }
 
-  /// From idle to kNegotiatingPpp.
-  void ConnectUntilConnect() {
+  /// From idle through a connect request, the probe, the init, registration and the attach.
+  void ConnectUntilAttached() {
     Feed(ev::UserConnect{});
     AnswerProbeAndInit();
     AnswerRegistered();
     AnswerAttach();
+  }
+
+  /// From idle to kNegotiatingPpp.
+  void ConnectUntilConnect() {
+    ConnectUntilAttached();
     Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kConnect);
+  }
+
+  /// connection.mode = "inband": from a new manager to kOnlineInband (AT+CGACT=1).
+  void BringOnlineInband() {
+    options.config.connection.mode = ModeChoice::kInband;
+    Start();
+    ConnectUntilAttached();
+    Expect("AT+CGACT=1,1", chat::FinalKind::kOk);
   }
 
   /// From idle to kOnline.

@@ -211,10 +211,7 @@ TEST_F(UsageCapTest, InbandOnlyCapDialsNoPppAtTheNextAttempt) {
   d.options.config.connection.mode = ModeChoice::kPpp;
   d.Start();
   d.Feed(ev::UsageLimitReached{OnLimit::kInbandOnly, "limit"});
-  d.Feed(ev::UserConnect{});
-  d.AnswerProbeAndInit();
-  d.AnswerRegistered();
-  d.AnswerAttach();
+  d.ConnectUntilAttached();
   EXPECT_EQ(d.AtCommand(), "AT+CGACT=1,1");
   EXPECT_EQ(d.state(), State::kActivatingInband);
 }
