@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -38,6 +39,17 @@ std::string WireLine(const act::Publish& p) {
 
 // The event's wire name.
 std::string Name(const act::Publish& p) { return api::EventName(p.event); }
+
+// The events named `names` among those published in `actions`, as the subscriber reads them.
+std::string WireLinesNamed(const std::vector<Action>& actions,
+                           std::initializer_list<std::string_view> names) {
+  std::string out;
+  for (const Action& action : actions) {
+    const auto* p = std::get_if<act::Publish>(&action);
+    if (p && std::find(names.begin(), names.end(), Name(*p)) != names.end()) out += WireLine(*p);
+  }
+  return out;
+}
 
 // Every event published in `actions`, as the subscriber reads them.
 std::string Transcript(const std::vector<Action>& actions) {
@@ -145,12 +157,7 @@ TEST(WireGolden, RecoveryLadderEvents) {
     }
   }
   ASSERT_TRUE(escalated);
-  std::string ladder;
-  for (const Action& action : d.all) {
-    const auto* p = std::get_if<act::Publish>(&action);
-    if (p && (Name(*p) == "reset" || Name(*p) == "escalate")) ladder += WireLine(*p);
-  }
-  ExpectGolden("events_ladder.jsonl", ladder);
+  ExpectGolden("events_ladder.jsonl", WireLinesNamed(d.all, {"reset", "escalate"}));
   ExpectGolden("status_recovering.json", StatusText(d.status()));
 }
 
@@ -170,12 +177,7 @@ TEST(WireGolden, RadioCycleRungEvent) {
     }
   }
   ASSERT_EQ(d.state(), State::kConfiguring);
-  std::string rungs;
-  for (const Action& action : d.all) {
-    const auto* p = std::get_if<act::Publish>(&action);
-    if (p && Name(*p) == "rung") rungs += WireLine(*p);
-  }
-  ExpectGolden("events_rung.jsonl", rungs);
+  ExpectGolden("events_rung.jsonl", WireLinesNamed(d.all, {"rung"}));
 }
 
 // "apn" (network.apn = "auto", docs/apn.md): the candidates, a refusal moving to the next.
@@ -201,12 +203,7 @@ TEST(WireGolden, ApnEvents) {
   d.AnswerAttach();
   d.Expect("AT+CGDCONT=1,\"IP\",\"ctnet\"", chat::FinalKind::kOk);
   d.Expect("AT+CGDATA=\"PPP\",1", chat::FinalKind::kCmeError, {}, 133);
-  std::string apn;
-  for (const Action& action : d.all) {
-    const auto* p = std::get_if<act::Publish>(&action);
-    if (p && Name(*p) == "apn") apn += WireLine(*p);
-  }
-  ExpectGolden("events_apn.jsonl", apn);
+  ExpectGolden("events_apn.jsonl", WireLinesNamed(d.all, {"apn"}));
 }
 
 // "monitoring": one completed slice on a single port (docs/state-machine.md).
@@ -221,12 +218,7 @@ TEST(WireGolden, MonitoringSliceEvent) {
   d.Expect("AT+CSQ", chat::FinalKind::kOk);
   d.Advance(20ms);
   d.Expect("ATO", chat::FinalKind::kConnect);
-  std::string monitoring;
-  for (const Action& action : d.all) {
-    const auto* p = std::get_if<act::Publish>(&action);
-    if (p && Name(*p) == "monitoring") monitoring += WireLine(*p);
-  }
-  ExpectGolden("events_monitoring.jsonl", monitoring);
+  ExpectGolden("events_monitoring.jsonl", WireLinesNamed(d.all, {"monitoring"}));
 }
 
 // "usage-warning" and "usage-limit" come from the daemon's usage tracker (docs/data-budget.md);
