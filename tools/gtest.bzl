@@ -1,0 +1,33 @@
+"""cc_gtests: the test tiers' one rule shape, written once.
+
+Most tests of the tree are a single NAME.cc linked with GoogleTest's main and a few libraries; what
+differs between them is which libraries, and sometimes the size, tags or data a whole group shares.
+A BUILD file therefore lists its tests as a table, name to deps, and states the shared attributes
+once per table (docs/CONVENTIONS.md, "Build files").
+"""
+
+_GTEST_MAIN = "@googletest//:gtest_main"
+
+def _with_gtest_main(deps):
+    # Keeps the written (buildifier) order and puts gtest_main where buildifier would, among the
+    # external labels: the same order means the same compile and link commands, so a disk cache
+    # filled before this macro existed still serves.
+    for i, dep in enumerate(deps):
+        if dep.startswith("@") and dep > _GTEST_MAIN:
+            return deps[:i] + [_GTEST_MAIN] + deps[i:]
+    return deps + [_GTEST_MAIN]
+
+def cc_gtests(tests, **kwargs):
+    """One cc_test per entry of TESTS (name -> deps), built from NAME.cc with gtest_main.
+
+    Args:
+      tests: dict from test name to the list of libraries it links, without gtest_main.
+      **kwargs: attributes every test of the table shares (size, tags, data, env, ...).
+    """
+    for name, deps in tests.items():
+        native.cc_test(
+            name = name,
+            srcs = [name + ".cc"],
+            deps = _with_gtest_main(deps),
+            **kwargs
+        )
