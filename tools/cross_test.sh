@@ -47,8 +47,7 @@ bazel test --config="$arch" --keep_going --run_under="/usr/bin/$qemu -L /usr/$tr
   "$@" $targets 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
-failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)' "$log")
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or analysis error
-echo "${passed} passed, ${failed} failed"
+# shellcheck source=tools/checks.sh
+source tools/checks.sh
+bazel_test_summary "$log" "$status"
 exit "$status"

@@ -12,10 +12,7 @@ trap 'rm -f "$log"' EXIT
 bazel test --keep_going "$@" //... 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# Bazel prints one line per test target: "//pkg:name   (cached) PASSED in 0.1s", "FAILED in",
-# "FAILED TO BUILD", "TIMEOUT in", "NO STATUS".
-passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
-failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)' "$log")
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or analysis error
-echo "${passed} passed, ${failed} failed"
+# shellcheck source=tools/checks.sh
+source tools/checks.sh
+bazel_test_summary "$log" "$status"
 exit "$status"

@@ -5,45 +5,13 @@
 #include "control/api/events.h"
 
 #include <iterator>
-#include <type_traits>
+
+#include "control/api/json_fields.h"
 
 namespace uclink::control::api {
 namespace {
 
 using nlohmann::json;
-
-template <typename T>
-json OrNull(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
-// Typed readers: nullopt when the key is missing or of another type.
-std::optional<std::string> String(const json& o, const char* key) {
-  const auto it = o.find(key);
-  if (it == o.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-template <typename T>
-std::optional<T> Integer(const json& o, const char* key) {
-  const auto it = o.find(key);
-  if (it == o.end() || !it->is_number_integer()) return std::nullopt;
-  if (std::is_unsigned_v<T> && !it->is_number_unsigned()) return std::nullopt;
-  return it->get<T>();
-}
-std::optional<bool> Bool(const json& o, const char* key) {
-  const auto it = o.find(key);
-  if (it == o.end() || !it->is_boolean()) return std::nullopt;
-  return it->get<bool>();
-}
-std::vector<std::string> Strings(const json& o, const char* key) {
-  std::vector<std::string> out;
-  const auto it = o.find(key);
-  if (it == o.end() || !it->is_array()) return out;
-  for (const json& v : *it) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
 
 // --- one ToJson per kind ---
 
@@ -119,94 +87,97 @@ json Data(const ReloadDone& e) {
 // --- one FromJson per kind ---
 
 std::optional<MonitorEvent> StateFrom(const json& d) {
-  const auto from = String(d, "from"), to = String(d, "to");
+  const auto from = Get<std::string>(d, "from"), to = Get<std::string>(d, "to");
   if (!from || !to) return std::nullopt;
   const auto a = StateFromString(*from), b = StateFromString(*to);
   if (!a || !b) return std::nullopt;
-  return StateChanged{*a, *b, String(d, "why").value_or("")};
+  return StateChanged{*a, *b, Get<std::string>(d, "why").value_or("")};
 }
 std::optional<MonitorEvent> RegistrationFrom(const json& d) {
-  const auto stat = Integer<int>(d, "stat");
+  const auto stat = Get<int>(d, "stat");
   if (!stat) return std::nullopt;
-  return RegistrationChanged{*stat, String(d, "lac"), String(d, "ci")};
+  return RegistrationChanged{*stat, Get<std::string>(d, "lac"), Get<std::string>(d, "ci")};
 }
 std::optional<MonitorEvent> SignalFrom(const json& d) {
-  return SignalChanged{Integer<int>(d, "csq"), Integer<int>(d, "rssi_dbm"), Integer<int>(d, "ber")};
+  return SignalChanged{Get<int>(d, "csq"), Get<int>(d, "rssi_dbm"), Get<int>(d, "ber")};
 }
 std::optional<MonitorEvent> LinkFrom(const json& d) {
   LinkChanged e;
-  e.up = Bool(d, "up").value_or(false);
+  e.up = Get<bool>(d, "up").value_or(false);
   if (!e.up) return e;
-  e.interface = String(d, "interface").value_or("");
-  e.address = String(d, "address").value_or("");
-  e.peer = String(d, "peer").value_or("");
-  e.dns = Strings(d, "dns");
-  e.mtu = Integer<int>(d, "mtu").value_or(0);
+  e.interface = Get<std::string>(d, "interface").value_or("");
+  e.address = Get<std::string>(d, "address").value_or("");
+  e.peer = Get<std::string>(d, "peer").value_or("");
+  e.dns = GetStrings(d, "dns");
+  e.mtu = Get<int>(d, "mtu").value_or(0);
   return e;
 }
 std::optional<MonitorEvent> ErrorFrom(const json& d) {
-  return ErrorRecorded{String(d, "code").value_or(""), String(d, "message").value_or("")};
+  return ErrorRecorded{Get<std::string>(d, "code").value_or(""),
+                       Get<std::string>(d, "message").value_or("")};
 }
 std::optional<MonitorEvent> ProbeFrom(const json& d) {
-  return ProbeReport{String(d, "target").value_or(""), Bool(d, "ok").value_or(false),
-                     Integer<int>(d, "failures").value_or(0), String(d, "detail")};
+  return ProbeReport{Get<std::string>(d, "target").value_or(""), Get<bool>(d, "ok").value_or(false),
+                     Get<int>(d, "failures").value_or(0), Get<std::string>(d, "detail")};
 }
 std::optional<MonitorEvent> RungFrom(const json& d) {
-  return RungReached{String(d, "rung").value_or(""),
-                     Integer<int>(d, "consecutive_failures").value_or(0)};
+  return RungReached{Get<std::string>(d, "rung").value_or(""),
+                     Get<int>(d, "consecutive_failures").value_or(0)};
 }
 std::optional<MonitorEvent> CommandFrom(const json& d, bool escalation) {
-  const std::string phase = String(d, "phase").value_or("");
+  const std::string phase = Get<std::string>(d, "phase").value_or("");
   if (phase == "done") {
-    return CommandFinished{escalation, Bool(d, "ok").value_or(false),
-                           String(d, "status").value_or("")};
+    return CommandFinished{escalation, Get<bool>(d, "ok").value_or(false),
+                           Get<std::string>(d, "status").value_or("")};
   }
   if (phase != "started") return std::nullopt;
   if (escalation) {
-    return EscalateStarted{Strings(d, "argv"), Integer<int>(d, "resets_since_online").value_or(0)};
+    return EscalateStarted{GetStrings(d, "argv"), Get<int>(d, "resets_since_online").value_or(0)};
   }
-  return ResetStarted{Strings(d, "argv"), Integer<std::int64_t>(d, "resets_last_hour").value_or(0),
-                      Integer<int>(d, "consecutive_failures").value_or(0)};
+  return ResetStarted{GetStrings(d, "argv"), Get<std::int64_t>(d, "resets_last_hour").value_or(0),
+                      Get<int>(d, "consecutive_failures").value_or(0)};
 }
 std::optional<MonitorEvent> Ipv6From(const json& d) {
   Ipv6Changed e;
-  if (Bool(d, "up").value_or(false)) e.ipv6 = Ipv6InfoFromJson(d);
-  e.added = Strings(d, "added");
-  e.removed = Strings(d, "removed");
+  if (Get<bool>(d, "up").value_or(false)) e.ipv6 = Ipv6InfoFromJson(d);
+  e.added = GetStrings(d, "added");
+  e.removed = GetStrings(d, "removed");
   return e;
 }
 std::optional<MonitorEvent> ApnFrom(const json& d) {
-  if (const auto refused = String(d, "refused")) {
-    return ApnRefused{*refused, String(d, "answer").value_or(""), String(d, "next").value_or("")};
+  if (const auto refused = Get<std::string>(d, "refused")) {
+    return ApnRefused{*refused, Get<std::string>(d, "answer").value_or(""),
+                      Get<std::string>(d, "next").value_or("")};
   }
   ApnCandidatesFound e;
   const auto it = d.find("candidates");
   if (it != d.end() && it->is_array()) {
     for (const json& c : *it) {
       if (!c.is_object()) continue;
-      e.candidates.push_back({String(c, "apn").value_or(""), String(c, "source").value_or("")});
+      e.candidates.push_back(
+          {Get<std::string>(c, "apn").value_or(""), Get<std::string>(c, "source").value_or("")});
     }
   }
-  e.error = String(d, "error").value_or("");
+  e.error = Get<std::string>(d, "error").value_or("");
   return e;
 }
 std::optional<MonitorEvent> SliceFrom(const json& d) {
   const auto it = d.find("last_escape_ms");
-  return SliceCompleted{Integer<std::int64_t>(d, "escapes").value_or(0),
+  return SliceCompleted{Get<std::int64_t>(d, "escapes").value_or(0),
                         it != d.end() && it->is_number() ? it->get<double>() : 0.0};
 }
 std::optional<MonitorEvent> UsageFrom(const json& d, bool limit) {
   return UsageCapReached{limit,
-                         String(d, "imsi").value_or(""),
-                         Integer<std::uint64_t>(d, "used_bytes").value_or(0),
-                         Integer<std::uint64_t>(d, "limit_bytes").value_or(0),
-                         String(d, "period_end").value_or(""),
-                         String(d, "on_limit").value_or("")};
+                         Get<std::string>(d, "imsi").value_or(""),
+                         Get<std::uint64_t>(d, "used_bytes").value_or(0),
+                         Get<std::uint64_t>(d, "limit_bytes").value_or(0),
+                         Get<std::string>(d, "period_end").value_or(""),
+                         Get<std::string>(d, "on_limit").value_or("")};
 }
 std::optional<MonitorEvent> ReloadFrom(const json& d) {
-  const auto ok = Bool(d, "ok");
+  const auto ok = Get<bool>(d, "ok");
   if (!ok) return std::nullopt;
-  return ReloadDone{*ok, Strings(d, "issues")};
+  return ReloadDone{*ok, GetStrings(d, "issues")};
 }
 
 // The wire names, in the variant's order, except where a field picks between two.

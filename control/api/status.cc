@@ -3,38 +3,12 @@
 #include <cstdio>
 #include <ctime>
 
+#include "control/api/json_fields.h"
 #include "control/api/protocol.h"
 
 namespace uclink::control::api {
-namespace {
 
 using nlohmann::json;
-
-template <typename T>
-json OrNull(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
-template <typename T>
-std::optional<T> Get(const json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key)) return std::nullopt;
-  const json& value = object[key];
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (value.is_string()) return value.get<std::string>();
-  } else if constexpr (std::is_same_v<T, int>) {
-    if (value.is_number_integer()) return value.get<int>();
-  } else {
-    if (value.is_number()) return value.get<T>();
-  }
-  return std::nullopt;
-}
-
-const json& Child(const json& object, const char* key) {
-  static const json kNull;
-  return object.is_object() && object.contains(key) ? object[key] : kNull;
-}
-
-}  // namespace
 
 json ToJson(const Status& s) {
   json doc;

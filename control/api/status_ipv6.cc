@@ -1,4 +1,5 @@
 // `interface.ipv6` of the status document (docs/control-api.md, "The status document").
+#include "control/api/json_fields.h"
 #include "control/api/status.h"
 
 namespace uclink::control::api {
@@ -11,34 +12,26 @@ json ToJson(const Ipv6Info& ipv6) {
     addresses.push_back({{"address", a.address}, {"prefix_len", a.prefix_len}});
   }
   return {{"link_local", ipv6.link_local},
-          {"peer_link_local", ipv6.peer_link_local ? json(*ipv6.peer_link_local) : json(nullptr)},
+          {"peer_link_local", OrNull(ipv6.peer_link_local)},
           {"addresses", std::move(addresses)},
           {"dns", ipv6.dns}};
 }
 
 std::optional<Ipv6Info> Ipv6InfoFromJson(const json& value) {
-  if (!value.is_object() || !value.contains("link_local") || !value["link_local"].is_string()) {
-    return std::nullopt;
-  }
+  std::optional<std::string> link_local = Get<std::string>(value, "link_local");
+  if (!link_local) return std::nullopt;
   Ipv6Info ipv6;
-  ipv6.link_local = value["link_local"].get<std::string>();
-  if (value.contains("peer_link_local") && value["peer_link_local"].is_string()) {
-    ipv6.peer_link_local = value["peer_link_local"].get<std::string>();
-  }
-  if (value.contains("addresses") && value["addresses"].is_array()) {
-    for (const json& a : value["addresses"]) {
-      if (!a.is_object() || !a.contains("address") || !a["address"].is_string() ||
-          !a.contains("prefix_len") || !a["prefix_len"].is_number_integer()) {
-        continue;
-      }
-      ipv6.addresses.push_back({a["address"].get<std::string>(), a["prefix_len"].get<int>()});
+  ipv6.link_local = *link_local;
+  ipv6.peer_link_local = Get<std::string>(value, "peer_link_local");
+  const json& addresses = Child(value, "addresses");
+  if (addresses.is_array()) {
+    for (const json& a : addresses) {
+      std::optional<std::string> address = Get<std::string>(a, "address");
+      std::optional<int> prefix_len = Get<int>(a, "prefix_len");
+      if (address && prefix_len) ipv6.addresses.push_back({*address, *prefix_len});
     }
   }
-  if (value.contains("dns") && value["dns"].is_array()) {
-    for (const json& d : value["dns"]) {
-      if (d.is_string()) ipv6.dns.push_back(d.get<std::string>());
-    }
-  }
+  ipv6.dns = GetStrings(value, "dns");
   return ipv6;
 }
 

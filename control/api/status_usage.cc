@@ -1,30 +1,11 @@
 // `usage` of the status document (docs/control-api.md, "The status document"; docs/data-budget.md):
 // the same period fields `uclink usage --json` shows for the current period.
+#include "control/api/json_fields.h"
 #include "control/api/status.h"
 
 namespace uclink::control::api {
-namespace {
 
 using nlohmann::json;
-
-// value[key] when it has the type of `T`, else nullopt.
-template <typename T>
-std::optional<T> Get(const json& value, const char* key) {
-  const auto it = value.find(key);
-  if (it == value.end()) return std::nullopt;
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (it->is_string()) return it->get<std::string>();
-  } else if constexpr (std::is_same_v<T, bool>) {
-    if (it->is_boolean()) return it->get<bool>();
-  } else if constexpr (std::is_unsigned_v<T>) {
-    if (it->is_number_unsigned()) return it->get<T>();
-  } else {
-    if (it->is_number_integer()) return it->get<T>();
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 json ToJson(const UsageInfo& usage) {
   const UsagePeriodInfo& p = usage.period;
@@ -38,7 +19,7 @@ json ToJson(const UsageInfo& usage) {
             {"tx_bytes", p.tx_bytes},
             {"warned", p.warned},
             {"limit_reached", p.limit_reached}}},
-          {"limit_bytes", usage.limit_bytes ? json(*usage.limit_bytes) : json(nullptr)}};
+          {"limit_bytes", OrNull(usage.limit_bytes)}};
 }
 
 std::optional<UsageInfo> UsageInfoFromJson(const json& value) {

@@ -1,9 +1,10 @@
-"""cc_gtests: the test tiers' one rule shape, written once.
+"""Rules of one shape, written once: cc_gtests (the test tiers) and cc_benches (bench/).
 
-Most tests of the tree are a single NAME.cc linked with GoogleTest's main and a few libraries; what
-differs between them is which libraries, and sometimes the size, tags or data a whole group shares.
-A BUILD file therefore lists its tests as a table, name to deps, and states the shared attributes
-once per table (docs/CONVENTIONS.md, "Build files").
+Most tests of the tree are a single NAME.cc linked with GoogleTest's main and a few libraries, and
+every benchmark is a single NAME.cc binary; what differs between them is which libraries, and
+sometimes the size, tags or data a whole group shares. A BUILD file therefore lists them as a
+table, name to deps, and states the shared attributes once per table (docs/CONVENTIONS.md, "Build
+files").
 """
 
 _GTEST_MAIN = "@googletest//:gtest_main"
@@ -29,5 +30,20 @@ def cc_gtests(tests, **kwargs):
             name = name,
             srcs = [name + ".cc"],
             deps = _with_gtest_main(deps),
+            **kwargs
+        )
+
+def cc_benches(benches, **kwargs):
+    """One cc_binary per entry of BENCHES (name -> deps, Google Benchmark's included), from NAME.cc.
+
+    Args:
+      benches: dict from benchmark name to the list of libraries it links.
+      **kwargs: attributes every binary of the table shares (testonly, ...).
+    """
+    for name, deps in benches.items():
+        native.cc_binary(
+            name = name,
+            srcs = [name + ".cc"],
+            deps = deps,
             **kwargs
         )
