@@ -47,3 +47,20 @@ def cc_benches(benches, **kwargs):
             deps = deps,
             **kwargs
         )
+
+def cc_test_helpers(helpers, **kwargs):
+    """One testonly cc_library per entry of HELPERS (name -> deps): NAME.h, and NAME.cc if any.
+
+    Args:
+      helpers: dict from helper name to the list of libraries it uses.
+      **kwargs: attributes every helper of the table shares (visibility, linkopts, data, ...).
+    """
+    for name, deps in helpers.items():
+        native.cc_library(
+            name = name,
+            testonly = True,
+            srcs = native.glob([name + ".cc"]),
+            hdrs = [name + ".h"],
+            deps = deps,
+            **kwargs
+        )

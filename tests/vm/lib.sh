@@ -51,3 +51,31 @@ vm_binary() {
   done
   return 1
 }
+
+# vm_namespaces: the scenario's two network namespaces, "net" (the network side) and "client"
+# (uclink's side), each with its loopback up.
+vm_namespaces() {
+  ip netns add net && ip netns add client || vm_fail "ip netns add"
+  ip -n net link set lo up; ip -n client link set lo up
+}
+
+# vm_socat_line TAG: a fresh pty pair ${run}/pty-net <-> ${run}/pty-client (socat, socat_pid).
+vm_socat_line() {
+  rm -f "${run}/pty-net" "${run}/pty-client"
+  socat PTY,link="${run}/pty-net",rawer PTY,link="${run}/pty-client",rawer 2>"${run}/socat-$1.log" &
+  socat_pid=$!
+  vm_wait_for 5 test -e "${run}/pty-client" || vm_fail "socat pty pair did not appear"
+}
+
+# vm_network_pppd TAG AUTH [OPTION...]: the network side's pppd on ${run}/pty-net in namespace
+# net (net_pid), logging to pppd-net-TAG.log: 10.64.0.1 for itself and 10.64.0.2 for the client,
+# DNS 10.64.0.53, no compression, no LCP echo, no scripts. AUTH is noauth or require-pap; the
+# OPTIONs are added (more DNS, IPv6).
+vm_network_pppd() {
+  local tag=$1 auth=$2
+  shift 2
+  ip netns exec net pppd "${run}/pty-net" 115200 nodetach "${auth}" local nolock nocrtscts novj \
+    nobsdcomp nodeflate noccp lcp-echo-interval 0 10.64.0.1:10.64.0.2 ms-dns 10.64.0.53 "$@" \
+    ip-up-script /bin/true ip-down-script /bin/true >"${run}/pppd-net-${tag}.log" 2>&1 &
+  net_pid=$!
+}

@@ -17,8 +17,7 @@ supervise="$(vm_binary tests/vm/pppd_supervise)" || vm_fail "pppd_supervise not 
 hook="$(vm_binary pppif/pppd_hook)" || vm_fail "pppd_hook not built"
 link="$(vm_binary tests/vm/backend_link)" || vm_fail "backend_link not built"
 bridge="$(vm_binary tests/vm/line_bridge)" || vm_fail "line_bridge not built"
-ip netns add net && ip netns add client || vm_fail "ip netns add"
-ip -n net link set lo up; ip -n client link set lo up
+vm_namespaces
 
 # Busy ticks of the whole VM so far (every CPU state but idle and iowait).
 vm_busy_ticks() {
@@ -33,10 +32,7 @@ start_line_and_network() {  # TAG BAUD
     2>"${run}/bridge-$1.log" &
   bridge_pid=$!
   vm_wait_for 5 test -e "${run}/pty-client" || vm_fail "$1: line_bridge ptys did not appear"
-  ip netns exec net pppd "${run}/pty-net" 115200 nodetach noauth local nolock nocrtscts novj \
-    nobsdcomp nodeflate noccp lcp-echo-interval 0 10.64.0.1:10.64.0.2 ms-dns 10.64.0.53 \
-    ip-up-script /bin/true ip-down-script /bin/true >"${run}/pppd-net-$1.log" 2>&1 &
-  net_pid=$!
+  vm_network_pppd "$1" noauth
 }
 end_network() {
   vm_wait_for 10 sh -c "! kill -0 ${net_pid}"; wait "${net_pid}" 2>/dev/null

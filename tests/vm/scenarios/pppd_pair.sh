@@ -21,21 +21,13 @@ password='vm "s3kr1t" \x'  # a space, quotes and a backslash: exercises the file
 mkdir -p "${run}/etc-ppp" && cp -a /etc/ppp/. "${run}/etc-ppp/" \
   && mount --bind "${run}/etc-ppp" /etc/ppp || vm_fail "private /etc/ppp"
 printf 'vmuser * "vm \\"s3kr1t\\" \\\\x" *\n' >/etc/ppp/pap-secrets
-ip netns add net && ip netns add client || vm_fail "ip netns add"
-ip -n net link set lo up; ip -n client link set lo up
+vm_namespaces
 
 # start_line_and_network TAG: a fresh pty pair and network-side pppd (both end with the link).
 start_line_and_network() {
-  rm -f "${run}/pty-net" "${run}/pty-client"
-  socat PTY,link="${run}/pty-net",rawer PTY,link="${run}/pty-client",rawer 2>"${run}/socat-$1.log" &
-  socat_pid=$!
-  vm_wait_for 5 test -e "${run}/pty-client" || vm_fail "socat pty pair did not appear"
+  vm_socat_line "$1"
   # Server role. Overrides /etc/ppp/options (auth -> require-pap, crtscts, lock, modem).
-  ip netns exec net pppd "${run}/pty-net" 115200 nodetach require-pap local nolock nocrtscts \
-    novj nobsdcomp nodeflate noccp lcp-echo-interval 0 10.64.0.1:10.64.0.2 \
-    ms-dns 10.64.0.53 ms-dns 10.64.0.54 ip-up-script /bin/true ip-down-script /bin/true \
-    >"${run}/pppd-net-$1.log" 2>&1 &
-  net_pid=$!
+  vm_network_pppd "$1" require-pap ms-dns 10.64.0.54
 }
 
 # start_client TAG: pppd_supervise in the client namespace; its output in supervise-TAG.log.

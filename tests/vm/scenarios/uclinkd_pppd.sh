@@ -17,8 +17,7 @@ hook="$(vm_binary pppif/pppd_hook)" || vm_fail "pppd_hook not built"
 uclinkd="$(vm_binary cmd/uclinkd)" || vm_fail "uclinkd not built"
 uclink="$(vm_binary cmd/uclink)" || vm_fail "uclink not built"
 sim="$(vm_binary cmd/uclink-sim)" || vm_fail "uclink-sim not built"
-ip netns add net && ip netns add client || vm_fail "ip netns add"
-ip -n net link set lo up; ip -n client link set lo up
+vm_namespaces
 
 dump_logs() { tail -n 40 "${run}"/*.log; }
 client() { ip netns exec client "$@"; }

@@ -14,18 +14,11 @@ run=/tmp/vm; mkdir -p "${run}"
 supervise="$(vm_binary tests/vm/pppd_supervise)" || vm_fail "pppd_supervise not built"
 hook="$(vm_binary pppif/pppd_hook)" || vm_fail "pppd_hook not built"
 link="$(vm_binary tests/vm/backend_link)" || vm_fail "backend_link not built"
-ip netns add net && ip netns add client || vm_fail "ip netns add"
-ip -n net link set lo up; ip -n client link set lo up
+vm_namespaces
 
 start_line_and_network() {  # TAG
-  rm -f "${run}/pty-net" "${run}/pty-client"
-  socat PTY,link="${run}/pty-net",rawer PTY,link="${run}/pty-client",rawer 2>"${run}/socat-$1.log" &
-  socat_pid=$!
-  vm_wait_for 5 test -e "${run}/pty-client" || vm_fail "socat pty pair did not appear"
-  ip netns exec net pppd "${run}/pty-net" 115200 nodetach noauth local nolock nocrtscts novj \
-    nobsdcomp nodeflate noccp lcp-echo-interval 0 10.64.0.1:10.64.0.2 ms-dns 10.64.0.53 \
-    ip-up-script /bin/true ip-down-script /bin/true >"${run}/pppd-net-$1.log" 2>&1 &
-  net_pid=$!
+  vm_socat_line "$1"
+  vm_network_pppd "$1" noauth
 }
 
 # transfer TAG PID...: TCP bulk transfer net -> client; fields TAG_kbit_s and TAG_cpu_ticks
