@@ -34,11 +34,12 @@ class Exchange : public InbandHarness {
 
   Client& client() { return client_; }
 
-  // Expects the client to write `first` then `then` (each step answered as scripted), starts it
-  // and runs until nothing moves.
-  void Play(std::vector<Step> first, std::vector<Step> then = {}) {
+  // Expects the client to write `first`, `then` and `last` (each step answered as scripted),
+  // starts it and runs until nothing moves.
+  void Play(std::vector<Step> first, std::vector<Step> then = {}, std::vector<Step> last = {}) {
     Script(std::move(first));
     Script(std::move(then));
+    Script(std::move(last));
     Begin(client_);
     Run();
   }

@@ -13,12 +13,7 @@ using testing::Step;
 using Ftp = testing::Exchange<FtpClient>;
 
 FtpSession Session() {
-  FtpSession s;
-  s.host = "192.168.2.222";
-  s.user = "ftp";
-  s.password = "ucchip123";
-  s.passive = true;
-  return s;
+  return {.host = "192.168.2.222", .user = "ftp", .password = "ucchip123", .passive = true};
 }
 
 FtpRequest Request(FtpVerb verb, std::string path, std::string data = "") {
@@ -46,6 +41,14 @@ std::vector<Step> LoginRefusedAt(std::size_t index, std::string reply) {
 
 const Step kQuit{"AT+FTPQUIT\r", "OK\r\n"};
 
+// Plays `login` and `steps` up to the transfer's OK; the module then reports `pieces` (URCs) and
+// the client quits.
+void Receive(Ftp& x, std::vector<Step> login, std::vector<Step> steps, const std::string& pieces) {
+  x.Play(std::move(login), std::move(steps));
+  x.Script({kQuit});
+  x.Inject(pieces);
+}
+
 TEST(FtpClientTest, ListingOfManual243ArrivesAfterOkAtEverySplit) {
   const std::string listing =
       "-rwxrwxrwx\t1\t1000\t1000\t8 May 14 12:04\t1.bin\r\n"
@@ -53,10 +56,10 @@ TEST(FtpClientTest, ListingOfManual243ArrivesAfterOkAtEverySplit) {
   for (std::size_t chunk : testing::ChunkSizes()) {
     Ftp x(Session(), Request(FtpVerb::kList, "/home/uchip/ftp/bin"));
     x.set_chunk(chunk);
-    x.Play(Login(), {{"AT+FTPPATH=/home/uchip/ftp/bin\r", "+FTPPATH:250\r\nOK\r\n"},
-                     {"AT+FTPLIST\r", "OK\r\n"}});
-    x.Script({kQuit});
-    x.Inject("\r\n+FTPLIST:0," + std::to_string(listing.size()) + "\r\n" + listing);
+    Receive(x, Login(),
+            {{"AT+FTPPATH=/home/uchip/ftp/bin\r", "+FTPPATH:250\r\nOK\r\n"},
+             {"AT+FTPLIST\r", "OK\r\n"}},
+            "\r\n+FTPLIST:0," + std::to_string(listing.size()) + "\r\n" + listing);
     EXPECT_EQ(x.Data(), listing) << "chunk " << chunk;
     EXPECT_TRUE(x.Succeeded()) << "chunk " << chunk;
     EXPECT_TRUE(x.script_done());
@@ -65,9 +68,9 @@ TEST(FtpClientTest, ListingOfManual243ArrivesAfterOkAtEverySplit) {
 
 TEST(FtpClientTest, GetReassemblesThePiecesExactly) {
   Ftp x(Session(), Request(FtpVerb::kGet, "123"));
-  x.Play(Login(), {{"AT+FTPSIZE=123\r", "+FTPSIZE:22\r\nOK\r\n"}, {"AT+FTPGET=1,123\r", "OK\r\n"}});
-  x.Script({kQuit});
-  x.Inject("\r\n+FTPGET:18,1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
+  Receive(x, Login(),
+          {{"AT+FTPSIZE=123\r", "+FTPSIZE:22\r\nOK\r\n"}, {"AT+FTPGET=1,123\r", "OK\r\n"}},
+          "\r\n+FTPGET:18,1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
   EXPECT_EQ(x.Data(), std::string("1234\r\n5678,\"\r\n\x01\x02\r\nabcd"));
   EXPECT_TRUE(x.Succeeded());
   EXPECT_EQ(x.Events<ProgressAction>().back().done, 22u);
@@ -75,20 +78,19 @@ TEST(FtpClientTest, GetReassemblesThePiecesExactly) {
 
 TEST(FtpClientTest, GetEndsAtTheZeroLengthPieceWhenTheSizeIsUnknown) {
   Ftp x(Session(), Request(FtpVerb::kGet, "dir/f"));
-  x.Play(Login(), {{"AT+FTPPATH=dir\r", "+FTPPATH:250\r\nOK\r\n"},
-                   {"AT+FTPSIZE=f\r", "+FTPSIZE:550\r\nERROR\r\n"},
-                   {"AT+FTPGET=1,f\r", "OK\r\n"}});
-  x.Script({kQuit});
-  x.Inject("+FTPGET:3,abc\r\n+FTPGET:0,\r\n");
+  Receive(x, Login(),
+          {{"AT+FTPPATH=dir\r", "+FTPPATH:250\r\nOK\r\n"},
+           {"AT+FTPSIZE=f\r", "+FTPSIZE:550\r\nERROR\r\n"},
+           {"AT+FTPGET=1,f\r", "OK\r\n"}},
+          "+FTPGET:3,abc\r\n+FTPGET:0,\r\n");
   EXPECT_EQ(x.Data(), "abc");
   EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(FtpClientTest, FailedTransferReportsTheTable35CodeAndQuits) {
   Ftp x(Session(), Request(FtpVerb::kGet, "f"));
-  x.Play(Login(), {{"AT+FTPSIZE=f\r", "+FTPSIZE:100\r\nOK\r\n"}, {"AT+FTPGET=1,f\r", "OK\r\n"}});
-  x.Script({kQuit});
-  x.Inject("+FTPGET:3,abc\r\n+FTPGET:-1,426\r\n");
+  Receive(x, Login(), {{"AT+FTPSIZE=f\r", "+FTPSIZE:100\r\nOK\r\n"}, {"AT+FTPGET=1,f\r", "OK\r\n"}},
+          "+FTPGET:3,abc\r\n+FTPGET:-1,426\r\n");
   EXPECT_TRUE(x.Failed(Errc::kServiceError, {"426 (FTP_CLOSE_CONNECT)"}));
   EXPECT_TRUE(x.script_done());
 }
@@ -199,13 +201,13 @@ TEST(FtpClientTest, UrlIsDecodedOnceSoTheModuleGetsTheSameNamesAsLibcurl) {
   EXPECT_EQ(path, "pub/my file.txt");
   EXPECT_EQ(FtpUrlOf(session, path), "ftp://192.168.2.222:21/pub/my%20file.txt");
   Ftp x(session, Request(FtpVerb::kGet, path));
-  x.Play(Login("user", "a@b"), {
-                                   {"AT+FTPPATH=pub\r", "+FTPPATH:250\r\nOK\r\n"},
-                                   {"AT+FTPSIZE=my file.txt\r", "+FTPSIZE:2\r\nOK\r\n"},
-                                   {"AT+FTPGET=1,my file.txt\r", "OK\r\n"},
-                               });
-  x.Script({kQuit});
-  x.Inject("\r\n+FTPGET:2,ok\r\n");
+  Receive(x, Login("user", "a@b"),
+          {
+              {"AT+FTPPATH=pub\r", "+FTPPATH:250\r\nOK\r\n"},
+              {"AT+FTPSIZE=my file.txt\r", "+FTPSIZE:2\r\nOK\r\n"},
+              {"AT+FTPGET=1,my file.txt\r", "OK\r\n"},
+          },
+          "\r\n+FTPGET:2,ok\r\n");
   EXPECT_EQ(x.Data(), "ok");
   EXPECT_TRUE(x.Succeeded());
   EXPECT_TRUE(x.script_done());

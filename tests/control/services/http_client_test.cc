@@ -39,6 +39,14 @@ std::vector<Step> UpToAction(const std::string& url, int method, std::size_t len
   return steps;
 }
 
+// A POST (AT+HTTPACTION=3) the server answers 200 with an empty body.
+std::vector<Step> PostedOk() {
+  return {
+      {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
+  };
+}
+
 TEST(HttpClientTest, PostOfManual250ReadsTheAnnouncedLengthAtEverySplit) {
   const std::string body(292, 'b');
   for (std::size_t chunk : testing::ChunkSizes()) {
@@ -196,12 +204,12 @@ TEST(HttpClientTest, InlineBodyPartsNeverBeginWithASpace) {
   HttpRequest request = WithMethod(Get("http://a/"), chat::HttpMethod::kPost);
   request.body = std::string(512, 'j') + " k";
   Http x(request);
-  x.Play(Init("http://a/"), {
-                                {"AT+HTTPDATA=511," + std::string(511, 'j') + "\r", "OK\r\n"},
-                                {"AT+HTTPDATA=3,j k\r", "OK\r\n"},
-                                {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
-                                {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
-                            });
+  x.Play(Init("http://a/"),
+         {
+             {"AT+HTTPDATA=511," + std::string(511, 'j') + "\r", "OK\r\n"},
+             {"AT+HTTPDATA=3,j k\r", "OK\r\n"},
+         },
+         PostedOk());
   EXPECT_TRUE(x.script_done());
   EXPECT_TRUE(x.Succeeded());
 }
@@ -216,12 +224,12 @@ TEST(HttpClientTest, BinaryBodyIsRefusedInlineAndSentAfterThePromptOtherwise) {
   }
   request.encoding = PayloadEncoding::kPrompt;
   Http x(request);
-  x.Play(Init("http://a/"), {
-                                {"AT+HTTPDATA=4\r", "> "},
-                                {"a\r\nb", "OK\r\n"},
-                                {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
-                                {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
-                            });
+  x.Play(Init("http://a/"),
+         {
+             {"AT+HTTPDATA=4\r", "> "},
+             {"a\r\nb", "OK\r\n"},
+         },
+         PostedOk());
   EXPECT_TRUE(x.script_done());
   EXPECT_TRUE(x.Succeeded());
 }

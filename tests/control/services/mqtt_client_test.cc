@@ -41,6 +41,14 @@ std::vector<Step> Connect(std::string state = "+MQTTSTATE:1\r\nOK\r\n") {
   };
 }
 
+// A connected client publishes what the client refuses; it then disconnects.
+void PublishRefused(Mqtt& x, const std::string& topic, int qos, const std::string& message) {
+  x.Play(Connect());
+  x.Script({kDisconnect});
+  x.client().Publish(topic, qos, false, message);
+  x.Run();
+}
+
 TEST(MqttClientTest, SessionOfManual261RoundTripsAtEverySplit) {
   for (std::size_t chunk : testing::ChunkSizes()) {
     Mqtt x(Options());
@@ -133,9 +141,7 @@ TEST(MqttClientTest, UnacknowledgedQos1PublishReportsCode10AndDisconnects) {
 
 TEST(MqttClientTest, TopicOver1024BytesIsRefusedNamingTheLimit) {
   Mqtt x(Options());
-  x.Play(Connect(), {kDisconnect});
-  x.client().Publish(std::string(1025, 't'), 0, false, "m");
-  x.Run();
+  PublishRefused(x, std::string(1025, 't'), 0, "m");
   EXPECT_TRUE(x.Failed(Errc::kInvalidArgument, {"1024"}));
   EXPECT_EQ(x.written().find("MQTTPUB"), std::string::npos);
 }
@@ -184,10 +190,7 @@ TEST(MqttClientTest, MessageWithAQuoteIsRefusedInBandAndNeverEscaped) {
   // manual defines no escape inside quotes (§1.3.3): refused, nothing published, the module's
   // client released.
   Mqtt x(Options());
-  x.Play(Connect());
-  x.Script({kDisconnect});
-  x.client().Publish("t", 1, false, "x\"y\\z");
-  x.Run();
+  PublishRefused(x, "t", 1, "x\"y\\z");
   EXPECT_TRUE(x.Failed(Errc::kUnsendableByte, {"byte 0x22 at offset 1"}));
   EXPECT_EQ(x.written().find("MQTTPUB"), std::string::npos) << x.written();
   EXPECT_TRUE(x.script_done());
@@ -220,10 +223,7 @@ TEST(MqttClientTest, PublishChecksRunBeforeAnythingIsSentInBothModes) {
 
 TEST(MqttClientTest, WildcardPublishSendsNoMqttpub) {
   Mqtt x(Options());
-  x.Play(Connect());
-  x.Script({kDisconnect});
-  x.client().Publish("a/+/b", 0, false, "m");
-  x.Run();
+  PublishRefused(x, "a/+/b", 0, "m");
   EXPECT_TRUE(x.Failed(Errc::kInvalidArgument));
   EXPECT_EQ(x.written().find("MQTTPUB"), std::string::npos);
 }
