@@ -59,27 +59,20 @@ bool PublishNatively(unsigned short port,
 class MqttServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(MakeTempDir("uclink-mosquitto", true));
-    port_ = FreePort();
-    const std::string conf = *dir_ + "/mosquitto.conf";
-    WriteFile(conf, "listener " + std::to_string(port_) +
+    server_ = new SuiteServer("uclink-mosquitto");
+    const std::string conf = server_->dir + "/mosquitto.conf";
+    WriteFile(conf, "listener " + std::to_string(server_->port) +
                         " 127.0.0.1\nallow_anonymous true\npersistence false\n"
                         // Stay root: dropping to "mosquitto" needs setgroups(), which Bazel's
                         // sandbox forbids.
                         "user root\nlog_type error\n");
-    server_ = new ChildProcess({"/usr/sbin/mosquitto", "-c", conf});
-    listening_ = WaitListening(port_);
+    server_->Start({"/usr/sbin/mosquitto", "-c", conf});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    std::error_code ec;
-    std::filesystem::remove_all(*dir_, ec);
-    delete dir_;
-  }
-  void SetUp() override { ASSERT_TRUE(listening_) << "mosquitto did not start"; }
+  static void TearDownTestSuite() { delete server_; }
+  void SetUp() override { ASSERT_TRUE(server_->listening) << "mosquitto did not start"; }
 
   std::string Config(const std::string& client) {
-    return "AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(port_) + ",\"" + client +
+    return "AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(server_->port) + ",\"" + client +
            "\",1,60,\"\",\"\"";
   }
   void Connect(const std::string& client) {
@@ -87,17 +80,11 @@ class MqttServiceTest : public ::testing::Test {
     ASSERT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
   }
 
-  static std::string* dir_;
-  static unsigned short port_;
-  static ChildProcess* server_;
-  static bool listening_;
+  static SuiteServer* server_;
   Driver d_;
 };
 
-std::string* MqttServiceTest::dir_ = nullptr;
-unsigned short MqttServiceTest::port_ = 0;
-ChildProcess* MqttServiceTest::server_ = nullptr;
-bool MqttServiceTest::listening_ = false;
+SuiteServer* MqttServiceTest::server_ = nullptr;
 
 TEST_F(MqttServiceTest, ManualTestSessionRoundTrips) {
   // Manual §2.61 "MQTT 测试": config, connect, state, sub, pub, +MQTTSUB report, disconnect.
@@ -118,7 +105,7 @@ TEST_F(MqttServiceTest, OneKiBMessageArrivesIn200ByteSegmentsByteForByte) {
   message[100] = '"';  // quotes inside the data travel too: the segment length says where it ends
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"big\",0")), "OK\n");
   // Published by another client: a '"' cannot travel inside AT+MQTTPUB's quoted <message>.
-  ASSERT_TRUE(PublishNatively(port_, {{"big", message}}));
+  ASSERT_TRUE(PublishNatively(server_->port, {{"big", message}}));
   const auto urcs = d_.WaitUrcs("+MQTTSUB:", 6);
   ASSERT_EQ(urcs.size(), 6u);
   const std::string head = "+MQTTSUB:\"big\",1024,\"";
@@ -163,7 +150,7 @@ TEST_F(MqttServiceTest, AReportWhoseTopicAQuotedParameterCannotCarryIsNotSent) {
   // read as the topic q/a (§2.61, §1.3.3: no escape inside quotes).
   Connect("topics");
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"q/#\",0")), "OK\n");
-  ASSERT_TRUE(PublishNatively(port_, {{"q/a\"b", "one"}, {"q/d", "three"}}));
+  ASSERT_TRUE(PublishNatively(server_->port, {{"q/a\"b", "one"}, {"q/d", "three"}}));
   const auto urcs = d_.WaitUrcs("+MQTTSUB:", 1);
   // The broker delivers in order, so the earlier message was handled before this one.
   EXPECT_EQ(urcs, std::vector<std::string>{"+MQTTSUB:\"q/d\",5,\"three\""});
@@ -188,9 +175,9 @@ TEST_F(MqttServiceTest, UnsubscribedTopicIsNoLongerReported) {
 
 TEST_F(MqttServiceTest, ConfigReadFormShowsSettings) {
   EXPECT_EQ(ToString(d_.Run(Config("reader"))), "OK\n");
-  EXPECT_EQ(
-      ToString(d_.Run("AT+MQTTCONFIG?")),
-      "I:+MQTTCONFIG: \"127.0.0.1\"," + std::to_string(port_) + ",\"reader\",1,60,\"\",\"\"\nOK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG?")), "I:+MQTTCONFIG: \"127.0.0.1\"," +
+                                                    std::to_string(server_->port) +
+                                                    ",\"reader\",1,60,\"\",\"\"\nOK\n");
 }
 
 TEST_F(MqttServiceTest, ClosedPortIsTable34NetworkError) {
