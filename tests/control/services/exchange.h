@@ -24,15 +24,22 @@ inline void Begin(HttpClient& client) { client.Start({}); }
 inline void Begin(IpSocket& socket) { socket.Open({}); }
 inline void Begin(MqttClient& client) { client.Connect({}); }
 
-// The harness is built before the client it drives: it only keeps the reference until then.
+// The client, a base of Exchange so that it is built before the harness that drives it.
 template <typename Client>
-class Exchange : public InbandHarness {
+struct HeldClient {
+  template <typename... Args>
+  explicit HeldClient(Args&&... args) : held(std::forward<Args>(args)...) {}
+  Client held;
+};
+
+template <typename Client>
+class Exchange : private HeldClient<Client>, public InbandHarness {
  public:
   template <typename... Args>
   explicit Exchange(Args&&... args)
-      : InbandHarness(client_), client_(std::forward<Args>(args)...) {}
+      : HeldClient<Client>(std::forward<Args>(args)...), InbandHarness(this->held) {}
 
-  Client& client() { return client_; }
+  Client& client() { return this->held; }
 
   // Expects the client to write `first`, `then` and `last` (each step answered as scripted),
   // starts it and runs until nothing moves.
@@ -40,7 +47,7 @@ class Exchange : public InbandHarness {
     Script(std::move(first));
     Script(std::move(then));
     Script(std::move(last));
-    Begin(client_);
+    Begin(this->held);
     Run();
   }
 
@@ -73,9 +80,6 @@ class Exchange : public InbandHarness {
     }
     return Failed(parts);
   }
-
- private:
-  Client client_;
 };
 
 }  // namespace uclink::control::inband::testing
