@@ -184,15 +184,16 @@ TestCert MakeTestCert(const std::string& dir) {
   return out;
 }
 
-SuiteServer::SuiteServer(const std::string& tag) : dir(MakeTempDir(tag, true)), port(FreePort()) {}
+LoopbackServer::LoopbackServer(const std::string& tag)
+    : dir(MakeTempDir(tag, true)), port(FreePort()) {}
 
-SuiteServer::~SuiteServer() {
+LoopbackServer::~LoopbackServer() {
   process.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
 
-void SuiteServer::Start(const std::vector<std::string>& argv) {
+void LoopbackServer::Start(const std::vector<std::string>& argv) {
   process = std::make_unique<ChildProcess>(argv);
   listening = WaitListening(port);
 }

@@ -93,12 +93,12 @@ class ChildProcess {
   pid_t pid_ = -1;
 };
 
-/// The server a test suite starts once: a directory under /tmp for its files, a loopback port
-/// that was free, and, once Start ran, its process and whether it accepted connections in time.
-/// Going away stops the process, then removes the directory.
-struct SuiteServer {
-  explicit SuiteServer(const std::string& tag);
-  ~SuiteServer();
+/// A server a test starts on 127.0.0.1 (vsftpd, mosquitto, openssl s_server): a directory under
+/// /tmp for its files, a port that was free, and, once Start ran, its process and whether it
+/// accepted connections in time. Going away stops the process, then removes the directory.
+struct LoopbackServer {
+  explicit LoopbackServer(const std::string& tag);
+  ~LoopbackServer();
   /// Starts argv and waits (bounded) until something listens on `port`.
   void Start(const std::vector<std::string>& argv);
 

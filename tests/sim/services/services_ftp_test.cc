@@ -27,7 +27,7 @@ class FtpServiceTest : public ::testing::Test {
  protected:
   // One vsftpd for the suite: anonymous login, writable "pub" directory.
   static void SetUpTestSuite() {
-    server_ = new SuiteServer("uclink-vsftpd");
+    server_ = new LoopbackServer("uclink-vsftpd");
     const std::string root = server_->dir + "/root";
     pub_ = new std::string(root + "/pub");
     std::filesystem::create_directories(*pub_);
@@ -90,12 +90,12 @@ class FtpServiceTest : public ::testing::Test {
     return data;
   }
 
-  static SuiteServer* server_;
+  static LoopbackServer* server_;
   static std::string* pub_;
   Driver d_;
 };
 
-SuiteServer* FtpServiceTest::server_ = nullptr;
+LoopbackServer* FtpServiceTest::server_ = nullptr;
 std::string* FtpServiceTest::pub_ = nullptr;
 
 TEST_F(FtpServiceTest, PassiveGetOf64KiBArrivesInPiecesByteForByte) {

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <mosquitto.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -59,7 +58,7 @@ bool PublishNatively(unsigned short port,
 class MqttServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new SuiteServer("uclink-mosquitto");
+    server_ = new LoopbackServer("uclink-mosquitto");
     const std::string conf = server_->dir + "/mosquitto.conf";
     WriteFile(conf, "listener " + std::to_string(server_->port) +
                         " 127.0.0.1\nallow_anonymous true\npersistence false\n"
@@ -92,11 +91,11 @@ class MqttServiceTest : public ::testing::Test {
                                        std::to_string(message.size()) + ",\"" + message + "\""});
   }
 
-  static SuiteServer* server_;
+  static LoopbackServer* server_;
   Driver d_;
 };
 
-SuiteServer* MqttServiceTest::server_ = nullptr;
+LoopbackServer* MqttServiceTest::server_ = nullptr;
 
 TEST_F(MqttServiceTest, ManualTestSessionRoundTrips) {
   // Manual §2.61 "MQTT 测试": config, connect, state, sub, pub, +MQTTSUB report, disconnect.
@@ -239,34 +238,27 @@ TEST_F(MqttServiceTest, TlsWithoutRootCertificateIsParameterError) {
 TEST_F(MqttServiceTest, TlsSessionWithUploadedRootCertificateRoundTrips) {
   // A second broker with a TLS listener; its self-signed certificate is the root the client
   // uploads with AT+MQTTLS, line ends escaped as the manual's §2.61 procedure does.
-  const std::string dir = MakeTempDir("uclink-mqtts", true);
-  const TestCert cert = MakeTestCert(dir);
+  LoopbackServer broker("uclink-mqtts");
+  const TestCert cert = MakeTestCert(broker.dir);
   ASSERT_FALSE(cert.cert_path.empty());
-  const unsigned short port = FreePort();
-  const std::string conf = dir + "/tls.conf";
-  WriteFile(conf, "listener " + std::to_string(port) + " 127.0.0.1\nallow_anonymous true\n" +
+  const std::string conf = broker.dir + "/tls.conf";
+  WriteFile(conf, "listener " + std::to_string(broker.port) + " 127.0.0.1\nallow_anonymous true\n" +
                       "persistence false\nuser root\nlog_type error\ncafile " + cert.cert_path +
                       "\ncertfile " + cert.cert_path + "\nkeyfile " + cert.key_path + "\n");
-  {
-    ChildProcess broker({"/usr/sbin/mosquitto", "-c", conf});
-    ASSERT_TRUE(WaitListening(port));
-    std::ifstream in(cert.cert_path);
-    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::string escaped;
-    for (char c : pem) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTLS=1,0,\"" + escaped + "\"," + std::to_string(pem.size()))),
-              "OK\n");
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(port) +
-                              ",\"tls\",1,60,\"\",\"\"")),
-              "OK\n");
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"s\",1")), "OK\n");
-    EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"s\",1,0,\"secret\"")), "OK\n");
-    EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1), std::vector<std::string>{"+MQTTSUB:\"s\",6,\"secret\""});
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTDISCONNECT")), "OK\n");
-  }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  broker.Start({"/usr/sbin/mosquitto", "-c", conf});
+  ASSERT_TRUE(broker.listening);
+  std::ifstream in(cert.cert_path);
+  std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string escaped;
+  for (char c : pem) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTLS=1,0,\"" + escaped + "\"," + std::to_string(pem.size()))),
+            "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(broker.port) +
+                            ",\"tls\",1,60,\"\",\"\"")),
+            "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
+  SubscribeAndPublish("s", 1, "secret");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTDISCONNECT")), "OK\n");
 }
 
 TEST_F(MqttServiceTest, ResetDropsTheConnection) {
