@@ -69,6 +69,13 @@ std::optional<std::string> CountedData(const std::string& raw) {
   return c->data;
 }
 
+// The quoted <data> of AT+IPSEND when its announced length counts it exactly.
+std::optional<std::string> IpsendData(const std::string& raw) {
+  auto a = sim::services::ParseIpsend(raw);
+  if (!a || !a->data || a->length != static_cast<long>(a->data->size())) return std::nullopt;
+  return a->data;
+}
+
 chat::MqttConfig Config() {
   chat::MqttConfig c;
   c.host = "broker";
@@ -108,13 +115,7 @@ std::vector<Case> Cases() {
        [](const std::string& raw) { return Field(raw, 3, 1, true); }},
       {TextParam::kIpsendData, "+IPSEND",
        [](const std::string& v) { return chat::EncodeIpsend(chat::SocketMode::kTcp, v); },
-       [](const std::string& raw) -> std::optional<std::string> {
-         auto a = sim::services::ParseIpsend(raw);
-         if (!a || !a->data || a->length != static_cast<long>(a->data->size())) {
-           return std::nullopt;
-         }
-         return a->data;
-       }},
+       IpsendData},
       {TextParam::kFtpServer, "+FTPSERV",
        [](const std::string& v) { return chat::EncodeFtpserv(v); },
        [](const std::string& raw) { return Field(raw, 2, 0, true); }},
@@ -246,13 +247,7 @@ TEST(InbandParamsRoundTripTest, MultiPartDataIsRefusedOrReassembledByteForByte) 
   const std::vector<Data> kinds = {
       {TextParam::kIpsendData, chat::kMaxIpSendData,
        [](const std::string& v) { return chat::EncodeIpsend(chat::SocketMode::kUdp, v); },
-       [](const std::string& raw) -> std::optional<std::string> {
-         auto a = sim::services::ParseIpsend(raw);
-         if (!a || !a->data || a->length != static_cast<long>(a->data->size())) {
-           return std::nullopt;
-         }
-         return a->data;
-       }},
+       IpsendData},
       {TextParam::kFtpPutData, chat::kMaxFtpPutData,
        [](const std::string& v) { return chat::EncodeFtpput(v); }, CountedData},
       {TextParam::kHttpData, chat::kMaxHttpData,
