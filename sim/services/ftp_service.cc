@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "sim/services/errors.h"
+#include "sim/services/forms.h"
 #include "sim/services/limits.h"
 #include "sim/services/params.h"
 
@@ -67,17 +68,10 @@ FtpService::FtpService(asio::io_context& io, ServiceHost& host)
     : host_(host), control_(io), data_(io), acceptor_(io), timer_(io) {}
 
 std::string_view FtpService::ToString(Transfer t) {
-  switch (t) {
-    case Transfer::kNone:
-      return "none";
-    case Transfer::kGet:
-      return "get";
-    case Transfer::kList:
-      return "list";
-    case Transfer::kPut:
-      return "put";
-  }
-  return "?";
+  return NameOf(t, {{Transfer::kNone, "none"},
+                    {Transfer::kGet, "get"},
+                    {Transfer::kList, "list"},
+                    {Transfer::kPut, "put"}});
 }
 
 void FtpService::Shutdown() {

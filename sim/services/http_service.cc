@@ -1,6 +1,7 @@
 #include "sim/services/http_service.h"
 
 #include "sim/services/errors.h"
+#include "sim/services/forms.h"
 #include "sim/services/limits.h"
 #include "sim/services/params.h"
 
@@ -55,17 +56,10 @@ HttpService::HttpService(boost::asio::io_context& io, ServiceHost& host)
 HttpService::~HttpService() { ReleaseEasy(); }
 
 std::string_view HttpService::ToString(Method m) {
-  switch (m) {
-    case Method::kGet:
-      return "get";
-    case Method::kHead:
-      return "head";
-    case Method::kPut:
-      return "put";
-    case Method::kPost:
-      return "post";
-  }
-  return "?";
+  return NameOf(m, {{Method::kGet, "get"},
+                    {Method::kHead, "head"},
+                    {Method::kPut, "put"},
+                    {Method::kPost, "post"}});
 }
 
 void HttpService::Shutdown() {
@@ -92,42 +86,27 @@ void HttpService::Execute(const SimCommand& cmd) {
 }
 
 void HttpService::Tls(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+HTTPTLS: (0-1)");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-      host_.Info(std::string("+HTTPTLS: ") + (tls_ ? "1" : "0"));
-      return host_.Ok();
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
+  if (cmd.form == SimCommand::Form::kRead) {
+    host_.Info(std::string("+HTTPTLS: ") + (tls_ ? "1" : "0"));
+    return host_.Ok();
   }
-  const auto p = SplitParams(cmd.raw, 1);
-  const auto value = p && p->size() == 1 ? ParseInt((*p)[0].text, 0, 1) : std::nullopt;
+  if (!ExpectSetForm(host_, cmd, "+HTTPTLS: (0-1)")) return;
+  const auto value = OneInt(cmd.raw, 0, 1);
   if (!value) return ReplyError(host_, Errc::kBadParameter);
   tls_ = *value == 1;
   host_.Ok();
 }
 
 void HttpService::Para(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+HTTPPARA: [<httpparatag>:<httpparavalue>]");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-      host_.Info("+HTTPPARA: URL," + url_);
-      host_.Info("+HTTPPARA: PATH," + path_);
-      host_.Info("+HTTPPARA: PORT," + std::to_string(port_));
-      host_.Info("+HTTPPARA: TIMEOUT," + std::to_string(timeout_s_));
-      host_.Info("+HTTPPARA: MODE," + std::string(report_mode_ ? "1" : "0"));
-      return host_.Ok();
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
+  if (cmd.form == SimCommand::Form::kRead) {
+    host_.Info("+HTTPPARA: URL," + url_);
+    host_.Info("+HTTPPARA: PATH," + path_);
+    host_.Info("+HTTPPARA: PORT," + std::to_string(port_));
+    host_.Info("+HTTPPARA: TIMEOUT," + std::to_string(timeout_s_));
+    host_.Info("+HTTPPARA: MODE," + std::string(report_mode_ ? "1" : "0"));
+    return host_.Ok();
   }
+  if (!ExpectSetForm(host_, cmd, "+HTTPPARA: [<httpparatag>:<httpparavalue>]")) return;
   const auto p = SplitParams(cmd.raw, 2);
   if (!p || p->size() != 2) return ReplyError(host_, Errc::kBadParameter);
   const std::string tag = Upper(Trim((*p)[0].text));
@@ -158,16 +137,7 @@ void HttpService::Para(const SimCommand& cmd) {
 }
 
 void HttpService::Data(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+HTTPDATA: <lent>,<data>");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
-  }
+  if (!ExpectSetForm(host_, cmd, "+HTTPDATA: <lent>,<data>")) return;
   // The length ends the data: quotes and commas in it are data (SplitCounted).
   const auto counted = SplitCounted(cmd.raw, 1 << 20);
   if (!counted) return ReplyError(host_, Errc::kBadParameter);
@@ -222,23 +192,15 @@ std::string HttpService::EffectiveUrl(std::string* host) const {
 }
 
 void HttpService::Action(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+HTTPACTION: (0-3)");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-      // Not in the manual: the last response's method, HTTP status and length.
-      if (!have_response_) return ReplyError(host_, Errc::kNotAllowed);
-      host_.Info("+HTTPACTION: " + std::to_string(static_cast<int>(method_)) + "," +
-                 std::to_string(status_) + "," + std::to_string(response_.size()));
-      return host_.Ok();
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
+  if (cmd.form == SimCommand::Form::kRead) {
+    // Not in the manual: the last response's method, HTTP status and length.
+    if (!have_response_) return ReplyError(host_, Errc::kNotAllowed);
+    host_.Info("+HTTPACTION: " + std::to_string(static_cast<int>(method_)) + "," +
+               std::to_string(status_) + "," + std::to_string(response_.size()));
+    return host_.Ok();
   }
-  const auto p = SplitParams(cmd.raw, 1);
-  const auto method = p && p->size() == 1 ? ParseInt((*p)[0].text, 0, 3) : std::nullopt;
+  if (!ExpectSetForm(host_, cmd, "+HTTPACTION: (0-3)")) return;
+  const auto method = OneInt(cmd.raw, 0, 3);
   if (!method || url_.empty()) return ReplyError(host_, Errc::kBadParameter);
   if (easy_ != nullptr) return ReplyError(host_, Errc::kNotAllowed);
   if (!host_.NetworkReady()) return ReplyError(host_, Errc::kNoNetwork);
@@ -347,9 +309,7 @@ void HttpService::Read(const SimCommand& cmd) {
       return ReplyError(host_, Errc::kBadParameter);
     case SimCommand::Form::kSet: {
       // Not in the manual: AT+HTTPREAD=<n> caps the piece at n bytes.
-      const auto p = SplitParams(cmd.raw, 1);
-      const auto n =
-          p && p->size() == 1 ? ParseInt((*p)[0].text, 1, kMaxReportChunk) : std::nullopt;
+      const auto n = OneInt(cmd.raw, 1, kMaxReportChunk);
       if (!n) return ReplyError(host_, Errc::kBadParameter);
       limit = static_cast<std::size_t>(*n);
       break;

@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 
 #include "sim/services/errors.h"
+#include "sim/services/forms.h"
 #include "sim/services/limits.h"
 #include "sim/services/params.h"
 
@@ -32,15 +33,9 @@ std::optional<bool> ParseMode(const Param& p) {
 IpSockets::IpSockets(asio::io_context& io, ServiceHost& host) : host_(host), tcp_(io), udp_(io) {}
 
 std::string_view IpSockets::ToString(TcpState s) {
-  switch (s) {
-    case TcpState::kClosed:
-      return "closed";
-    case TcpState::kConnecting:
-      return "connecting";
-    case TcpState::kConnected:
-      return "connected";
-  }
-  return "?";
+  return NameOf(s, {{TcpState::kClosed, "closed"},
+                    {TcpState::kConnecting, "connecting"},
+                    {TcpState::kConnected, "connected"}});
 }
 
 void IpSockets::Execute(const SimCommand& cmd) {
@@ -57,20 +52,13 @@ void IpSockets::Shutdown() {
 }
 
 void IpSockets::Create(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+IPCREATE: mode (TCP/UDP), ip/address, port");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-      // Manual §2.22 query: "+IPCREATE: 1,0" = TCP connected, no UDP client.
-      host_.Info("+IPCREATE: " + std::to_string(tcp_state_ == TcpState::kConnected ? 1 : 0) + "," +
-                 std::to_string(udp_.is_open() ? 1 : 0));
-      return host_.Ok();
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
+  if (cmd.form == SimCommand::Form::kRead) {
+    // Manual §2.22 query: "+IPCREATE: 1,0" = TCP connected, no UDP client.
+    host_.Info("+IPCREATE: " + std::to_string(tcp_state_ == TcpState::kConnected ? 1 : 0) + "," +
+               std::to_string(udp_.is_open() ? 1 : 0));
+    return host_.Ok();
   }
+  if (!ExpectSetForm(host_, cmd, "+IPCREATE: mode (TCP/UDP), ip/address, port")) return;
   const auto p = SplitParams(cmd.raw, 3);
   if (!p || p->size() != 3) return ReplyError(host_, Errc::kBadParameter);
   const auto is_tcp = ParseMode((*p)[0]);
@@ -130,16 +118,7 @@ void IpSockets::ConnectTcp(tcp::endpoint ep, int attempt, unsigned generation) {
 }
 
 void IpSockets::Send(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+IPSEND: mode(TCP/UDP),data");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
-  }
+  if (!ExpectSetForm(host_, cmd, "+IPSEND: mode(TCP/UDP),data")) return;
   // Manual §2.25.1: AT+IPSEND="TCP",3,"123"; the quoted <data> ends at the next '"' (§1.3.3).
   const auto args = ParseIpsend(cmd.raw);
   const auto is_tcp = args ? ParseMode(Param{args->mode, true}) : std::nullopt;
@@ -180,16 +159,7 @@ void IpSockets::SendPayload(bool is_tcp, std::string data) {
 }
 
 void IpSockets::Close(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+IPCLOSE: mode(TCP/UDP)");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
-  }
+  if (!ExpectSetForm(host_, cmd, "+IPCLOSE: mode(TCP/UDP)")) return;
   const auto p = SplitParams(cmd.raw, 1);
   const auto is_tcp = p && p->size() == 1 ? ParseMode((*p)[0]) : std::nullopt;
   if (!is_tcp) return ReplyError(host_, Errc::kBadParameter);

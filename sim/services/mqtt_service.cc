@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "sim/services/errors.h"
+#include "sim/services/forms.h"
 #include "sim/services/limits.h"
 #include "sim/services/params.h"
 
@@ -80,15 +81,9 @@ MqttService::~MqttService() {
 }
 
 std::string_view MqttService::ToString(State s) {
-  switch (s) {
-    case State::kIdle:
-      return "idle";
-    case State::kConnecting:
-      return "connecting";
-    case State::kConnected:
-      return "connected";
-  }
-  return "?";
+  return NameOf(s, {{State::kIdle, "idle"},
+                    {State::kConnecting, "connecting"},
+                    {State::kConnected, "connected"}});
 }
 
 void MqttService::Shutdown() {
@@ -123,19 +118,16 @@ void MqttService::Execute(const SimCommand& cmd) {
 }
 
 void MqttService::Config(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+MQTTCONFIG: <url>,<port>,<clientid>,(0-1),<keepalive>,<username>,<password>");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-      host_.Info("+MQTTCONFIG: \"" + url_ + "\"," + std::to_string(port_) + ",\"" + client_id_ +
-                 "\"," + (clean_session_ ? "1" : "0") + "," + std::to_string(keepalive_) + ",\"" +
-                 user_ + "\",\"" + password_ + "\"");
-      return host_.Ok();
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
+  if (cmd.form == SimCommand::Form::kRead) {
+    host_.Info("+MQTTCONFIG: \"" + url_ + "\"," + std::to_string(port_) + ",\"" + client_id_ +
+               "\"," + (clean_session_ ? "1" : "0") + "," + std::to_string(keepalive_) + ",\"" +
+               user_ + "\",\"" + password_ + "\"");
+    return host_.Ok();
+  }
+  if (!ExpectSetForm(
+          host_, cmd,
+          "+MQTTCONFIG: <url>,<port>,<clientid>,(0-1),<keepalive>,<username>,<password>")) {
+    return;
   }
   const auto p = SplitParams(cmd.raw, 7);
   if (!p || p->size() < 5) return ReplyError(host_, Errc::kBadParameter);
@@ -161,20 +153,13 @@ void MqttService::Config(const SimCommand& cmd) {
 }
 
 void MqttService::Tls(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+MQTTLS=<tls>,<caname>,<certname>,<keyname>");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-      host_.Info(std::string("+MQTTLS:") + (tls_ ? "1" : "0") + "," +
-                 (certs_[0].empty() ? "" : "ca") + "," + (certs_[1].empty() ? "" : "cert") + "," +
-                 (certs_[2].empty() ? "" : "key"));
-      return host_.Ok();
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
+  if (cmd.form == SimCommand::Form::kRead) {
+    host_.Info(std::string("+MQTTLS:") + (tls_ ? "1" : "0") + "," +
+               (certs_[0].empty() ? "" : "ca") + "," + (certs_[1].empty() ? "" : "cert") + "," +
+               (certs_[2].empty() ? "" : "key"));
+    return host_.Ok();
   }
+  if (!ExpectSetForm(host_, cmd, "+MQTTLS=<tls>,<caname>,<certname>,<keyname>")) return;
   // "AT+MQTTTLS=1,0,"<pem, line ends escaped>",1181" (manual §2.61) or "AT+MQTTLS=0".
   const auto p = SplitParams(cmd.raw, 4);
   const auto tls = p && !p->empty() ? ParseInt((*p)[0].text, 0, 1) : std::nullopt;
@@ -369,11 +354,7 @@ void MqttService::Teardown() {
 }
 
 void MqttService::Pub(const SimCommand& cmd) {
-  if (cmd.form == SimCommand::Form::kTest) {
-    host_.Info("+MQTTPUB: <topic>,(0-2),(0-1),<message>");
-    return host_.Ok();
-  }
-  if (cmd.form != SimCommand::Form::kSet) return ReplyError(host_, Errc::kBadParameter);
+  if (!ExpectSetForm(host_, cmd, "+MQTTPUB: <topic>,(0-2),(0-1),<message>")) return;
   // Manual §2.61: AT+MQTTPUB="topic1",1,0,"hello".
   // Topic and message are quoted strings that end at their next '"' (§1.3.3: no escape).
   const auto p = ParseMqttpub(cmd.raw);
@@ -398,20 +379,13 @@ void MqttService::Pub(const SimCommand& cmd) {
 }
 
 void MqttService::Sub(const SimCommand& cmd) {
-  switch (cmd.form) {
-    case SimCommand::Form::kTest:
-      host_.Info("+MQTTSUB: <topic>,(0-2)");
-      return host_.Ok();
-    case SimCommand::Form::kRead:
-      for (const auto& [topic, qos] : subscriptions_) {
-        host_.Info("+MQTTSUB: \"" + topic + "\"," + std::to_string(qos));
-      }
-      return host_.Ok();
-    case SimCommand::Form::kExec:
-      return ReplyError(host_, Errc::kBadParameter);
-    case SimCommand::Form::kSet:
-      break;
+  if (cmd.form == SimCommand::Form::kRead) {
+    for (const auto& [topic, qos] : subscriptions_) {
+      host_.Info("+MQTTSUB: \"" + topic + "\"," + std::to_string(qos));
+    }
+    return host_.Ok();
   }
+  if (!ExpectSetForm(host_, cmd, "+MQTTSUB: <topic>,(0-2)")) return;
   const auto p = SplitParams(cmd.raw, 2);
   if (!p || p->size() != 2) return ReplyError(host_, Errc::kBadParameter);
   const auto qos = ParseInt((*p)[1].text, 0, 2);
@@ -428,11 +402,7 @@ void MqttService::Sub(const SimCommand& cmd) {
 }
 
 void MqttService::Unsub(const SimCommand& cmd) {
-  if (cmd.form == SimCommand::Form::kTest) {
-    host_.Info("+MQTTUNSUB: <topic>");
-    return host_.Ok();
-  }
-  if (cmd.form != SimCommand::Form::kSet) return ReplyError(host_, Errc::kBadParameter);
+  if (!ExpectSetForm(host_, cmd, "+MQTTUNSUB: <topic>")) return;
   const auto p = SplitParams(cmd.raw, 1);
   if (!p || p->size() != 1 || (*p)[0].text.empty()) return ReplyError(host_, Errc::kBadParameter);
   const std::string& topic = (*p)[0].text;

@@ -68,6 +68,12 @@ std::optional<std::string> OneBareParam(std::string_view raw) {
   return Trim((*p)[0].text);
 }
 
+std::optional<long> OneInt(std::string_view raw, long lo, long hi) {
+  const auto p = SplitParams(raw, 1);
+  if (!p || p->size() != 1) return std::nullopt;
+  return ParseInt((*p)[0].text, lo, hi);
+}
+
 std::optional<IpsendArgs> ParseIpsend(std::string_view raw) {
   const auto p = SplitParams(raw, 2);
   if (!p || p->size() != 2) return std::nullopt;

@@ -66,6 +66,10 @@ bool FitsQuoted(std::string_view text);
 /// §2.30–§2.36), without the spaces around it; nullopt when there is not exactly one.
 std::optional<std::string> OneBareParam(std::string_view raw);
 
+/// The one parameter of a set command (AT+HTTPTLS=<n>, AT+HTTPACTION=<method>, ...) as a decimal
+/// integer in [lo, hi]; nullopt when there is not exactly one or it is not such a number.
+std::optional<long> OneInt(std::string_view raw, long lo, long hi);
+
 /// AT+IPSEND=<mode>,<n>,"<data>" (§2.25.1), <mode>,"<data>" (§2.23's table) or <mode>,<n> (the
 /// prompt form, a simulator extension). `mode` is as written (padding included).
 struct IpsendArgs {

@@ -116,12 +116,19 @@ same "ftp size same in both modes" "$T/size.native" "$T/size.daemon"
 # --- MQTT (QoS 1) ----------------------------------------------------------------------------
 # The module has one MQTT client: publish through the daemon to a native subscriber, and
 # subscribe through the daemon to a native publisher.
+# subscribe OUT TOPIC ARGS...: a QoS 1 subscriber for two messages of TOPIC writing $T/OUT (its
+# stderr $T/OUT.err), in the background as SUB; returns once it says "subscribed" (bounded).
+subscribe() {
+  local out=$1 topic=$2
+  shift 2
+  uc mqtt sub -b "127.0.0.1:$MQTT_PORT" -t "$topic" -q 1 -C 2 --timeout 20 "$@" \
+    >"$T/$out" 2>"$T/$out.err" &
+  SUB=$!
+  for _ in $(seq 200); do grep -q subscribed "$T/$out.err" && break; sleep 0.05; done
+}
 for m in daemon native; do
   mode_args $m
-  uc mqtt sub -b "127.0.0.1:$MQTT_PORT" -t "t/$m" -q 1 -C 2 --timeout 20 "${NATIVE[@]}" \
-    >"$T/sub.$m" 2>"$T/sub.err.$m" &
-  SUB=$!
-  for _ in $(seq 200); do grep -q subscribed "$T/sub.err.$m" && break; sleep 0.05; done
+  subscribe "sub.$m" "t/$m" "${NATIVE[@]}"
   uc mqtt pub -b "127.0.0.1:$MQTT_PORT" -t "t/$m" -q 1 -m "qos1 message" "${M[@]}" ||
     fail "mqtt pub $m rc"
   uc mqtt pub -b "127.0.0.1:$MQTT_PORT" -t "t/$m" -q 0 -r -m "retained" "${M[@]}" ||
@@ -133,13 +140,10 @@ printf 'qos1 message\nretained\n' >"$T/sub.want"
 same "mqtt pub daemon" "$T/sub.want" "$T/sub.daemon"
 for m in daemon native; do
   mode_args $m
-  uc mqtt sub -b "127.0.0.1:$MQTT_PORT" -t "s/$m" -q 1 -C 2 --timeout 20 "${M[@]}" \
-    >"$T/msub.$m" 2>"$T/msub.err.$m" &
-  SUB=$!
-  for _ in $(seq 200); do grep -q subscribed "$T/msub.err.$m" && break; sleep 0.05; done
+  subscribe "msub.$m" "s/$m" "${M[@]}"
   uc mqtt pub -b "127.0.0.1:$MQTT_PORT" -t "s/$m" -q 1 -m "first" "${NATIVE[@]}" || fail "pub 1"
   uc mqtt pub -b "127.0.0.1:$MQTT_PORT" -t "s/$m" -q 1 -m "second, QoS 1" "${NATIVE[@]}" || fail "pub 2"
-  wait $SUB || fail "mqtt sub $m rc: $(cat "$T/msub.err.$m")"
+  wait $SUB || fail "mqtt sub $m rc: $(cat "$T/msub.$m.err")"
 done
 same "mqtt sub same in both modes" "$T/msub.native" "$T/msub.daemon"
 printf 'first\nsecond, QoS 1\n' >"$T/msub.want"

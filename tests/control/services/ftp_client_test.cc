@@ -4,263 +4,190 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/control/services/inband_harness.h"
+#include "tests/control/services/exchange.h"
 
 namespace uclink::control::inband {
 namespace {
 
-using testing::InbandHarness;
 using testing::Step;
+using Ftp = testing::Exchange<FtpClient>;
 
 FtpSession Session() {
-  FtpSession s;
-  s.host = "192.168.2.222";
-  s.user = "ftp";
-  s.password = "ucchip123";
-  s.passive = true;
-  return s;
+  return {.host = "192.168.2.222", .user = "ftp", .password = "ucchip123", .passive = true};
 }
 
-std::vector<Step> Login() {
+FtpRequest Request(FtpVerb verb, std::string path, std::string data = "") {
+  return {verb, std::move(path), std::move(data)};
+}
+
+std::vector<Step> Login(const std::string& user = "ftp",
+                        const std::string& password = "ucchip123") {
   return {
       {"AT+FTPMODE=1\r", "OK\r\n"},
       {"AT+FTPTYPE=I\r", "+FTPTYPE:0\r\nOK\r\n"},
       {"AT+FTPSERV=192.168.2.222\r", "+FTPSERV:0\r\nOK\r\n"},
-      {"AT+FTPUN=ftp\r", "OK\r\n"},
-      {"AT+FTPPW=ucchip123\r", "OK\r\n"},
+      {"AT+FTPUN=" + user + "\r", "OK\r\n"},
+      {"AT+FTPPW=" + password + "\r", "OK\r\n"},
   };
 }
 
+// Login() up to its step `index`, which the module answers with `reply`.
+std::vector<Step> LoginRefusedAt(std::size_t index, std::string reply) {
+  std::vector<Step> steps = Login();
+  steps.resize(index + 1);
+  steps[index].reply = std::move(reply);
+  return steps;
+}
+
 const Step kQuit{"AT+FTPQUIT\r", "OK\r\n"};
+
+// Plays `login` and `steps` up to the transfer's OK; the module then reports `pieces` (URCs) and
+// the client quits.
+void Receive(Ftp& x, std::vector<Step> login, std::vector<Step> steps, const std::string& pieces) {
+  x.Play(std::move(login), std::move(steps));
+  x.Script({kQuit});
+  x.Inject(pieces);
+}
 
 TEST(FtpClientTest, ListingOfManual243ArrivesAfterOkAtEverySplit) {
   const std::string listing =
       "-rwxrwxrwx\t1\t1000\t1000\t8 May 14 12:04\t1.bin\r\n"
       "-rwxrwxrwx\t1\t0\t0\t5 May 17 17:11\ttest.txt\r\n";
   for (std::size_t chunk : testing::ChunkSizes()) {
-    FtpClient client(Session(), {FtpVerb::kList, "/home/uchip/ftp/bin", ""});
-    InbandHarness h(client, chunk);
-    h.Script(Login());
-    h.Script({{"AT+FTPPATH=/home/uchip/ftp/bin\r", "+FTPPATH:250\r\nOK\r\n"},
-              {"AT+FTPLIST\r", "OK\r\n"}});
-    client.Start({});
-    h.Run();
-    h.Script({kQuit});
-    h.Inject("\r\n+FTPLIST:0," + std::to_string(listing.size()) + "\r\n" + listing);
-    EXPECT_EQ(h.Data(), listing) << "chunk " << chunk;
-    ASSERT_TRUE(h.Done()) << "chunk " << chunk;
-    EXPECT_FALSE(*h.Done()) << h.Done()->message;
-    EXPECT_TRUE(h.script_done());
+    Ftp x(Session(), Request(FtpVerb::kList, "/home/uchip/ftp/bin"));
+    x.set_chunk(chunk);
+    Receive(x, Login(),
+            {{"AT+FTPPATH=/home/uchip/ftp/bin\r", "+FTPPATH:250\r\nOK\r\n"},
+             {"AT+FTPLIST\r", "OK\r\n"}},
+            "\r\n+FTPLIST:0," + std::to_string(listing.size()) + "\r\n" + listing);
+    EXPECT_EQ(x.Data(), listing) << "chunk " << chunk;
+    EXPECT_TRUE(x.Succeeded()) << "chunk " << chunk;
+    EXPECT_TRUE(x.script_done());
   }
 }
 
 TEST(FtpClientTest, GetReassemblesThePiecesExactly) {
-  FtpClient client(Session(), {FtpVerb::kGet, "123", ""});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({{"AT+FTPSIZE=123\r", "+FTPSIZE:22\r\nOK\r\n"}, {"AT+FTPGET=1,123\r", "OK\r\n"}});
-  client.Start({});
-  h.Run();
-  h.Script({kQuit});
-  h.Inject("\r\n+FTPGET:18,1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
-  EXPECT_EQ(h.Data(), std::string("1234\r\n5678,\"\r\n\x01\x02\r\nabcd"));
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
-  EXPECT_EQ(h.Events<ProgressAction>().back().done, 22u);
+  Ftp x(Session(), Request(FtpVerb::kGet, "123"));
+  Receive(x, Login(),
+          {{"AT+FTPSIZE=123\r", "+FTPSIZE:22\r\nOK\r\n"}, {"AT+FTPGET=1,123\r", "OK\r\n"}},
+          "\r\n+FTPGET:18,1234\r\n5678,\"\r\n\x01\x02\r\n\r\n+FTPGET:4,abcd\r\n");
+  EXPECT_EQ(x.Data(), std::string("1234\r\n5678,\"\r\n\x01\x02\r\nabcd"));
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_EQ(x.Events<ProgressAction>().back().done, 22u);
 }
 
 TEST(FtpClientTest, GetEndsAtTheZeroLengthPieceWhenTheSizeIsUnknown) {
-  FtpClient client(Session(), {FtpVerb::kGet, "dir/f", ""});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({{"AT+FTPPATH=dir\r", "+FTPPATH:250\r\nOK\r\n"},
-            {"AT+FTPSIZE=f\r", "+FTPSIZE:550\r\nERROR\r\n"},
-            {"AT+FTPGET=1,f\r", "OK\r\n"}});
-  client.Start({});
-  h.Run();
-  h.Script({kQuit});
-  h.Inject("+FTPGET:3,abc\r\n+FTPGET:0,\r\n");
-  EXPECT_EQ(h.Data(), "abc");
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
+  Ftp x(Session(), Request(FtpVerb::kGet, "dir/f"));
+  Receive(x, Login(),
+          {{"AT+FTPPATH=dir\r", "+FTPPATH:250\r\nOK\r\n"},
+           {"AT+FTPSIZE=f\r", "+FTPSIZE:550\r\nERROR\r\n"},
+           {"AT+FTPGET=1,f\r", "OK\r\n"}},
+          "+FTPGET:3,abc\r\n+FTPGET:0,\r\n");
+  EXPECT_EQ(x.Data(), "abc");
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(FtpClientTest, FailedTransferReportsTheTable35CodeAndQuits) {
-  FtpClient client(Session(), {FtpVerb::kGet, "f", ""});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({{"AT+FTPSIZE=f\r", "+FTPSIZE:100\r\nOK\r\n"}, {"AT+FTPGET=1,f\r", "OK\r\n"}});
-  client.Start({});
-  h.Run();
-  h.Script({kQuit});
-  h.Inject("+FTPGET:3,abc\r\n+FTPGET:-1,426\r\n");
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kServiceError);
-  EXPECT_NE(h.Done()->message.find("426 (FTP_CLOSE_CONNECT)"), std::string::npos)
-      << h.Done()->message;
-  EXPECT_TRUE(h.script_done());
+  Ftp x(Session(), Request(FtpVerb::kGet, "f"));
+  Receive(x, Login(), {{"AT+FTPSIZE=f\r", "+FTPSIZE:100\r\nOK\r\n"}, {"AT+FTPGET=1,f\r", "OK\r\n"}},
+          "+FTPGET:3,abc\r\n+FTPGET:-1,426\r\n");
+  EXPECT_TRUE(x.Failed(Errc::kServiceError, {"426 (FTP_CLOSE_CONNECT)"}));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(FtpClientTest, SilentServerTimesOutAndQuits) {
-  FtpClient client(Session(), {FtpVerb::kGet, "f", ""});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({{"AT+FTPSIZE=f\r", "+FTPSIZE:100\r\nOK\r\n"}, {"AT+FTPGET=1,f\r", "OK\r\n"}, kQuit});
-  client.Start({});
-  h.Run();
-  h.FireTimer();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kTimeout);
-  EXPECT_TRUE(h.script_done());
+  Ftp x(Session(), Request(FtpVerb::kGet, "f"));
+  x.Play(Login(),
+         {{"AT+FTPSIZE=f\r", "+FTPSIZE:100\r\nOK\r\n"}, {"AT+FTPGET=1,f\r", "OK\r\n"}, kQuit});
+  x.FireTimer();
+  EXPECT_TRUE(x.Failed(Errc::kTimeout));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(FtpClientTest, PutOfManual243SendsChunksAndEndsWithTheEndMarker) {
-  FtpSession session = Session();
-  FtpClient client(session, {FtpVerb::kPut, "1234", std::string(2100, '5')});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({
-      {"AT+FTPPUTNAME=1234\r", "OK\r\n"},
-      {"AT+FTPPUT=1024," + std::string(1024, '5') + "\r", "OK\r\n"},
-      {"AT+FTPPUT=1024," + std::string(1024, '5') + "\r", "OK\r\n"},
-      {"AT+FTPPUT=52," + std::string(52, '5') + "\r", "OK\r\n"},
-      {"AT+FTPPUT=0,\r", "OK\r\n"},
-      kQuit,
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
-  EXPECT_EQ(h.Events<ProgressAction>().back().done, 2100u);
+  Ftp x(Session(), Request(FtpVerb::kPut, "1234", std::string(2100, '5')));
+  x.Play(Login(), {
+                      {"AT+FTPPUTNAME=1234\r", "OK\r\n"},
+                      {"AT+FTPPUT=1024," + std::string(1024, '5') + "\r", "OK\r\n"},
+                      {"AT+FTPPUT=1024," + std::string(1024, '5') + "\r", "OK\r\n"},
+                      {"AT+FTPPUT=52," + std::string(52, '5') + "\r", "OK\r\n"},
+                      {"AT+FTPPUT=0,\r", "OK\r\n"},
+                      kQuit,
+                  });
+  EXPECT_TRUE(x.script_done());
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_EQ(x.Events<ProgressAction>().back().done, 2100u);
 }
 
 TEST(FtpClientTest, ModuleErrorMidPutReleasesTheSession) {
-  FtpClient client(Session(), {FtpVerb::kPut, "f", "abcdef"});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({
-      {"AT+FTPPUTNAME=f\r", "OK\r\n"},
-      {"AT+FTPPUT=6,abcdef\r", "+FTPPUT:426\r\nERROR\r\n"},
-      kQuit,
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kServiceError);
-  EXPECT_NE(h.Done()->message.find("FTP_CLOSE_CONNECT"), std::string::npos);
-  EXPECT_TRUE(h.script_done());
+  Ftp x(Session(), Request(FtpVerb::kPut, "f", "abcdef"));
+  x.Play(Login(), {
+                      {"AT+FTPPUTNAME=f\r", "OK\r\n"},
+                      {"AT+FTPPUT=6,abcdef\r", "+FTPPUT:426\r\nERROR\r\n"},
+                      kQuit,
+                  });
+  EXPECT_TRUE(x.Failed(Errc::kServiceError, {"FTP_CLOSE_CONNECT"}));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(FtpClientTest, BinaryPutIsRefusedInlineNamingTheByte) {
-  FtpClient client(Session(), {FtpVerb::kPut, "f", std::string("ab\0", 3)});
-  InbandHarness h(client);
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
-  EXPECT_NE(h.Done()->message.find("0x00 at offset 2"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.written().empty());
+  Ftp x(Session(), Request(FtpVerb::kPut, "f", std::string("ab\0", 3)));
+  x.Play({});
+  EXPECT_TRUE(x.Failed(Errc::kUnsendableByte, {"0x00 at offset 2"}));
+  EXPECT_TRUE(x.written().empty());
 }
 
 TEST(FtpClientTest, BinaryPutTravelsAfterThePrompt) {
   FtpSession session = Session();
   session.encoding = PayloadEncoding::kPrompt;
-  FtpClient client(session, {FtpVerb::kPut, "f", std::string("\r\n\0", 3)});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({
-      {"AT+FTPPUTNAME=f\r", "OK\r\n"},
-      {"AT+FTPPUT=3\r", "> "},
-      {std::string("\r\n\0", 3), "OK\r\n"},
-      {"AT+FTPPUT=0,\r", "OK\r\n"},
-      kQuit,
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
+  Ftp x(session, Request(FtpVerb::kPut, "f", std::string("\r\n\0", 3)));
+  x.Play(Login(), {
+                      {"AT+FTPPUTNAME=f\r", "OK\r\n"},
+                      {"AT+FTPPUT=3\r", "> "},
+                      {std::string("\r\n\0", 3), "OK\r\n"},
+                      {"AT+FTPPUT=0,\r", "OK\r\n"},
+                      kQuit,
+                  });
+  EXPECT_TRUE(x.script_done());
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(FtpClientTest, SizeOfManual243IsReported) {
-  FtpClient client(Session(), {FtpVerb::kSize, "test.txt", ""});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({{"AT+FTPSIZE=test.txt\r", "+FTPSIZE:5\r\nOK\r\n"}, kQuit});
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
-  EXPECT_EQ(client.size(), std::optional<std::size_t>(5));
+  Ftp x(Session(), Request(FtpVerb::kSize, "test.txt"));
+  x.Play(Login(), {{"AT+FTPSIZE=test.txt\r", "+FTPSIZE:5\r\nOK\r\n"}, kQuit});
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_EQ(x.client().size(), std::optional<std::size_t>(5));
 }
 
 TEST(FtpClientTest, MkdirRefusedByTheServerNamesTheCode) {
-  FtpClient client(Session(), {FtpVerb::kMkdir, "new", ""});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({{"AT+FTPMKD=new\r", "+FTPMKD:550\r\nERROR\r\n"}, kQuit});
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_NE(h.Done()->message.find("550 (FTP_REQUEST_NOT_EXECUTED)"), std::string::npos)
-      << h.Done()->message;
+  Ftp x(Session(), Request(FtpVerb::kMkdir, "new"));
+  x.Play(Login(), {{"AT+FTPMKD=new\r", "+FTPMKD:550\r\nERROR\r\n"}, kQuit});
+  EXPECT_TRUE(x.Failed({"550 (FTP_REQUEST_NOT_EXECUTED)"}));
 }
 
 TEST(FtpClientTest, RmdirSucceeds) {
-  FtpClient client(Session(), {FtpVerb::kRmdir, "old", ""});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({{"AT+FTPRMD=old\r", "OK\r\n"}, kQuit});
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
+  Ftp x(Session(), Request(FtpVerb::kRmdir, "old"));
+  x.Play(Login(), {{"AT+FTPRMD=old\r", "OK\r\n"}, kQuit});
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(FtpClientTest, UnreachableServerNamesTheFtpservResult) {
-  FtpClient client(Session(), {FtpVerb::kList, "", ""});
-  InbandHarness h(client);
-  h.Script({
-      {"AT+FTPMODE=1\r", "OK\r\n"},
-      {"AT+FTPTYPE=I\r", "+FTPTYPE:0\r\nOK\r\n"},
-      {"AT+FTPSERV=192.168.2.222\r", "+FTPSERV:3\r\nERROR\r\n"},
-      kQuit,
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kConnectFailed);
-  EXPECT_NE(h.Done()->message.find("§2.29"), std::string::npos) << h.Done()->message;
+  Ftp x(Session(), Request(FtpVerb::kList, ""));
+  x.Play(LoginRefusedAt(2, "+FTPSERV:3\r\nERROR\r\n"), {kQuit});
+  EXPECT_TRUE(x.Failed(Errc::kConnectFailed, {"§2.29"}));
 }
 
 TEST(FtpClientTest, LoginRefusedNamesTheCode) {
-  FtpClient client(Session(), {FtpVerb::kList, "", ""});
-  InbandHarness h(client);
-  h.Script({
-      {"AT+FTPMODE=1\r", "OK\r\n"},
-      {"AT+FTPTYPE=I\r", "+FTPTYPE:0\r\nOK\r\n"},
-      {"AT+FTPSERV=192.168.2.222\r", "+FTPSERV:0\r\nOK\r\n"},
-      {"AT+FTPUN=ftp\r", "OK\r\n"},
-      {"AT+FTPPW=ucchip123\r", "+FTPPW:530\r\nERROR\r\n"},
-      kQuit,
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_NE(h.Done()->message.find("530 (FTP_UNABLE_LOGIN)"), std::string::npos)
-      << h.Done()->message;
+  Ftp x(Session(), Request(FtpVerb::kList, ""));
+  x.Play(LoginRefusedAt(4, "+FTPPW:530\r\nERROR\r\n"), {kQuit});
+  EXPECT_TRUE(x.Failed({"530 (FTP_UNABLE_LOGIN)"}));
 }
 
 TEST(FtpClientTest, NameOver64BytesIsRefusedBeforeAnythingIsSent) {
-  FtpClient client(Session(), {FtpVerb::kGet, std::string(65, 'n'), ""});
-  InbandHarness h(client);
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
-  EXPECT_NE(h.Done()->message.find("64"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.written().empty());
+  Ftp x(Session(), Request(FtpVerb::kGet, std::string(65, 'n')));
+  x.Play({});
+  EXPECT_TRUE(x.Failed(Errc::kInvalidArgument, {"64"}));
+  EXPECT_TRUE(x.written().empty());
 }
 
 TEST(FtpClientTest, UrlIsDecodedOnceSoTheModuleGetsTheSameNamesAsLibcurl) {
@@ -273,26 +200,17 @@ TEST(FtpClientTest, UrlIsDecodedOnceSoTheModuleGetsTheSameNamesAsLibcurl) {
   EXPECT_EQ(session.password, "a@b");
   EXPECT_EQ(path, "pub/my file.txt");
   EXPECT_EQ(FtpUrlOf(session, path), "ftp://192.168.2.222:21/pub/my%20file.txt");
-  FtpClient client(session, {FtpVerb::kGet, path, ""});
-  InbandHarness h(client);
-  h.Script({
-      {"AT+FTPMODE=1\r", "OK\r\n"},
-      {"AT+FTPTYPE=I\r", "+FTPTYPE:0\r\nOK\r\n"},
-      {"AT+FTPSERV=192.168.2.222\r", "+FTPSERV:0\r\nOK\r\n"},
-      {"AT+FTPUN=user\r", "OK\r\n"},
-      {"AT+FTPPW=a@b\r", "OK\r\n"},
-      {"AT+FTPPATH=pub\r", "+FTPPATH:250\r\nOK\r\n"},
-      {"AT+FTPSIZE=my file.txt\r", "+FTPSIZE:2\r\nOK\r\n"},
-      {"AT+FTPGET=1,my file.txt\r", "OK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  h.Script({kQuit});
-  h.Inject("\r\n+FTPGET:2,ok\r\n");
-  EXPECT_EQ(h.Data(), "ok");
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
-  EXPECT_TRUE(h.script_done());
+  Ftp x(session, Request(FtpVerb::kGet, path));
+  Receive(x, Login("user", "a@b"),
+          {
+              {"AT+FTPPATH=pub\r", "+FTPPATH:250\r\nOK\r\n"},
+              {"AT+FTPSIZE=my file.txt\r", "+FTPSIZE:2\r\nOK\r\n"},
+              {"AT+FTPGET=1,my file.txt\r", "OK\r\n"},
+          },
+          "\r\n+FTPGET:2,ok\r\n");
+  EXPECT_EQ(x.Data(), "ok");
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(FtpClientTest, RawSpaceOrBadEscapeInTheUrlIsRefusedNamingTheByte) {
@@ -339,22 +257,16 @@ TEST(FtpClientTest, AbsolutePathAndIpLiteralRoundTripToLibcurlsUrl) {
 }
 
 TEST(FtpClientTest, InlinePutPartsNeverBeginWithASpace) {
-  const std::string data = std::string(1023, 'x') + "  yz";
-  FtpClient client(Session(), {FtpVerb::kPut, "f", data});
-  InbandHarness h(client);
-  h.Script(Login());
-  h.Script({
-      {"AT+FTPPUTNAME=f\r", "OK\r\n"},
-      {"AT+FTPPUT=1022," + std::string(1022, 'x') + "\r", "OK\r\n"},
-      {"AT+FTPPUT=5,x  yz\r", "OK\r\n"},
-      {"AT+FTPPUT=0,\r", "OK\r\n"},
-      kQuit,
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+  Ftp x(Session(), Request(FtpVerb::kPut, "f", std::string(1023, 'x') + "  yz"));
+  x.Play(Login(), {
+                      {"AT+FTPPUTNAME=f\r", "OK\r\n"},
+                      {"AT+FTPPUT=1022," + std::string(1022, 'x') + "\r", "OK\r\n"},
+                      {"AT+FTPPUT=5,x  yz\r", "OK\r\n"},
+                      {"AT+FTPPUT=0,\r", "OK\r\n"},
+                      kQuit,
+                  });
+  EXPECT_TRUE(x.script_done());
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(FtpClientTest, ActiveAsciiSessionOnAnotherPortSaysSo) {
@@ -362,9 +274,8 @@ TEST(FtpClientTest, ActiveAsciiSessionOnAnotherPortSaysSo) {
   session.passive = false;
   session.type = chat::FtpTransferType::kAscii;
   session.port = 2121;
-  FtpClient client(session, {FtpVerb::kRmdir, "d", ""});
-  InbandHarness h(client);
-  h.Script({
+  Ftp x(session, Request(FtpVerb::kRmdir, "d"));
+  x.Play({
       {"AT+FTPMODE=0\r", "OK\r\n"},
       {"AT+FTPTYPE=A\r", "+FTPTYPE:0\r\nOK\r\n"},
       {"AT+FTPSERV=192.168.2.222,2121\r", "+FTPSERV:0\r\nOK\r\n"},
@@ -373,9 +284,7 @@ TEST(FtpClientTest, ActiveAsciiSessionOnAnotherPortSaysSo) {
       {"AT+FTPRMD=d\r", "OK\r\n"},
       kQuit,
   });
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
+  EXPECT_TRUE(x.script_done());
 }
 
 }  // namespace

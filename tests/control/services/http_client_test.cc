@@ -3,12 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/control/services/inband_harness.h"
+#include "tests/control/services/exchange.h"
 
 namespace uclink::control::inband {
 namespace {
 
-using testing::InbandHarness;
+using testing::Step;
+using Http = testing::Exchange<HttpClient>;
 
 HttpRequest Get(std::string url) {
   HttpRequest r;
@@ -16,105 +17,94 @@ HttpRequest Get(std::string url) {
   return r;
 }
 
+HttpRequest WithMethod(HttpRequest r, chat::HttpMethod method) {
+  r.method = method;
+  return r;
+}
+
+// The steps every request to `url` starts with (§2.49): TLS on or off, the URL, AT+HTTPINIT.
+std::vector<Step> Init(const std::string& url, int tls = 0) {
+  return {
+      {"AT+HTTPTLS=" + std::to_string(tls) + "\r", "OK\r\n"},
+      {"AT+HTTPPARA=url," + url + "\r", "OK\r\n"},
+      {"AT+HTTPINIT\r", "OK\r\n"},
+  };
+}
+
+// Init(url) and a completed AT+HTTPACTION=<method> announcing `length` bytes.
+std::vector<Step> UpToAction(const std::string& url, int method, std::size_t length) {
+  std::vector<Step> steps = Init(url);
+  steps.push_back({"AT+HTTPACTION=" + std::to_string(method) + "\r",
+                   "+HTTPACTION:0," + std::to_string(length) + "\r\nOK\r\n"});
+  return steps;
+}
+
+// A POST (AT+HTTPACTION=3) the server answers 200 with an empty body.
+std::vector<Step> PostedOk() {
+  return {
+      {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+      {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
+  };
+}
+
 TEST(HttpClientTest, PostOfManual250ReadsTheAnnouncedLengthAtEverySplit) {
   const std::string body(292, 'b');
   for (std::size_t chunk : testing::ChunkSizes()) {
-    HttpRequest request = Get("http://httpbin.org/post");
-    request.method = chat::HttpMethod::kPost;
-    HttpClient client(request);
-    InbandHarness h(client, chunk);
-    h.Script({
-        {"AT+HTTPTLS=0\r", "OK\r\n"},
-        {"AT+HTTPPARA=url,http://httpbin.org/post\r", "OK\r\n"},
-        {"AT+HTTPINIT\r", "OK\r\n"},
-        {"AT+HTTPACTION=3\r", "\r\n+HTTPACTION:0,292\r\n\r\nOK\r\n"},
-        // The manual has no read form: a module that refuses it leaves the status unknown.
-        {"AT+HTTPACTION?\r", "\r\nERROR\r\n"},
-        {"AT+HTTPREAD\r", "\r\n+HTTPREAD:292,\r\n" + body + "\r\nOK\r\n"},
-    });
-    client.Start({});
-    h.Run();
-    EXPECT_EQ(h.Data(), body) << "chunk " << chunk;
-    ASSERT_TRUE(h.Done()) << "chunk " << chunk;
-    EXPECT_FALSE(*h.Done()) << h.Done()->message;
-    EXPECT_TRUE(h.script_done());
+    Http x(WithMethod(Get("http://httpbin.org/post"), chat::HttpMethod::kPost));
+    x.set_chunk(chunk);
+    x.Play(Init("http://httpbin.org/post"),
+           {
+               {"AT+HTTPACTION=3\r", "\r\n+HTTPACTION:0,292\r\n\r\nOK\r\n"},
+               // The manual has no read form: a module that refuses it leaves the status unknown.
+               {"AT+HTTPACTION?\r", "\r\nERROR\r\n"},
+               {"AT+HTTPREAD\r", "\r\n+HTTPREAD:292,\r\n" + body + "\r\nOK\r\n"},
+           });
+    EXPECT_EQ(x.Data(), body) << "chunk " << chunk;
+    EXPECT_TRUE(x.Succeeded()) << "chunk " << chunk;
+    EXPECT_TRUE(x.script_done());
   }
 }
 
 TEST(HttpClientTest, BodyLongerThanOneReadIsReadInAsManyReadsAsNeeded) {
-  HttpClient client(Get("http://10.0.2.2:8080/big"));
-  InbandHarness h(client);
+  Http x(Get("http://10.0.2.2:8080/big"));
   const std::string a(1024, 'a'), b(1024, 'b'), c(452, 'c');
-  h.Script({
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,http://10.0.2.2:8080/big\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPACTION=0\r", "+HTTPACTION:0,2500\r\nOK\r\n"},
-      {"AT+HTTPACTION?\r", "+HTTPACTION: 0,200,2500\r\nOK\r\n"},
-      {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + a + "\r\nOK\r\n"},
-      {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + b + "\r\nOK\r\n"},
-      {"AT+HTTPREAD\r", "+HTTPREAD:452,\r\n" + c + "\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_EQ(h.Data(), a + b + c);
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
-  EXPECT_EQ(h.Events<ProgressAction>().back().done, 2500u);
+  x.Play(UpToAction("http://10.0.2.2:8080/big", 0, 2500),
+         {
+             {"AT+HTTPACTION?\r", "+HTTPACTION: 0,200,2500\r\nOK\r\n"},
+             {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + a + "\r\nOK\r\n"},
+             {"AT+HTTPREAD\r", "+HTTPREAD:1024,\r\n" + b + "\r\nOK\r\n"},
+             {"AT+HTTPREAD\r", "+HTTPREAD:452,\r\n" + c + "\r\nOK\r\n"},
+         });
+  EXPECT_EQ(x.Data(), a + b + c);
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_EQ(x.Events<ProgressAction>().back().done, 2500u);
 }
 
 TEST(HttpClientTest, ActionResultPrintedAfterOkArrivesAsUrc) {
-  HttpClient client(Get("https://www.baidu.com"));
-  InbandHarness h(client);
-  h.Script({
-      {"AT+HTTPTLS=1\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,https://www.baidu.com\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPACTION=0\r", "OK\r\n"},
-      {"AT+HTTPACTION?\r", "ERROR\r\n"},
-      {"AT+HTTPREAD\r", "+HTTPREAD:3,\r\nabc\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_EQ(client.step(), HttpClient::Step::kAwaitAction);
-  h.Inject("\r\n+httpaction:0,3\r\n");  // §2.49 writes it in lower case
-  EXPECT_EQ(h.Data(), "abc");
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
+  Http x(Get("https://www.baidu.com"));
+  x.Play(Init("https://www.baidu.com", 1), {
+                                               {"AT+HTTPACTION=0\r", "OK\r\n"},
+                                               {"AT+HTTPACTION?\r", "ERROR\r\n"},
+                                               {"AT+HTTPREAD\r", "+HTTPREAD:3,\r\nabc\r\nOK\r\n"},
+                                           });
+  EXPECT_EQ(x.client().step(), HttpClient::Step::kAwaitAction);
+  x.Inject("\r\n+httpaction:0,3\r\n");  // §2.49 writes it in lower case
+  EXPECT_EQ(x.Data(), "abc");
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(HttpClientTest, MissingActionResultTimesOut) {
-  HttpClient client(Get("http://a/"));
-  InbandHarness h(client);
-  h.Script({
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPACTION=0\r", "OK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_EQ(h.Events<TimerAction>().size(), 1u);
-  h.FireTimer();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kTimeout);
+  Http x(Get("http://a/"));
+  x.Play(Init("http://a/"), {{"AT+HTTPACTION=0\r", "OK\r\n"}});
+  ASSERT_EQ(x.Events<TimerAction>().size(), 1u);
+  x.FireTimer();
+  EXPECT_TRUE(x.Failed(Errc::kTimeout));
 }
 
 TEST(HttpClientTest, FailedRequestNamesTheTable33Code) {
-  HttpClient client(Get("http://10.0.2.2:9/"));
-  InbandHarness h(client);
-  h.Script({
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,http://10.0.2.2:9/\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPACTION=0\r", "+HTTPACTION:203,0\r\nERROR\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kConnectFailed);
-  EXPECT_NE(h.Done()->message.find("203 (A network connection error occurred.)"), std::string::npos)
-      << h.Done()->message;
+  Http x(Get("http://10.0.2.2:9/"));
+  x.Play(Init("http://10.0.2.2:9/"), {{"AT+HTTPACTION=0\r", "+HTTPACTION:203,0\r\nERROR\r\n"}});
+  EXPECT_TRUE(x.Failed(Errc::kConnectFailed, {"203 (A network connection error occurred.)"}));
 }
 
 TEST(HttpClientTest, HeadersGoOneUserLineEachAndTheBodyInHttpdataParts) {
@@ -122,47 +112,34 @@ TEST(HttpClientTest, HeadersGoOneUserLineEachAndTheBodyInHttpdataParts) {
   request.method = chat::HttpMethod::kPut;
   request.headers = {"api-key:z40o57s9ctWnrAySMfpIfyq1A5M=", "Content-Type:application/json"};
   request.body = std::string(600, 'j');
-  HttpClient client(request);
-  InbandHarness h(client);
-  h.Script({
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,http://api.heclouds.com/devices/632952758/datapoints\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPPARA=user,api-key:z40o57s9ctWnrAySMfpIfyq1A5M=\r", "OK\r\n"},
-      {"AT+HTTPPARA=user,Content-Type:application/json\r", "OK\r\n"},
-      {"AT+HTTPDATA=512," + std::string(512, 'j') + "\r", "OK\r\n"},
-      {"AT+HTTPDATA=88," + std::string(88, 'j') + "\r", "OK\r\n"},
-      {"AT+HTTPACTION=2\r", "+HTTPACTION:0,0\r\nOK\r\n"},
-      {"AT+HTTPACTION?\r", "+HTTPACTION: 2,204,0\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+  Http x(request);
+  x.Play(Init("http://api.heclouds.com/devices/632952758/datapoints"),
+         {
+             {"AT+HTTPPARA=user,api-key:z40o57s9ctWnrAySMfpIfyq1A5M=\r", "OK\r\n"},
+             {"AT+HTTPPARA=user,Content-Type:application/json\r", "OK\r\n"},
+             {"AT+HTTPDATA=512," + std::string(512, 'j') + "\r", "OK\r\n"},
+             {"AT+HTTPDATA=88," + std::string(88, 'j') + "\r", "OK\r\n"},
+             {"AT+HTTPACTION=2\r", "+HTTPACTION:0,0\r\nOK\r\n"},
+             {"AT+HTTPACTION?\r", "+HTTPACTION: 2,204,0\r\nOK\r\n"},
+         });
+  EXPECT_TRUE(x.script_done());
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(HttpClientTest, UrlOver1024BytesIsRefusedBeforeAnythingIsSent) {
-  HttpClient client(Get("http://a/" + std::string(1100, 'x')));
-  InbandHarness h(client);
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
-  EXPECT_NE(h.Done()->message.find("1024"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.written().empty());
+  Http x(Get("http://a/" + std::string(1100, 'x')));
+  x.Play({});
+  EXPECT_TRUE(x.Failed(Errc::kInvalidArgument, {"1024"}));
+  EXPECT_TRUE(x.written().empty());
 }
 
 TEST(HttpClientTest, HeaderOver512BytesIsRefusedNamingTheLimit) {
   HttpRequest request = Get("http://a/");
   request.headers = {"X-Big: " + std::string(600, 'v')};
-  HttpClient client(request);
-  InbandHarness h(client);
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_NE(h.Done()->message.find("512"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.written().empty());
+  Http x(request);
+  x.Play({});
+  EXPECT_TRUE(x.Failed({"512"}));
+  EXPECT_TRUE(x.written().empty());
 }
 
 TEST(HttpClientTest, HeaderWithALineEndIsRefusedInBothModesBeforeAnythingIsSent) {
@@ -180,13 +157,10 @@ TEST(HttpClientTest, HeaderWithALineEndIsRefusedInBothModesBeforeAnythingIsSent)
       EXPECT_EQ(e->code, Errc::kInvalidArgument) << e->message;
       EXPECT_NE(e->message.find("RFC 9110"), std::string::npos) << e->message;
     }
-    HttpClient client(request);
-    InbandHarness h(client);
-    client.Start({});
-    h.Run();
-    ASSERT_TRUE(h.Done());
-    EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
-    EXPECT_TRUE(h.written().empty()) << h.written();
+    Http x(request);
+    x.Play({});
+    EXPECT_TRUE(x.Failed(Errc::kInvalidArgument));
+    EXPECT_TRUE(x.written().empty()) << x.written();
   }
 }
 
@@ -227,186 +201,124 @@ TEST(HttpClientTest, MalformedUrlIsRefusedInBothModes) {
 TEST(HttpClientTest, InlineBodyPartsNeverBeginWithASpace) {
   // §2.46.2 writes `AT+HTTPDATA=1, X`: the space after the comma is padding, so a part that
   // began with a space would lose it. The part boundary moves back before the space.
-  HttpRequest request = Get("http://a/");
-  request.method = chat::HttpMethod::kPost;
+  HttpRequest request = WithMethod(Get("http://a/"), chat::HttpMethod::kPost);
   request.body = std::string(512, 'j') + " k";
-  HttpClient client(request);
-  InbandHarness h(client);
-  h.Script({
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPDATA=511," + std::string(511, 'j') + "\r", "OK\r\n"},
-      {"AT+HTTPDATA=3,j k\r", "OK\r\n"},
-      {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
-      {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
+  Http x(request);
+  x.Play(Init("http://a/"),
+         {
+             {"AT+HTTPDATA=511," + std::string(511, 'j') + "\r", "OK\r\n"},
+             {"AT+HTTPDATA=3,j k\r", "OK\r\n"},
+         },
+         PostedOk());
+  EXPECT_TRUE(x.script_done());
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(HttpClientTest, BinaryBodyIsRefusedInlineAndSentAfterThePromptOtherwise) {
-  HttpRequest request = Get("http://a/");
-  request.method = chat::HttpMethod::kPost;
+  HttpRequest request = WithMethod(Get("http://a/"), chat::HttpMethod::kPost);
   request.body = std::string("a\r\nb", 4);
   {
-    HttpClient client(request);
-    InbandHarness h(client);
-    client.Start({});
-    h.Run();
-    ASSERT_TRUE(h.Done());
-    EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
+    Http x(request);
+    x.Play({});
+    EXPECT_TRUE(x.Failed(Errc::kUnsendableByte));
   }
   request.encoding = PayloadEncoding::kPrompt;
-  HttpClient client(request);
-  InbandHarness h(client);
-  h.Script({
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPDATA=4\r", "> "},
-      {"a\r\nb", "OK\r\n"},
-      {"AT+HTTPACTION=3\r", "+HTTPACTION:0,0\r\nOK\r\n"},
-      {"AT+HTTPACTION?\r", "+HTTPACTION: 3,200,0\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
+  Http x(request);
+  x.Play(Init("http://a/"),
+         {
+             {"AT+HTTPDATA=4\r", "> "},
+             {"a\r\nb", "OK\r\n"},
+         },
+         PostedOk());
+  EXPECT_TRUE(x.script_done());
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(HttpClientTest, ModuleErrorMidReadEndsTheRequest) {
-  HttpClient client(Get("http://a/"));
-  InbandHarness h(client);
-  h.Script({
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url,http://a/\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPACTION=0\r", "+HTTPACTION:0,10\r\nOK\r\n"},
-      {"AT+HTTPACTION?\r", "+HTTPACTION: 0,200,10\r\nOK\r\n"},
-      {"AT+HTTPREAD\r", "+HTTPREAD:4,\r\nabcd\r\nOK\r\n"},
-      {"AT+HTTPREAD\r", "ERROR\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kModuleError);
-  EXPECT_EQ(h.Data(), "abcd");
-}
-
-// The request steps up to a completed AT+HTTPACTION=<method> for `url`.
-std::vector<testing::Step> UpToAction(const std::string& url, int method, std::size_t length) {
-  return {
-      {"AT+HTTPTLS=0\r", "OK\r\n"},
-      {"AT+HTTPPARA=url," + url + "\r", "OK\r\n"},
-      {"AT+HTTPINIT\r", "OK\r\n"},
-      {"AT+HTTPACTION=" + std::to_string(method) + "\r",
-       "+HTTPACTION:0," + std::to_string(length) + "\r\nOK\r\n"},
-  };
+  Http x(Get("http://a/"));
+  x.Play(UpToAction("http://a/", 0, 10),
+         {
+             {"AT+HTTPACTION?\r", "+HTTPACTION: 0,200,10\r\nOK\r\n"},
+             {"AT+HTTPREAD\r", "+HTTPREAD:4,\r\nabcd\r\nOK\r\n"},
+             {"AT+HTTPREAD\r", "ERROR\r\n"},
+         });
+  EXPECT_TRUE(x.Failed(Errc::kModuleError));
+  EXPECT_EQ(x.Data(), "abcd");
 }
 
 TEST(HttpClientTest, NotFoundReportedByTheReadFormFailsWithoutReadingTheBody) {
-  HttpClient client(Get("http://a/missing"));
-  InbandHarness h(client);
-  h.Script(UpToAction("http://a/missing", 0, 9));
-  h.Script({{"AT+HTTPACTION?\r", "+HTTPACTION: 0,404,9\r\nOK\r\n"}});
-  client.Start({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kServiceError);
-  EXPECT_EQ(h.Done()->message, "HTTP 404 Not Found");
-  EXPECT_EQ(h.Data(), "");
-  EXPECT_EQ(client.http_status(), 404);
+  Http x(Get("http://a/missing"));
+  x.Play(UpToAction("http://a/missing", 0, 9),
+         {{"AT+HTTPACTION?\r", "+HTTPACTION: 0,404,9\r\nOK\r\n"}});
+  EXPECT_TRUE(x.script_done());
+  ASSERT_TRUE(x.Failed(Errc::kServiceError));
+  EXPECT_EQ(x.Done()->message, "HTTP 404 Not Found");
+  EXPECT_EQ(x.Data(), "");
+  EXPECT_EQ(x.client().http_status(), 404);
 }
 
 TEST(HttpClientTest, ServerErrorIsNamedWithItsReasonPhrase) {
-  HttpClient client(Get("http://a/boom"));
-  InbandHarness h(client);
-  h.Script(UpToAction("http://a/boom", 0, 4));
-  h.Script({{"AT+HTTPACTION?\r", "+HTTPACTION: 0,500,4\r\nOK\r\n"}});
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->message, "HTTP 500 Internal Server Error");
+  Http x(Get("http://a/boom"));
+  x.Play(UpToAction("http://a/boom", 0, 4),
+         {{"AT+HTTPACTION?\r", "+HTTPACTION: 0,500,4\r\nOK\r\n"}});
+  ASSERT_TRUE(x.Done());
+  EXPECT_EQ(x.Done()->message, "HTTP 500 Internal Server Error");
+}
+
+// A GET of http://a/missing whose status line says 404 and whose read form the module answers
+// `status`; the body "not found" is read when the client reads it.
+std::vector<Step> NotFoundBody(const std::string& status) {
+  return {
+      {"AT+HTTPACTION?\r", status},
+      {"AT+HTTPREAD\r", "+HTTPREAD:9,\r\nnot found\r\nOK\r\n"},
+  };
 }
 
 TEST(HttpClientTest, NoFailReadsTheBodyOfAnErrorStatus) {
   HttpRequest request = Get("http://a/missing");
   request.fail_on_http_error = false;
-  HttpClient client(request);
-  InbandHarness h(client);
-  h.Script(UpToAction("http://a/missing", 0, 9));
-  h.Script({
-      {"AT+HTTPACTION?\r", "+HTTPACTION: 0,404,9\r\nOK\r\n"},
-      {"AT+HTTPREAD\r", "+HTTPREAD:9,\r\nnot found\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
-  EXPECT_EQ(h.Data(), "not found");
+  Http x(request);
+  x.Play(UpToAction("http://a/missing", 0, 9), NotFoundBody("+HTTPACTION: 0,404,9\r\nOK\r\n"));
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_EQ(x.Data(), "not found");
 }
 
 TEST(HttpClientTest, UnknownStatusOfAGetLeavesTheBodyAsTheOutput) {
   // A module that refuses AT+HTTPACTION? gives no way to know a GET's status (§2.47).
-  HttpClient client(Get("http://a/missing"));
-  InbandHarness h(client);
-  h.Script(UpToAction("http://a/missing", 0, 9));
-  h.Script({
-      {"AT+HTTPACTION?\r", "ERROR\r\n"},
-      {"AT+HTTPREAD\r", "+HTTPREAD:9,\r\nnot found\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
-  EXPECT_EQ(h.Data(), "not found");
-  EXPECT_FALSE(client.http_status());
+  Http x(Get("http://a/missing"));
+  x.Play(UpToAction("http://a/missing", 0, 9), NotFoundBody("ERROR\r\n"));
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_EQ(x.Data(), "not found");
+  EXPECT_FALSE(x.client().http_status());
+}
+
+// A HEAD of `url` whose read form the module refuses: the header `block` is all it reads.
+std::vector<Step> HeadBlock(const std::string& url, const std::string& block) {
+  std::vector<Step> steps = UpToAction(url, 1, block.size());
+  steps.push_back({"AT+HTTPACTION?\r", "ERROR\r\n"});
+  steps.push_back({"AT+HTTPREAD\r",
+                   "+HTTPREAD:" + std::to_string(block.size()) + ",\r\n" + block + "\r\nOK\r\n"});
+  return steps;
 }
 
 TEST(HttpClientTest, HeadStatusLineFailsTheRequestWhenTheReadFormIsRefused) {
   const std::string block = "HTTP/1.0 404 File not found\r\nContent-Length: 9\r\n\r\n";
   for (std::size_t chunk : testing::ChunkSizes()) {
-    HttpRequest request = Get("http://a/missing");
-    request.method = chat::HttpMethod::kHead;
-    HttpClient client(request);
-    InbandHarness h(client, chunk);
-    h.Script(UpToAction("http://a/missing", 1, block.size()));
-    h.Script({
-        {"AT+HTTPACTION?\r", "ERROR\r\n"},
-        {"AT+HTTPREAD\r",
-         "+HTTPREAD:" + std::to_string(block.size()) + ",\r\n" + block + "\r\nOK\r\n"},
-    });
-    client.Start({});
-    h.Run();
-    ASSERT_TRUE(h.Done()) << "chunk " << chunk;
-    EXPECT_EQ(h.Done()->message, "HTTP 404 Not Found") << "chunk " << chunk;
-    EXPECT_EQ(h.Data(), "") << "chunk " << chunk;
+    Http x(WithMethod(Get("http://a/missing"), chat::HttpMethod::kHead));
+    x.set_chunk(chunk);
+    x.Play(HeadBlock("http://a/missing", block));
+    ASSERT_TRUE(x.Done()) << "chunk " << chunk;
+    EXPECT_EQ(x.Done()->message, "HTTP 404 Not Found") << "chunk " << chunk;
+    EXPECT_EQ(x.Data(), "") << "chunk " << chunk;
   }
 }
 
 TEST(HttpClientTest, HeadWithASuccessStatusLineOutputsTheHeaderBlock) {
   const std::string block = "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n";
-  HttpRequest request = Get("http://a/x");
-  request.method = chat::HttpMethod::kHead;
-  HttpClient client(request);
-  InbandHarness h(client);
-  h.Script(UpToAction("http://a/x", 1, block.size()));
-  h.Script({
-      {"AT+HTTPACTION?\r", "ERROR\r\n"},
-      {"AT+HTTPREAD\r",
-       "+HTTPREAD:" + std::to_string(block.size()) + ",\r\n" + block + "\r\nOK\r\n"},
-  });
-  client.Start({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done()) << h.Done()->message;
-  EXPECT_EQ(h.Data(), block);
+  Http x(WithMethod(Get("http://a/x"), chat::HttpMethod::kHead));
+  x.Play(HeadBlock("http://a/x", block));
+  EXPECT_TRUE(x.Succeeded());
+  EXPECT_EQ(x.Data(), block);
 }
 
 TEST(HttpStatusTest, StatusLineParsesOnlyAWellFormedFirstLine) {

@@ -25,6 +25,8 @@ struct Step {
 class InbandHarness {
  public:
   explicit InbandHarness(Operation& op, std::size_t chunk = 4096) : op_(op), chunk_(chunk) {}
+  // Feeds the module's answers in pieces of `chunk` bytes from now on.
+  void set_chunk(std::size_t chunk) { chunk_ = chunk; }
 
   void Script(std::vector<Step> steps) {
     for (Step& s : steps) script_.push_back(std::move(s));

@@ -6,142 +6,114 @@
 
 #include "chat/commands/text_params.h"
 #include "control/inband/client_slots.h"
-#include "tests/control/services/inband_harness.h"
+#include "tests/control/services/exchange.h"
 
 namespace uclink::control::inband {
 namespace {
 
-using testing::InbandHarness;
 using testing::Step;
+using Socket = testing::Exchange<IpSocket>;
 
 IpSocketOptions Tcp(PayloadEncoding encoding = PayloadEncoding::kInline) {
   return {chat::SocketMode::kTcp, "192.168.40.2", 7, encoding};
 }
 
+// The TCP client of Tcp() connected, as a module that writes no blank lines answers (§2.22).
+const Step kCreated{"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"};
+const Step kClosed{"AT+IPCLOSE=\"TCP\"\r", "OK\r\n"};
+
+// A connected Tcp() socket that sends `data` before the harness runs; `steps` follow the create.
+void SendOnOpen(Socket& x, const std::string& data, std::vector<Step> steps) {
+  x.Script({kCreated});
+  x.Script(std::move(steps));
+  x.client().Open({});
+  x.client().Send(data);
+  x.Run();
+}
+
 TEST(IpSocketTest, TcpTranscriptOfManual2251WorksAtEverySplit) {
   for (std::size_t chunk : testing::ChunkSizes()) {
-    IpSocket socket(Tcp());
-    InbandHarness h(socket, chunk);
-    h.Script({
+    Socket x(Tcp());
+    x.set_chunk(chunk);
+    x.Script({
         {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "\r\nOK\r\n\r\nCONNECT OK\r\n"},
         {"AT+IPSEND=\"TCP\",3,\"123\"\r", "\r\n+IPSEND=3\r\n\r\nOK\r\n"},
         {"AT+IPCLOSE=\"TCP\"\r", "\r\nOK\r\n"},
     });
-    socket.Open({});
-    h.Run();
-    ASSERT_EQ(h.Events<ReadyAction>().size(), 1u) << "chunk " << chunk;
-    socket.Send("123");
-    h.Run();
-    h.Inject("\r\n+IPRECV=\"TCP\", 3, 123\r\n");
-    socket.Close();
-    h.Run();
-    EXPECT_EQ(h.Data(), "123") << "chunk " << chunk;
-    ASSERT_EQ(h.Events<SentAction>().size(), 1u);
-    EXPECT_EQ(h.Events<SentAction>()[0].bytes, 3u);
-    ASSERT_TRUE(h.Done());
-    EXPECT_FALSE(*h.Done()) << h.Done()->message;
-    EXPECT_TRUE(h.script_done());
+    x.client().Open({});
+    x.Run();
+    ASSERT_EQ(x.Events<ReadyAction>().size(), 1u) << "chunk " << chunk;
+    x.client().Send("123");
+    x.Run();
+    x.Inject("\r\n+IPRECV=\"TCP\", 3, 123\r\n");
+    x.client().Close();
+    x.Run();
+    EXPECT_EQ(x.Data(), "123") << "chunk " << chunk;
+    ASSERT_EQ(x.Events<SentAction>().size(), 1u);
+    EXPECT_EQ(x.Events<SentAction>()[0].bytes, 3u);
+    EXPECT_TRUE(x.Succeeded());
+    EXPECT_TRUE(x.script_done());
   }
 }
 
 TEST(IpSocketTest, UdpTranscriptOfManual2252EndsCreateWithOk) {
-  IpSocket socket({chat::SocketMode::kUdp, "192.168.40.2", 7});
-  InbandHarness h(socket);
-  h.Script({
+  Socket x(IpSocketOptions{chat::SocketMode::kUdp, "192.168.40.2", 7});
+  x.Play({
       {"AT+IPCREATE=\"UDP\",\"192.168.40.2\",7\r", "\r\nOK\r\n"},
       {"AT+IPSEND=\"UDP\",3,\"123\"\r", "\r\n+IPSEND=3\r\n\r\nOK\r\n"},
       {"AT+IPCLOSE=\"UDP\"\r", "\r\nOK\r\n"},
   });
-  socket.Open({});
-  h.Run();
-  socket.Send("123");
-  h.Run();
-  h.Inject("\r\n+IPRECV=\" UDP\" , 3, 123\r\n");
-  socket.Close();
-  h.Run();
-  EXPECT_EQ(h.Data(), "123");
-  ASSERT_TRUE(h.Done());
-  EXPECT_FALSE(*h.Done());
+  x.client().Send("123");
+  x.Run();
+  x.Inject("\r\n+IPRECV=\" UDP\" , 3, 123\r\n");
+  x.client().Close();
+  x.Run();
+  EXPECT_EQ(x.Data(), "123");
+  EXPECT_TRUE(x.Succeeded());
 }
 
 TEST(IpSocketTest, ConnectFailIsReportedWithTheManualsThreeAttempts) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({{"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "\r\nOK\r\n\r\nCONNECT FAIL\r\n"}});
-  socket.Open({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kConnectFailed);
-  EXPECT_NE(h.Done()->message.find("§2.22"), std::string::npos);
+  Socket x(Tcp());
+  x.Play({{"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "\r\nOK\r\n\r\nCONNECT FAIL\r\n"}});
+  EXPECT_TRUE(x.Failed(Errc::kConnectFailed, {"§2.22"}));
 }
 
 TEST(IpSocketTest, SendLargerThanOneIpsendIsSplitAndEveryPartConfirmed) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  const std::string data(2500, 'x');
-  h.Script({
-      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
-      {"AT+IPSEND=\"TCP\",1024,\"" + std::string(1024, 'x') + "\"\r", "+IPSEND=1024\r\nOK\r\n"},
-      {"AT+IPSEND=\"TCP\",1024,\"" + std::string(1024, 'x') + "\"\r", "+IPSEND=1024\r\nOK\r\n"},
-      {"AT+IPSEND=\"TCP\",452,\"" + std::string(452, 'x') + "\"\r", "+IPSEND=452\r\nOK\r\n"},
-  });
-  socket.Open({});
-  socket.Send(data);
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_EQ(h.Events<SentAction>().size(), 1u);
-  EXPECT_EQ(h.Events<SentAction>()[0].bytes, 2500u);
-  EXPECT_FALSE(h.Done());
+  Socket x(Tcp());
+  SendOnOpen(
+      x, std::string(2500, 'x'),
+      {
+          {"AT+IPSEND=\"TCP\",1024,\"" + std::string(1024, 'x') + "\"\r", "+IPSEND=1024\r\nOK\r\n"},
+          {"AT+IPSEND=\"TCP\",1024,\"" + std::string(1024, 'x') + "\"\r", "+IPSEND=1024\r\nOK\r\n"},
+          {"AT+IPSEND=\"TCP\",452,\"" + std::string(452, 'x') + "\"\r", "+IPSEND=452\r\nOK\r\n"},
+      });
+  EXPECT_TRUE(x.script_done());
+  ASSERT_EQ(x.Events<SentAction>().size(), 1u);
+  EXPECT_EQ(x.Events<SentAction>()[0].bytes, 2500u);
+  EXPECT_FALSE(x.Done());
 }
 
 TEST(IpSocketTest, ShortConfirmationReleasesTheClientAndReportsShortSend) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({
-      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
-      {"AT+IPSEND=\"TCP\",5,\"hello\"\r", "+IPSEND=3\r\nOK\r\n"},
-      {"AT+IPCLOSE=\"TCP\"\r", "OK\r\n"},
-  });
-  socket.Open({});
-  socket.Send("hello");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kShortSend);
-  EXPECT_TRUE(h.script_done());
+  Socket x(Tcp());
+  SendOnOpen(x, "hello", {{"AT+IPSEND=\"TCP\",5,\"hello\"\r", "+IPSEND=3\r\nOK\r\n"}, kClosed});
+  EXPECT_TRUE(x.Failed(Errc::kShortSend));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(IpSocketTest, OkWithoutConfirmationIsAProtocolError) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({
-      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
-      {"AT+IPSEND=\"TCP\",2,\"hi\"\r", "OK\r\n"},
-      {"AT+IPCLOSE=\"TCP\"\r", "OK\r\n"},
-  });
-  socket.Open({});
-  socket.Send("hi");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kProtocol);
+  Socket x(Tcp());
+  SendOnOpen(x, "hi", {{"AT+IPSEND=\"TCP\",2,\"hi\"\r", "OK\r\n"}, kClosed});
+  EXPECT_TRUE(x.Failed(Errc::kProtocol));
 }
 
 TEST(IpSocketTest, LineEndInInlineDataIsRefusedNamingTheByteAndTheClientReleased) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({
-      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
-      {"AT+IPCLOSE=\"TCP\"\r", "OK\r\n"},
-  });
-  socket.Open({});
-  h.Run();
-  socket.Send("abc\r\n");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
-  EXPECT_NE(h.Done()->message.find("0x0d"), std::string::npos) << h.Done()->message;
-  EXPECT_NE(h.Done()->message.find("offset 3"), std::string::npos);
-  EXPECT_EQ(h.written().find("IPSEND"), std::string::npos);
-  EXPECT_TRUE(h.script_done());
+  Socket x(Tcp());
+  x.Play({kCreated, kClosed});
+  x.client().Send("abc\r\n");
+  x.Run();
+  EXPECT_TRUE(x.Failed(Errc::kUnsendableByte, {"0x0d", "offset 3"}));
+  EXPECT_EQ(x.written().find("IPSEND"), std::string::npos);
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(IpSocketTest, QuoteAndNonAsciiAreRefusedInline) {
@@ -158,92 +130,61 @@ TEST(IpSocketTest, QuoteAndNonAsciiAreRefusedInline) {
 TEST(IpSocketTest, QuoteInDataIsRefusedBeforeAnyIpsendAndNeverEscaped) {
   // Manual §1.3.3 defines no escape inside a quoted parameter: `x"y\z` cannot be written as
   // "x\"y\z" (the module would send the backslash too, or end the data at the quote).
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({
-      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
-      {"AT+IPCLOSE=\"TCP\"\r", "OK\r\n"},
-  });
-  socket.Open({});
-  h.Run();
-  socket.Send("x\"y\\z");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
-  EXPECT_NE(h.Done()->message.find("byte 0x22 at offset 1"), std::string::npos)
-      << h.Done()->message;
-  EXPECT_EQ(h.written().find("IPSEND"), std::string::npos);
-  EXPECT_EQ(h.written().find("\\\""), std::string::npos);
+  Socket x(Tcp());
+  x.Play({kCreated, kClosed});
+  x.client().Send("x\"y\\z");
+  x.Run();
+  EXPECT_TRUE(x.Failed(Errc::kUnsendableByte, {"byte 0x22 at offset 1"}));
+  EXPECT_EQ(x.written().find("IPSEND"), std::string::npos);
+  EXPECT_EQ(x.written().find("\\\""), std::string::npos);
 }
 
 TEST(IpSocketTest, PromptEncodingCarriesEveryByteAfterThePrompt) {
-  IpSocket socket(Tcp(PayloadEncoding::kPrompt));
-  InbandHarness h(socket);
+  Socket x(Tcp(PayloadEncoding::kPrompt));
   const std::string data("\0\r\n\"\xff!", 6);
-  h.Script({
-      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
-      {"AT+IPSEND=\"TCP\",6\r", "\r\n> "},
-      {data, "\r\n+IPSEND=6\r\nOK\r\n"},
-  });
-  socket.Open({});
-  socket.Send(data);
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  ASSERT_EQ(h.Events<SentAction>().size(), 1u);
-  EXPECT_FALSE(h.Done());
+  SendOnOpen(x, data, {{"AT+IPSEND=\"TCP\",6\r", "\r\n> "}, {data, "\r\n+IPSEND=6\r\nOK\r\n"}});
+  EXPECT_TRUE(x.script_done());
+  ASSERT_EQ(x.Events<SentAction>().size(), 1u);
+  EXPECT_FALSE(x.Done());
 }
 
 TEST(IpSocketTest, ModuleErrorMidTransferReleasesTheClient) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({
-      {"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"},
+  Socket x(Tcp());
+  x.Script({
+      kCreated,
       {"AT+IPSEND=\"TCP\",1,\"a\"\r", "+IPSEND=1\r\nOK\r\n"},
       {"AT+IPSEND=\"TCP\",1,\"b\"\r", "+CME ERROR: 3\r\n"},
-      {"AT+IPCLOSE=\"TCP\"\r", "OK\r\n"},
+      kClosed,
   });
-  socket.Open({});
-  socket.Send("a");
-  socket.Send("b");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kModuleError);
-  EXPECT_NE(h.Done()->message.find("+CME ERROR: 3"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.script_done());
+  x.client().Open({});
+  x.client().Send("a");
+  x.client().Send("b");
+  x.Run();
+  EXPECT_TRUE(x.Failed(Errc::kModuleError, {"+CME ERROR: 3"}));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(IpSocketTest, PeerCloseEndsTheSocketWithoutIpclose) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({{"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"}});
-  socket.Open({});
-  h.Run();
-  h.Inject("\r\n+IPRECV=\"TCP\",2,hi\r\n\r\n+IPCLOSE=\"TCP\"\r\n");
-  EXPECT_EQ(h.Data(), "hi");
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kPeerClosed);
-  EXPECT_EQ(h.written().find("IPCLOSE"), std::string::npos);
+  Socket x(Tcp());
+  x.Play({kCreated});
+  x.Inject("\r\n+IPRECV=\"TCP\",2,hi\r\n\r\n+IPCLOSE=\"TCP\"\r\n");
+  EXPECT_EQ(x.Data(), "hi");
+  EXPECT_TRUE(x.Failed(Errc::kPeerClosed));
+  EXPECT_EQ(x.written().find("IPCLOSE"), std::string::npos);
 }
 
 TEST(IpSocketTest, UdpDataIsNotDeliveredToTheTcpSocket) {
-  IpSocket socket(Tcp());
-  InbandHarness h(socket);
-  h.Script({{"AT+IPCREATE=\"TCP\",\"192.168.40.2\",7\r", "OK\r\nCONNECT OK\r\n"}});
-  socket.Open({});
-  h.Run();
-  h.Inject("+IPRECV=\"UDP\",2,hi\r\n");
-  EXPECT_EQ(h.Data(), "");
+  Socket x(Tcp());
+  x.Play({kCreated});
+  x.Inject("+IPRECV=\"UDP\",2,hi\r\n");
+  EXPECT_EQ(x.Data(), "");
 }
 
 TEST(IpSocketTest, OversizeHostIsRefusedBeforeAnythingIsSent) {
-  IpSocket socket({chat::SocketMode::kTcp, std::string(300, 'h'), 7});
-  InbandHarness h(socket);
-  socket.Open({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
-  EXPECT_NE(h.Done()->message.find("253"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.written().empty());
+  Socket x(IpSocketOptions{chat::SocketMode::kTcp, std::string(300, 'h'), 7});
+  x.Play({});
+  EXPECT_TRUE(x.Failed(Errc::kInvalidArgument, {"253"}));
+  EXPECT_TRUE(x.written().empty());
 }
 
 TEST(ClientSlotsTest, SecondUserOfTheTcpClientIsBusy) {

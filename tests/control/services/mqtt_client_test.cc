@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/control/services/inband_harness.h"
+#include "tests/control/services/exchange.h"
 
 namespace uclink::control::inband {
 namespace {
 
-using testing::InbandHarness;
 using testing::Step;
+using Mqtt = testing::Exchange<MqttClient>;
 
 MqttSessionOptions Options() {
   MqttSessionOptions o;
@@ -22,58 +22,73 @@ MqttSessionOptions Options() {
   return o;
 }
 
-std::vector<Step> Connect() {
+MqttSessionOptions WithCertificate(std::string pem) {
+  MqttSessionOptions o = Options();
+  o.certificates = {{chat::CertType::kRootCa, std::move(pem)}};
+  return o;
+}
+
+const Step kConfig{"AT+MQTTCONFIG=\"192.168.1.100\",18830,\"example\",1,60,\"\",\"\"\r", "OK\r\n"};
+const Step kDisconnect{"AT+MQTTDISCONNECT\r", "OK\r\n"};
+
+// The connection of §2.61 (the certificate upload, if any, goes between kConfig and CONNECT),
+// with the state the module reports afterwards.
+std::vector<Step> Connect(std::string state = "+MQTTSTATE:1\r\nOK\r\n") {
   return {
-      {"AT+MQTTCONFIG=\"192.168.1.100\",18830,\"example\",1,60,\"\",\"\"\r", "OK\r\n"},
+      kConfig,
       {"AT+MQTTCONNECT\r", "OK\r\n"},
-      {"AT+MQTTSTATE\r", "+MQTTSTATE:1\r\nOK\r\n"},
+      {"AT+MQTTSTATE\r", std::move(state)},
   };
+}
+
+// A connected client publishes what the client refuses; it then disconnects.
+void PublishRefused(Mqtt& x, const std::string& topic, int qos, const std::string& message) {
+  x.Play(Connect());
+  x.Script({kDisconnect});
+  x.client().Publish(topic, qos, false, message);
+  x.Run();
 }
 
 TEST(MqttClientTest, SessionOfManual261RoundTripsAtEverySplit) {
   for (std::size_t chunk : testing::ChunkSizes()) {
-    MqttClient client(Options());
-    InbandHarness h(client, chunk);
-    h.Script(Connect());
-    h.Script({
+    Mqtt x(Options());
+    x.set_chunk(chunk);
+    x.Script(Connect());
+    x.Script({
         {"AT+MQTTSUB=\"topic1\",1\r", "OK\r\n"},
         {"AT+MQTTPUB=\"topic1\",1,0,\"hello\"\r", "OK\r\n\r\n+MQTTSUB:\"topic1\",5,\"hello\"\r\n"},
-        {"AT+MQTTDISCONNECT\r", "OK\r\n"},
+        kDisconnect,
     });
-    client.Connect({});
-    client.Subscribe("topic1", 1);
-    client.Publish("topic1", 1, false, "hello");
-    h.Run();
-    ASSERT_EQ(h.Events<ReadyAction>().size(), 1u) << "chunk " << chunk;
-    ASSERT_EQ(h.Events<MessageAction>().size(), 1u) << "chunk " << chunk;
-    EXPECT_EQ(h.Events<MessageAction>()[0].topic, "topic1");
-    EXPECT_EQ(h.Events<MessageAction>()[0].payload, "hello");
-    EXPECT_EQ(h.Events<SentAction>().size(), 2u);
-    client.Disconnect();
-    h.Run();
-    ASSERT_TRUE(h.Done());
-    EXPECT_FALSE(*h.Done()) << h.Done()->message;
-    EXPECT_TRUE(h.script_done());
+    x.client().Connect({});
+    x.client().Subscribe("topic1", 1);
+    x.client().Publish("topic1", 1, false, "hello");
+    x.Run();
+    ASSERT_EQ(x.Events<ReadyAction>().size(), 1u) << "chunk " << chunk;
+    ASSERT_EQ(x.Events<MessageAction>().size(), 1u) << "chunk " << chunk;
+    EXPECT_EQ(x.Events<MessageAction>()[0].topic, "topic1");
+    EXPECT_EQ(x.Events<MessageAction>()[0].payload, "hello");
+    EXPECT_EQ(x.Events<SentAction>().size(), 2u);
+    x.client().Disconnect();
+    x.Run();
+    EXPECT_TRUE(x.Succeeded());
+    EXPECT_TRUE(x.script_done());
   }
 }
 
 TEST(MqttClientTest, MessageOver200BytesIsReassembledFromItsSegments) {
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script(Connect());
-  client.Connect({});
-  h.Run();
+  Mqtt x(Options());
+  x.Play(Connect());
   std::string message;
   for (int i = 0; i < 1024; ++i) message += static_cast<char>('a' + i % 26);
   // §2.57: 200-byte segments, each repeating the topic and the whole length.
   const std::string header = "+MQTTSUB:\"t\",1024,\"";
   for (std::size_t off = 0; off < message.size(); off += kMqttSegment) {
     chat::Urc urc{chat::UrcKind::kMqttMessage, header, message.substr(off, kMqttSegment), false};
-    client.OnUrc(urc, {});
+    x.client().OnUrc(urc, {});
   }
-  h.Run();
-  ASSERT_EQ(h.Events<MessageAction>().size(), 1u);
-  EXPECT_EQ(h.Events<MessageAction>()[0].payload, message);
+  x.Run();
+  ASSERT_EQ(x.Events<MessageAction>().size(), 1u);
+  EXPECT_EQ(x.Events<MessageAction>()[0].payload, message);
 }
 
 TEST(MqttClientTest, KibMessageIsReassembledFromSegmentBytesAtEverySplit) {
@@ -88,156 +103,97 @@ TEST(MqttClientTest, KibMessageIsReassembledFromSegmentBytesAtEverySplit) {
     bytes += "\r\n+MQTTSUB:\"t/kib\",1024,\"" + message.substr(off, kMqttSegment) + "\"\r\n";
   }
   for (std::size_t chunk : testing::ChunkSizes()) {
-    MqttClient client(Options());
-    InbandHarness h(client, chunk);
-    h.Script(Connect());
-    client.Connect({});
-    h.Run();
-    h.Inject(bytes);
-    ASSERT_EQ(h.Events<MessageAction>().size(), 1u) << "chunk " << chunk;
-    EXPECT_EQ(h.Events<MessageAction>()[0].topic, "t/kib") << "chunk " << chunk;
-    EXPECT_EQ(h.Events<MessageAction>()[0].payload, message) << "chunk " << chunk;
+    Mqtt x(Options());
+    x.set_chunk(chunk);
+    x.Play(Connect());
+    x.Inject(bytes);
+    ASSERT_EQ(x.Events<MessageAction>().size(), 1u) << "chunk " << chunk;
+    EXPECT_EQ(x.Events<MessageAction>()[0].topic, "t/kib") << "chunk " << chunk;
+    EXPECT_EQ(x.Events<MessageAction>()[0].payload, message) << "chunk " << chunk;
   }
 }
 
 TEST(MqttClientTest, RefusedConnectNamesTheTable34CodeAndDisconnects) {
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script({
-      {"AT+MQTTCONFIG=\"192.168.1.100\",18830,\"example\",1,60,\"\",\"\"\r", "OK\r\n"},
-      {"AT+MQTTCONNECT\r", "+MQTTCONNECT: 9\r\nERROR\r\n"},
-      {"AT+MQTTDISCONNECT\r", "OK\r\n"},
-  });
-  client.Connect({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kServiceError);
-  EXPECT_NE(h.Done()->message.find("9 (A CONNECT or at least one subscription was refused"),
-            std::string::npos)
-      << h.Done()->message;
-  EXPECT_TRUE(h.script_done());
+  Mqtt x(Options());
+  x.Play({kConfig, {"AT+MQTTCONNECT\r", "+MQTTCONNECT: 9\r\nERROR\r\n"}, kDisconnect});
+  EXPECT_TRUE(
+      x.Failed(Errc::kServiceError, {"9 (A CONNECT or at least one subscription was refused"}));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(MqttClientTest, StateZeroAfterConnectIsAConnectFailure) {
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script({
-      {"AT+MQTTCONFIG=\"192.168.1.100\",18830,\"example\",1,60,\"\",\"\"\r", "OK\r\n"},
-      {"AT+MQTTCONNECT\r", "OK\r\n"},
-      {"AT+MQTTSTATE\r", "+MQTTSTATE:0\r\nOK\r\n"},
-      {"AT+MQTTDISCONNECT\r", "OK\r\n"},
-  });
-  client.Connect({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kConnectFailed);
-  EXPECT_TRUE(h.script_done());
+  Mqtt x(Options());
+  x.Play(Connect("+MQTTSTATE:0\r\nOK\r\n"), {kDisconnect});
+  EXPECT_TRUE(x.Failed(Errc::kConnectFailed));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(MqttClientTest, UnacknowledgedQos1PublishReportsCode10AndDisconnects) {
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script(Connect());
-  h.Script({
-      {"AT+MQTTPUB=\"t\",1,1,\"m\"\r", "+MQTTPUB: 10\r\nERROR\r\n"},
-      {"AT+MQTTDISCONNECT\r", "OK\r\n"},
-  });
-  client.Connect({});
-  client.Publish("t", 1, true, "m");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_NE(h.Done()->message.find("MQTT code 10"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.script_done());
+  Mqtt x(Options());
+  x.Script(Connect());
+  x.Script({{"AT+MQTTPUB=\"t\",1,1,\"m\"\r", "+MQTTPUB: 10\r\nERROR\r\n"}, kDisconnect});
+  x.client().Connect({});
+  x.client().Publish("t", 1, true, "m");
+  x.Run();
+  EXPECT_TRUE(x.Failed({"MQTT code 10"}));
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(MqttClientTest, TopicOver1024BytesIsRefusedNamingTheLimit) {
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script(Connect());
-  h.Script({{"AT+MQTTDISCONNECT\r", "OK\r\n"}});
-  client.Connect({});
-  h.Run();
-  const std::string before = h.written();
-  client.Publish(std::string(1025, 't'), 0, false, "m");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
-  EXPECT_NE(h.Done()->message.find("1024"), std::string::npos) << h.Done()->message;
-  EXPECT_EQ(h.written().find("MQTTPUB"), std::string::npos);
+  Mqtt x(Options());
+  PublishRefused(x, std::string(1025, 't'), 0, "m");
+  EXPECT_TRUE(x.Failed(Errc::kInvalidArgument, {"1024"}));
+  EXPECT_EQ(x.written().find("MQTTPUB"), std::string::npos);
 }
 
 TEST(MqttClientTest, ClientIdOver64BytesIsRefusedBeforeAnythingIsSent) {
   MqttSessionOptions o = Options();
   o.config.client_id = std::string(65, 'c');
-  MqttClient client(o);
-  InbandHarness h(client);
-  client.Connect({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_NE(h.Done()->message.find("64"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.written().empty());
+  Mqtt x(o);
+  x.Play({});
+  EXPECT_TRUE(x.Failed({"64"}));
+  EXPECT_TRUE(x.written().empty());
 }
 
 TEST(MqttClientTest, CertificateOver1536BytesIsRefused) {
-  MqttSessionOptions o = Options();
-  o.certificates = {{chat::CertType::kRootCa, std::string(1600, 'A')}};
-  MqttClient client(o);
-  InbandHarness h(client);
-  client.Connect({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_NE(h.Done()->message.find("1536"), std::string::npos) << h.Done()->message;
-  EXPECT_TRUE(h.written().empty());
+  Mqtt x(WithCertificate(std::string(1600, 'A')));
+  x.Play({});
+  EXPECT_TRUE(x.Failed({"1536"}));
+  EXPECT_TRUE(x.written().empty());
 }
 
 TEST(MqttClientTest, CertificateIsUploadedWithEscapedLineEndsBeforeConnecting) {
-  MqttSessionOptions o = Options();
-  o.certificates = {{chat::CertType::kRootCa, "-----BEGIN-----\nAB\n-----END-----\n"}};
-  MqttClient client(o);
-  InbandHarness h(client);
+  Mqtt x(WithCertificate("-----BEGIN-----\nAB\n-----END-----\n"));
   const std::string escaped = "-----BEGIN-----\\nAB\\n-----END-----\\n";
-  h.Script({
-      {"AT+MQTTCONFIG=\"192.168.1.100\",18830,\"example\",1,60,\"\",\"\"\r", "OK\r\n"},
-      {"AT+MQTTTLS=1,0,\"" + escaped + "\"," + std::to_string(escaped.size() + 2) + "\r", "OK\r\n"},
-      {"AT+MQTTCONNECT\r", "OK\r\n"},
-      {"AT+MQTTSTATE\r", "+MQTTSTATE:1\r\nOK\r\n"},
-  });
-  client.Connect({});
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  EXPECT_EQ(h.Events<ReadyAction>().size(), 1u);
+  std::vector<Step> steps = Connect();
+  steps.insert(steps.begin() + 1,
+               {"AT+MQTTTLS=1,0,\"" + escaped + "\"," + std::to_string(escaped.size() + 2) + "\r",
+                "OK\r\n"});
+  x.Play(steps);
+  EXPECT_TRUE(x.script_done());
+  EXPECT_EQ(x.Events<ReadyAction>().size(), 1u);
 }
 
 TEST(MqttClientTest, UnsubscribeIsConfirmed) {
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script(Connect());
-  h.Script({{"AT+MQTTUNSUB=\"topic1\"\r", "OK\r\n"}});
-  client.Connect({});
-  client.Unsubscribe("topic1");
-  h.Run();
-  EXPECT_TRUE(h.script_done());
-  EXPECT_EQ(h.Events<SentAction>().size(), 1u);
+  Mqtt x(Options());
+  x.Script(Connect());
+  x.Script({{"AT+MQTTUNSUB=\"topic1\"\r", "OK\r\n"}});
+  x.client().Connect({});
+  x.client().Unsubscribe("topic1");
+  x.Run();
+  EXPECT_TRUE(x.script_done());
+  EXPECT_EQ(x.Events<SentAction>().size(), 1u);
 }
 
 TEST(MqttClientTest, MessageWithAQuoteIsRefusedInBandAndNeverEscaped) {
   // `uclink mqtt pub -m 'x"y\z'` used to write "x\"y\z" and the subscriber got x\"y\z. The
   // manual defines no escape inside quotes (§1.3.3): refused, nothing published, the module's
   // client released.
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script(Connect());
-  client.Connect({});
-  h.Run();
-  h.Script({{"AT+MQTTDISCONNECT\r", "OK\r\n"}});
-  client.Publish("t", 1, false, "x\"y\\z");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
-  EXPECT_NE(h.Done()->message.find("byte 0x22 at offset 1"), std::string::npos)
-      << h.Done()->message;
-  EXPECT_EQ(h.written().find("MQTTPUB"), std::string::npos) << h.written();
-  EXPECT_TRUE(h.script_done());
+  Mqtt x(Options());
+  PublishRefused(x, "t", 1, "x\"y\\z");
+  EXPECT_TRUE(x.Failed(Errc::kUnsendableByte, {"byte 0x22 at offset 1"}));
+  EXPECT_EQ(x.written().find("MQTTPUB"), std::string::npos) << x.written();
+  EXPECT_TRUE(x.script_done());
 }
 
 TEST(MqttClientTest, PublishChecksRunBeforeAnythingIsSentInBothModes) {
@@ -266,30 +222,18 @@ TEST(MqttClientTest, PublishChecksRunBeforeAnythingIsSentInBothModes) {
 }
 
 TEST(MqttClientTest, WildcardPublishSendsNoMqttpub) {
-  MqttClient client(Options());
-  InbandHarness h(client);
-  h.Script(Connect());
-  client.Connect({});
-  h.Run();
-  h.Script({{"AT+MQTTDISCONNECT\r", "OK\r\n"}});
-  client.Publish("a/+/b", 0, false, "m");
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kInvalidArgument);
-  EXPECT_EQ(h.written().find("MQTTPUB"), std::string::npos);
+  Mqtt x(Options());
+  PublishRefused(x, "a/+/b", 0, "m");
+  EXPECT_TRUE(x.Failed(Errc::kInvalidArgument));
+  EXPECT_EQ(x.written().find("MQTTPUB"), std::string::npos);
 }
 
 TEST(MqttClientTest, CertificateHoldingABackslashIsRefused) {
   // §2.61 step 2 writes the PEM's line ends as \n: a '\' in the PEM would read as one.
-  MqttSessionOptions o = Options();
-  o.certificates = {{chat::CertType::kRootCa, "-----BEGIN-----\nA\\nB\n"}};
-  MqttClient client(o);
-  InbandHarness h(client);
-  client.Connect({});
-  h.Run();
-  ASSERT_TRUE(h.Done());
-  EXPECT_EQ(h.Done()->code, Errc::kUnsendableByte);
-  EXPECT_TRUE(h.written().empty());
+  Mqtt x(WithCertificate("-----BEGIN-----\nA\\nB\n"));
+  x.Play({});
+  EXPECT_TRUE(x.Failed(Errc::kUnsendableByte));
+  EXPECT_TRUE(x.written().empty());
 }
 
 }  // namespace

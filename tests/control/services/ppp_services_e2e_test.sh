@@ -149,9 +149,8 @@ for m in ppp inband; do
   [ $? = 1 ] && grep -q "HTTP 404 Not Found" "$T/h404.err.$m" && pass "http head 404 $m" ||
     fail "http head 404 $m: $(cat "$T/h404.err.$m")"
 done
-same "http head: same header block in both modes" "$T/head.ppp" "$T/head.inband"
-same "http 404: same message in both modes" "$T/s404.err.ppp" "$T/s404.err.inband"
-same "http 500: same message in both modes" "$T/s500.err.ppp" "$T/s500.err.inband"
+same_in_both_modes ppp inband "http head: header block" head "http 404: message" s404.err \
+  "http 500: message" s500.err
 
 # --- FTP (passive: slirp relays the data connection the client opens) ------------------------------
 head -c 262144 /dev/urandom >"$T/big.bin"

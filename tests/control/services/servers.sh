@@ -9,6 +9,17 @@
 # and waits until the TCP listeners accept (returns non-zero if one does not).
 # stop_servers kills every PID in PIDS and waits for it (call it from the caller's EXIT trap).
 
+# same_in_both_modes A B LABEL FILE [LABEL FILE]...: for each pair, the caller's
+# `same "LABEL: same in both modes"` on $T/FILE.A and $T/FILE.B.
+same_in_both_modes() {
+  local a=$1 b=$2
+  shift 2
+  while [ $# -ge 2 ]; do
+    same "$1: same in both modes" "$T/$2.$a" "$T/$2.$b"
+    shift 2
+  done
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

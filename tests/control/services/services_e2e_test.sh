@@ -84,9 +84,8 @@ for m in inband native; do
   [ $? = 1 ] && grep -q "HTTP 404 Not Found" "$T/missing.err.$m" && pass "http missing file $m" ||
     fail "http missing file $m: $(cat "$T/missing.err.$m")"
 done
-same "http head same in both modes" "$T/head.inband" "$T/head.native"
-same "http 404 message same in both modes" "$T/404.err.inband" "$T/404.err.native"
-same "http 500 message same in both modes" "$T/500.err.inband" "$T/500.err.native"
+same_in_both_modes inband native "http head" head "http 404 message" 404.err \
+  "http 500 message" 500.err
 
 # --- FTP -------------------------------------------------------------------------------------
 # 256 KiB of random bytes, every byte value, in both directions.

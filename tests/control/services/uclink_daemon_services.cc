@@ -5,6 +5,7 @@
 #include "control/cli/at_subcommand.h"
 #include "control/cli/client_commands.h"
 #include "control/cli/service_commands.h"
+#include "tests/control/services/test_cli.h"
 
 int main(int argc, char** argv) {
   CLI::App app("uclink through uclinkd (tests)", "uclink");
@@ -12,10 +13,5 @@ int main(int argc, char** argv) {
   uclink::control::cli::AddClientCommands(app);  // --socket, status, ...
   uclink::control::cli::AddAtCommand(app);
   uclink::control::cli::AddServiceCommands(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  return 0;
+  return uclink::tests::RunTestCli(app, argc, argv);
 }

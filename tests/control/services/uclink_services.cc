@@ -3,15 +3,11 @@
 #include <CLI/CLI.hpp>
 
 #include "control/cli/service_commands.h"
+#include "tests/control/services/test_cli.h"
 
 int main(int argc, char** argv) {
   CLI::App app("uclink services (tests)", "uclink");
   app.require_subcommand(1);
   uclink::control::cli::AddServiceCommands(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  return 0;
+  return uclink::tests::RunTestCli(app, argc, argv);
 }

@@ -69,11 +69,38 @@ std::optional<std::string> CountedData(const std::string& raw) {
   return c->data;
 }
 
+// The quoted <data> of AT+IPSEND when its announced length counts it exactly.
+std::optional<std::string> IpsendData(const std::string& raw) {
+  auto a = sim::services::ParseIpsend(raw);
+  if (!a || !a->data || a->length != static_cast<long>(a->data->size())) return std::nullopt;
+  return a->data;
+}
+
 chat::MqttConfig Config() {
   chat::MqttConfig c;
   c.host = "broker";
   c.client_id = "id";
   return c;
+}
+
+// AT+MQTTCONFIG of Config() with `field` holding the value.
+std::function<chat::Result<std::string>(const std::string&)> ConfigWith(
+    std::string chat::MqttConfig::*field) {
+  return [field](const std::string& v) {
+    chat::MqttConfig c = Config();
+    c.*field = v;
+    return chat::EncodeMqttconfig(c);
+  };
+}
+
+// One field of AT+MQTTPUB as the simulator reads it.
+std::function<std::optional<std::string>(const std::string&)> MqttpubField(
+    std::string sim::services::MqttpubArgs::*field) {
+  return [field](const std::string& raw) -> std::optional<std::string> {
+    auto p = sim::services::ParseMqttpub(raw);
+    if (!p) return std::nullopt;
+    return (*p).*field;
+  };
 }
 
 std::vector<Case> Cases() {
@@ -88,13 +115,7 @@ std::vector<Case> Cases() {
        [](const std::string& raw) { return Field(raw, 3, 1, true); }},
       {TextParam::kIpsendData, "+IPSEND",
        [](const std::string& v) { return chat::EncodeIpsend(chat::SocketMode::kTcp, v); },
-       [](const std::string& raw) -> std::optional<std::string> {
-         auto a = sim::services::ParseIpsend(raw);
-         if (!a || !a->data || a->length != static_cast<long>(a->data->size())) {
-           return std::nullopt;
-         }
-         return a->data;
-       }},
+       IpsendData},
       {TextParam::kFtpServer, "+FTPSERV",
        [](const std::string& v) { return chat::EncodeFtpserv(v); },
        [](const std::string& raw) { return Field(raw, 2, 0, true); }},
@@ -135,41 +156,17 @@ std::vector<Case> Cases() {
        [](const std::string& raw) { return Field(raw, 2, 1, true); }},
       {TextParam::kHttpData, "+HTTPDATA",
        [](const std::string& v) { return chat::EncodeHttpdata(v); }, CountedData},
-      {TextParam::kMqttHost, "+MQTTCONFIG",
-       [](const std::string& v) {
-         chat::MqttConfig c = Config();
-         c.host = v;
-         return chat::EncodeMqttconfig(c);
-       },
+      {TextParam::kMqttHost, "+MQTTCONFIG", ConfigWith(&chat::MqttConfig::host),
        [](const std::string& raw) { return Field(raw, 7, 0, true); }},
-      {TextParam::kMqttClientId, "+MQTTCONFIG",
-       [](const std::string& v) {
-         chat::MqttConfig c = Config();
-         c.client_id = v;
-         return chat::EncodeMqttconfig(c);
-       },
+      {TextParam::kMqttClientId, "+MQTTCONFIG", ConfigWith(&chat::MqttConfig::client_id),
        [](const std::string& raw) { return Field(raw, 7, 2, false); }},
-      {TextParam::kMqttUsername, "+MQTTCONFIG",
-       [](const std::string& v) {
-         chat::MqttConfig c = Config();
-         c.username = v;
-         return chat::EncodeMqttconfig(c);
-       },
+      {TextParam::kMqttUsername, "+MQTTCONFIG", ConfigWith(&chat::MqttConfig::username),
        [](const std::string& raw) { return Field(raw, 7, 5, false); }},
-      {TextParam::kMqttPassword, "+MQTTCONFIG",
-       [](const std::string& v) {
-         chat::MqttConfig c = Config();
-         c.password = v;
-         return chat::EncodeMqttconfig(c);
-       },
+      {TextParam::kMqttPassword, "+MQTTCONFIG", ConfigWith(&chat::MqttConfig::password),
        [](const std::string& raw) { return Field(raw, 7, 6, false); }},
       {TextParam::kMqttTopic, "+MQTTPUB",
        [](const std::string& v) { return chat::EncodeMqttpub(v, 1, false, "m"); },
-       [](const std::string& raw) -> std::optional<std::string> {
-         auto p = sim::services::ParseMqttpub(raw);
-         if (!p) return std::nullopt;
-         return p->topic;
-       }},
+       MqttpubField(&sim::services::MqttpubArgs::topic)},
       {TextParam::kMqttTopic, "+MQTTSUB",
        [](const std::string& v) { return chat::EncodeMqttsub(v, 1); },
        [](const std::string& raw) { return Field(raw, 2, 0, false); }},
@@ -178,11 +175,7 @@ std::vector<Case> Cases() {
        [](const std::string& raw) { return Field(raw, 1, 0, false); }},
       {TextParam::kMqttMessage, "+MQTTPUB",
        [](const std::string& v) { return chat::EncodeMqttpub("t", 1, false, v); },
-       [](const std::string& raw) -> std::optional<std::string> {
-         auto p = sim::services::ParseMqttpub(raw);
-         if (!p) return std::nullopt;
-         return p->message;
-       }},
+       MqttpubField(&sim::services::MqttpubArgs::message)},
       {TextParam::kMqttCertificate, "+MQTTTLS",
        [](const std::string& v) {
          return chat::EncodeMqtttls(1, chat::CertType::kRootCa, v, v.size() + 2);
@@ -254,13 +247,7 @@ TEST(InbandParamsRoundTripTest, MultiPartDataIsRefusedOrReassembledByteForByte) 
   const std::vector<Data> kinds = {
       {TextParam::kIpsendData, chat::kMaxIpSendData,
        [](const std::string& v) { return chat::EncodeIpsend(chat::SocketMode::kUdp, v); },
-       [](const std::string& raw) -> std::optional<std::string> {
-         auto a = sim::services::ParseIpsend(raw);
-         if (!a || !a->data || a->length != static_cast<long>(a->data->size())) {
-           return std::nullopt;
-         }
-         return a->data;
-       }},
+       IpsendData},
       {TextParam::kFtpPutData, chat::kMaxFtpPutData,
        [](const std::string& v) { return chat::EncodeFtpput(v); }, CountedData},
       {TextParam::kHttpData, chat::kMaxHttpData,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -181,6 +182,20 @@ TestCert MakeTestCert(const std::string& dir) {
                             "-out", out.cert_path, "-subj", "/CN=localhost", "-days", "2"});
   if (rc != 0) return {};
   return out;
+}
+
+LoopbackServer::LoopbackServer(const std::string& tag)
+    : dir(MakeTempDir(tag, true)), port(FreePort()) {}
+
+LoopbackServer::~LoopbackServer() {
+  process.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+void LoopbackServer::Start(const std::vector<std::string>& argv) {
+  process = std::make_unique<ChildProcess>(argv);
+  listening = WaitListening(port);
 }
 
 std::string MakeTempDir(const std::string& tag, bool under_tmp) {

@@ -93,6 +93,21 @@ class ChildProcess {
   pid_t pid_ = -1;
 };
 
+/// A server a test starts on 127.0.0.1 (vsftpd, mosquitto, openssl s_server): a directory under
+/// /tmp for its files, a port that was free, and, once Start ran, its process and whether it
+/// accepted connections in time. Going away stops the process, then removes the directory.
+struct LoopbackServer {
+  explicit LoopbackServer(const std::string& tag);
+  ~LoopbackServer();
+  /// Starts argv and waits (bounded) until something listens on `port`.
+  void Start(const std::vector<std::string>& argv);
+
+  std::string dir;
+  unsigned short port = 0;
+  std::unique_ptr<ChildProcess> process;
+  bool listening = false;
+};
+
 /// Runs argv to completion (bounded by the child itself); returns its exit status or -1.
 int RunToExit(const std::vector<std::string>& argv);
 

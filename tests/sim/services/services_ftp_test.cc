@@ -27,20 +27,19 @@ class FtpServiceTest : public ::testing::Test {
  protected:
   // One vsftpd for the suite: anonymous login, writable "pub" directory.
   static void SetUpTestSuite() {
-    dir_ = new std::string(MakeTempDir("uclink-vsftpd", true));
-    const std::string root = *dir_ + "/root";
+    server_ = new LoopbackServer("uclink-vsftpd");
+    const std::string root = server_->dir + "/root";
     pub_ = new std::string(root + "/pub");
     std::filesystem::create_directories(*pub_);
     // vsftpd refuses a chroot it can write to; the anonymous user writes only into pub/.
-    chmod(dir_->c_str(), 0755);
+    chmod(server_->dir.c_str(), 0755);
     chmod(root.c_str(), 0755);
     if (const passwd* ftp = getpwnam("ftp")) chown(pub_->c_str(), ftp->pw_uid, ftp->pw_gid);
     WriteFile(*pub_ + "/big.bin", kBig);
     WriteFile(*pub_ + "/test.txt", "hello");
-    port_ = FreePort();
-    const std::string conf = *dir_ + "/vsftpd.conf";
+    const std::string conf = server_->dir + "/vsftpd.conf";
     WriteFile(conf, "listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port=" +
-                        std::to_string(port_) +
+                        std::to_string(server_->port) +
                         "\nbackground=NO\nanonymous_enable=YES\nlocal_enable=NO\n"
                         "anon_root=" +
                         root +
@@ -50,21 +49,17 @@ class FtpServiceTest : public ::testing::Test {
                         "port_enable=YES\nxferlog_enable=NO\nseccomp_sandbox=NO\n"
                         "secure_chroot_dir=/var/run/vsftpd/empty\n");
     chmod(conf.c_str(), 0600);
-    server_ = new ChildProcess({"/usr/sbin/vsftpd", conf});
-    listening_ = WaitListening(port_);
+    server_->Start({"/usr/sbin/vsftpd", conf});
   }
   static void TearDownTestSuite() {
     delete server_;
-    std::error_code ec;
-    std::filesystem::remove_all(*dir_, ec);
-    delete dir_;
     delete pub_;
   }
-  void SetUp() override { ASSERT_TRUE(listening_) << "vsftpd did not start"; }
+  void SetUp() override { ASSERT_TRUE(server_->listening) << "vsftpd did not start"; }
 
   void Login(bool passive) {
     ASSERT_EQ(ToString(d_.Run("AT+FTPMODE=" + std::string(passive ? "1" : "0"))), "OK\n");
-    ASSERT_EQ(ToString(d_.Run("AT+FTPSERV=127.0.0.1," + std::to_string(port_))),
+    ASSERT_EQ(ToString(d_.Run("AT+FTPSERV=127.0.0.1," + std::to_string(server_->port))),
               "I:+FTPSERV:0\nOK\n");
     ASSERT_EQ(ToString(d_.Run("AT+FTPUN=anonymous")), "OK\n");
     ASSERT_EQ(ToString(d_.Run("AT+FTPPW=uclink")), "OK\n");
@@ -95,19 +90,13 @@ class FtpServiceTest : public ::testing::Test {
     return data;
   }
 
-  static std::string* dir_;
+  static LoopbackServer* server_;
   static std::string* pub_;
-  static unsigned short port_;
-  static ChildProcess* server_;
-  static bool listening_;
   Driver d_;
 };
 
-std::string* FtpServiceTest::dir_ = nullptr;
+LoopbackServer* FtpServiceTest::server_ = nullptr;
 std::string* FtpServiceTest::pub_ = nullptr;
-unsigned short FtpServiceTest::port_ = 0;
-ChildProcess* FtpServiceTest::server_ = nullptr;
-bool FtpServiceTest::listening_ = false;
 
 TEST_F(FtpServiceTest, PassiveGetOf64KiBArrivesInPiecesByteForByte) {
   Login(true);
@@ -209,7 +198,7 @@ TEST_F(FtpServiceTest, UnmappedServerIsFtpservBadAddress) {
 
 TEST_F(FtpServiceTest, NetworkNotReadyIsFtpservNoPdp) {
   d_.host.network_ready = false;
-  EXPECT_EQ(ToString(d_.Run("AT+FTPSERV=127.0.0.1," + std::to_string(port_))),
+  EXPECT_EQ(ToString(d_.Run("AT+FTPSERV=127.0.0.1," + std::to_string(server_->port))),
             "I:+FTPSERV:1\nERROR\n");
 }
 

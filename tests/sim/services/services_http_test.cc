@@ -9,7 +9,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -286,26 +285,21 @@ TEST_F(HttpServiceTest, TlsAgainstPlainServerIsTable33TlsError) {
 }
 
 TEST_F(HttpServiceTest, HttpsGetAgainstOpensslServerSucceeds) {
-  const std::string dir = MakeTempDir("uclink-https", true);
-  const TestCert cert = MakeTestCert(dir);
+  LoopbackServer server("uclink-https");
+  const TestCert cert = MakeTestCert(server.dir);
   ASSERT_FALSE(cert.cert_path.empty());
-  const unsigned short port = FreePort();
-  {
-    // "openssl s_server -www" answers GET with an HTML status page naming itself.
-    ChildProcess server({"/usr/bin/openssl", "s_server", "-accept",
-                         "127.0.0.1:" + std::to_string(port), "-cert", cert.cert_path, "-key",
-                         cert.key_path, "-www", "-quiet"});
-    ASSERT_TRUE(WaitListening(port));
-    EXPECT_EQ(ToString(d_.Run("AT+HTTPTLS=1")), "OK\n");
-    // No scheme: HTTPTLS=1 makes it https.
-    SetUrl("127.0.0.1:" + std::to_string(port) + "/");
-    const auto events = d_.Run("AT+HTTPACTION=0");
-    ASSERT_EQ(events.size(), 2u) << ToString(events);
-    EXPECT_EQ(events[0].text.rfind("+HTTPACTION:0,", 0), 0u);
-    EXPECT_NE(ReadAll().find("s_server"), std::string::npos);
-  }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  const std::string port = std::to_string(server.port);
+  // "openssl s_server -www" answers GET with an HTML status page naming itself.
+  server.Start({"/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+                cert.cert_path, "-key", cert.key_path, "-www", "-quiet"});
+  ASSERT_TRUE(server.listening);
+  EXPECT_EQ(ToString(d_.Run("AT+HTTPTLS=1")), "OK\n");
+  // No scheme: HTTPTLS=1 makes it https.
+  SetUrl("127.0.0.1:" + port + "/");
+  const auto events = d_.Run("AT+HTTPACTION=0");
+  ASSERT_EQ(events.size(), 2u) << ToString(events);
+  EXPECT_EQ(events[0].text.rfind("+HTTPACTION:0,", 0), 0u);
+  EXPECT_NE(ReadAll().find("s_server"), std::string::npos);
 }
 
 TEST_F(HttpServiceTest, UrlOver1024BytesIsTooLong) {

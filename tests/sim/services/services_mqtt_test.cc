@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <mosquitto.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -59,27 +58,20 @@ bool PublishNatively(unsigned short port,
 class MqttServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(MakeTempDir("uclink-mosquitto", true));
-    port_ = FreePort();
-    const std::string conf = *dir_ + "/mosquitto.conf";
-    WriteFile(conf, "listener " + std::to_string(port_) +
+    server_ = new LoopbackServer("uclink-mosquitto");
+    const std::string conf = server_->dir + "/mosquitto.conf";
+    WriteFile(conf, "listener " + std::to_string(server_->port) +
                         " 127.0.0.1\nallow_anonymous true\npersistence false\n"
                         // Stay root: dropping to "mosquitto" needs setgroups(), which Bazel's
                         // sandbox forbids.
                         "user root\nlog_type error\n");
-    server_ = new ChildProcess({"/usr/sbin/mosquitto", "-c", conf});
-    listening_ = WaitListening(port_);
+    server_->Start({"/usr/sbin/mosquitto", "-c", conf});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    std::error_code ec;
-    std::filesystem::remove_all(*dir_, ec);
-    delete dir_;
-  }
-  void SetUp() override { ASSERT_TRUE(listening_) << "mosquitto did not start"; }
+  static void TearDownTestSuite() { delete server_; }
+  void SetUp() override { ASSERT_TRUE(server_->listening) << "mosquitto did not start"; }
 
   std::string Config(const std::string& client) {
-    return "AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(port_) + ",\"" + client +
+    return "AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(server_->port) + ",\"" + client +
            "\",1,60,\"\",\"\"";
   }
   void Connect(const std::string& client) {
@@ -87,26 +79,29 @@ class MqttServiceTest : public ::testing::Test {
     ASSERT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
   }
 
-  static std::string* dir_;
-  static unsigned short port_;
-  static ChildProcess* server_;
-  static bool listening_;
+  // Subscribes to `topic` and publishes `message` to it, both at `qos`; its report (§2.61:
+  // +MQTTSUB:"<topic>",<length>,"<message>") is the first.
+  void SubscribeAndPublish(const std::string& topic, int qos, const std::string& message) {
+    const std::string q = std::to_string(qos);
+    EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"" + topic + "\"," + q)), "OK\n");
+    EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"" + topic + "\"," + q + ",0,\"" + message + "\"")),
+              "OK\n");
+    EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
+              std::vector<std::string>{"+MQTTSUB:\"" + topic + "\"," +
+                                       std::to_string(message.size()) + ",\"" + message + "\""});
+  }
+
+  static LoopbackServer* server_;
   Driver d_;
 };
 
-std::string* MqttServiceTest::dir_ = nullptr;
-unsigned short MqttServiceTest::port_ = 0;
-ChildProcess* MqttServiceTest::server_ = nullptr;
-bool MqttServiceTest::listening_ = false;
+LoopbackServer* MqttServiceTest::server_ = nullptr;
 
 TEST_F(MqttServiceTest, ManualTestSessionRoundTrips) {
   // Manual §2.61 "MQTT 测试": config, connect, state, sub, pub, +MQTTSUB report, disconnect.
   Connect("example");
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSTATE")), "I:+MQTTSTATE:1\nOK\n");
-  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"topic1\",1")), "OK\n");
-  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"topic1\",1,0,\"hello\"")), "OK\n");
-  EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
-            std::vector<std::string>{"+MQTTSUB:\"topic1\",5,\"hello\""});
+  SubscribeAndPublish("topic1", 1, "hello");
   EXPECT_EQ(ToString(d_.Run("AT+MQTTDISCONNECT")), "OK\n");
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSTATE")), "I:+MQTTSTATE:0\nOK\n");
 }
@@ -118,7 +113,7 @@ TEST_F(MqttServiceTest, OneKiBMessageArrivesIn200ByteSegmentsByteForByte) {
   message[100] = '"';  // quotes inside the data travel too: the segment length says where it ends
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"big\",0")), "OK\n");
   // Published by another client: a '"' cannot travel inside AT+MQTTPUB's quoted <message>.
-  ASSERT_TRUE(PublishNatively(port_, {{"big", message}}));
+  ASSERT_TRUE(PublishNatively(server_->port, {{"big", message}}));
   const auto urcs = d_.WaitUrcs("+MQTTSUB:", 6);
   ASSERT_EQ(urcs.size(), 6u);
   const std::string head = "+MQTTSUB:\"big\",1024,\"";
@@ -135,18 +130,12 @@ TEST_F(MqttServiceTest, OneKiBMessageArrivesIn200ByteSegmentsByteForByte) {
 
 TEST_F(MqttServiceTest, Qos2PublishAnswersOkAfterTheHandshake) {
   Connect("qos2");
-  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"q2\",2")), "OK\n");
-  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"q2\",2,0,\"exactly once\"")), "OK\n");
-  EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
-            std::vector<std::string>{"+MQTTSUB:\"q2\",12,\"exactly once\""});
+  SubscribeAndPublish("q2", 2, "exactly once");
 }
 
 TEST_F(MqttServiceTest, MessageWithCommasIsDeliveredVerbatimAndAQuoteInsideIsRefused) {
   Connect("json");
-  EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"j\",1")), "OK\n");
-  EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"j\",1,0,\"{'id':123,'dp':[1,2]}\"")), "OK\n");
-  EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1),
-            std::vector<std::string>{"+MQTTSUB:\"j\",21,\"{'id':123,'dp':[1,2]}\""});
+  SubscribeAndPublish("j", 1, "{'id':123,'dp':[1,2]}");
   // Manual §1.3.3 defines no escape inside quotes: the message ends at its second '"', so both
   // spellings are a quoted string followed by junk. Refused, never published as x"y\z or
   // x\"y\z (which the simulator used to publish for the second line).
@@ -163,7 +152,7 @@ TEST_F(MqttServiceTest, AReportWhoseTopicAQuotedParameterCannotCarryIsNotSent) {
   // read as the topic q/a (§2.61, §1.3.3: no escape inside quotes).
   Connect("topics");
   EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"q/#\",0")), "OK\n");
-  ASSERT_TRUE(PublishNatively(port_, {{"q/a\"b", "one"}, {"q/d", "three"}}));
+  ASSERT_TRUE(PublishNatively(server_->port, {{"q/a\"b", "one"}, {"q/d", "three"}}));
   const auto urcs = d_.WaitUrcs("+MQTTSUB:", 1);
   // The broker delivers in order, so the earlier message was handled before this one.
   EXPECT_EQ(urcs, std::vector<std::string>{"+MQTTSUB:\"q/d\",5,\"three\""});
@@ -188,9 +177,9 @@ TEST_F(MqttServiceTest, UnsubscribedTopicIsNoLongerReported) {
 
 TEST_F(MqttServiceTest, ConfigReadFormShowsSettings) {
   EXPECT_EQ(ToString(d_.Run(Config("reader"))), "OK\n");
-  EXPECT_EQ(
-      ToString(d_.Run("AT+MQTTCONFIG?")),
-      "I:+MQTTCONFIG: \"127.0.0.1\"," + std::to_string(port_) + ",\"reader\",1,60,\"\",\"\"\nOK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG?")), "I:+MQTTCONFIG: \"127.0.0.1\"," +
+                                                    std::to_string(server_->port) +
+                                                    ",\"reader\",1,60,\"\",\"\"\nOK\n");
 }
 
 TEST_F(MqttServiceTest, ClosedPortIsTable34NetworkError) {
@@ -249,34 +238,27 @@ TEST_F(MqttServiceTest, TlsWithoutRootCertificateIsParameterError) {
 TEST_F(MqttServiceTest, TlsSessionWithUploadedRootCertificateRoundTrips) {
   // A second broker with a TLS listener; its self-signed certificate is the root the client
   // uploads with AT+MQTTLS, line ends escaped as the manual's §2.61 procedure does.
-  const std::string dir = MakeTempDir("uclink-mqtts", true);
-  const TestCert cert = MakeTestCert(dir);
+  LoopbackServer broker("uclink-mqtts");
+  const TestCert cert = MakeTestCert(broker.dir);
   ASSERT_FALSE(cert.cert_path.empty());
-  const unsigned short port = FreePort();
-  const std::string conf = dir + "/tls.conf";
-  WriteFile(conf, "listener " + std::to_string(port) + " 127.0.0.1\nallow_anonymous true\n" +
+  const std::string conf = broker.dir + "/tls.conf";
+  WriteFile(conf, "listener " + std::to_string(broker.port) + " 127.0.0.1\nallow_anonymous true\n" +
                       "persistence false\nuser root\nlog_type error\ncafile " + cert.cert_path +
                       "\ncertfile " + cert.cert_path + "\nkeyfile " + cert.key_path + "\n");
-  {
-    ChildProcess broker({"/usr/sbin/mosquitto", "-c", conf});
-    ASSERT_TRUE(WaitListening(port));
-    std::ifstream in(cert.cert_path);
-    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::string escaped;
-    for (char c : pem) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTLS=1,0,\"" + escaped + "\"," + std::to_string(pem.size()))),
-              "OK\n");
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(port) +
-                              ",\"tls\",1,60,\"\",\"\"")),
-              "OK\n");
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTSUB=\"s\",1")), "OK\n");
-    EXPECT_EQ(Answer(d_.Run("AT+MQTTPUB=\"s\",1,0,\"secret\"")), "OK\n");
-    EXPECT_EQ(d_.WaitUrcs("+MQTTSUB:", 1), std::vector<std::string>{"+MQTTSUB:\"s\",6,\"secret\""});
-    EXPECT_EQ(ToString(d_.Run("AT+MQTTDISCONNECT")), "OK\n");
-  }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  broker.Start({"/usr/sbin/mosquitto", "-c", conf});
+  ASSERT_TRUE(broker.listening);
+  std::ifstream in(cert.cert_path);
+  std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string escaped;
+  for (char c : pem) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTLS=1,0,\"" + escaped + "\"," + std::to_string(pem.size()))),
+            "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONFIG=\"127.0.0.1\"," + std::to_string(broker.port) +
+                            ",\"tls\",1,60,\"\",\"\"")),
+            "OK\n");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTCONNECT")), "OK\n");
+  SubscribeAndPublish("s", 1, "secret");
+  EXPECT_EQ(ToString(d_.Run("AT+MQTTDISCONNECT")), "OK\n");
 }
 
 TEST_F(MqttServiceTest, ResetDropsTheConnection) {
