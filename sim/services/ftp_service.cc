@@ -67,13 +67,6 @@ std::optional<std::string> OneParam(const SimCommand& cmd) { return OneBareParam
 FtpService::FtpService(asio::io_context& io, ServiceHost& host)
     : host_(host), control_(io), data_(io), acceptor_(io), timer_(io) {}
 
-std::string_view FtpService::ToString(Transfer t) {
-  return NameOf(t, {{Transfer::kNone, "none"},
-                    {Transfer::kGet, "get"},
-                    {Transfer::kList, "list"},
-                    {Transfer::kPut, "put"}});
-}
-
 void FtpService::Shutdown() {
   stopped_ = true;
   waiters_.clear();

@@ -29,7 +29,6 @@ class FtpService : public std::enable_shared_from_this<FtpService> {
 
  private:
   enum class Transfer { kNone, kGet, kList, kPut };
-  static std::string_view ToString(Transfer t);
   using ReplyFn = std::function<void(const FtpReply&)>;
   using CodeFn = std::function<void(int)>;
   struct Waiter {

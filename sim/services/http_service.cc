@@ -55,13 +55,6 @@ HttpService::HttpService(boost::asio::io_context& io, ServiceHost& host)
 
 HttpService::~HttpService() { ReleaseEasy(); }
 
-std::string_view HttpService::ToString(Method m) {
-  return NameOf(m, {{Method::kGet, "get"},
-                    {Method::kHead, "head"},
-                    {Method::kPut, "put"},
-                    {Method::kPost, "post"}});
-}
-
 void HttpService::Shutdown() {
   stopped_ = true;
   ReleaseEasy();

@@ -26,7 +26,6 @@ class HttpService : public std::enable_shared_from_this<HttpService> {
 
  private:
   enum class Method { kGet = 0, kHead = 1, kPut = 2, kPost = 3 };
-  static std::string_view ToString(Method m);
 
   void Tls(const SimCommand& cmd);
   void Para(const SimCommand& cmd);

@@ -32,12 +32,6 @@ std::optional<bool> ParseMode(const Param& p) {
 
 IpSockets::IpSockets(asio::io_context& io, ServiceHost& host) : host_(host), tcp_(io), udp_(io) {}
 
-std::string_view IpSockets::ToString(TcpState s) {
-  return NameOf(s, {{TcpState::kClosed, "closed"},
-                    {TcpState::kConnecting, "connecting"},
-                    {TcpState::kConnected, "connected"}});
-}
-
 void IpSockets::Execute(const SimCommand& cmd) {
   if (cmd.name == "+IPCREATE") return Create(cmd);
   if (cmd.name == "+IPSEND") return Send(cmd);

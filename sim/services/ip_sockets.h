@@ -24,7 +24,6 @@ class IpSockets : public std::enable_shared_from_this<IpSockets> {
 
  private:
   enum class TcpState { kClosed, kConnecting, kConnected };
-  static std::string_view ToString(TcpState s);
 
   void Create(const SimCommand& cmd);
   void Send(const SimCommand& cmd);

@@ -80,12 +80,6 @@ MqttService::~MqttService() {
   Teardown();
 }
 
-std::string_view MqttService::ToString(State s) {
-  return NameOf(s, {{State::kIdle, "idle"},
-                    {State::kConnecting, "connecting"},
-                    {State::kConnected, "connected"}});
-}
-
 void MqttService::Shutdown() {
   stopped_ = true;
   Teardown();

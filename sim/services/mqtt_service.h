@@ -30,7 +30,6 @@ class MqttService : public std::enable_shared_from_this<MqttService> {
 
  private:
   enum class State { kIdle, kConnecting, kConnected };
-  static std::string_view ToString(State s);
 
   void Config(const SimCommand& cmd);
   void Tls(const SimCommand& cmd);

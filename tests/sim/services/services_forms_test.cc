@@ -1,5 +1,5 @@
-// The shapes the services share (sim/services/forms.h, OneInt): which forms a set-only command
-// answers itself, and the names of the services' enums.
+// The shape the services share (sim/services/forms.h, OneInt): which forms a set-only command
+// answers itself, and the one integer parameter.
 #include <gtest/gtest.h>
 
 #include "sim/services/forms.h"
@@ -29,15 +29,6 @@ TEST(ExpectSetFormTest, TestFormPrintsTheUsageAndOthersButSetAreRefused) {
   EXPECT_FALSE(set);
   EXPECT_EQ(Answer("AT+IPSEND=\"TCP\",1,\"a\"", &set), "");
   EXPECT_TRUE(set);
-}
-
-enum class Colour { kRed, kGreen, kBlue };
-
-TEST(NameOfTest, ListedEnumeratorsHaveTheirNameOthersAQuestionMark) {
-  constexpr Named<Colour> kNames[] = {{Colour::kRed, "red"}, {Colour::kGreen, "green"}};
-  EXPECT_EQ(NameOf(Colour::kRed, kNames), "red");
-  EXPECT_EQ(NameOf(Colour::kGreen, kNames), "green");
-  EXPECT_EQ(NameOf(Colour::kBlue, kNames), "?");
 }
 
 TEST(OneIntTest, ExactlyOneIntegerInRange) {
