@@ -26,8 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using uclink::control::testing::PrivateNamespacesTest;
 using uclink::control::testing::EventStream;
+using uclink::control::testing::PrivateNamespacesTest;
 using uclink::control::testing::ReadWholeFile;
 using uclink::control::testing::UclinkRig;
 

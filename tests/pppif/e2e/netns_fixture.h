@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
+#include <system_error>
 
 #include "tests/pppif/e2e/netns.h"
 
@@ -14,7 +16,14 @@ class NetNamespaceTest : public ::testing::Test {
  protected:
   /// Skips without root/TUN, else creates ns_ (a failure is fatal). A derived SetUp calls this
   /// first and returns when ns_ is null (skipped or failed).
-  void SetUp() override;
+  void SetUp() override {
+    if (const std::string reason = NetAdminUnavailableReason(); !reason.empty()) {
+      GTEST_SKIP() << reason;
+    }
+    std::error_code ec;
+    ns_ = NetNamespace::Create(ec);
+    ASSERT_FALSE(ec) << ec.message();
+  }
 
   std::unique_ptr<NetNamespace> ns_;
 };
