@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,9 +25,7 @@ inline const Clock::time_point kT0 = Clock::time_point{} + std::chrono::seconds(
 /// error is recorded as its name.
 struct FrameLog : HdlcSink {
   void OnFrame(std::uint16_t protocol, std::span<const std::uint8_t> info) override {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04x", protocol);
-    frames.push_back(std::string(buf) + ": " + ToHex(Bytes(info.begin(), info.end())));
+    frames.push_back(FrameText(protocol, info));
   }
   void OnFrameError(FrameError error) override { frames.push_back(ToString(error)); }
   void OnNoCarrier() override {}
