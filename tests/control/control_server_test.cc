@@ -20,24 +20,21 @@
 #include <string>
 #include <vector>
 
+#include "tests/control/socket_dir.h"
+
 namespace uclink::control {
 namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
-class ControlServerTest : public ::testing::Test {
+class ControlServerTest : public testing::SocketDirTest {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/uclink-cs-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    path_ = dir_ + "/s.sock";
-  }
+  ControlServerTest() : SocketDirTest("cs") {}
   void TearDown() override {
     server_.reset();
     for (int fd : fds_) ::close(fd);
-    std::filesystem::remove_all(dir_);
+    SocketDirTest::TearDown();
   }
 
   void Start(PeerPolicy policy = {}, ControlLimits limits = {}) {
@@ -84,11 +81,7 @@ class ControlServerTest : public ::testing::Test {
   }
 
   int Connect() {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strcpy(address.sun_path, path_.c_str());
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const int fd = testing::ConnectUnix(path_);
     fds_.push_back(fd);
     return fd;
   }
@@ -106,23 +99,10 @@ class ControlServerTest : public ::testing::Test {
 
   // Runs the server until `count` lines arrived on `fd` (bounded: 2 s of io time).
   std::vector<std::string> Lines(int fd, std::size_t count) {
-    std::vector<std::string> lines;
-    for (int round = 0; round < 200 && lines.size() < count; ++round) {
-      io_.run_for(10ms);
-      io_.restart();
-      char buffer[65536];
-      ssize_t n;
-      while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
-        for (std::string& line : framer_.Feed(std::string_view(buffer, n)).lines) {
-          lines.push_back(std::move(line));
-        }
-      }
-    }
-    return lines;
+    return testing::RunUntilLines(io_, fd, framer_, count);
   }
 
   boost::asio::io_context io_;
-  std::string dir_, path_;
   std::unique_ptr<ControlServer> server_;
   std::vector<int> fds_;
   std::vector<std::string> handled_;

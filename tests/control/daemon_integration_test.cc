@@ -26,8 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using uclink::control::testing::EnterPrivateNamespaces;
 using uclink::control::testing::EventStream;
+using uclink::control::testing::PrivateNamespacesTest;
 using uclink::control::testing::ReadWholeFile;
 using uclink::control::testing::UclinkRig;
 
@@ -52,14 +52,10 @@ std::string Request(const std::string& socket_path, const std::string& line) {
   return answer;
 }
 
-class DaemonIntegrationTest : public ::testing::Test {
+// Private network and mount namespaces: the TUN device, addresses and routes vanish with the
+// test, and /etc/resolv.conf is the test's own.
+class DaemonIntegrationTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() {
-    // Private network and mount namespaces: the TUN device, addresses and routes vanish with
-    // the test, and /etc/resolv.conf is the test's own.
-    ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root";
-  }
-
   void SetUp() override {
     dir_ = fs::path(rig_.config_path()).parent_path();
     socket_ = rig_.socket_path();

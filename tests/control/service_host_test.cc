@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "control/api/service.h"
+#include "tests/control/socket_dir.h"
 
 namespace uclink::control {
 namespace {
@@ -70,12 +71,12 @@ class ScriptedModem : public chat::ByteTransport {
   std::string written_;
 };
 
-class ServiceHostTest : public ::testing::Test {
+class ServiceHostTest : public testing::SocketDirTest {
  protected:
+  ServiceHostTest() : SocketDirTest("sh") {}
   void SetUp() override {
-    char dir[] = "/tmp/uclink-sh-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
+    SocketDirTest::SetUp();
+    if (HasFatalFailure()) return;
     auto modem = std::make_unique<ScriptedModem>(io_);
     modem_ = modem.get();
     channel_ = std::make_unique<chat::AtChannel>(io_, std::move(modem));
@@ -88,7 +89,7 @@ class ServiceHostTest : public ::testing::Test {
           host_.Handle(request, std::move(reply), link_);
         },
         PeerPolicy());
-    ASSERT_FALSE(server_->Listen(dir_ + "/s.sock"));
+    ASSERT_FALSE(server_->Listen(path_));
     // The module's answers (manual §2.22–§2.25).
     modem_->Answer("AT+IPCREATE=\"TCP\"", "\r\nOK\r\n\r\nCONNECT OK\r\n");
     modem_->Answer("AT+IPSEND=\"TCP\",2,", "\r\n+IPSEND=2\r\n\r\nOK\r\n");
@@ -99,15 +100,11 @@ class ServiceHostTest : public ::testing::Test {
     host_.DropChannel();
     server_.reset();
     for (int fd : fds_) ::close(fd);
-    std::filesystem::remove_all(dir_);
+    SocketDirTest::TearDown();
   }
 
   int Connect() {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strcpy(address.sun_path, (dir_ + "/s.sock").c_str());
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const int fd = testing::ConnectUnix(path_);
     fds_.push_back(fd);
     return fd;
   }
@@ -133,17 +130,8 @@ class ServiceHostTest : public ::testing::Test {
   // Runs until `count` lines arrived on `fd` (bounded: 2 s of io time); parsed.
   std::vector<json> Lines(int fd, std::size_t count) {
     std::vector<json> lines;
-    api::LineFramer& framer = framers_[fd];
-    for (int round = 0; round < 200 && lines.size() < count; ++round) {
-      io_.run_for(10ms);
-      io_.restart();
-      char buffer[65536];
-      ssize_t n;
-      while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
-        for (std::string& line : framer.Feed(std::string_view(buffer, n)).lines) {
-          lines.push_back(json::parse(line));
-        }
-      }
+    for (const std::string& line : testing::RunUntilLines(io_, fd, framers_[fd], count)) {
+      lines.push_back(json::parse(line));
     }
     return lines;
   }
@@ -166,7 +154,6 @@ class ServiceHostTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  std::string dir_;
   ScriptedModem* modem_ = nullptr;
   std::unique_ptr<chat::AtChannel> channel_;
   ServiceHost host_{io_};

@@ -29,7 +29,8 @@
 namespace {
 
 namespace fs = std::filesystem;
-using uclink::control::testing::EnterPrivateNamespaces;
+using uclink::control::testing::ConnectToSlirpHost;
+using uclink::control::testing::PrivateNamespacesTest;
 using uclink::control::testing::ReadWholeFile;
 using uclink::control::testing::UclinkRig;
 using namespace std::chrono_literals;
@@ -85,15 +86,7 @@ int ConnectThroughLink(int port) {
   ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "uclink0", 8);
   timeval timeout{10, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, "10.0.2.2", &address.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return ConnectToSlirpHost(fd, port);
 }
 
 // One HTTP/1.0 GET on 127.0.0.1:port; the body.
@@ -132,10 +125,8 @@ int FreePort() {
   return ntohs(address.sin_port);
 }
 
-class UsageIntegrationTest : public ::testing::Test {
+class UsageIntegrationTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override {
     metrics_dir_ = fs::path(rig_.config_path()).parent_path() / "textfile";
     fs::create_directories(metrics_dir_);

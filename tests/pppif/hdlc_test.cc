@@ -14,6 +14,7 @@
 namespace uclink::pppif {
 namespace {
 
+using testing::FrameText;
 using testing::Hex;
 using testing::Text;
 using testing::ToHex;
@@ -22,9 +23,7 @@ using Bytes = std::vector<std::uint8_t>;
 // Records what the deframer reports, as readable strings.
 struct RecordingSink : HdlcSink {
   void OnFrame(std::uint16_t protocol, std::span<const std::uint8_t> info) override {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04x", protocol);
-    events.push_back(std::string(buf) + ": " + ToHex(Bytes(info.begin(), info.end())));
+    events.push_back(FrameText(protocol, info));
   }
   void OnFrameError(FrameError error) override { events.push_back(ToString(error)); }
   void OnNoCarrier() override { events.push_back("NO CARRIER"); }

@@ -46,6 +46,12 @@ std::string ToHex(const std::vector<std::uint8_t>& bytes) {
   return out;
 }
 
+std::string FrameText(std::uint16_t protocol, std::span<const std::uint8_t> info) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04x", protocol);
+  return std::string(buf) + ": " + ToHex(std::vector<std::uint8_t>(info.begin(), info.end()));
+}
+
 std::vector<std::uint8_t> Text(std::string_view text) {
   return std::vector<std::uint8_t>(text.begin(), text.end());
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@ std::vector<std::uint8_t> Hex(std::string_view text);
 
 /// Formats bytes as lower-case pairs separated by spaces.
 std::string ToHex(const std::vector<std::uint8_t>& bytes);
+
+/// A decoded frame as the tests compare it: "pppp: info" (the protocol in four hex digits).
+std::string FrameText(std::uint16_t protocol, std::span<const std::uint8_t> info);
 
 /// Bytes of a text (for modem result text in the data stream).
 std::vector<std::uint8_t> Text(std::string_view text);

@@ -16,12 +16,11 @@
 #include "pppif/netlink.h"
 #include "pppif/ra.h"
 #include "pppif/tun.h"
-#include "tests/pppif/e2e/netns.h"
+#include "tests/pppif/e2e/netns_fixture.h"
 
 namespace uclink::pppif {
 namespace {
 
-using testing::NetNamespace;
 using Bytes = std::vector<std::uint8_t>;
 
 constexpr std::array<std::uint8_t, 8> kOurId{0x02, 0, 0, 0, 0, 0, 0, 0x11};
@@ -94,19 +93,7 @@ bool AwaitRouterSolicitation(int tun_fd) {
   return false;
 }
 
-class Ipv6SetupTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (const std::string reason = testing::NetAdminUnavailableReason(); !reason.empty()) {
-      GTEST_SKIP() << reason;
-    }
-    std::error_code ec;
-    ns_ = NetNamespace::Create(ec);
-    ASSERT_FALSE(ec) << ec.message();
-  }
-
-  std::unique_ptr<NetNamespace> ns_;
-};
+using Ipv6SetupTest = testing::NetNamespaceTest;
 
 TEST_F(Ipv6SetupTest, LinkLocalAndDefaultRouteGoOnAndComeOff) {
   ns_->Run([&] {

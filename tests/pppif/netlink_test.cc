@@ -10,26 +10,21 @@
 #include <sstream>
 
 #include "pppif/tun.h"
-#include "tests/pppif/e2e/netns.h"
+#include "tests/pppif/e2e/netns_fixture.h"
 
 namespace uclink::pppif {
 namespace {
-
-using testing::NetNamespace;
 
 constexpr Ipv4 kLocal{10, 0, 2, 15};
 constexpr Ipv4 kPeer{10, 0, 2, 2};
 
 // One namespace, one TUN device (ppp0) and one rtnetlink socket inside it per test.
-class NetlinkTest : public ::testing::Test {
+class NetlinkTest : public testing::NetNamespaceTest {
  protected:
   void SetUp() override {
-    if (const std::string reason = testing::NetAdminUnavailableReason(); !reason.empty()) {
-      GTEST_SKIP() << reason;
-    }
+    NetNamespaceTest::SetUp();
+    if (ns_ == nullptr) return;
     std::error_code ec;
-    ns_ = NetNamespace::Create(ec);
-    ASSERT_FALSE(ec) << ec.message();
     ns_->Run([&] {
       tun_ = TunDevice::Open({}, ec);
       if (!ec) netlink_ = RouteNetlink::Connect(ec);
@@ -69,7 +64,6 @@ class NetlinkTest : public ::testing::Test {
     });
   }
 
-  std::unique_ptr<NetNamespace> ns_;
   TunDevice tun_;
   std::unique_ptr<RouteNetlink> netlink_;
   int ifindex_ = 0;

@@ -9,28 +9,18 @@
 #include "pppif/hdlc.h"
 #include "pppif/session.h"
 #include "tests/pppif/hex.h"
+#include "tests/pppif/session_fixture.h"
 
 namespace uclink::pppif {
 namespace {
 
 using testing::Hex;
+using testing::kT0;
 using testing::ToHex;
 using namespace std::chrono_literals;
 
-const Clock::time_point kT0 = Clock::time_point{} + 1000s;
 constexpr std::array<std::uint8_t, 8> kOurId{0, 0, 0, 0, 0, 0, 0, 0x11};
 constexpr std::array<std::uint8_t, 8> kPeerId{0, 0, 0, 0, 0, 0, 0, 0x22};
-
-struct FrameLog : HdlcSink {
-  void OnFrame(std::uint16_t protocol, std::span<const std::uint8_t> info) override {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04x", protocol);
-    frames.push_back(std::string(buf) + ": " + ToHex(Bytes(info.begin(), info.end())));
-  }
-  void OnFrameError(FrameError) override {}
-  void OnNoCarrier() override {}
-  std::vector<std::string> frames;
-};
 
 // LCP frames are sent with every control character escaped, as before LCP is Opened (RFC 1662
 // §7.1); everything else with the negotiated ACCM 0.
@@ -72,7 +62,7 @@ Bytes IdRequest(std::uint8_t code, std::uint8_t id, const std::array<std::uint8_
   return p;
 }
 
-class SessionIpv6Test : public ::testing::Test {
+class SessionIpv6Test : public testing::SessionFixture {
  protected:
   static SessionConfig Config(bool ipv6) {
     SessionConfig config;
@@ -83,28 +73,7 @@ class SessionIpv6Test : public ::testing::Test {
     return config;
   }
 
-  explicit SessionIpv6Test(bool ipv6 = true) : session_(Config(ipv6)) {}
-
-  std::vector<std::string> Take() {
-    FrameLog log;
-    for (Action& a : session_.TakeActions()) {
-      if (auto* w = std::get_if<action::WriteLine>(&a)) {
-        peer_deframer_.Feed(w->bytes, log);
-      } else if (auto* d = std::get_if<action::DeliverIp>(&a)) {
-        delivered_.push_back(d->packet);
-      } else if (auto* v6 = std::get_if<action::Ipv6>(&a)) {
-        ipv6_.push_back(v6->link);
-      } else if (auto* dn = std::get_if<action::Down>(&a)) {
-        down_.push_back(*dn);
-      }
-    }
-    return log.frames;
-  }
-
-  std::vector<std::string> Feed(const Bytes& bytes, Clock::time_point now = kT0) {
-    session_.OnLineBytes(bytes, now);
-    return Take();
-  }
+  explicit SessionIpv6Test(bool ipv6 = true) : SessionFixture(Config(ipv6)) {}
 
   // LCP with slirp's options, no authentication; returns the frames of the Network phase.
   std::vector<std::string> OpenLcp() {
@@ -127,12 +96,6 @@ class SessionIpv6Test : public ::testing::Test {
     Feed(PeerFrame(0x8057, IdRequest(1, 7, kPeerId)));
     Feed(PeerFrame(0x8057, IdRequest(2, 1, kOurId)));
   }
-
-  Session session_;
-  HdlcDeframer peer_deframer_{4096};
-  std::vector<Bytes> delivered_;
-  std::vector<std::optional<Ipv6Link>> ipv6_;
-  std::vector<action::Down> down_;
 };
 
 class SessionPdpTypeIpTest : public SessionIpv6Test {

@@ -9,28 +9,17 @@
 
 #include "pppif/hdlc.h"
 #include "tests/pppif/hex.h"
+#include "tests/pppif/session_fixture.h"
 
 namespace uclink::pppif {
 namespace {
 
+using testing::FrameLog;
 using testing::Hex;
+using testing::kT0;
 using testing::Text;
 using testing::ToHex;
 using namespace std::chrono_literals;
-
-const Clock::time_point kT0 = Clock::time_point{} + 1000s;
-
-// Decodes what the session wrote, as "pppp: info" strings (liberal, like any peer).
-struct FrameLog : HdlcSink {
-  void OnFrame(std::uint16_t protocol, std::span<const std::uint8_t> info) override {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04x", protocol);
-    frames.push_back(std::string(buf) + ": " + ToHex(Bytes(info.begin(), info.end())));
-  }
-  void OnFrameError(FrameError error) override { frames.push_back(ToString(error)); }
-  void OnNoCarrier() override {}
-  std::vector<std::string> frames;
-};
 
 // Frames from the peer, encoded the way slirp sends them before/after LCP opens.
 Bytes PeerFrame(std::uint16_t protocol, const std::string& info, bool full_accm = true) {
@@ -39,7 +28,7 @@ Bytes PeerFrame(std::uint16_t protocol, const std::string& info, bool full_accm 
   return out;
 }
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public testing::SessionFixture {
  protected:
   static SessionConfig Config() {
     SessionConfig config;
@@ -51,33 +40,8 @@ class SessionTest : public ::testing::Test {
     return config;
   }
 
-  SessionTest() : session_(Config()) {}
-  explicit SessionTest(SessionConfig config) : session_(std::move(config)) {}
-
-  // Runs the call and sorts its actions; returns the frames written.
-  std::vector<std::string> Take() {
-    FrameLog log;
-    for (Action& a : session_.TakeActions()) {
-      if (auto* w = std::get_if<action::WriteLine>(&a)) {
-        wire_.push_back(w->bytes);
-        peer_deframer_.Feed(w->bytes, log);
-      } else if (auto* d = std::get_if<action::DeliverIp>(&a)) {
-        delivered_.push_back(d->packet);
-      } else if (auto* t = std::get_if<action::SetTimer>(&a)) {
-        timer_ = t->deadline;
-      } else if (auto* u = std::get_if<action::Up>(&a)) {
-        up_.push_back(u->ip);
-      } else if (auto* dn = std::get_if<action::Down>(&a)) {
-        down_.push_back(*dn);
-      }
-    }
-    return log.frames;
-  }
-
-  std::vector<std::string> Feed(const Bytes& bytes, Clock::time_point now = kT0) {
-    session_.OnLineBytes(bytes, now);
-    return Take();
-  }
+  SessionTest() : SessionFixture(Config()) {}
+  explicit SessionTest(SessionConfig config) : SessionFixture(std::move(config)) {}
 
   std::vector<std::string> Fire(Clock::time_point now) {
     session_.OnTimer(now);
@@ -105,15 +69,6 @@ class SessionTest : public ::testing::Test {
                    false));
     ASSERT_EQ(session_.phase(), Phase::kRunning);
   }
-
-  Session session_;
-  // The peer's receiver keeps its state between writes: frames after a short gap share flags.
-  HdlcDeframer peer_deframer_{4096};
-  std::vector<Bytes> wire_;
-  std::vector<Bytes> delivered_;
-  std::optional<Clock::time_point> timer_;
-  std::vector<IpConfig> up_;
-  std::vector<action::Down> down_;
 };
 
 // A minimal IPv4 header + payload with a correct total length (checksums do not matter here).

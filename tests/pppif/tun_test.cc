@@ -17,29 +17,16 @@
 
 #include "pppif/interface_errc.h"
 #include "pppif/netlink.h"
-#include "tests/pppif/e2e/netns.h"
+#include "tests/pppif/e2e/netns_fixture.h"
 
 namespace uclink::pppif {
 namespace {
 
-using testing::NetNamespace;
-
-class TunDeviceTest : public ::testing::Test {
+class TunDeviceTest : public testing::NetNamespaceTest {
  protected:
-  void SetUp() override {
-    if (const std::string reason = testing::NetAdminUnavailableReason(); !reason.empty()) {
-      GTEST_SKIP() << reason;
-    }
-    std::error_code ec;
-    ns_ = NetNamespace::Create(ec);
-    ASSERT_FALSE(ec) << ec.message();
-  }
-
   TunDevice OpenInNamespace(const TunOptions& options, std::error_code& ec) {
     return ns_->Run([&] { return TunDevice::Open(options, ec); });
   }
-
-  std::unique_ptr<NetNamespace> ns_;
 };
 
 TEST(InterfaceNameTest, AcceptsKernelNamesAndOneTemplate) {

@@ -14,23 +14,18 @@
 #include <memory>
 
 #include "pppif/interface_errc.h"
-#include "tests/pppif/e2e/netns.h"
+#include "tests/pppif/e2e/netns_fixture.h"
 
 namespace uclink::pppif {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::NetNamespace;
 
-class UserspaceBackendTest : public ::testing::Test {
+class UserspaceBackendTest : public testing::NetNamespaceTest {
  protected:
   void SetUp() override {
-    if (const std::string reason = testing::NetAdminUnavailableReason(); !reason.empty()) {
-      GTEST_SKIP() << reason;
-    }
-    std::error_code ec;
-    ns_ = NetNamespace::Create(ec);
-    ASSERT_FALSE(ec) << ec.message();
+    NetNamespaceTest::SetUp();
+    if (ns_ == nullptr) return;
     int pair[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
     line_ = pair[0];
@@ -70,7 +65,6 @@ class UserspaceBackendTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  std::unique_ptr<NetNamespace> ns_;
   std::unique_ptr<UserspacePppBackend> backend_;
   std::vector<std::pair<DownReason, std::string>> downs_;
   int line_ = -1, modem_ = -1;

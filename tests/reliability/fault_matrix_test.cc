@@ -21,19 +21,12 @@
 #include <sstream>
 #include <string>
 
-#include "tests/control/scenarios/uclink_rig.h"
+#include "tests/reliability/reliability_rig.h"
 
 namespace uclink::reliability {
 namespace {
 
 using namespace std::chrono_literals;
-using control::testing::EnterPrivateNamespaces;
-using control::testing::EntersState;
-using control::testing::EventStream;
-using control::testing::FastRecoveryConfig;
-using control::testing::ResourceSample;
-using control::testing::UclinkRig;
-using Clock = std::chrono::steady_clock;
 
 constexpr long kRssSlackKb = 4096;  // allocator noise; the soak checks flatness more tightly
 
@@ -146,7 +139,7 @@ class MatrixRunner {
     std::ostringstream leak;
     // Fewer fds than the baseline is not a leak (e.g. a closed subscriber counted there).
     if (now.fds > base.fds) leak << "fds " << base.fds << "→" << now.fds << " ";
-    if (!control::testing::kUnderAddressSanitizer && now.rss_kb > base.rss_kb + kRssSlackKb)
+    if (!kUnderAddressSanitizer && now.rss_kb > base.rss_kb + kRssSlackKb)
       leak << "rss " << base.rss_kb << "→" << now.rss_kb;
     if (now.children != 0) leak << "children " << now.children << " ";
     if (now.tun_present != (target == "online")) leak << "tun " << now.tun_present << " ";
@@ -177,17 +170,15 @@ std::string DefaultKeepaliveConfig() {
   return config;
 }
 
-class FaultMatrixTest : public ::testing::Test {
+class FaultMatrixTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   // Runs one phase; appends its rows to table_. Returns the number of failed cells.
   int RunPhase(const std::string& title, const std::vector<std::string>& sim_args,
                const std::vector<Cell>& cells, const std::string& target,
                const std::string& config = FastRecoveryConfig(), bool with_reset_command = false) {
     UclinkRig rig(config);
     // Each wedge cell needs a power cycle: more than the default 4 an hour.
-    if (with_reset_command) control::testing::AddSimPowerCycleResetCommand(rig, 60);
+    if (with_reset_command) AddSimPowerCycleResetCommand(rig, 60);
     EXPECT_TRUE(rig.StartSim(sim_args));
     EXPECT_TRUE(rig.StartDaemon());
     MatrixRunner runner(rig, sim_args);
@@ -229,12 +220,7 @@ class FaultMatrixTest : public ::testing::Test {
     return failed;
   }
 
-  void WriteTable() {
-    const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
-    const std::string text = table_.str();
-    std::cout << text;
-    if (dir != nullptr) std::ofstream(std::string(dir) + "/fault_matrix.md") << text;
-  }
+  void WriteTable() { PublishReport("fault_matrix.md", table_.str()); }
 
   std::ostringstream table_;
 };

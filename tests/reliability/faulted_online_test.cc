@@ -24,21 +24,13 @@
 #include <string>
 #include <vector>
 
-#include "tests/control/scenarios/uclink_rig.h"
 #include "tests/reliability/fault_matrix.h"
+#include "tests/reliability/reliability_rig.h"
 
 namespace uclink::reliability {
 namespace {
 
 using namespace std::chrono_literals;
-using control::testing::AddSimPowerCycleResetCommand;
-using control::testing::EnterPrivateNamespaces;
-using control::testing::EntersState;
-using control::testing::EventStream;
-using control::testing::FastRecoveryConfig;
-using control::testing::ResourceSample;
-using control::testing::UclinkRig;
-using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 // A URC storm or a reboot can leave a grown (but reused) buffer behind; 2 MiB over the whole
@@ -74,10 +66,8 @@ struct Row {
   ResourceSample after;
 };
 
-class FaultedOnlineTest : public ::testing::Test {
+class FaultedOnlineTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   // Injects `fault` while online and follows the events until the link is online again.
   Row InjectAndRecover(const Fault& fault) {
     Row row{.fault = fault.name};
@@ -151,16 +141,10 @@ class FaultedOnlineTest : public ::testing::Test {
       if (r.recover_s) out << *r.recover_s << " s";
       out << " | " << r.errors << " | " << r.after.fds << " / " << r.after.rss_kb << " kB |\n";
     }
-    auto describe = [](const ResourceSample& s) {
-      std::ostringstream d;
-      d << s.fds << " fds, RSS " << s.rss_kb << " kB, " << s.children << " children, TUN "
-        << (s.tun_present ? "present" : "absent");
-      return d.str();
-    };
     out << "\nOnline period " << Seconds(period) << " s, " << rows.size() << " faults, "
         << unplanned_drops_
-        << " unplanned drops.\nStart (online, before the first fault): " << describe(start)
-        << ".\nEnd (online, after the last interval): " << describe(end) << ".\n";
+        << " unplanned drops.\nStart (online, before the first fault): " << Describe(start)
+        << ".\nEnd (online, after the last interval): " << Describe(end) << ".\n";
     return out.str();
   }
 
@@ -205,13 +189,10 @@ TEST_F(FaultedOnlineTest, RecoversFromAFaultEveryIntervalWithFlatResources) {
   const auto period = Clock::now() - period_start;
   const ResourceSample end = rig_.SettledSample();
   const std::string report = Report(rows, start, end, period);
-  std::cout << report;
-  if (const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
-    std::ofstream(std::string(dir) + "/faulted_online.md") << report;
-  }
+  PublishReport("faulted_online.md", report);
   EXPECT_EQ(unplanned_drops_, 0);
   EXPECT_EQ(end.fds, start.fds);
-  if (!control::testing::kUnderAddressSanitizer) {
+  if (!kUnderAddressSanitizer) {
     EXPECT_LE(end.rss_kb, start.rss_kb + kRssSlackKb);
   }
   EXPECT_EQ(end.children, 0);

@@ -14,18 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/control/scenarios/uclink_rig.h"
+#include "tests/reliability/reliability_rig.h"
 
 namespace uclink::reliability {
 namespace {
 
 using namespace std::chrono_literals;
-using control::testing::EnterPrivateNamespaces;
-using control::testing::EventStream;
-using control::testing::FastRecoveryConfig;
-using control::testing::ResourceSample;
-using control::testing::UclinkRig;
-using Clock = std::chrono::steady_clock;
 
 // RSS may move by a few pages (malloc arenas, page-cache of the binary); a leak of even 1 KiB per
 // cycle exceeds this after 200 cycles, and the fd count must match exactly.
@@ -37,17 +31,8 @@ int Cycles() {
   return std::clamp(n, 1, 100000);
 }
 
-std::string Describe(const ResourceSample& s) {
-  std::ostringstream out;
-  out << s.fds << " fds, RSS " << s.rss_kb << " kB, " << s.children << " children, TUN "
-      << (s.tun_present ? "present" : "absent");
-  return out.str();
-}
-
-class SoakTest : public ::testing::Test {
+class SoakTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   // One connect → online → disconnect → idle; returns its duration, or nullopt on failure.
   std::optional<Clock::duration> Cycle() {
     const auto start = Clock::now();
@@ -89,13 +74,10 @@ TEST_F(SoakTest, ConnectDisconnectCyclesKeepResourcesFlat) {
          << Describe(end) << " | " << ms[ms.size() / 2] << " ms | "
          << ms[std::min(ms.size() - 1, ms.size() * 99 / 100)] << " ms | "
          << std::chrono::duration<double>(run).count() << " s |\n";
-  std::cout << report.str();
-  if (const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
-    std::ofstream(std::string(dir) + "/soak.md") << report.str();
-  }
+  PublishReport("soak.md", report.str());
   // No growth; one fewer is a descriptor that was transiently open when the first sample ran.
   EXPECT_LE(end.fds, start.fds);
-  if (!control::testing::kUnderAddressSanitizer) {
+  if (!kUnderAddressSanitizer) {
     EXPECT_LE(end.rss_kb, start.rss_kb + kRssSlackKb);
   }
   EXPECT_EQ(end.children, 0);

@@ -9,6 +9,7 @@
 #include "chat/errc.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/control/doctor/at_replies.h"
 #include "tests/control/doctor/fake_host.h"
 
 namespace uclink::control::doctor {
@@ -16,14 +17,7 @@ namespace {
 
 using testing::FakeHost;
 using ::testing::HasSubstr;
-
-chat::AtReply Ok(std::vector<std::string> info = {}) {
-  chat::AtReply reply;
-  reply.info = std::move(info);
-  reply.final = chat::FinalKind::kOk;
-  reply.final_line = "OK";
-  return reply;
-}
+using testing::Ok;
 
 // A registered module behind any port.
 ModuleOpener HealthyModule(int* opened) {

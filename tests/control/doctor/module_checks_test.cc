@@ -9,26 +9,15 @@
 #include "control/doctor/pdp_type_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/control/doctor/at_replies.h"
 
 namespace uclink::control::doctor {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-chat::AtReply Ok(std::vector<std::string> info = {}) {
-  chat::AtReply reply;
-  reply.info = std::move(info);
-  reply.final = chat::FinalKind::kOk;
-  reply.final_line = "OK";
-  return reply;
-}
-
-chat::AtReply Timeout() {
-  chat::AtReply reply;
-  reply.error = chat::Errc::kTimeout;
-  return reply;
-}
+using testing::Ok;
+using testing::Timeout;
 
 // Answers from a table; anything unscripted times out. Records what was sent.
 class ScriptedModule {

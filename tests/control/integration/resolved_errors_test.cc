@@ -2,9 +2,7 @@
 // dns_hand_off.h): absent, answering errors, never answering (bounded), restarting. A stand-in
 // resolve1 service, written with sd-bus in a thread of this test, owns the name on a private
 // system bus (dbus-daemon) in the test's own mount namespace.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -22,7 +20,7 @@
 
 #include "control/daemon/dns_hand_off.h"
 #include "control/daemon/resolved_client.h"
-#include "process/spawn.h"
+#include "tests/control/integration/system_bus.h"
 
 namespace uclink::control {
 namespace {
@@ -108,26 +106,9 @@ class ResolvedErrorsTest : public ::testing::Test {
     std::error_code ignored;
     fs::create_directories("/run/dbus", ignored);
     ASSERT_EQ(::mount("tmpfs", "/run/dbus", "tmpfs", 0, "mode=0755"), 0);
-    const std::string config = *dir_ + "/bus.conf";
-    std::ofstream(config) << R"(<busconfig><type>system</type>
-<listen>unix:path=/run/dbus/system_bus_socket</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/>
-<allow receive_sender="*"/></policy></busconfig>
-)";
-    int out[2];
-    ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
-    process::SpawnOptions options;
-    options.redirects = {process::Null(0), process::FromFd(1, out[1]), process::Null(2)};
-    const process::Spawned bus = process::Spawn({"/usr/bin/dbus-daemon", "--config-file=" + config,
-                                                 "--nofork", "--nopidfile", "--print-address=1"},
-                                                options);
-    ::close(out[1]);
+    const testing::SystemBus bus = testing::StartSystemBus(*dir_ + "/bus.conf");
     bus_pid_ = bus.pid;
-    pollfd entry{out[0], POLLIN, 0};
-    char line[256];
-    // dbus-daemon prints its address once it listens.
-    ASSERT_TRUE(bus && ::poll(&entry, 1, 10000) == 1 && ::read(out[0], line, sizeof line) > 0);
-    ::close(out[0]);
+    ASSERT_TRUE(bus.ready) << bus.error.message();
   }
   static void TearDownTestSuite() {
     if (bus_pid_ > 0) {

@@ -32,6 +32,7 @@
 
 #include "control/daemon/dns_hand_off.h"
 #include "process/spawn.h"
+#include "tests/control/integration/system_bus.h"
 #include "tests/control/scenarios/uclink_rig.h"
 
 namespace uclink::control::testing {
@@ -114,39 +115,10 @@ class ResolvedSandbox {
       *why = std::string("sysfs: ") + std::strerror(errno);
       return false;
     }
-    const std::string config = dir + "/system-bus.conf";
-    std::ofstream(config)
-        << R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=/run/dbus/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-)";
-    // dbus-daemon prints its address once it listens: that line is the readiness event.
-    int out[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) return false;
-    process::SpawnOptions options;
-    options.redirects = {process::Null(0), process::FromFd(1, out[1]),
-                         process::AppendTo(2, dir + "/dbus.log")};
-    const process::Spawned bus = process::Spawn({"/usr/bin/dbus-daemon", "--config-file=" + config,
-                                                 "--nofork", "--nopidfile", "--print-address=1"},
-                                                options);
-    ::close(out[1]);
+    const testing::SystemBus bus =
+        testing::StartSystemBus(dir + "/system-bus.conf", dir + "/dbus.log");
     dbus_pid_ = bus.pid;
-    pollfd entry{out[0], POLLIN, 0};
-    char line[256];
-    const bool ready =
-        bus && ::poll(&entry, 1, 10000) == 1 && ::read(out[0], line, sizeof line) > 0;
-    ::close(out[0]);
-    if (!ready) {
+    if (!bus.ready) {
       *why = "dbus-daemon did not start: " + bus.error.message();
       return false;
     }

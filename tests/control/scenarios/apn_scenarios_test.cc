@@ -38,22 +38,14 @@ int Refusals(const EventStream& events) {
   return refused;
 }
 
-class ApnScenarioTest : public ::testing::Test {
+class ApnScenarioTest : public RigScenarioTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override {
     const std::string db = AbsolutePath("tests/control/apn/testdata/providers.xml");
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig() + "[network]\nprovider_db = \"" + db +
                                        "\"\n");
     rig_->set_apn("auto");
     state_dir_ = rig_->state_dir();
-  }
-
-  void TearDown() override {
-    if (HasFailure()) ADD_FAILURE() << "daemon log:\n" << rig_->DaemonLog();
-    EXPECT_EQ(rig_->StopDaemon(), 0);
-    rig_.reset();
   }
 
   void StartDaemonAndConnect() {
@@ -70,8 +62,6 @@ class ApnScenarioTest : public ::testing::Test {
     return nlohmann::json::parse(text.str(), nullptr, false);
   }
 
-  std::unique_ptr<UclinkRig> rig_;
-  std::unique_ptr<EventStream> events_;
   std::string state_dir_;
 };
 

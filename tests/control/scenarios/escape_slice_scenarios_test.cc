@@ -36,7 +36,6 @@ namespace uclink::control::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 // Readings every 4 s (CSQ) and 8 s (CGREG) so that a slice (about 2.3 s out of data mode) leaves
 // room for data; LCP echoes every 2 s with 3 misses allowed.
@@ -111,15 +110,7 @@ int ConnectThroughPpp(int port) {
   timeval bound{15, 0};  // longer than a slice plus TCP's retransmission back-off
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  ::inet_pton(AF_INET, "10.0.2.2", &address.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return ConnectToSlirpHost(fd, port);
 }
 
 // Sends `chunk` and reads its echo back whole; false on a timeout or a mismatch.
@@ -164,31 +155,23 @@ bool IsMonitoringEvent(const nlohmann::json& e) {
   return e.is_object() && e.value("event", "") == "monitoring" && e.contains("data");
 }
 
-class EscapeSliceScenarioTest : public ::testing::Test {
+class EscapeSliceScenarioTest : public RigScenarioTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(EscapeConfig()); }
 
   void TearDown() override {
-    if (HasFailure()) ADD_FAILURE() << "daemon log:\n" << rig_->DaemonLog();
-    EXPECT_EQ(rig_->StopDaemon(), 0);
+    ExpectCleanStop();
     // SIGTERM hangs up cleanly whatever a slice was doing: the module is in command mode.
     EXPECT_EQ(rig_->SimStatusField("mode"), "kCommand") << rig_->SimControl("status");
     rig_.reset();
   }
 
+  // The rig's StartAndConnect, then online.
   void StartAndConnect(const std::vector<std::string>& sim_args) {
-    ASSERT_TRUE(rig_->StartSim(sim_args)) << rig_->SimLog();
-    ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
-    events_ = std::make_unique<EventStream>(rig_->socket_path());
-    ASSERT_TRUE(events_->open());
-    ASSERT_EQ(rig_->Call("connect").value("ok", false), true);
+    RigScenarioTest::StartAndConnect(sim_args);
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(events_->WaitForState("online", 30s)) << rig_->DaemonLog();
   }
-
-  std::unique_ptr<UclinkRig> rig_;
-  std::unique_ptr<EventStream> events_;
 };
 
 TEST_F(EscapeSliceScenarioTest, ReadingsStayFreshAndTcpKeepsFlowingAcrossSlices) {
@@ -300,10 +283,7 @@ TEST_F(EscapeSliceScenarioTest, ReadingsStayFreshAndTcpKeepsFlowingAcrossSlices)
          << "| " << durations_ms.size() << " | " << p50 << " ms | " << max << " ms | "
          << worst_signal_age << " s | " << worst_registration_age << " s | " << round_trips.load()
          << " |\n";
-  std::cout << report.str();
-  if (const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
-    std::ofstream(std::string(dir) + "/escape_slices.md") << report.str();
-  }
+  PublishReport("escape_slices.md", report.str());
 }
 
 TEST_F(EscapeSliceScenarioTest, FirmwareWithoutEscapeIsDetectedAndTheLinkRedialled) {

@@ -30,7 +30,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using Clock = std::chrono::steady_clock;
 
 constexpr uid_t kNobody = 65534;
 
@@ -137,10 +136,8 @@ std::pair<int, std::string> RunToEnd(const std::vector<std::string>& argv,
   return {code, child.output()};
 }
 
-class ExitCodesTest : public ::testing::Test {
+class ExitCodesTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig()); }
   void TearDown() override {
     if (HasFailure()) ADD_FAILURE() << "uclinkd log:\n" << rig_->DaemonLog();

@@ -23,10 +23,8 @@ constexpr char kLog[] = "foreground.log";
 constexpr char kConnected[] = "connected; Ctrl-C hangs up (status: uclink --socket ";
 constexpr char kConnectedHint[] = " status)\n";  // the end of that line
 
-class ForegroundConnectTest : public ::testing::Test {
+class ForegroundConnectTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig()); }
 
   void TearDown() override {

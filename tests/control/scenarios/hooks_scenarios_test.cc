@@ -84,10 +84,8 @@ void WriteHook(const fs::path& path, const std::string& body, mode_t mode) {
   ::chmod(path.c_str(), mode);
 }
 
-class HooksScenarioTest : public ::testing::Test {
+class HooksScenarioTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override {
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig());
     const fs::path dir = fs::path(rig_->config_path()).parent_path();

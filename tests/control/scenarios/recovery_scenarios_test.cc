@@ -19,37 +19,15 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
 
-class RecoveryScenarioTest : public ::testing::Test {
+class RecoveryScenarioTest : public RigScenarioTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override { rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig()); }
-
-  void TearDown() override {
-    if (HasFailure()) ADD_FAILURE() << "daemon log:\n" << rig_->DaemonLog();
-    // A clean SIGTERM exit is 0 (sanitizer reports would change it).
-    EXPECT_EQ(rig_->StopDaemon(), 0);
-    rig_.reset();
-  }
-
-  // Starts both processes and a subscriber, then asks for a connection.
-  void StartAndConnect(const std::vector<std::string>& sim_args) {
-    ASSERT_TRUE(rig_->StartSim(sim_args)) << rig_->SimLog();
-    ASSERT_TRUE(rig_->StartDaemon()) << rig_->DaemonLog();
-    events_ = std::make_unique<EventStream>(rig_->socket_path());
-    ASSERT_TRUE(events_->open());
-    ASSERT_EQ(rig_->Call("connect").value("ok", false), true);
-  }
 
   std::optional<nlohmann::json> WaitForError(const std::string& code,
                                              std::chrono::milliseconds bound) {
     return events_->WaitFor([&](const nlohmann::json& e) { return IsError(e, code); }, bound);
   }
-
-  std::unique_ptr<UclinkRig> rig_;
-  std::unique_ptr<EventStream> events_;
 };
 
 TEST_F(RecoveryScenarioTest, SlowRegistrationWaitsForStatOneThenGoesOnline) {

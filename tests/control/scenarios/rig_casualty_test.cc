@@ -14,11 +14,9 @@ namespace uclink::control::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
-class RigCasualtyTest : public ::testing::Test {
+class RigCasualtyTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
   UclinkRig rig_{FastRecoveryConfig()};
 };
 

@@ -31,7 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out) {
   process::SpawnOptions options;

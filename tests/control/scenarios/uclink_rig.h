@@ -6,10 +6,12 @@
 // and says how it died (Casualty()). Test-only.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -19,6 +21,9 @@
 #include "process/spawn.h"
 
 namespace uclink::control::testing {
+
+/// The clock of every wait and every measured duration of the rig and its tests.
+using Clock = std::chrono::steady_clock;
 
 /// True when this test (and so the daemon, built with the same --config) runs under ASan: its
 /// quarantine keeps freed memory resident, so RSS growth says nothing there; LSan at the
@@ -49,6 +54,9 @@ struct ResourceSample {
   int children = -1;         ///< processes whose parent is the daemon
   bool tun_present = false;  ///< uclink0 exists in our (private) network namespace
 };
+
+/// "12 fds, RSS 3456 kB, 0 children, TUN present": a sample as the reports print it.
+std::string Describe(const ResourceSample& sample);
 
 /// Reads a subscription (`subscribe`) line by line with a bounded wait.
 class UclinkRig;
@@ -205,5 +213,38 @@ class UclinkRig {
 /// helper as data.
 void AddSimPowerCycleResetCommand(const UclinkRig& rig, int max_resets_per_hour = 4,
                                   int settle_s = 10);
+
+/// The fixture of the tests that run the rig: the test process enters private namespaces
+/// (EnterPrivateNamespaces, once per suite, before any thread starts; needs root).
+class PrivateNamespacesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+};
+
+/// A scenario fixture: private namespaces, a rig the test (or a derived SetUp) creates and a
+/// subscriber it may open. TearDown with a rig: ExpectCleanStop(), then the rig goes (its temp
+/// dir with it).
+class RigScenarioTest : public PrivateNamespacesTest {
+ protected:
+  void TearDown() override;
+  /// Adds the daemon's log to a failed test, then stops the daemon: a clean SIGTERM exit is 0
+  /// (sanitizer reports would change it). Nothing without a rig.
+  void ExpectCleanStop();
+  /// Starts the simulator with `sim_args`, the daemon and a subscriber (events_), then asks
+  /// for a connection.
+  void StartAndConnect(const std::vector<std::string>& sim_args);
+
+  std::unique_ptr<UclinkRig> rig_;
+  std::unique_ptr<EventStream> events_;
+};
+
+/// Prints `report` and, under Bazel, writes it to $TEST_UNDECLARED_OUTPUTS_DIR/`file_name`
+/// (the figures docs/RELIABILITY.md records).
+void PublishReport(const std::string& file_name, const std::string& report);
+
+/// Connects `fd` (a TCP socket the caller has configured) through the link to slirp's host
+/// alias 10.0.2.2:`port`, which slirp forwards to 127.0.0.1:`port` in the test's namespace.
+/// Returns `fd`, or -1 with `fd` closed.
+int ConnectToSlirpHost(int fd, int port);
 
 }  // namespace uclink::control::testing

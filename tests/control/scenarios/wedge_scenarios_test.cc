@@ -19,20 +19,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-using Clock = std::chrono::steady_clock;
 
-class WedgeScenarioTest : public ::testing::Test {
+class WedgeScenarioTest : public RigScenarioTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
-  void TearDown() override {
-    if (HasFailure() && rig_) ADD_FAILURE() << "daemon log:\n" << rig_->DaemonLog();
-    if (rig_) {
-      EXPECT_EQ(rig_->StopDaemon(), 0);
-    }
-    rig_.reset();
-  }
-
   void Start(bool with_reset_command) {
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig());
     if (with_reset_command) AddSimPowerCycleResetCommand(*rig_);
@@ -43,9 +32,6 @@ class WedgeScenarioTest : public ::testing::Test {
     ASSERT_EQ(rig_->Call("connect").value("ok", false), true);
     ASSERT_TRUE(events_->WaitForState("online", 30s)) << rig_->Casualty();
   }
-
-  std::unique_ptr<UclinkRig> rig_;
-  std::unique_ptr<EventStream> events_;
 };
 
 TEST_F(WedgeScenarioTest, WedgedModuleIsPowerCycledAndComesBackOnline) {

@@ -26,6 +26,7 @@
 #include "control/cli/client.h"
 #include "control/daemon/control_server.h"
 #include "tests/control/security/raw_client.h"
+#include "tests/control/socket_dir.h"
 
 namespace uclink::control {
 namespace {
@@ -56,15 +57,14 @@ class Child {
   std::string buffer;
 };
 
-class ConnectionLimitsTest : public ::testing::Test {
+class ConnectionLimitsTest : public testing::SocketDirTest {
  protected:
+  ConnectionLimitsTest() : SocketDirTest("limits") {}
   void SetUp() override {
     ASSERT_EQ(::geteuid(), 0u) << "needs root to act as other users";
-    char dir[] = "/tmp/uclink-limits-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    ::chmod(dir, 0711);  // others may reach the socket; its own mode decides who connects
-    path_ = dir_ + "/s.sock";
+    SocketDirTest::SetUp();
+    if (HasFatalFailure()) return;
+    ::chmod(dir_.c_str(), 0711);  // others may reach the socket; its own mode decides who connects
     std::error_code error;
     std::optional<PeerPolicy> policy = PeerPolicy::ForGroup("nogroup", error);
     ASSERT_TRUE(policy) << "Debian's nogroup is missing: " << error.message();
@@ -74,7 +74,7 @@ class ConnectionLimitsTest : public ::testing::Test {
   void TearDown() override {
     for (Child& child : children_) Finish(child);
     server_.reset();
-    std::filesystem::remove_all(dir_);
+    SocketDirTest::TearDown();
   }
 
   void Start(std::size_t max_per_uid) {
@@ -239,7 +239,6 @@ class ConnectionLimitsTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  std::string dir_, path_;
   gid_t group_ = 0;
   PeerPolicy policy_;
   std::unique_ptr<ControlServer> server_;
@@ -302,13 +301,12 @@ TEST_F(ConnectionLimitsTest, PerUidLimitRefusesOnlyTheUserWhoReachedIt) {
 // uclink's client (control/cli/client.h) against a daemon that refuses it with its one `busy`
 // line and closes: a fake daemon here, so both orders of "refused" and "request written" are
 // exercised deterministically.
-class RefusedClientTest : public ::testing::Test {
+class RefusedClientTest : public testing::SocketDirTest {
  protected:
+  RefusedClientTest() : SocketDirTest("refused") {}
   void SetUp() override {
-    char dir[] = "/tmp/uclink-refused-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    path_ = dir_ + "/s.sock";
+    SocketDirTest::SetUp();
+    if (HasFatalFailure()) return;
     listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -318,7 +316,7 @@ class RefusedClientTest : public ::testing::Test {
   }
   void TearDown() override {
     ::close(listener_);
-    std::filesystem::remove_all(dir_);
+    SocketDirTest::TearDown();
   }
 
   // What ControlServer does with a client beyond its limits: one line, then close.
@@ -331,7 +329,6 @@ class RefusedClientTest : public ::testing::Test {
     ::close(fd);
   }
 
-  std::string dir_, path_;
   int listener_ = -1;
 };
 

@@ -13,15 +13,11 @@
 #include "tests/control/scenarios/uclink_rig.h"
 #include "tests/control/security/raw_client.h"
 
-namespace uclink::control {
+namespace uclink::control::testing {
 namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::EnterPrivateNamespaces;
-using testing::FastRecoveryConfig;
-using testing::RawClient;
-using testing::UclinkRig;
 
 json Parse(const std::optional<std::string>& line) {
   return json::parse(line.value_or(""), nullptr, false);
@@ -32,10 +28,8 @@ std::string ErrorCode(const json& reply) {
   return reply["error"].value("code", "");
 }
 
-class InputBoundsTest : public ::testing::Test {
+class InputBoundsTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void SetUp() override {
     ASSERT_TRUE(rig_.StartSim({"--fast"})) << rig_.SimLog();
     ASSERT_TRUE(rig_.StartDaemon()) << rig_.DaemonLog();
@@ -152,4 +146,4 @@ TEST_F(InputBoundsTest, ClientsBeyondTheSessionCapAreToldBusyAndServedOnceOthers
 }
 
 }  // namespace
-}  // namespace uclink::control
+}  // namespace uclink::control::testing

@@ -23,17 +23,11 @@
 #include "tests/control/scenarios/uclink_rig.h"
 #include "tests/control/security/raw_client.h"
 
-namespace uclink::control {
+namespace uclink::control::testing {
 namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::EnterPrivateNamespaces;
-using testing::FastRecoveryConfig;
-using testing::RawClient;
-using testing::UclinkRig;
-
-using Clock = std::chrono::steady_clock;
 
 constexpr uid_t kNobody = 65534;
 constexpr std::size_t kMaxSessions = 64;     // ControlServer::kMaxSessions
@@ -51,10 +45,8 @@ int MillisecondsLeft(Clock::time_point deadline) {
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
-class LockoutTest : public ::testing::Test {
+class LockoutTest : public PrivateNamespacesTest {
  protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-
   void Start(const std::string& control_toml) {
     rig_ = std::make_unique<UclinkRig>(FastRecoveryConfig() + control_toml);
     ASSERT_TRUE(rig_->StartSim({"--fast"})) << rig_->SimLog();
@@ -194,4 +186,4 @@ TEST_F(LockoutTest, UclinkRefusedByAFullDaemonPrintsItsBusyAnswer) {
 }
 
 }  // namespace
-}  // namespace uclink::control
+}  // namespace uclink::control::testing

@@ -19,6 +19,7 @@
 
 #include "control/daemon/control_server.h"
 #include "tests/control/security/raw_client.h"
+#include "tests/control/socket_dir.h"
 
 namespace uclink::control {
 namespace {
@@ -30,19 +31,18 @@ using testing::RawClient;
 constexpr uid_t kStranger = 54321;
 constexpr gid_t kStrangerGroup = 54321;
 
-class PeerCredentialsTest : public ::testing::Test {
+class PeerCredentialsTest : public testing::SocketDirTest {
  protected:
+  PeerCredentialsTest() : SocketDirTest("peer") {}
   void SetUp() override {
     ASSERT_EQ(::geteuid(), 0u) << "needs root to act as another user";
-    char dir[] = "/tmp/uclink-peer-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    ::chmod(dir, 0711);  // others may reach the socket; its own mode decides who connects
-    path_ = dir_ + "/s.sock";
+    SocketDirTest::SetUp();
+    if (HasFatalFailure()) return;
+    ::chmod(dir_.c_str(), 0711);  // others may reach the socket; its own mode decides who connects
   }
   void TearDown() override {
     server_.reset();
-    std::filesystem::remove_all(dir_);
+    SocketDirTest::TearDown();
   }
 
   void Start(PeerPolicy policy) {
@@ -120,7 +120,6 @@ class PeerCredentialsTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  std::string dir_, path_;
   std::unique_ptr<ControlServer> server_;
   std::vector<std::string> handled_;
 };

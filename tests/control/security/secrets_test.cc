@@ -31,9 +31,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::EnterPrivateNamespaces;
 using testing::EventStream;
 using testing::FastRecoveryConfig;
+using testing::PrivateNamespacesTest;
 using testing::UclinkRig;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
@@ -78,10 +78,7 @@ class TempDir {
   std::string path_;
 };
 
-class SecretsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { ASSERT_TRUE(EnterPrivateNamespaces()) << "needs root"; }
-};
+using SecretsTest = PrivateNamespacesTest;
 
 TEST_F(SecretsTest, UserspaceDaemonAtDebugLevelNeverPrintsThePapOrMqttPassword) {
   UclinkRig rig(ConfigWithCredentials());
