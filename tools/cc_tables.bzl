@@ -18,6 +18,14 @@ def _with_gtest_main(deps):
             return deps[:i] + [_GTEST_MAIN] + deps[i:]
     return deps + [_GTEST_MAIN]
 
+def _as_written(deps):
+    return deps
+
+def _one_per_entry(rule, table, deps_of, **kwargs):
+    # The one loop behind the tables: a RULE named after each entry, from NAME.cc.
+    for name, deps in table.items():
+        rule(name = name, srcs = [name + ".cc"], deps = deps_of(deps), **kwargs)
+
 def cc_gtests(tests, **kwargs):
     """One cc_test per entry of TESTS (name -> deps), built from NAME.cc with gtest_main.
 
@@ -25,13 +33,7 @@ def cc_gtests(tests, **kwargs):
       tests: dict from test name to the list of libraries it links, without gtest_main.
       **kwargs: attributes every test of the table shares (size, tags, data, env, ...).
     """
-    for name, deps in tests.items():
-        native.cc_test(
-            name = name,
-            srcs = [name + ".cc"],
-            deps = _with_gtest_main(deps),
-            **kwargs
-        )
+    _one_per_entry(native.cc_test, tests, _with_gtest_main, **kwargs)
 
 def cc_benches(benches, **kwargs):
     """One cc_binary per entry of BENCHES (name -> deps, Google Benchmark's included), from NAME.cc.
@@ -40,13 +42,7 @@ def cc_benches(benches, **kwargs):
       benches: dict from benchmark name to the list of libraries it links.
       **kwargs: attributes every binary of the table shares (testonly, ...).
     """
-    for name, deps in benches.items():
-        native.cc_binary(
-            name = name,
-            srcs = [name + ".cc"],
-            deps = deps,
-            **kwargs
-        )
+    _one_per_entry(native.cc_binary, benches, _as_written, **kwargs)
 
 def cc_test_helpers(helpers, **kwargs):
     """One testonly cc_library per entry of HELPERS (name -> deps): NAME.h, and NAME.cc if any.
