@@ -46,25 +46,25 @@ flags='"-xc++", "-std=c++20", "-I.", "-I/usr/include/libnl3", "-I/usr/include/li
 # A file whose key names a clean result is not checked again; a clean check records its key.
 cache=${LINT_CACHE:-${HOME}/.cache/uclink/lint}
 declare -A key_of
-todo=("${files[@]}")
+unchecked=("${files[@]}")
 if [ "$cache" != off ] && mkdir -p "$cache"; then
   salt="$(clang-tidy-14 --version)$(cat .clang-tidy)${flags}"
-  todo=()
+  unchecked=()
   while read -r key file; do
     key_of[$file]=$key
-    [ -e "$cache/$key" ] || todo+=("$file")
+    [ -e "$cache/$key" ] || unchecked+=("$file")
   done < <(LINT_KEY_SALT=$salt python3 tools/lint_keys.py "${files[@]}")
-  echo "$(( ${#files[@]} - ${#todo[@]} )) of ${#files[@]} files clean in the cache ($cache)"
+  echo "$(( ${#files[@]} - ${#unchecked[@]} )) of ${#files[@]} files clean in the cache ($cache)"
 fi
 
 jobs=${LINT_JOBS:-$(($(nproc) < 2 ? $(nproc) : 2))}
 log_of() { echo "$out/$(echo "$1" | tr / _).log"; }
-[ ${#todo[@]} -eq 0 ] || printf '%s\n' "${todo[@]}" | xargs -P "$jobs" -I{} sh -c \
+[ ${#unchecked[@]} -eq 0 ] || printf '%s\n' "${unchecked[@]}" | xargs -P "$jobs" -I{} sh -c \
   'clang-tidy-14 --quiet -p "$2" "$1" >"$2/$(echo "$1" | tr / _).log" 2>&1; echo $? >>"$2/$(echo "$1" | tr / _).log.rc"' \
   _ {} "$out"
 failed=0
 declare -A reported  # a header's finding, reported once however many sources include it
-for file in "${todo[@]}"; do
+for file in "${unchecked[@]}"; do
   log=$(log_of "$file")
   if [ "$(cat "$log.rc")" = 0 ] && ! grep -q "warning:\|error:" "$log"; then
     [ -z "${key_of[$file]:-}" ] || touch "$cache/${key_of[$file]}"

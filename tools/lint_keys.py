@@ -27,9 +27,9 @@ def resolve(name, includer):
 
 def closure(source, cache):
     """The source and every project header it reaches, sorted."""
-    seen, todo = set(), [source]
-    while todo:
-        path = todo.pop()
+    seen, frontier = set(), [source]
+    while frontier:
+        path = frontier.pop()
         if path in seen:
             continue
         seen.add(path)
@@ -37,7 +37,7 @@ def closure(source, cache):
             with open(path, 'rb') as f:
                 text = f.read()
             cache[path] = (text, [resolve(n.decode(), path) for n in INCLUDE.findall(text)])
-        todo.extend(p for p in cache[path][1] if p and p not in seen)
+        frontier.extend(p for p in cache[path][1] if p and p not in seen)
     return sorted(seen)
 
 
