@@ -124,15 +124,26 @@ const json& Field(const json& object, const char* key) {
   return it == object.end() ? kNull : *it;
 }
 
+// The status document, or exit 3 (protocol-error) when uclinkd's answer is not one: every
+// document of schema 1 is an object with a string `state` (docs/control-api.md, "The status
+// document"). The decoder reads what it can of the rest, so this is the one check.
+json StatusOrExit(ControlClient& client, const Options& o) {
+  json result = CallOrExit(client, api::Method::kStatus, o).result;
+  if (!Field(result, "state").is_string()) {
+    Fail("status", api::Errc::kProtocolError, "uclinkd's answer is not a status document");
+  }
+  return result;
+}
+
 void RunStatus(const Options& o) {
   ControlClient client = ConnectOrExit(o);
-  api::Response response = CallOrExit(client, api::Method::kStatus, o);
+  const json status = StatusOrExit(client, o);
   if (o.json) {
-    std::cout << response.result.dump(2) << "\n";
+    std::cout << status.dump(2) << "\n";
   } else if (o.keyvalue) {
-    for (const std::string& line : api::FlattenKeyValue(response.result)) std::cout << line << "\n";
+    for (const std::string& line : api::FlattenKeyValue(status)) std::cout << line << "\n";
   } else {
-    std::cout << FormatStatus(response.result);
+    std::cout << FormatStatus(status);
   }
 }
 
@@ -144,7 +155,7 @@ void RunUsage(const Options& o) {
 
 void RunMetrics(const Options& o) {
   ControlClient client = ConnectOrExit(o);
-  const json status = CallOrExit(client, api::Method::kStatus, o).result;
+  const json status = StatusOrExit(client, o);
   // Before the SIM is known there is no ledger: the status series alone.
   std::error_code error;
   std::optional<api::Response> usage =
@@ -211,7 +222,7 @@ void ConnectAndWait(ControlClient& client, const Options& o, Clock::time_point s
     state_name = api::ToString(change->to);
     api::Status status;
     if (change->to == api::State::kOnline) {
-      status = api::StatusFromJson(CallOrExit(client, api::Method::kStatus, o).result);
+      status = api::StatusFromJson(StatusOrExit(client, o));
     }
     std::printf("[%7.3fs] %s\n", elapsed(), DescribeProgress(*change, status).c_str());
     std::fflush(stdout);

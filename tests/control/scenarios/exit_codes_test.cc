@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/control/scenarios/uclink_rig.h"
@@ -307,6 +310,66 @@ TEST_F(ExitCodesTest, Row3NoDaemon) {
     const auto [code, out] = Uclink(args);
     EXPECT_EQ(code, 3) << args[0] << ": " << out;
     EXPECT_THAT(out, HasSubstr("cannot reach uclinkd"));
+  }
+}
+
+// A stand-in for uclinkd on `path` that answers one request with `result`: what a broken daemon,
+// or another program listening there, might send.
+class OneAnswerDaemon {
+ public:
+  OneAnswerDaemon(const std::string& path, nlohmann::json result) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path.copy(address.sun_path, sizeof address.sun_path - 1);
+    ::unlink(path.c_str());
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(::listen(fd_, 1), 0);
+    thread_ = std::thread([this, result = std::move(result)] { Answer(result); });
+  }
+  ~OneAnswerDaemon() {
+    thread_.join();
+    ::close(fd_);
+    ::unlink(path_.c_str());
+  }
+
+ private:
+  void Answer(const nlohmann::json& result) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 10000) != 1) return;
+    const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    std::string request;
+    char chunk[4096];
+    pollfd c{client, POLLIN, 0};
+    while (request.find('\n') == std::string::npos && ::poll(&c, 1, 10000) == 1) {
+      const ssize_t n = ::read(client, chunk, sizeof chunk);
+      if (n <= 0) break;
+      request.append(chunk, static_cast<std::size_t>(n));
+    }
+    const nlohmann::json parsed = nlohmann::json::parse(request.substr(0, request.find('\n')),
+                                                        nullptr, /*allow_exceptions=*/false);
+    const nlohmann::json id =
+        parsed.is_object() && parsed.contains("id") ? parsed["id"] : nlohmann::json(1);
+    const std::string line = nlohmann::json{{"id", id}, {"ok", true}, {"result", result}}.dump();
+    EXPECT_EQ(::write(client, (line + "\n").data(), line.size() + 1),
+              static_cast<ssize_t>(line.size() + 1));
+    ::close(client);
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  std::thread thread_;
+};
+
+TEST_F(ExitCodesTest, Row3AnAnswerThatIsNotAStatusDocumentIsThree) {
+  for (const nlohmann::json& result : {nlohmann::json::array({1, 2}), nlohmann::json("online"),
+                                       nlohmann::json{{"schema", 1}, {"state", 7}}}) {
+    for (const char* command : {"status", "metrics"}) {
+      OneAnswerDaemon impostor(rig_->socket_path(), result);
+      const auto [code, out] = Uclink({command});
+      EXPECT_EQ(code, 3) << command << " of " << result.dump() << ": " << out;
+      EXPECT_THAT(out, HasSubstr("not a status document")) << command << " of " << result.dump();
+    }
   }
 }
 
